@@ -1,0 +1,83 @@
+//! The documents a requester brings to reception counter 1.
+
+use serde::{Deserialize, Serialize};
+
+use crate::request::{Attendance, Request};
+
+/// A document to bring, in the order reception checks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Document {
+    /// The hospital's second-opinion request form.
+    RequestForm,
+    /// The referral letter (診療情報提供書) from the present doctor.
+    ReferralLetter,
+    /// Test records: X-ray films, scan data, blood test results, pathology slides.
+    TestRecords,
+    /// The patient's written consent, when the patient does not come.
+    PatientConsentForm,
+    /// Identification showing the relationship to the patient, for example a
+    /// health insurance card, when the patient does not come.
+    RelationshipIdentification,
+}
+
+impl Document {
+    /// Every document, in the order reception checks them.
+    pub const ALL: &'static [Self] = &[
+        Self::RequestForm,
+        Self::ReferralLetter,
+        Self::TestRecords,
+        Self::PatientConsentForm,
+        Self::RelationshipIdentification,
+    ];
+
+    /// The stable machine-readable code, the same as its serde name.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::RequestForm => "request_form",
+            Self::ReferralLetter => "referral_letter",
+            Self::TestRecords => "test_records",
+            Self::PatientConsentForm => "patient_consent_form",
+            Self::RelationshipIdentification => "relationship_identification",
+        }
+    }
+}
+
+/// The documents this request needs. The consent form and proof of
+/// relationship are added only when family members come without the patient.
+pub fn documents_to_bring(request: &Request) -> Vec<Document> {
+    let mut documents = vec![Document::RequestForm, Document::ReferralLetter, Document::TestRecords];
+    if request.attendance == Some(Attendance::FamilyWithoutPatient) {
+        documents.extend([Document::PatientConsentForm, Document::RelationshipIdentification]);
+    }
+    documents
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attending(attendance: Option<Attendance>) -> Vec<Document> {
+        documents_to_bring(&Request { attendance, ..Request::default() })
+    }
+
+    #[test]
+    fn the_patient_brings_the_form_the_referral_letter_and_test_records() {
+        let base = vec![Document::RequestForm, Document::ReferralLetter, Document::TestRecords];
+        assert_eq!(attending(Some(Attendance::PatientAlone)), base);
+        assert_eq!(attending(Some(Attendance::PatientWithFamily)), base);
+        assert_eq!(attending(None), base);
+    }
+
+    #[test]
+    fn family_without_the_patient_also_bring_consent_and_proof_of_relationship() {
+        assert_eq!(attending(Some(Attendance::FamilyWithoutPatient)), Document::ALL);
+    }
+
+    #[test]
+    fn codes_are_the_serde_names() {
+        for document in Document::ALL {
+            assert_eq!(serde_json::to_value(document).expect("json"), document.code());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The rules of the hospital's second-opinion service, in one pure crate that
+//! runs in the browser (as WebAssembly) and on the server alike.
+//!
+//! Nothing here reads a clock, a file, the network or a database: "today",
+//! the moment a request was received and the hospital's extra closure days
+//! are arguments. That is what lets the browser and the server reach the same
+//! answer from the same inputs.
+
+pub mod calendar;
+pub mod documents;
+pub mod eligibility;
+pub mod fee;
+pub mod request;
+pub mod window;
+
+pub use calendar::{Calendar, Closure, DayKind, Holiday, HolidayKind, national_holiday, national_holidays};
+pub use documents::{Document, documents_to_bring};
+pub use eligibility::{ContactReason, Question, RefusalReason, Verdict, assess};
+pub use fee::{Fee, SECOND_OPINION_FEE, Yen};
+pub use request::{Attendance, DiagnosisArea, Purpose, Request, Requester};
+pub use window::{AppointmentWindow, appointment_window, japan_time, receipt_day};
