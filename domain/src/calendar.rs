@@ -81,7 +81,7 @@ impl HolidayKind {
             Self::FuneralOfEmperorShowa => "昭和天皇の大喪の礼",
             Self::EnthronementCeremony1990 => "即位礼正殿の儀",
             Self::WeddingOfCrownPrince => "皇太子徳仁親王の結婚の儀",
-            Self::EnthronementDay => "即位の日",
+            Self::EnthronementDay => "天皇の即位の日",
             Self::EnthronementCeremonyDay => "即位礼正殿の儀の行われる日",
             Self::SubstituteHoliday => "振替休日",
             Self::CitizensHoliday => "国民の休日",
