@@ -1,1 +1,30 @@
-fn main() {}
+//! `second-opinion`: serves the hospital's second-opinion service and runs
+//! its administration commands.
+
+mod cli;
+mod commands;
+mod database;
+mod web;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command.unwrap_or_default() {
+        Command::Serve(args) => web::serve(args).await,
+        Command::Calendar(args) => commands::print_calendar(&args),
+        Command::Window(args) => commands::print_window(&args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("second-opinion: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The command line: what each subcommand takes.
+
+use std::net::SocketAddr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The second-opinion request service of the university hospital.
+#[derive(Debug, Parser)]
+#[command(name = "second-opinion", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default when no command is given).
+    Serve(ServeArgs),
+    /// List the national holidays and closure days in a range of dates.
+    Calendar(CalendarArgs),
+    /// Print the receipt day and the appointment window of a request.
+    Window(WindowArgs),
+}
+
+impl Default for Command {
+    fn default() -> Self {
+        Self::Serve(ServeArgs::default())
+    }
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:3000, or LEPTOS_SITE_ADDR].
+    #[arg(long, env = "SECOND_OPINION_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<SocketAddr>,
+    /// The SQLite database; its directory is created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+    pub database_url: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/second-opinion.db";
+
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// First day of the range.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub from: NaiveDate,
+    /// Last day of the range (inclusive).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub to: NaiveDate,
+    /// Language of the names.
+    #[arg(long, value_enum, default_value_t = Language::En)]
+    pub lang: Language,
+}
+
+#[derive(Debug, Args)]
+pub struct WindowArgs {
+    /// When the request was received, e.g. 2026-12-25T17:00:00+09:00.
+    #[arg(long, value_name = "RFC 3339 TIMESTAMP", value_parser = parse_moment)]
+    pub received: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Language {
+    En,
+    Ja,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|error| format!("expected a date as YYYY-MM-DD, such as 2026-12-25 ({error})"))
+}
+
+fn parse_moment(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(text).map_err(|error| {
+        format!("expected an RFC 3339 timestamp with its offset, such as 2026-12-25T17:00:00+09:00 ({error})")
+    })
+}

@@ -1,0 +1,50 @@
+//! The administration commands, run as the real binary.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(common::BINARY).args(args).output().expect("run second-opinion")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("utf-8")
+}
+
+#[test]
+fn calendar_lists_a_year_of_holidays_and_closures() {
+    let output = run(&["calendar", "--from", "2026-01-01", "--to", "2026-12-31"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    // 18 national holidays, 1 January being also a closure day; 2–3 January and 29–31 December.
+    assert_eq!(lines.len(), 18 + 2 + 3, "{text}");
+    assert_eq!(lines[0], "2026-01-01 holiday New Year's Day");
+    assert_eq!(lines[1], "2026-01-02 closure Year-end and New Year closure");
+    assert!(lines.contains(&"2026-09-22 holiday Citizens' Holiday"));
+    assert_eq!(lines.last(), Some(&"2026-12-31 closure Year-end and New Year closure"));
+}
+
+#[test]
+fn window_prints_receipt_earliest_and_latest() {
+    let output = run(&["window", "--received", "2026-12-25T17:00:00+09:00"]);
+    assert!(output.status.success());
+    assert_eq!(stdout(&output), "receipt=2026-12-28 earliest=2027-01-13 latest=2027-01-22\n");
+}
+
+#[test]
+fn bad_arguments_get_a_clear_message_and_a_failure_exit() {
+    for (args, expected) in [
+        (vec!["calendar", "--from", "2026-02-30", "--to", "2026-03-01"], "expected a date as YYYY-MM-DD"),
+        (vec!["calendar", "--from", "2026-03-01"], "--to"),
+        (vec!["calendar", "--from", "2026-03-01", "--to", "2026-01-01"], "is after --to"),
+        (vec!["window", "--received", "2026-12-25 17:00"], "expected an RFC 3339 timestamp"),
+        (vec!["no-such-command"], "unrecognized subcommand"),
+    ] {
+        let output = run(&args);
+        assert!(!output.status.success(), "{args:?} should fail");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
