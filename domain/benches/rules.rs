@@ -29,10 +29,16 @@ fn eligible_request() -> Request {
 fn rules(c: &mut Criterion) {
     let today = "2026-11-25".parse().expect("date");
     let request = eligible_request();
-    c.bench_function("assess eligible request", |b| b.iter(|| assess(black_box(&request), black_box(today))));
+    c.bench_function("assess eligible request", |b| {
+        b.iter(|| assess(black_box(&request), black_box(today)));
+    });
     let empty = Request::default();
-    c.bench_function("assess empty request", |b| b.iter(|| assess(black_box(&empty), black_box(today))));
-    c.bench_function("documents to bring", |b| b.iter(|| documents_to_bring(black_box(&request))));
+    c.bench_function("assess empty request", |b| {
+        b.iter(|| assess(black_box(&empty), black_box(today)));
+    });
+    c.bench_function("documents to bring", |b| {
+        b.iter(|| documents_to_bring(black_box(&request)));
+    });
 
     let calendar = Calendar::new();
     let ordinary: NaiveDateTime = "2026-11-25T10:30:00".parse().expect("moment");
@@ -43,7 +49,9 @@ fn rules(c: &mut Criterion) {
     c.bench_function("appointment window (across the year-end closure)", |b| {
         b.iter(|| appointment_window(black_box(year_end), black_box(&calendar)));
     });
-    c.bench_function("national holidays of a year", |b| b.iter(|| national_holidays(black_box(2027))));
+    c.bench_function("national holidays of a year", |b| {
+        b.iter(|| national_holidays(black_box(2027)));
+    });
 }
 
 criterion_group!(benches, rules);

@@ -194,7 +194,10 @@ pub fn national_holidays(year: i32) -> Vec<Holiday> {
     // not itself a holiday (so Sunday 3 May moves to 6 May); before, it was
     // simply the next day.
     let new_law = year >= 2007;
-    for holiday in statutory.iter().filter(|h| h.date.weekday() == Weekday::Sun) {
+    for holiday in statutory
+        .iter()
+        .filter(|h| h.date.weekday() == Weekday::Sun)
+    {
         let mut substitute = next_day(holiday.date);
         if new_law {
             while is_statutory(substitute) {
@@ -203,7 +206,10 @@ pub fn national_holidays(year: i32) -> Vec<Holiday> {
         } else if is_statutory(substitute) {
             continue;
         }
-        all.push(Holiday { date: substitute, kind: HolidayKind::SubstituteHoliday });
+        all.push(Holiday {
+            date: substitute,
+            kind: HolidayKind::SubstituteHoliday,
+        });
     }
 
     // Art. 3-3. A day that is not a holiday but lies between two is a day off.
@@ -216,7 +222,10 @@ pub fn national_holidays(year: i32) -> Vec<Holiday> {
         let already_off = all.iter().any(|h| h.date == between);
         let excluded_before_2007 = !new_law && between.weekday() == Weekday::Sun;
         if !already_off && !excluded_before_2007 {
-            all.push(Holiday { date: between, kind: HolidayKind::CitizensHoliday });
+            all.push(Holiday {
+                date: between,
+                kind: HolidayKind::CitizensHoliday,
+            });
         }
     }
 
@@ -226,7 +235,10 @@ pub fn national_holidays(year: i32) -> Vec<Holiday> {
 
 /// The national holiday on a date, if any.
 pub fn national_holiday(date: NaiveDate) -> Option<HolidayKind> {
-    national_holidays(date.year()).into_iter().find(|h| h.date == date).map(|h| h.kind)
+    national_holidays(date.year())
+        .into_iter()
+        .find(|h| h.date == date)
+        .map(|h| h.kind)
 }
 
 /// The hospital's consultation-day calendar: Monday to Friday, except national
@@ -245,11 +257,15 @@ impl Calendar {
 
     /// The calendar with the hospital's own closure days, each with its label.
     pub fn with_extra_closures(closures: impl IntoIterator<Item = (NaiveDate, String)>) -> Self {
-        Self { extra_closures: closures.into_iter().collect() }
+        Self {
+            extra_closures: closures.into_iter().collect(),
+        }
     }
 
     pub fn extra_closures(&self) -> impl Iterator<Item = (NaiveDate, &str)> {
-        self.extra_closures.iter().map(|(date, label)| (*date, label.as_str()))
+        self.extra_closures
+            .iter()
+            .map(|(date, label)| (*date, label.as_str()))
     }
 
     /// What kind of day `date` is. A national holiday on a weekend is reported
@@ -327,13 +343,19 @@ impl Calendar {
         if is_year_end_closure(date) {
             Some(Closure::YearEnd)
         } else {
-            self.extra_closures.get(&date).map(|label| Closure::Hospital { label: label.clone() })
+            self.extra_closures
+                .get(&date)
+                .map(|label| Closure::Hospital {
+                    label: label.clone(),
+                })
         }
     }
 
     fn day_kind_with(&self, date: NaiveDate, holidays_of_year: &[Holiday]) -> DayKind {
         if let Some(holiday) = holidays_of_year.iter().find(|h| h.date == date) {
-            return DayKind::Holiday { holiday: holiday.kind };
+            return DayKind::Holiday {
+                holiday: holiday.kind,
+            };
         }
         if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
             return DayKind::Weekend;
@@ -354,7 +376,11 @@ struct DayWalker<'a> {
 
 impl<'a> DayWalker<'a> {
     fn new(calendar: &'a Calendar) -> Self {
-        Self { calendar, year: i32::MIN, holidays: Vec::new() }
+        Self {
+            calendar,
+            year: i32::MIN,
+            holidays: Vec::new(),
+        }
     }
 
     fn is_consultation_day(&mut self, date: NaiveDate) -> bool {
@@ -443,7 +469,10 @@ fn statutory_holidays(year: i32) -> Vec<Holiday> {
         days.push((ymd(year, 9, 15), K::RespectForTheAgedDay));
     }
     days.push((ymd(year, 3, vernal_equinox_day(year)), K::VernalEquinoxDay));
-    days.push((ymd(year, 9, autumnal_equinox_day(year)), K::AutumnalEquinoxDay));
+    days.push((
+        ymd(year, 9, autumnal_equinox_day(year)),
+        K::AutumnalEquinoxDay,
+    ));
 
     match year {
         1989 => days.push((ymd(1989, 2, 24), K::FuneralOfEmperorShowa)),
@@ -456,8 +485,10 @@ fn statutory_holidays(year: i32) -> Vec<Holiday> {
         _ => {}
     }
 
-    let mut holidays: Vec<Holiday> =
-        days.into_iter().map(|(date, kind)| Holiday { date, kind }).collect();
+    let mut holidays: Vec<Holiday> = days
+        .into_iter()
+        .map(|(date, kind)| Holiday { date, kind })
+        .collect();
     holidays.sort_unstable();
     debug_assert!(holidays.iter().all(|h| h.kind.is_statutory()));
     holidays
@@ -493,7 +524,10 @@ mod tests {
     }
 
     fn holidays_of(year: i32) -> Vec<(String, HolidayKind)> {
-        national_holidays(year).into_iter().map(|h| (h.date.to_string(), h.kind)).collect()
+        national_holidays(year)
+            .into_iter()
+            .map(|h| (h.date.to_string(), h.kind))
+            .collect()
     }
 
     #[test]
@@ -519,7 +553,10 @@ mod tests {
             ("2026-11-03", K::CultureDay),
             ("2026-11-23", K::LabourThanksgivingDay),
         ];
-        let expected: Vec<_> = expected.into_iter().map(|(d, k)| (d.to_owned(), k)).collect();
+        let expected: Vec<_> = expected
+            .into_iter()
+            .map(|(d, k)| (d.to_owned(), k))
+            .collect();
         assert_eq!(holidays_of(2026), expected);
     }
 
@@ -540,10 +577,20 @@ mod tests {
             ("2019-05-05", K::ChildrensDay),
             ("2019-05-06", K::SubstituteHoliday),
         ];
-        let expected: Vec<_> = expected.iter().map(|(d, k)| ((*d).to_owned(), *k)).collect();
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(d, k)| ((*d).to_owned(), *k))
+            .collect();
         assert_eq!(golden_week, expected);
-        assert_eq!(national_holiday(d("2019-10-22")), Some(K::EnthronementCeremonyDay));
-        assert_eq!(national_holiday(d("2019-12-23")), None, "no Emperor's Birthday in 2019");
+        assert_eq!(
+            national_holiday(d("2019-10-22")),
+            Some(K::EnthronementCeremonyDay)
+        );
+        assert_eq!(
+            national_holiday(d("2019-12-23")),
+            None,
+            "no Emperor's Birthday in 2019"
+        );
         assert_eq!(national_holiday(d("2019-02-23")), None);
     }
 
@@ -561,8 +608,14 @@ mod tests {
         ] {
             assert_eq!(national_holiday(d(date)), Some(kind), "{date}");
         }
-        for not_a_holiday in ["2020-07-20", "2020-08-11", "2020-10-12", "2021-07-19", "2021-08-11", "2021-10-11"]
-        {
+        for not_a_holiday in [
+            "2020-07-20",
+            "2020-08-11",
+            "2020-10-12",
+            "2021-07-19",
+            "2021-08-11",
+            "2021-10-11",
+        ] {
             assert_eq!(national_holiday(d(not_a_holiday)), None, "{not_a_holiday}");
         }
     }
@@ -609,40 +662,87 @@ mod tests {
     #[test]
     fn substitute_holiday_follows_a_sunday_holiday() {
         // 2023-01-01 was a Sunday.
-        assert_eq!(national_holiday(d("2023-01-02")), Some(HolidayKind::SubstituteHoliday));
+        assert_eq!(
+            national_holiday(d("2023-01-02")),
+            Some(HolidayKind::SubstituteHoliday)
+        );
         // 2024-02-11 was a Sunday.
-        assert_eq!(national_holiday(d("2024-02-12")), Some(HolidayKind::SubstituteHoliday));
+        assert_eq!(
+            national_holiday(d("2024-02-12")),
+            Some(HolidayKind::SubstituteHoliday)
+        );
     }
 
     #[test]
     fn substitute_for_a_sunday_constitution_day_skips_to_wednesday_since_2007() {
         // 2015-05-03 was a Sunday; 4 and 5 May are holidays themselves.
-        assert_eq!(national_holiday(d("2015-05-06")), Some(HolidayKind::SubstituteHoliday));
+        assert_eq!(
+            national_holiday(d("2015-05-06")),
+            Some(HolidayKind::SubstituteHoliday)
+        );
     }
 
     #[test]
     fn citizens_holiday_lies_between_two_holidays() {
-        for date in ["2009-09-22", "2015-09-22", "2026-09-22", "2032-09-21", "2037-09-22"] {
-            assert_eq!(national_holiday(d(date)), Some(HolidayKind::CitizensHoliday), "{date}");
+        for date in [
+            "2009-09-22",
+            "2015-09-22",
+            "2026-09-22",
+            "2032-09-21",
+            "2037-09-22",
+        ] {
+            assert_eq!(
+                national_holiday(d(date)),
+                Some(HolidayKind::CitizensHoliday),
+                "{date}"
+            );
         }
         assert_eq!(national_holiday(d("2027-09-22")), None);
     }
 
     #[test]
     fn before_2007_the_fourth_of_may_was_a_citizens_holiday_except_on_sunday() {
-        assert_eq!(national_holiday(d("2006-05-04")), Some(HolidayKind::CitizensHoliday));
-        assert_eq!(national_holiday(d("2003-05-04")), None, "2003-05-04 was a Sunday");
-        assert_eq!(national_holiday(d("2006-04-29")), Some(HolidayKind::GreeneryDay));
+        assert_eq!(
+            national_holiday(d("2006-05-04")),
+            Some(HolidayKind::CitizensHoliday)
+        );
+        assert_eq!(
+            national_holiday(d("2003-05-04")),
+            None,
+            "2003-05-04 was a Sunday"
+        );
+        assert_eq!(
+            national_holiday(d("2006-04-29")),
+            Some(HolidayKind::GreeneryDay)
+        );
     }
 
     #[test]
     fn happy_monday_rules_start_in_2000_and_2003() {
-        assert_eq!(national_holiday(d("2000-01-10")), Some(HolidayKind::ComingOfAgeDay));
-        assert_eq!(national_holiday(d("2000-10-09")), Some(HolidayKind::HealthAndSportsDay));
-        assert_eq!(national_holiday(d("2002-07-20")), Some(HolidayKind::MarineDay));
-        assert_eq!(national_holiday(d("2002-09-16")), Some(HolidayKind::SubstituteHoliday));
-        assert_eq!(national_holiday(d("2003-07-21")), Some(HolidayKind::MarineDay));
-        assert_eq!(national_holiday(d("2003-09-15")), Some(HolidayKind::RespectForTheAgedDay));
+        assert_eq!(
+            national_holiday(d("2000-01-10")),
+            Some(HolidayKind::ComingOfAgeDay)
+        );
+        assert_eq!(
+            national_holiday(d("2000-10-09")),
+            Some(HolidayKind::HealthAndSportsDay)
+        );
+        assert_eq!(
+            national_holiday(d("2002-07-20")),
+            Some(HolidayKind::MarineDay)
+        );
+        assert_eq!(
+            national_holiday(d("2002-09-16")),
+            Some(HolidayKind::SubstituteHoliday)
+        );
+        assert_eq!(
+            national_holiday(d("2003-07-21")),
+            Some(HolidayKind::MarineDay)
+        );
+        assert_eq!(
+            national_holiday(d("2003-09-15")),
+            Some(HolidayKind::RespectForTheAgedDay)
+        );
     }
 
     #[test]
@@ -651,11 +751,17 @@ mod tests {
         // 2026-12-28 is a Monday, 2027-01-04 a Monday.
         assert!(calendar.is_consultation_day(d("2026-12-28")));
         for date in ["2026-12-29", "2026-12-30", "2026-12-31", "2027-01-02"] {
-            assert_eq!(calendar.day_kind(d(date)), closure_or_weekend(d(date)), "{date}");
+            assert_eq!(
+                calendar.day_kind(d(date)),
+                closure_or_weekend(d(date)),
+                "{date}"
+            );
         }
         assert_eq!(
             calendar.day_kind(d("2027-01-01")),
-            DayKind::Holiday { holiday: HolidayKind::NewYearsDay }
+            DayKind::Holiday {
+                holiday: HolidayKind::NewYearsDay
+            }
         );
         assert!(calendar.is_consultation_day(d("2027-01-04")));
     }
@@ -664,16 +770,22 @@ mod tests {
         if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
             DayKind::Weekend
         } else {
-            DayKind::Closure { closure: Closure::YearEnd }
+            DayKind::Closure {
+                closure: Closure::YearEnd,
+            }
         }
     }
 
     #[test]
     fn extra_closure_days_are_not_consultation_days() {
-        let calendar = Calendar::with_extra_closures([(d("2027-02-15"), "Founding day".to_owned())]);
+        let calendar =
+            Calendar::with_extra_closures([(d("2027-02-15"), "Founding day".to_owned())]);
         assert!(!calendar.is_consultation_day(d("2027-02-15")));
         assert!(Calendar::new().is_consultation_day(d("2027-02-15")));
-        assert_eq!(calendar.next_consultation_day(d("2027-02-12")), d("2027-02-16"));
+        assert_eq!(
+            calendar.next_consultation_day(d("2027-02-12")),
+            d("2027-02-16")
+        );
     }
 
     #[test]
@@ -708,14 +820,26 @@ mod tests {
         // 2027-02-11 is a Thursday, 2026-05-03 a Sunday.
         let listed = Calendar::new().non_consultation_days(d("2026-05-01"), d("2026-05-31"));
         let dates: Vec<_> = listed.iter().map(|day| day.date.to_string()).collect();
-        assert_eq!(dates, ["2026-05-03", "2026-05-04", "2026-05-05", "2026-05-06"]);
+        assert_eq!(
+            dates,
+            ["2026-05-03", "2026-05-04", "2026-05-05", "2026-05-06"]
+        );
     }
 
     #[test]
     fn consultation_days_between_counts_days_after_the_first() {
         let calendar = Calendar::new();
-        assert_eq!(calendar.consultation_days_between(d("2026-12-28"), d("2027-01-13")), 7);
-        assert_eq!(calendar.consultation_days_between(d("2027-01-13"), d("2026-12-28")), 0);
-        assert_eq!(calendar.consultation_days_between(d("2026-12-28"), d("2026-12-28")), 0);
+        assert_eq!(
+            calendar.consultation_days_between(d("2026-12-28"), d("2027-01-13")),
+            7
+        );
+        assert_eq!(
+            calendar.consultation_days_between(d("2027-01-13"), d("2026-12-28")),
+            0
+        );
+        assert_eq!(
+            calendar.consultation_days_between(d("2026-12-28"), d("2026-12-28")),
+            0
+        );
     }
 }

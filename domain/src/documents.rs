@@ -46,9 +46,16 @@ impl Document {
 /// The documents this request needs. The consent form and proof of
 /// relationship are added only when family members come without the patient.
 pub fn documents_to_bring(request: &Request) -> Vec<Document> {
-    let mut documents = vec![Document::RequestForm, Document::ReferralLetter, Document::TestRecords];
+    let mut documents = vec![
+        Document::RequestForm,
+        Document::ReferralLetter,
+        Document::TestRecords,
+    ];
     if request.attendance == Some(Attendance::FamilyWithoutPatient) {
-        documents.extend([Document::PatientConsentForm, Document::RelationshipIdentification]);
+        documents.extend([
+            Document::PatientConsentForm,
+            Document::RelationshipIdentification,
+        ]);
     }
     documents
 }
@@ -58,12 +65,19 @@ mod tests {
     use super::*;
 
     fn attending(attendance: Option<Attendance>) -> Vec<Document> {
-        documents_to_bring(&Request { attendance, ..Request::default() })
+        documents_to_bring(&Request {
+            attendance,
+            ..Request::default()
+        })
     }
 
     #[test]
     fn the_patient_brings_the_form_the_referral_letter_and_test_records() {
-        let base = vec![Document::RequestForm, Document::ReferralLetter, Document::TestRecords];
+        let base = vec![
+            Document::RequestForm,
+            Document::ReferralLetter,
+            Document::TestRecords,
+        ];
         assert_eq!(attending(Some(Attendance::PatientAlone)), base);
         assert_eq!(attending(Some(Attendance::PatientWithFamily)), base);
         assert_eq!(attending(None), base);
@@ -71,13 +85,19 @@ mod tests {
 
     #[test]
     fn family_without_the_patient_also_bring_consent_and_proof_of_relationship() {
-        assert_eq!(attending(Some(Attendance::FamilyWithoutPatient)), Document::ALL);
+        assert_eq!(
+            attending(Some(Attendance::FamilyWithoutPatient)),
+            Document::ALL
+        );
     }
 
     #[test]
     fn codes_are_the_serde_names() {
         for document in Document::ALL {
-            assert_eq!(serde_json::to_value(document).expect("json"), document.code());
+            assert_eq!(
+                serde_json::to_value(document).expect("json"),
+                document.code()
+            );
         }
     }
 }

@@ -64,7 +64,10 @@ pub enum Verdict {
     NotAccepted { reasons: Vec<RefusalReason> },
     /// Nothing decides the request yet. `contact_first` lists what already
     /// points to contacting reception, so the requester learns it early.
-    Incomplete { missing: Vec<Question>, contact_first: Vec<ContactReason> },
+    Incomplete {
+        missing: Vec<Question>,
+        contact_first: Vec<ContactReason>,
+    },
 }
 
 impl Verdict {
@@ -141,12 +144,17 @@ pub fn assess(request: &Request, today: NaiveDate) -> Verdict {
     let contact_first = contact_reasons(request);
     let missing = missing_answers(request);
     if !missing.is_empty() {
-        return Verdict::Incomplete { missing, contact_first };
+        return Verdict::Incomplete {
+            missing,
+            contact_first,
+        };
     }
     if contact_first.is_empty() {
         Verdict::Eligible
     } else {
-        Verdict::ContactFirst { reasons: contact_first }
+        Verdict::ContactFirst {
+            reasons: contact_first,
+        }
     }
 }
 
@@ -157,21 +165,40 @@ fn refusals(request: &Request, today: NaiveDate) -> Vec<RefusalReason> {
             reasons.push(reason);
         }
     };
-    refuse_if(request.patient_agrees == Some(false), RefusalReason::PatientDoesNotAgree);
-    refuse_if(request.present_doctor_refers == Some(false), RefusalReason::PresentDoctorDoesNotRefer);
+    refuse_if(
+        request.patient_agrees == Some(false),
+        RefusalReason::PatientDoesNotAgree,
+    );
+    refuse_if(
+        request.present_doctor_refers == Some(false),
+        RefusalReason::PresentDoctorDoesNotRefer,
+    );
     refuse_if(
         request.report_shared_with_present_doctor == Some(false),
         RefusalReason::ReportNotSharedWithPresentDoctor,
     );
-    refuse_if(request.purpose == Some(Purpose::TransferToAnotherHospital), RefusalReason::PurposeIsTransfer);
-    refuse_if(request.purpose == Some(Purpose::Litigation), RefusalReason::PurposeIsLitigation);
+    refuse_if(
+        request.purpose == Some(Purpose::TransferToAnotherHospital),
+        RefusalReason::PurposeIsTransfer,
+    );
+    refuse_if(
+        request.purpose == Some(Purpose::Litigation),
+        RefusalReason::PurposeIsLitigation,
+    );
 
-    let minor = request.patient_date_of_birth.map(|born| is_minor_on(born, today));
+    let minor = request
+        .patient_date_of_birth
+        .map(|born| is_minor_on(born, today));
     match request.requester {
         Some(Requester::Other) => refuse_if(true, RefusalReason::RequesterNotPermitted),
-        Some(Requester::Guardian) => refuse_if(minor == Some(false), RefusalReason::GuardianForAdultPatient),
+        Some(Requester::Guardian) => {
+            refuse_if(minor == Some(false), RefusalReason::GuardianForAdultPatient);
+        }
         Some(Requester::FamilyMember) => {
-            refuse_if(minor == Some(true), RefusalReason::FamilyMemberForMinorPatient);
+            refuse_if(
+                minor == Some(true),
+                RefusalReason::FamilyMemberForMinorPatient,
+            );
             refuse_if(
                 request.patient_consents_to_family_request == Some(false),
                 RefusalReason::FamilyMemberWithoutPatientConsent,
@@ -202,21 +229,45 @@ fn missing_answers(request: &Request) -> Vec<Question> {
     };
     need(request.requester.is_some(), Question::Requester);
     if request.requester == Some(Requester::FamilyMember) {
-        need(request.patient_consents_to_family_request.is_some(), Question::PatientConsentsToFamilyRequest);
+        need(
+            request.patient_consents_to_family_request.is_some(),
+            Question::PatientConsentsToFamilyRequest,
+        );
     }
-    need(request.patient_date_of_birth.is_some(), Question::PatientDateOfBirth);
+    need(
+        request.patient_date_of_birth.is_some(),
+        Question::PatientDateOfBirth,
+    );
     need(request.attendance.is_some(), Question::Attendance);
     need(request.area.is_some(), Question::DiagnosisArea);
     if let Some(DiagnosisArea::Other(description)) = &request.area {
-        need(!description.trim().is_empty(), Question::DiagnosisAreaDescription);
+        need(
+            !description.trim().is_empty(),
+            Question::DiagnosisAreaDescription,
+        );
     }
     need(request.patient_agrees.is_some(), Question::PatientAgrees);
-    need(request.present_doctor_refers.is_some(), Question::PresentDoctorRefers);
-    need(request.report_shared_with_present_doctor.is_some(), Question::ReportSharedWithPresentDoctor);
+    need(
+        request.present_doctor_refers.is_some(),
+        Question::PresentDoctorRefers,
+    );
+    need(
+        request.report_shared_with_present_doctor.is_some(),
+        Question::ReportSharedWithPresentDoctor,
+    );
     need(request.purpose.is_some(), Question::Purpose);
-    need(request.acknowledges_in_person_only, Question::AcknowledgesInPersonOnly);
-    need(request.acknowledges_fee_paid_on_the_day, Question::AcknowledgesFeePaidOnTheDay);
-    need(request.acknowledges_not_covered_by_insurance, Question::AcknowledgesNotCoveredByInsurance);
+    need(
+        request.acknowledges_in_person_only,
+        Question::AcknowledgesInPersonOnly,
+    );
+    need(
+        request.acknowledges_fee_paid_on_the_day,
+        Question::AcknowledgesFeePaidOnTheDay,
+    );
+    need(
+        request.acknowledges_not_covered_by_insurance,
+        Question::AcknowledgesNotCoveredByInsurance,
+    );
     missing
 }
 
@@ -267,8 +318,14 @@ mod tests {
     #[test]
     fn a_complete_request_in_a_main_area_is_eligible() {
         assert_eq!(assess(&eligible(), today()), Verdict::Eligible);
-        for area in [DiagnosisArea::Cardiovascular, DiagnosisArea::Cerebrovascular] {
-            let request = Request { area: Some(area), ..eligible() };
+        for area in [
+            DiagnosisArea::Cardiovascular,
+            DiagnosisArea::Cerebrovascular,
+        ] {
+            let request = Request {
+                area: Some(area),
+                ..eligible()
+            };
             assert_eq!(assess(&request, today()), Verdict::Eligible);
         }
     }
@@ -277,16 +334,55 @@ mod tests {
     fn each_refusal_reason_is_given_for_its_answer() {
         use RefusalReason as R;
         let cases = [
-            (Request { patient_agrees: Some(false), ..eligible() }, R::PatientDoesNotAgree),
-            (Request { present_doctor_refers: Some(false), ..eligible() }, R::PresentDoctorDoesNotRefer),
             (
-                Request { report_shared_with_present_doctor: Some(false), ..eligible() },
+                Request {
+                    patient_agrees: Some(false),
+                    ..eligible()
+                },
+                R::PatientDoesNotAgree,
+            ),
+            (
+                Request {
+                    present_doctor_refers: Some(false),
+                    ..eligible()
+                },
+                R::PresentDoctorDoesNotRefer,
+            ),
+            (
+                Request {
+                    report_shared_with_present_doctor: Some(false),
+                    ..eligible()
+                },
                 R::ReportNotSharedWithPresentDoctor,
             ),
-            (Request { purpose: Some(Purpose::TransferToAnotherHospital), ..eligible() }, R::PurposeIsTransfer),
-            (Request { purpose: Some(Purpose::Litigation), ..eligible() }, R::PurposeIsLitigation),
-            (Request { requester: Some(Requester::Other), ..eligible() }, R::RequesterNotPermitted),
-            (Request { requester: Some(Requester::Guardian), ..eligible() }, R::GuardianForAdultPatient),
+            (
+                Request {
+                    purpose: Some(Purpose::TransferToAnotherHospital),
+                    ..eligible()
+                },
+                R::PurposeIsTransfer,
+            ),
+            (
+                Request {
+                    purpose: Some(Purpose::Litigation),
+                    ..eligible()
+                },
+                R::PurposeIsLitigation,
+            ),
+            (
+                Request {
+                    requester: Some(Requester::Other),
+                    ..eligible()
+                },
+                R::RequesterNotPermitted,
+            ),
+            (
+                Request {
+                    requester: Some(Requester::Guardian),
+                    ..eligible()
+                },
+                R::GuardianForAdultPatient,
+            ),
             (
                 Request {
                     requester: Some(Requester::FamilyMember),
@@ -318,9 +414,15 @@ mod tests {
             patient_date_of_birth: Some(turns_18_today),
             ..eligible()
         };
-        assert_eq!(refused_for(&request), vec![RefusalReason::GuardianForAdultPatient]);
+        assert_eq!(
+            refused_for(&request),
+            vec![RefusalReason::GuardianForAdultPatient]
+        );
         let turns_18_tomorrow: NaiveDate = "2008-11-26".parse().expect("date");
-        let request = Request { patient_date_of_birth: Some(turns_18_tomorrow), ..request };
+        let request = Request {
+            patient_date_of_birth: Some(turns_18_tomorrow),
+            ..request
+        };
         assert_eq!(assess(&request, today()), Verdict::Eligible);
     }
 
@@ -355,16 +457,27 @@ mod tests {
 
     #[test]
     fn a_refusal_decides_even_when_other_answers_are_missing() {
-        let request = Request { purpose: Some(Purpose::Litigation), ..Request::default() };
-        assert_eq!(refused_for(&request), vec![RefusalReason::PurposeIsLitigation]);
+        let request = Request {
+            purpose: Some(Purpose::Litigation),
+            ..Request::default()
+        };
+        assert_eq!(
+            refused_for(&request),
+            vec![RefusalReason::PurposeIsLitigation]
+        );
     }
 
     #[test]
     fn an_area_outside_the_main_three_asks_to_contact_reception_first() {
-        let request = Request { area: Some(DiagnosisArea::Other("kidney disease".to_owned())), ..eligible() };
+        let request = Request {
+            area: Some(DiagnosisArea::Other("kidney disease".to_owned())),
+            ..eligible()
+        };
         assert_eq!(
             assess(&request, today()),
-            Verdict::ContactFirst { reasons: vec![ContactReason::AreaOutsideMainSpecialties] }
+            Verdict::ContactFirst {
+                reasons: vec![ContactReason::AreaOutsideMainSpecialties]
+            }
         );
     }
 
@@ -378,15 +491,25 @@ mod tests {
         assert_eq!(
             assess(&request, today()),
             Verdict::ContactFirst {
-                reasons: vec![ContactReason::AreaOutsideMainSpecialties, ContactReason::PurposeIsOther]
+                reasons: vec![
+                    ContactReason::AreaOutsideMainSpecialties,
+                    ContactReason::PurposeIsOther
+                ]
             }
         );
     }
 
     #[test]
     fn a_refusal_outweighs_contact_first() {
-        let request = Request { purpose: Some(Purpose::Other), patient_agrees: Some(false), ..eligible() };
-        assert_eq!(refused_for(&request), vec![RefusalReason::PatientDoesNotAgree]);
+        let request = Request {
+            purpose: Some(Purpose::Other),
+            patient_agrees: Some(false),
+            ..eligible()
+        };
+        assert_eq!(
+            refused_for(&request),
+            vec![RefusalReason::PatientDoesNotAgree]
+        );
     }
 
     #[test]
@@ -395,12 +518,18 @@ mod tests {
             .iter()
             .copied()
             .filter(|q| {
-                !matches!(q, Question::PatientConsentsToFamilyRequest | Question::DiagnosisAreaDescription)
+                !matches!(
+                    q,
+                    Question::PatientConsentsToFamilyRequest | Question::DiagnosisAreaDescription
+                )
             })
             .collect();
         assert_eq!(
             assess(&Request::default(), today()),
-            Verdict::Incomplete { missing: expected, contact_first: vec![] }
+            Verdict::Incomplete {
+                missing: expected,
+                contact_first: vec![]
+            }
         );
     }
 
@@ -408,29 +537,98 @@ mod tests {
     fn each_unanswered_question_is_reported() {
         use Question as Q;
         let cases = [
-            (Request { requester: None, ..eligible() }, Q::Requester),
             (
-                Request { requester: Some(Requester::FamilyMember), ..eligible() },
+                Request {
+                    requester: None,
+                    ..eligible()
+                },
+                Q::Requester,
+            ),
+            (
+                Request {
+                    requester: Some(Requester::FamilyMember),
+                    ..eligible()
+                },
                 Q::PatientConsentsToFamilyRequest,
             ),
-            (Request { patient_date_of_birth: None, ..eligible() }, Q::PatientDateOfBirth),
-            (Request { attendance: None, ..eligible() }, Q::Attendance),
-            (Request { area: None, ..eligible() }, Q::DiagnosisArea),
-            (Request { patient_agrees: None, ..eligible() }, Q::PatientAgrees),
-            (Request { present_doctor_refers: None, ..eligible() }, Q::PresentDoctorRefers),
-            (Request { report_shared_with_present_doctor: None, ..eligible() }, Q::ReportSharedWithPresentDoctor),
-            (Request { purpose: None, ..eligible() }, Q::Purpose),
-            (Request { acknowledges_in_person_only: false, ..eligible() }, Q::AcknowledgesInPersonOnly),
-            (Request { acknowledges_fee_paid_on_the_day: false, ..eligible() }, Q::AcknowledgesFeePaidOnTheDay),
             (
-                Request { acknowledges_not_covered_by_insurance: false, ..eligible() },
+                Request {
+                    patient_date_of_birth: None,
+                    ..eligible()
+                },
+                Q::PatientDateOfBirth,
+            ),
+            (
+                Request {
+                    attendance: None,
+                    ..eligible()
+                },
+                Q::Attendance,
+            ),
+            (
+                Request {
+                    area: None,
+                    ..eligible()
+                },
+                Q::DiagnosisArea,
+            ),
+            (
+                Request {
+                    patient_agrees: None,
+                    ..eligible()
+                },
+                Q::PatientAgrees,
+            ),
+            (
+                Request {
+                    present_doctor_refers: None,
+                    ..eligible()
+                },
+                Q::PresentDoctorRefers,
+            ),
+            (
+                Request {
+                    report_shared_with_present_doctor: None,
+                    ..eligible()
+                },
+                Q::ReportSharedWithPresentDoctor,
+            ),
+            (
+                Request {
+                    purpose: None,
+                    ..eligible()
+                },
+                Q::Purpose,
+            ),
+            (
+                Request {
+                    acknowledges_in_person_only: false,
+                    ..eligible()
+                },
+                Q::AcknowledgesInPersonOnly,
+            ),
+            (
+                Request {
+                    acknowledges_fee_paid_on_the_day: false,
+                    ..eligible()
+                },
+                Q::AcknowledgesFeePaidOnTheDay,
+            ),
+            (
+                Request {
+                    acknowledges_not_covered_by_insurance: false,
+                    ..eligible()
+                },
                 Q::AcknowledgesNotCoveredByInsurance,
             ),
         ];
         for (request, question) in cases {
             assert_eq!(
                 assess(&request, today()),
-                Verdict::Incomplete { missing: vec![question], contact_first: vec![] },
+                Verdict::Incomplete {
+                    missing: vec![question],
+                    contact_first: vec![]
+                },
                 "{question:?}"
             );
         }
@@ -438,7 +636,10 @@ mod tests {
 
     #[test]
     fn an_other_area_needs_its_description() {
-        let request = Request { area: Some(DiagnosisArea::Other("  ".to_owned())), ..eligible() };
+        let request = Request {
+            area: Some(DiagnosisArea::Other("  ".to_owned())),
+            ..eligible()
+        };
         assert_eq!(
             assess(&request, today()),
             Verdict::Incomplete {
@@ -457,7 +658,10 @@ mod tests {
         };
         assert_eq!(
             assess(&request, today()),
-            Verdict::Incomplete { missing: vec![Question::PatientDateOfBirth], contact_first: vec![] }
+            Verdict::Incomplete {
+                missing: vec![Question::PatientDateOfBirth],
+                contact_first: vec![]
+            }
         );
     }
 
@@ -470,9 +674,14 @@ mod tests {
             assert_eq!(serde_json::to_value(reason).expect("json"), reason.code());
         }
         for question in Question::ALL {
-            assert_eq!(serde_json::to_value(question).expect("json"), question.code());
+            assert_eq!(
+                serde_json::to_value(question).expect("json"),
+                question.code()
+            );
         }
-        let verdict = Verdict::NotAccepted { reasons: vec![RefusalReason::PurposeIsLitigation] };
+        let verdict = Verdict::NotAccepted {
+            reasons: vec![RefusalReason::PurposeIsLitigation],
+        };
         assert_eq!(
             serde_json::to_string(&verdict).expect("json"),
             r#"{"verdict":"not_accepted","reasons":["purpose_is_litigation"]}"#
@@ -511,22 +720,28 @@ mod tests {
             (yes_no(), yes_no(), yes_no(), purpose),
             (any::<bool>(), any::<bool>(), any::<bool>()),
         )
-            .prop_map(|((requester, consent, born, attendance, area), (agrees, refers, shared, purpose), acks)| {
-                Request {
-                    requester,
-                    patient_consents_to_family_request: consent,
-                    patient_date_of_birth: born,
-                    attendance,
-                    area,
-                    patient_agrees: agrees,
-                    present_doctor_refers: refers,
-                    report_shared_with_present_doctor: shared,
-                    purpose,
-                    acknowledges_in_person_only: acks.0,
-                    acknowledges_fee_paid_on_the_day: acks.1,
-                    acknowledges_not_covered_by_insurance: acks.2,
-                }
-            })
+            .prop_map(
+                |(
+                    (requester, consent, born, attendance, area),
+                    (agrees, refers, shared, purpose),
+                    acks,
+                )| {
+                    Request {
+                        requester,
+                        patient_consents_to_family_request: consent,
+                        patient_date_of_birth: born,
+                        attendance,
+                        area,
+                        patient_agrees: agrees,
+                        present_doctor_refers: refers,
+                        report_shared_with_present_doctor: shared,
+                        purpose,
+                        acknowledges_in_person_only: acks.0,
+                        acknowledges_fee_paid_on_the_day: acks.1,
+                        acknowledges_not_covered_by_insurance: acks.2,
+                    }
+                },
+            )
     }
 
     proptest! {

@@ -52,13 +52,16 @@ mod tests {
         assert_eq!(SECOND_OPINION_FEE.consumption_tax(), Yen(3_000));
         assert_eq!(SECOND_OPINION_FEE.total(), Yen(33_000));
         assert_eq!(SECOND_OPINION_FEE.max_minutes, 60);
-        assert!(!SECOND_OPINION_FEE.covered_by_health_insurance);
-        assert!(SECOND_OPINION_FEE.paid_on_the_day);
+        const { assert!(!SECOND_OPINION_FEE.covered_by_health_insurance) };
+        const { assert!(SECOND_OPINION_FEE.paid_on_the_day) };
     }
 
     #[test]
     fn tax_is_rounded_down_to_the_yen() {
-        let fee = Fee { before_tax: Yen(12_345), ..SECOND_OPINION_FEE };
+        let fee = Fee {
+            before_tax: Yen(12_345),
+            ..SECOND_OPINION_FEE
+        };
         assert_eq!(fee.consumption_tax(), Yen(1_234));
         assert_eq!(fee.total(), Yen(13_579));
     }

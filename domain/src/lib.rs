@@ -13,7 +13,9 @@ pub mod fee;
 pub mod request;
 pub mod window;
 
-pub use calendar::{Calendar, Closure, DayKind, Holiday, HolidayKind, national_holiday, national_holidays};
+pub use calendar::{
+    Calendar, Closure, DayKind, Holiday, HolidayKind, national_holiday, national_holidays,
+};
 pub use documents::{Document, documents_to_bring};
 pub use eligibility::{ContactReason, Question, RefusalReason, Verdict, assess};
 pub use fee::{Fee, SECOND_OPINION_FEE, Yen};

@@ -54,7 +54,8 @@ pub struct AppointmentWindow {
 pub fn receipt_day(received: NaiveDateTime, calendar: &Calendar) -> NaiveDate {
     let date = received.date();
     let time = received.time();
-    let by_closing = (time.hour(), time.minute()) <= (RECEPTION_CLOSES.hour(), RECEPTION_CLOSES.minute());
+    let by_closing =
+        (time.hour(), time.minute()) <= (RECEPTION_CLOSES.hour(), RECEPTION_CLOSES.minute());
     if by_closing && calendar.is_consultation_day(date) {
         date
     } else {
@@ -66,9 +67,13 @@ pub fn receipt_day(received: NaiveDateTime, calendar: &Calendar) -> NaiveDate {
 pub fn appointment_window(received: NaiveDateTime, calendar: &Calendar) -> AppointmentWindow {
     let receipt = receipt_day(received, calendar);
     let earliest = calendar.nth_consultation_day_after(receipt, EARLIEST_APPOINTMENT_DAY);
-    let latest =
-        calendar.nth_consultation_day_after(earliest, LATEST_APPOINTMENT_DAY - EARLIEST_APPOINTMENT_DAY);
-    AppointmentWindow { receipt, earliest, latest }
+    let latest = calendar
+        .nth_consultation_day_after(earliest, LATEST_APPOINTMENT_DAY - EARLIEST_APPOINTMENT_DAY);
+    AppointmentWindow {
+        receipt,
+        earliest,
+        latest,
+    }
 }
 
 #[cfg(test)]
@@ -87,7 +92,11 @@ mod tests {
 
     fn window(received: &str) -> (String, String, String) {
         let w = appointment_window(at(received), &Calendar::new());
-        (w.receipt.to_string(), w.earliest.to_string(), w.latest.to_string())
+        (
+            w.receipt.to_string(),
+            w.earliest.to_string(),
+            w.latest.to_string(),
+        )
     }
 
     fn strings(receipt: &str, earliest: &str, latest: &str) -> (String, String, String) {
@@ -96,7 +105,10 @@ mod tests {
 
     #[test]
     fn a_friday_evening_request_before_the_closure_is_received_on_monday() {
-        assert_eq!(window("2026-12-25 17:00"), strings("2026-12-28", "2027-01-13", "2027-01-22"));
+        assert_eq!(
+            window("2026-12-25 17:00"),
+            strings("2026-12-28", "2027-01-13", "2027-01-22")
+        );
     }
 
     #[test]
@@ -133,7 +145,11 @@ mod tests {
     /// Consultation days after `from` up to `to`, asking the calendar about each
     /// day on its own rather than through the walk the window uses.
     fn count_one_by_one(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> usize {
-        from.iter_days().skip(1).take_while(|day| *day <= to).filter(|day| calendar.is_consultation_day(*day)).count()
+        from.iter_days()
+            .skip(1)
+            .take_while(|day| *day <= to)
+            .filter(|day| calendar.is_consultation_day(*day))
+            .count()
     }
 
     fn any_moment() -> impl Strategy<Value = NaiveDateTime> {

@@ -19,17 +19,19 @@ fn law_name(independent: &str) -> &str {
 
 #[test]
 fn every_holiday_of_2000_to_2099_matches_the_independent_list() {
-    let data = include_str!("data/holidays_2000_2099.txt");
-    let expected: Vec<(NaiveDate, &str)> = data
+    let list = include_str!("data/holidays_2000_2099.txt");
+    let expected: Vec<(NaiveDate, &str)> = list
         .lines()
         .filter(|line| !line.starts_with('#'))
         .map(|line| {
-            let (date, name) = line.split_once(' ').expect("date and name");
-            (date.parse().expect("date"), law_name(name))
+            let (date, holiday_name) = line.split_once(' ').expect("date and name");
+            (date.parse().expect("date"), law_name(holiday_name))
         })
         .collect();
-    let computed: Vec<(NaiveDate, &str)> =
-        (2000..=2099).flat_map(national_holidays).map(|h| (h.date, h.kind.name_ja())).collect();
+    let computed: Vec<(NaiveDate, &str)> = (2000..=2099)
+        .flat_map(national_holidays)
+        .map(|h| (h.date, h.kind.name_ja()))
+        .collect();
     assert_eq!(computed.len(), expected.len());
     for (mine, theirs) in computed.iter().zip(&expected) {
         assert_eq!(mine, theirs);
@@ -71,11 +73,23 @@ fn every_window_of_2000_to_2099_matches_a_plain_walk_over_the_independent_list()
     for day in first.iter_days().take_while(|day| *day <= last) {
         for (hour, minute) in [(9, 0), (16, 45), (16, 46)] {
             let received = day.and_hms_opt(hour, minute, 0).expect("time");
-            let receipt = if open(day) && (hour, minute) <= (16, 45) { day } else { nth_open_after(day, 1) };
+            let receipt = if open(day) && (hour, minute) <= (16, 45) {
+                day
+            } else {
+                nth_open_after(day, 1)
+            };
             let window = appointment_window(received, &calendar);
             assert_eq!(window.receipt, receipt, "receipt of {received}");
-            assert_eq!(window.earliest, nth_open_after(receipt, 7), "earliest of {received}");
-            assert_eq!(window.latest, nth_open_after(receipt, 14), "latest of {received}");
+            assert_eq!(
+                window.earliest,
+                nth_open_after(receipt, 7),
+                "earliest of {received}"
+            );
+            assert_eq!(
+                window.latest,
+                nth_open_after(receipt, 14),
+                "latest of {received}"
+            );
         }
     }
 }

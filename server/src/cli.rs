@@ -1,6 +1,7 @@
 //! The command line: what each subcommand takes.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -21,6 +22,8 @@ pub enum Command {
     Calendar(CalendarArgs),
     /// Print the receipt day and the appointment window of a request.
     Window(WindowArgs),
+    /// Write a consistent copy of the database while the service runs.
+    Backup(BackupArgs),
 }
 
 impl Default for Command {
@@ -59,6 +62,16 @@ pub struct WindowArgs {
     /// When the request was received, e.g. 2026-12-25T17:00:00+09:00.
     #[arg(long, value_name = "RFC 3339 TIMESTAMP", value_parser = parse_moment)]
     pub received: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+    /// The SQLite database to copy.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+    pub database_url: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! The `calendar` and `window` commands: the domain's calendar, printed.
 
 use std::fmt::Write as _;
+use std::io::Write;
 
 use anyhow::{Result, bail};
 use domain::calendar::{NonConsultationReason, SUPPORTED_YEARS};
@@ -8,13 +9,13 @@ use domain::{Calendar, appointment_window, japan_time};
 
 use crate::cli::{CalendarArgs, Language, WindowArgs};
 
-pub fn print_calendar(args: &CalendarArgs) -> Result<()> {
-    print!("{}", calendar_lines(args)?);
+pub fn print_calendar(args: &CalendarArgs, out: &mut impl Write) -> Result<()> {
+    out.write_all(calendar_lines(args)?.as_bytes())?;
     Ok(())
 }
 
-pub fn print_window(args: &WindowArgs) -> Result<()> {
-    println!("{}", window_line(args));
+pub fn print_window(args: &WindowArgs, out: &mut impl Write) -> Result<()> {
+    writeln!(out, "{}", window_line(args))?;
     Ok(())
 }
 
@@ -37,10 +38,18 @@ fn calendar_lines(args: &CalendarArgs) -> Result<String> {
     let mut out = String::new();
     for day in Calendar::new().non_consultation_days(args.from, args.to) {
         let (kind, name) = match (&day.reason, args.lang) {
-            (NonConsultationReason::Holiday { holiday }, Language::En) => ("holiday", holiday.name_en()),
-            (NonConsultationReason::Holiday { holiday }, Language::Ja) => ("holiday", holiday.name_ja()),
-            (NonConsultationReason::Closure { closure }, Language::En) => ("closure", closure.name_en()),
-            (NonConsultationReason::Closure { closure }, Language::Ja) => ("closure", closure.name_ja()),
+            (NonConsultationReason::Holiday { holiday }, Language::En) => {
+                ("holiday", holiday.name_en())
+            }
+            (NonConsultationReason::Holiday { holiday }, Language::Ja) => {
+                ("holiday", holiday.name_ja())
+            }
+            (NonConsultationReason::Closure { closure }, Language::En) => {
+                ("closure", closure.name_en())
+            }
+            (NonConsultationReason::Closure { closure }, Language::Ja) => {
+                ("closure", closure.name_ja())
+            }
         };
         writeln!(out, "{} {kind} {name}", day.date)?;
     }
@@ -50,7 +59,10 @@ fn calendar_lines(args: &CalendarArgs) -> Result<String> {
 /// `receipt=YYYY-MM-DD earliest=YYYY-MM-DD latest=YYYY-MM-DD`, in Japan time.
 fn window_line(args: &WindowArgs) -> String {
     let window = appointment_window(japan_time(&args.received), &Calendar::new());
-    format!("receipt={} earliest={} latest={}", window.receipt, window.earliest, window.latest)
+    format!(
+        "receipt={} earliest={} latest={}",
+        window.receipt, window.earliest, window.latest
+    )
 }
 
 #[cfg(test)]
@@ -58,7 +70,11 @@ mod tests {
     use super::*;
 
     fn calendar(from: &str, to: &str, lang: Language) -> Result<String> {
-        let args = CalendarArgs { from: from.parse()?, to: to.parse()?, lang };
+        let args = CalendarArgs {
+            from: from.parse()?,
+            to: to.parse()?,
+            lang,
+        };
         calendar_lines(&args)
     }
 
@@ -80,7 +96,10 @@ mod tests {
 
     #[test]
     fn calendar_names_holidays_in_japanese_on_request() -> Result<()> {
-        assert_eq!(calendar("2026-09-21", "2026-09-23", Language::Ja)?, "2026-09-21 holiday 敬老の日\n2026-09-22 holiday 国民の休日\n2026-09-23 holiday 秋分の日\n");
+        assert_eq!(
+            calendar("2026-09-21", "2026-09-23", Language::Ja)?,
+            "2026-09-21 holiday 敬老の日\n2026-09-22 holiday 国民の休日\n2026-09-23 holiday 秋分の日\n"
+        );
         Ok(())
     }
 
@@ -95,8 +114,13 @@ mod tests {
     #[test]
     fn window_reads_the_timestamp_in_japan_time() -> Result<()> {
         // 08:00 UTC is 17:00 in Japan: after reception closes.
-        let args = WindowArgs { received: chrono::DateTime::parse_from_rfc3339("2026-12-25T08:00:00Z")? };
-        assert_eq!(window_line(&args), "receipt=2026-12-28 earliest=2027-01-13 latest=2027-01-22");
+        let args = WindowArgs {
+            received: chrono::DateTime::parse_from_rfc3339("2026-12-25T08:00:00Z")?,
+        };
+        assert_eq!(
+            window_line(&args),
+            "receipt=2026-12-28 earliest=2027-01-13 latest=2027-01-22"
+        );
         Ok(())
     }
 }

@@ -1,11 +1,15 @@
 //! The SQLite database: one pool for the whole process, opened durably and
 //! migrated at start.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::str::FromStr;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use sqlx::ConnectOptions;
 use sqlx::SqlitePool;
+
+use crate::cli::BackupArgs;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// Opens (creating if missing) the database at `url`, with its directory, and
@@ -26,14 +30,55 @@ pub async fn open(url: &str) -> Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    sqlx::migrate!("./migrations").run(&pool).await.context("cannot apply the database migrations")?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .context("cannot apply the database migrations")?;
     Ok(pool)
+}
+
+/// Copies the database at `args.database_url` into a new file with SQLite's
+/// `VACUUM INTO`, which reads one consistent snapshot while writers go on.
+pub async fn backup(args: &BackupArgs) -> Result<()> {
+    if args.to.exists() {
+        bail!("{} exists already; choose a new file", args.to.display());
+    }
+    let options = SqliteConnectOptions::from_str(&args.database_url)
+        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {}", args.database_url))?
+        .read_only(true);
+    if !options.get_filename().exists() {
+        bail!(
+            "there is no database at {}",
+            options.get_filename().display()
+        );
+    }
+    create_parent_directory(&args.to)?;
+    let target = args
+        .to
+        .to_str()
+        .context("the backup path must be valid UTF-8")?;
+    let mut connection = options
+        .connect()
+        .await
+        .context("cannot open the database")?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(target)
+        .execute(&mut connection)
+        .await
+        .with_context(|| format!("cannot write the backup to {}", args.to.display()))?;
+    writeln!(std::io::stdout(), "backup written to {}", args.to.display())?;
+    Ok(())
 }
 
 fn create_parent_directory(file: &Path) -> Result<()> {
     match file.parent() {
         Some(directory) if !directory.as_os_str().is_empty() => std::fs::create_dir_all(directory)
-            .with_context(|| format!("cannot create the database directory {}", directory.display())),
+            .with_context(|| {
+                format!(
+                    "cannot create the database directory {}",
+                    directory.display()
+                )
+            }),
         _ => Ok(()),
     }
 }

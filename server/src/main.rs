@@ -17,8 +17,9 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or_default() {
         Command::Serve(args) => web::serve(args).await,
-        Command::Calendar(args) => commands::print_calendar(&args),
-        Command::Window(args) => commands::print_window(&args),
+        Command::Calendar(args) => commands::print_calendar(&args, &mut std::io::stdout().lock()),
+        Command::Window(args) => commands::print_window(&args, &mut std::io::stdout().lock()),
+        Command::Backup(args) => database::backup(&args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

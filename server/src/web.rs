@@ -14,7 +14,9 @@ use crate::database;
 
 pub async fn serve(args: ServeArgs) -> Result<()> {
     init_logging();
-    let mut options = get_configuration(None).context("cannot read the Leptos configuration")?.leptos_options;
+    let mut options = get_configuration(None)
+        .context("cannot read the Leptos configuration")?
+        .leptos_options;
     // Set at compile time by cargo-leptos; a plain `cargo build` leaves it empty.
     if options.output_name.is_empty() {
         options.output_name = "second-opinion".into();
@@ -28,7 +30,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
     let router = router(options, pool);
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -42,13 +46,16 @@ pub fn router(options: LeptosOptions, pool: SqlitePool) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
         .with_state(options)
 }
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -62,7 +69,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

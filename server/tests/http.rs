@@ -5,8 +5,10 @@ mod common;
 use common::TestServer;
 
 fn get(url: &str) -> (u16, String) {
-    let agent: ureq::Agent =
-        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
     let mut response = agent.get(url).call().expect("request");
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_string().expect("body");
@@ -18,7 +20,10 @@ fn the_home_page_is_rendered_on_the_server_with_its_hydration_script() {
     let server = TestServer::start();
     let (status, body) = get(&server.url("/"));
     assert_eq!(status, 200);
-    assert!(body.contains("<h1>Second opinion consultations</h1>"), "{body}");
+    assert!(
+        body.contains("<h1>Second opinion consultations</h1>"),
+        "{body}"
+    );
     assert!(body.contains("33,000 yen"));
     // The WebAssembly bundle is loaded by the page.
     assert!(body.contains("/pkg/second-opinion"), "{body}");

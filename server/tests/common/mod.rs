@@ -1,6 +1,9 @@
 //! Starting the real `second-opinion` binary for a test: a free port, a fresh
 //! database in a temporary directory, and a kill when the test ends.
 
+// Each test binary uses a part of this module.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -40,8 +43,15 @@ impl TestServer {
                 }
             }
         });
-        let base_url = receiver.recv_timeout(Duration::from_secs(60)).expect("server reported its address");
-        Self { child, base_url, database, _directory: directory }
+        let base_url = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server reported its address");
+        Self {
+            child,
+            base_url,
+            database,
+            _directory: directory,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

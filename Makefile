@@ -1,0 +1,64 @@
+# The two commands of this project: `make run` and `make test`. Each installs
+# what is missing first, so a fresh machine needs nothing else by hand.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_TARGET := wasm32-unknown-unknown
+
+# cargo-installed tools, then wasm-opt from npm's binaryen (Debian's is too old).
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Never let Playwright fetch a browser: it drives Debian's Chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+# The end-to-end suite runs against its own throw-away database.
+E2E_DATABASE := target/e2e/second-opinion.db
+
+.PHONY: help run test tools rust-tools node-tools browser-tools test-rust lint wasm-check end2end
+
+help:
+	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
+	@echo "make test  - install what is missing, then run every test"
+
+run: rust-tools node-tools
+	cargo leptos serve --release
+
+test: tools test-rust lint wasm-check end2end
+
+test-rust:
+	cargo test --workspace --locked
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy -p app --lib --no-default-features --features hydrate --target $(WASM_TARGET) --locked -- -D warnings
+	cargo clippy -p domain --target $(WASM_TARGET) --locked -- -D warnings
+
+# The rules must compile for the browser as they are.
+wasm-check:
+	cargo build -p domain --target $(WASM_TARGET) --locked
+
+end2end:
+	rm -rf $(dir $(E2E_DATABASE)) && mkdir -p $(dir $(E2E_DATABASE))
+	DATABASE_URL=sqlite://$(E2E_DATABASE) cargo leptos end2end
+
+tools: rust-tools node-tools browser-tools
+
+rust-tools:
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)" || \
+		cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION) --features no_downloads
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" || \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+browser-tools:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
+
+node-tools:
+	@[ -x end2end/node_modules/.bin/playwright ] && [ -x end2end/node_modules/.bin/wasm-opt ] || \
+		(cd end2end && npm ci --no-audit --no-fund)
