@@ -43,7 +43,7 @@ wasm-check:
 
 end2end:
 	rm -rf $(dir $(E2E_DATABASE)) && mkdir -p $(dir $(E2E_DATABASE))
-	DATABASE_URL=sqlite://$(E2E_DATABASE) cargo leptos end2end
+	DATABASE_URL=sqlite://$(E2E_DATABASE) cargo leptos end-to-end
 
 tools: rust-tools node-tools browser-tools
 
