@@ -10,6 +10,8 @@ pub mod calendar;
 pub mod documents;
 pub mod eligibility;
 pub mod fee;
+pub mod fields;
+pub mod form;
 pub mod request;
 pub mod window;
 

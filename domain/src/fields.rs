@@ -1,0 +1,467 @@
+//! The request form's fields as types: each has one constructor that checks
+//! its rules, called by the browser for instant feedback and by the server,
+//! which trusts nothing it receives.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The longest name, in characters.
+pub const NAME_MAX_CHARS: usize = 100;
+/// The longest free text (a diagnosis, questions for the specialist), in characters.
+pub const FREE_TEXT_MAX_CHARS: usize = 2_000;
+/// The earliest date of birth the form accepts.
+pub const EARLIEST_DATE_OF_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(date) => date,
+    None => panic!("valid date"),
+};
+
+/// Why a field's value was refused. The words for each live in the app's
+/// locale files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "error")]
+pub enum FieldError {
+    Required,
+    TooLong { max: usize },
+    ControlCharacters,
+    NotKatakana,
+    NotADate,
+    DateInTheFuture,
+    DateTooEarly,
+    NotAPhoneNumber,
+    NotAnEmailAddress,
+}
+
+impl FieldError {
+    /// The stable machine-readable code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooLong { .. } => "too_long",
+            Self::ControlCharacters => "control_characters",
+            Self::NotKatakana => "not_katakana",
+            Self::NotADate => "not_a_date",
+            Self::DateInTheFuture => "date_in_the_future",
+            Self::DateTooEarly => "date_too_early",
+            Self::NotAPhoneNumber => "not_a_phone_number",
+            Self::NotAnEmailAddress => "not_an_email_address",
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Trims the text and refuses it when empty, longer than `max` characters,
+/// or holding control characters (other than line breaks and tabs where
+/// `multiline`).
+fn checked_text(text: &str, max: usize, multiline: bool) -> Result<String, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldError::Required);
+    }
+    if text.chars().count() > max {
+        return Err(FieldError::TooLong { max });
+    }
+    let allowed_control = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    if text.chars().any(|c| c.is_control() && !allowed_control(c)) {
+        return Err(FieldError::ControlCharacters);
+    }
+    Ok(text.to_owned())
+}
+
+macro_rules! text_newtype {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $multiline:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Trims `text` and checks it.
+            pub fn parse(text: &str) -> Result<Self, FieldError> {
+                checked_text(text, $max, $multiline).map(Self)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = FieldError;
+            fn try_from(text: String) -> Result<Self, FieldError> {
+                Self::parse(&text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+text_newtype!(
+    /// A person's full name, as they write it: up to 100 characters.
+    PersonName, NAME_MAX_CHARS, false
+);
+text_newtype!(
+    /// A short answer on one line (a relationship, a clinic, a language): up
+    /// to 100 characters.
+    ShortText, NAME_MAX_CHARS, false
+);
+text_newtype!(
+    /// A longer answer, line breaks allowed: up to 2,000 characters.
+    FreeText, FREE_TEXT_MAX_CHARS, true
+);
+
+/// The reading of a name in full-width katakana (フリガナ), spaces and the
+/// long-vowel mark allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NameReading(String);
+
+impl NameReading {
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let text = checked_text(text, NAME_MAX_CHARS, false)?;
+        let katakana = |c: char| {
+            matches!(
+                c,
+                '\u{30A1}'..='\u{30FA}' | 'ー' | '・' | ' ' | '\u{3000}' | 'ヽ' | 'ヾ'
+            )
+        };
+        if text.chars().all(katakana) {
+            Ok(Self(text))
+        } else {
+            Err(FieldError::NotKatakana)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for NameReading {
+    type Error = FieldError;
+    fn try_from(text: String) -> Result<Self, FieldError> {
+        Self::parse(&text)
+    }
+}
+
+impl From<NameReading> for String {
+    fn from(value: NameReading) -> String {
+        value.0
+    }
+}
+
+/// A patient's date of birth: a real date, written `YYYY-MM-DD` (as a date
+/// input sends it), from 1900 up to today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DateOfBirth(NaiveDate);
+
+impl DateOfBirth {
+    pub fn parse(text: &str, today: NaiveDate) -> Result<Self, FieldError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(FieldError::Required);
+        }
+        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FieldError::NotADate)?;
+        if date > today {
+            Err(FieldError::DateInTheFuture)
+        } else if date < EARLIEST_DATE_OF_BIRTH {
+            Err(FieldError::DateTooEarly)
+        } else {
+            Ok(Self(date))
+        }
+    }
+
+    pub const fn date(self) -> NaiveDate {
+        self.0
+    }
+}
+
+/// A telephone number: digits, `+`, `-`, spaces and brackets, with 10 to 15
+/// digits (a Japanese number or an international one).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let text = normalise_width(text.trim());
+        if text.is_empty() {
+            return Err(FieldError::Required);
+        }
+        let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')');
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        let plus_only_first = text.chars().skip(1).all(|c| c != '+');
+        if text.chars().all(allowed)
+            && (10..=15).contains(&digits)
+            && plus_only_first
+            && text.len() <= 24
+        {
+            Ok(Self(text))
+        } else {
+            Err(FieldError::NotAPhoneNumber)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PhoneNumber {
+    type Error = FieldError;
+    fn try_from(text: String) -> Result<Self, FieldError> {
+        Self::parse(&text)
+    }
+}
+
+impl From<PhoneNumber> for String {
+    fn from(value: PhoneNumber) -> String {
+        value.0
+    }
+}
+
+/// An e-mail address in the usual form `name@example.jp`: one `@`, a dotted
+/// domain, no spaces, at most 254 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(text: &str) -> Result<Self, FieldError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(FieldError::Required);
+        }
+        let well_formed = text.len() <= 254
+            && text.split_once('@').is_some_and(|(local, domain)| {
+                let domain_ok = domain.contains('.')
+                    && !domain.starts_with(['.', '-'])
+                    && !domain.ends_with(['.', '-'])
+                    && !domain.contains("..")
+                    && domain
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'));
+                let local_ok = !local.is_empty()
+                    && local.len() <= 64
+                    && local.chars().all(|c| {
+                        c.is_ascii_graphic() && !matches!(c, '@' | '<' | '>' | '"' | '\\')
+                    });
+                domain_ok && local_ok
+            });
+        if well_formed {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(FieldError::NotAnEmailAddress)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for EmailAddress {
+    type Error = FieldError;
+    fn try_from(text: String) -> Result<Self, FieldError> {
+        Self::parse(&text)
+    }
+}
+
+impl From<EmailAddress> for String {
+    fn from(value: EmailAddress) -> String {
+        value.0
+    }
+}
+
+/// Full-width digits and signs, as Japanese keyboards often type them in a
+/// phone number, turned into their ASCII forms.
+fn normalise_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '＋' => '+',
+            'ー' | '－' | '−' | '‐' => '-',
+            '（' => '(',
+            '）' => ')',
+            '\u{3000}' => ' ',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn today() -> NaiveDate {
+        "2026-11-25".parse().expect("date")
+    }
+
+    #[test]
+    fn names_are_trimmed_and_limited_to_100_characters() {
+        assert_eq!(
+            PersonName::parse("  山田 花子 ").map(|n| n.to_string()),
+            Ok("山田 花子".to_owned())
+        );
+        assert_eq!(
+            PersonName::parse(&"あ".repeat(100)).map(|n| n.as_str().chars().count()),
+            Ok(100)
+        );
+        assert_eq!(
+            PersonName::parse(&"あ".repeat(101)),
+            Err(FieldError::TooLong { max: 100 })
+        );
+        assert_eq!(PersonName::parse("   "), Err(FieldError::Required));
+        assert_eq!(
+            PersonName::parse("Hana\u{0}ko"),
+            Err(FieldError::ControlCharacters)
+        );
+        assert_eq!(
+            PersonName::parse("Hana\nko"),
+            Err(FieldError::ControlCharacters)
+        );
+    }
+
+    #[test]
+    fn free_text_keeps_line_breaks_and_is_limited_to_2000_characters() {
+        assert!(FreeText::parse("Stage II.\nWhich treatment?").is_ok());
+        assert!(FreeText::parse(&"a".repeat(2_000)).is_ok());
+        assert_eq!(
+            FreeText::parse(&"a".repeat(2_001)),
+            Err(FieldError::TooLong { max: 2_000 })
+        );
+        assert_eq!(
+            FreeText::parse("bell\u{7}"),
+            Err(FieldError::ControlCharacters)
+        );
+    }
+
+    #[test]
+    fn name_reading_is_full_width_katakana() {
+        assert!(NameReading::parse("ヤマダ ハナコ").is_ok());
+        assert!(NameReading::parse("スミス・ジョーン").is_ok());
+        assert_eq!(NameReading::parse("やまだ"), Err(FieldError::NotKatakana));
+        assert_eq!(NameReading::parse("Yamada"), Err(FieldError::NotKatakana));
+        assert_eq!(NameReading::parse("ﾔﾏﾀﾞ"), Err(FieldError::NotKatakana));
+    }
+
+    #[test]
+    fn date_of_birth_is_a_real_past_date_after_1900() {
+        assert_eq!(
+            DateOfBirth::parse("1970-04-01", today()).map(DateOfBirth::date),
+            Ok("1970-04-01".parse().expect("date"))
+        );
+        assert!(
+            DateOfBirth::parse("2026-11-25", today()).is_ok(),
+            "born today"
+        );
+        assert_eq!(
+            DateOfBirth::parse("2026-11-26", today()),
+            Err(FieldError::DateInTheFuture)
+        );
+        assert_eq!(
+            DateOfBirth::parse("1899-12-31", today()),
+            Err(FieldError::DateTooEarly)
+        );
+        assert_eq!(
+            DateOfBirth::parse("2023-02-29", today()),
+            Err(FieldError::NotADate)
+        );
+        assert_eq!(
+            DateOfBirth::parse("1 April 1970", today()),
+            Err(FieldError::NotADate)
+        );
+        assert_eq!(DateOfBirth::parse("", today()), Err(FieldError::Required));
+    }
+
+    #[test]
+    fn phone_numbers_take_digits_plus_dashes_and_spaces() {
+        assert!(PhoneNumber::parse("03-1234-5678").is_ok());
+        assert!(PhoneNumber::parse("090 1234 5678").is_ok());
+        assert!(PhoneNumber::parse("+81 90-1234-5678").is_ok());
+        assert_eq!(
+            PhoneNumber::parse("０９０ー１２３４ー５６７８").map(String::from),
+            Ok("090-1234-5678".to_owned())
+        );
+        assert_eq!(
+            PhoneNumber::parse("12345"),
+            Err(FieldError::NotAPhoneNumber)
+        );
+        assert_eq!(
+            PhoneNumber::parse("03-1234-5678 ext"),
+            Err(FieldError::NotAPhoneNumber)
+        );
+        assert_eq!(
+            PhoneNumber::parse("81+90-1234-5678"),
+            Err(FieldError::NotAPhoneNumber)
+        );
+    }
+
+    #[test]
+    fn email_addresses_must_be_well_formed() {
+        assert!(EmailAddress::parse("hanako.yamada@example.jp").is_ok());
+        for bad in [
+            "hanako",
+            "hanako@",
+            "@example.jp",
+            "hanako@example",
+            "hana ko@example.jp",
+            "a@b..jp",
+            "<a>@example.jp",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(FieldError::NotAnEmailAddress),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn newtypes_deserialise_only_through_their_rules() {
+        let refused: Result<PersonName, _> =
+            serde_json::from_str(&format!("\"{}\"", "x".repeat(101)));
+        assert!(refused.is_err());
+        let accepted: PersonName = serde_json::from_str("\"Hanako\"").expect("valid");
+        assert_eq!(accepted.as_str(), "Hanako");
+    }
+
+    proptest! {
+        #[test]
+        fn a_parsed_text_is_never_empty_too_long_or_untrimmed(text in "\\PC{0,120}") {
+            if let Ok(name) = PersonName::parse(&text) {
+                prop_assert!(!name.as_str().is_empty());
+                prop_assert!(name.as_str().chars().count() <= NAME_MAX_CHARS);
+                prop_assert_eq!(name.as_str().trim(), name.as_str());
+            }
+        }
+
+        #[test]
+        fn parsing_is_total_on_any_input(text in any::<String>()) {
+            let _ = PersonName::parse(&text);
+            let _ = FreeText::parse(&text);
+            let _ = NameReading::parse(&text);
+            let _ = PhoneNumber::parse(&text);
+            let _ = EmailAddress::parse(&text);
+            let _ = DateOfBirth::parse(&text, today());
+        }
+    }
+}

@@ -1,0 +1,550 @@
+//! The request form as the patient typed it, and its parse into a checked
+//! submission. The browser keeps a `RequestForm` as the draft and reads the
+//! live verdict from it; the server receives the same struct and parses it
+//! again.
+
+use chrono::{NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::fields::{
+    DateOfBirth, EmailAddress, FieldError, FreeText, NameReading, PersonName, PhoneNumber,
+    ShortText,
+};
+use crate::request::{Attendance, DiagnosisArea, Purpose, Request, Requester};
+
+/// Every field of the form, as typed. Choices hold their stable codes
+/// (`"patient"`, `"yes"`), empty when not chosen; checkboxes are booleans.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestForm {
+    pub requester: String,
+    pub requester_name: String,
+    pub requester_relationship: String,
+    pub patient_consents_to_family_request: String,
+    pub patient_name: String,
+    pub patient_name_reading: String,
+    pub patient_date_of_birth: String,
+    pub patient_phone: String,
+    pub patient_email: String,
+    pub present_doctor_name: String,
+    pub present_institution: String,
+    pub patient_agrees: String,
+    pub present_doctor_refers: String,
+    pub report_shared_with_present_doctor: String,
+    pub purpose: String,
+    pub area: String,
+    pub area_other: String,
+    pub diagnosis: String,
+    pub questions: String,
+    pub attendance: String,
+    pub weekday_mon: bool,
+    pub weekday_tue: bool,
+    pub weekday_wed: bool,
+    pub weekday_thu: bool,
+    pub weekday_fri: bool,
+    pub unsuitable_dates: String,
+    pub interpreter_needed: bool,
+    pub interpreter_language: String,
+    pub acknowledges_in_person_only: bool,
+    pub acknowledges_fee_paid_on_the_day: bool,
+    pub acknowledges_not_covered_by_insurance: bool,
+}
+
+/// A field of the form: its stable id names the HTML element, the draft key
+/// and the error's anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Requester,
+    RequesterName,
+    RequesterRelationship,
+    PatientConsentsToFamilyRequest,
+    PatientName,
+    PatientNameReading,
+    PatientDateOfBirth,
+    PatientPhone,
+    PatientEmail,
+    PresentDoctorName,
+    PresentInstitution,
+    PatientAgrees,
+    PresentDoctorRefers,
+    ReportSharedWithPresentDoctor,
+    Purpose,
+    Area,
+    AreaOther,
+    Diagnosis,
+    Questions,
+    Attendance,
+    UnsuitableDates,
+    InterpreterLanguage,
+    AcknowledgesInPersonOnly,
+    AcknowledgesFeePaidOnTheDay,
+    AcknowledgesNotCoveredByInsurance,
+}
+
+impl Field {
+    /// The stable id, the same as the serde name.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::Requester => "requester",
+            Self::RequesterName => "requester_name",
+            Self::RequesterRelationship => "requester_relationship",
+            Self::PatientConsentsToFamilyRequest => "patient_consents_to_family_request",
+            Self::PatientName => "patient_name",
+            Self::PatientNameReading => "patient_name_reading",
+            Self::PatientDateOfBirth => "patient_date_of_birth",
+            Self::PatientPhone => "patient_phone",
+            Self::PatientEmail => "patient_email",
+            Self::PresentDoctorName => "present_doctor_name",
+            Self::PresentInstitution => "present_institution",
+            Self::PatientAgrees => "patient_agrees",
+            Self::PresentDoctorRefers => "present_doctor_refers",
+            Self::ReportSharedWithPresentDoctor => "report_shared_with_present_doctor",
+            Self::Purpose => "purpose",
+            Self::Area => "area",
+            Self::AreaOther => "area_other",
+            Self::Diagnosis => "diagnosis",
+            Self::Questions => "questions",
+            Self::Attendance => "attendance",
+            Self::UnsuitableDates => "unsuitable_dates",
+            Self::InterpreterLanguage => "interpreter_language",
+            Self::AcknowledgesInPersonOnly => "acknowledges_in_person_only",
+            Self::AcknowledgesFeePaidOnTheDay => "acknowledges_fee_paid_on_the_day",
+            Self::AcknowledgesNotCoveredByInsurance => "acknowledges_not_covered_by_insurance",
+        }
+    }
+}
+
+/// Every refused field with why, in the form's order.
+pub type FieldErrors = Vec<(Field, FieldError)>;
+
+/// Who asks when it is not the patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Representative {
+    pub name: PersonName,
+    pub relationship: ShortText,
+}
+
+/// A request whose every field passed its rules. Whether the hospital can
+/// accept it is a separate question: `eligibility::assess(&self.request, today)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    /// The answers the rules look at, all present.
+    pub request: Request,
+    pub representative: Option<Representative>,
+    pub patient_name: PersonName,
+    pub patient_name_reading: Option<NameReading>,
+    pub patient_date_of_birth: DateOfBirth,
+    pub patient_phone: PhoneNumber,
+    pub patient_email: Option<EmailAddress>,
+    pub present_doctor_name: PersonName,
+    pub present_institution: ShortText,
+    pub diagnosis: FreeText,
+    pub questions: FreeText,
+    pub preferred_weekdays: Vec<Weekday>,
+    pub unsuitable_dates: Vec<NaiveDate>,
+    /// The interpreter's language, when one is needed.
+    pub interpreter_language: Option<ShortText>,
+}
+
+/// The value, or `None` with the field's error noted.
+fn check<T>(errors: &mut FieldErrors, field: Field, result: Result<T, FieldError>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(error) => {
+            errors.push((field, error));
+            None
+        }
+    }
+}
+
+fn yes_no(text: &str) -> Option<bool> {
+    match text {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+fn requester(code: &str) -> Option<Requester> {
+    match code {
+        "patient" => Some(Requester::Patient),
+        "guardian" => Some(Requester::Guardian),
+        "family_member" => Some(Requester::FamilyMember),
+        "other" => Some(Requester::Other),
+        _ => None,
+    }
+}
+
+fn attendance(code: &str) -> Option<Attendance> {
+    match code {
+        "patient_alone" => Some(Attendance::PatientAlone),
+        "patient_with_family" => Some(Attendance::PatientWithFamily),
+        "family_without_patient" => Some(Attendance::FamilyWithoutPatient),
+        _ => None,
+    }
+}
+
+fn purpose(code: &str) -> Option<Purpose> {
+    match code {
+        "diagnosis_or_treatment" => Some(Purpose::DiagnosisOrTreatment),
+        "transfer_to_another_hospital" => Some(Purpose::TransferToAnotherHospital),
+        "litigation" => Some(Purpose::Litigation),
+        "other" => Some(Purpose::Other),
+        _ => None,
+    }
+}
+
+impl RequestForm {
+    /// The answers the rules look at, as far as they are given and valid now:
+    /// what the live panel shows. An invalid date of birth counts as not
+    /// answered yet.
+    pub fn to_request(&self, today: NaiveDate) -> Request {
+        let area = match self.area.as_str() {
+            "cancer" => Some(DiagnosisArea::Cancer),
+            "cardiovascular" => Some(DiagnosisArea::Cardiovascular),
+            "cerebrovascular" => Some(DiagnosisArea::Cerebrovascular),
+            "other" => Some(DiagnosisArea::Other(self.area_other.trim().to_owned())),
+            _ => None,
+        };
+        Request {
+            requester: requester(&self.requester),
+            patient_consents_to_family_request: yes_no(&self.patient_consents_to_family_request),
+            patient_date_of_birth: DateOfBirth::parse(&self.patient_date_of_birth, today)
+                .ok()
+                .map(DateOfBirth::date),
+            attendance: attendance(&self.attendance),
+            area,
+            patient_agrees: yes_no(&self.patient_agrees),
+            present_doctor_refers: yes_no(&self.present_doctor_refers),
+            report_shared_with_present_doctor: yes_no(&self.report_shared_with_present_doctor),
+            purpose: purpose(&self.purpose),
+            acknowledges_in_person_only: self.acknowledges_in_person_only,
+            acknowledges_fee_paid_on_the_day: self.acknowledges_fee_paid_on_the_day,
+            acknowledges_not_covered_by_insurance: self.acknowledges_not_covered_by_insurance,
+        }
+    }
+
+    /// The preferred weekdays ticked, Monday first.
+    pub fn preferred_weekdays(&self) -> Vec<Weekday> {
+        [
+            (self.weekday_mon, Weekday::Mon),
+            (self.weekday_tue, Weekday::Tue),
+            (self.weekday_wed, Weekday::Wed),
+            (self.weekday_thu, Weekday::Thu),
+            (self.weekday_fri, Weekday::Fri),
+        ]
+        .into_iter()
+        .filter_map(|(ticked, day)| ticked.then_some(day))
+        .collect()
+    }
+
+    /// Checks every field and returns the submission, or every refused field.
+    /// Unanswered eligibility questions are not field errors: the verdict
+    /// reports them.
+    pub fn parse(&self, today: NaiveDate) -> Result<Submission, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let optional = |text: &str| !text.trim().is_empty();
+        let request = self.to_request(today);
+
+        let representative = match request.requester {
+            Some(Requester::Patient) | None => None,
+            Some(_) => {
+                let name = check(
+                    &mut errors,
+                    Field::RequesterName,
+                    PersonName::parse(&self.requester_name),
+                );
+                let relationship = check(
+                    &mut errors,
+                    Field::RequesterRelationship,
+                    ShortText::parse(&self.requester_relationship),
+                );
+                name.zip(relationship)
+                    .map(|(name, relationship)| Representative { name, relationship })
+            }
+        };
+        let patient_name = check(
+            &mut errors,
+            Field::PatientName,
+            PersonName::parse(&self.patient_name),
+        );
+        let patient_name_reading = if optional(&self.patient_name_reading) {
+            check(
+                &mut errors,
+                Field::PatientNameReading,
+                NameReading::parse(&self.patient_name_reading).map(Some),
+            )
+        } else {
+            Some(None)
+        };
+        let date_of_birth = check(
+            &mut errors,
+            Field::PatientDateOfBirth,
+            DateOfBirth::parse(&self.patient_date_of_birth, today),
+        );
+        let phone = check(
+            &mut errors,
+            Field::PatientPhone,
+            PhoneNumber::parse(&self.patient_phone),
+        );
+        let email = if optional(&self.patient_email) {
+            check(
+                &mut errors,
+                Field::PatientEmail,
+                EmailAddress::parse(&self.patient_email).map(Some),
+            )
+        } else {
+            Some(None)
+        };
+        let doctor = check(
+            &mut errors,
+            Field::PresentDoctorName,
+            PersonName::parse(&self.present_doctor_name),
+        );
+        let institution = check(
+            &mut errors,
+            Field::PresentInstitution,
+            ShortText::parse(&self.present_institution),
+        );
+        if self.area == "other" {
+            check(
+                &mut errors,
+                Field::AreaOther,
+                ShortText::parse(&self.area_other),
+            );
+        }
+        let diagnosis = check(
+            &mut errors,
+            Field::Diagnosis,
+            FreeText::parse(&self.diagnosis),
+        );
+        let questions = check(
+            &mut errors,
+            Field::Questions,
+            FreeText::parse(&self.questions),
+        );
+        let unsuitable_dates = check(
+            &mut errors,
+            Field::UnsuitableDates,
+            parse_dates(&self.unsuitable_dates),
+        );
+        let interpreter_language = if self.interpreter_needed {
+            check(
+                &mut errors,
+                Field::InterpreterLanguage,
+                ShortText::parse(&self.interpreter_language).map(Some),
+            )
+        } else {
+            Some(None)
+        };
+
+        let representative_ok =
+            request.requester.is_none_or(|r| r == Requester::Patient) || representative.is_some();
+        match (
+            representative_ok,
+            patient_name,
+            patient_name_reading,
+            date_of_birth,
+            phone,
+            email,
+            doctor,
+            institution,
+            diagnosis,
+            questions,
+            unsuitable_dates,
+            interpreter_language,
+        ) {
+            (
+                true,
+                Some(patient_name),
+                Some(patient_name_reading),
+                Some(patient_date_of_birth),
+                Some(patient_phone),
+                Some(patient_email),
+                Some(present_doctor_name),
+                Some(present_institution),
+                Some(diagnosis),
+                Some(questions),
+                Some(unsuitable_dates),
+                Some(interpreter_language),
+            ) if errors.is_empty() => Ok(Submission {
+                request,
+                representative,
+                patient_name,
+                patient_name_reading,
+                patient_date_of_birth,
+                patient_phone,
+                patient_email,
+                present_doctor_name,
+                present_institution,
+                diagnosis,
+                questions,
+                preferred_weekdays: self.preferred_weekdays(),
+                unsuitable_dates,
+                interpreter_language,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The dates that do not suit, written `YYYY-MM-DD` and separated by commas,
+/// spaces or line breaks; at most 30 of them.
+pub fn parse_dates(text: &str) -> Result<Vec<NaiveDate>, FieldError> {
+    if text.chars().count() > 2_000 {
+        return Err(FieldError::TooLong { max: 2_000 });
+    }
+    let mut dates = text
+        .split([',', '、', ' ', '\n', '\r', '\t', '\u{3000}'])
+        .filter(|part| !part.is_empty())
+        .map(|part| NaiveDate::parse_from_str(part, "%Y-%m-%d").map_err(|_| FieldError::NotADate))
+        .collect::<Result<Vec<_>, _>>()?;
+    dates.sort_unstable();
+    dates.dedup();
+    if dates.len() > 30 {
+        return Err(FieldError::TooLong { max: 30 });
+    }
+    Ok(dates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eligibility::{Verdict, assess};
+
+    fn today() -> NaiveDate {
+        "2026-11-25".parse().expect("date")
+    }
+
+    /// The form as an adult patient asking about cancer treatment fills it.
+    fn filled() -> RequestForm {
+        RequestForm {
+            requester: "patient".into(),
+            patient_name: "山田 花子".into(),
+            patient_name_reading: "ヤマダ ハナコ".into(),
+            patient_date_of_birth: "1970-04-01".into(),
+            patient_phone: "090-1234-5678".into(),
+            present_doctor_name: "佐藤 一郎".into(),
+            present_institution: "さくらクリニック".into(),
+            patient_agrees: "yes".into(),
+            present_doctor_refers: "yes".into(),
+            report_shared_with_present_doctor: "yes".into(),
+            purpose: "diagnosis_or_treatment".into(),
+            area: "cancer".into(),
+            diagnosis: "Stage II breast cancer".into(),
+            questions: "Is surgery or chemotherapy first better?".into(),
+            attendance: "patient_alone".into(),
+            weekday_tue: true,
+            weekday_thu: true,
+            acknowledges_in_person_only: true,
+            acknowledges_fee_paid_on_the_day: true,
+            acknowledges_not_covered_by_insurance: true,
+            ..RequestForm::default()
+        }
+    }
+
+    #[test]
+    fn a_filled_form_parses_into_an_eligible_submission() {
+        let submission = filled().parse(today()).expect("valid form");
+        assert_eq!(assess(&submission.request, today()), Verdict::Eligible);
+        assert_eq!(
+            submission.preferred_weekdays,
+            vec![Weekday::Tue, Weekday::Thu]
+        );
+        assert_eq!(submission.patient_email, None);
+        assert_eq!(submission.representative, None);
+    }
+
+    #[test]
+    fn every_refused_field_is_reported_at_once() {
+        let form = RequestForm {
+            patient_name: String::new(),
+            patient_phone: "call me".into(),
+            patient_email: "not-an-address".into(),
+            questions: "x".repeat(2_001),
+            ..filled()
+        };
+        assert_eq!(
+            form.parse(today()),
+            Err(vec![
+                (Field::PatientName, FieldError::Required),
+                (Field::PatientPhone, FieldError::NotAPhoneNumber),
+                (Field::PatientEmail, FieldError::NotAnEmailAddress),
+                (Field::Questions, FieldError::TooLong { max: 2_000 }),
+            ])
+        );
+    }
+
+    #[test]
+    fn someone_asking_for_the_patient_gives_their_name_and_relationship() {
+        let form = RequestForm {
+            requester: "family_member".into(),
+            ..filled()
+        };
+        assert_eq!(
+            form.parse(today()),
+            Err(vec![
+                (Field::RequesterName, FieldError::Required),
+                (Field::RequesterRelationship, FieldError::Required)
+            ])
+        );
+        let form = RequestForm {
+            requester_name: "山田 太郎".into(),
+            requester_relationship: "夫".into(),
+            ..form
+        };
+        assert!(form.parse(today()).expect("valid").representative.is_some());
+    }
+
+    #[test]
+    fn an_interpreter_needs_a_language_and_other_area_its_description() {
+        let form = RequestForm {
+            interpreter_needed: true,
+            area: "other".into(),
+            ..filled()
+        };
+        assert_eq!(
+            form.parse(today()),
+            Err(vec![
+                (Field::AreaOther, FieldError::Required),
+                (Field::InterpreterLanguage, FieldError::Required)
+            ])
+        );
+    }
+
+    #[test]
+    fn the_live_request_ignores_an_invalid_date_of_birth() {
+        let form = RequestForm {
+            patient_date_of_birth: "2040-01-01".into(),
+            ..filled()
+        };
+        assert_eq!(form.to_request(today()).patient_date_of_birth, None);
+    }
+
+    #[test]
+    fn unsuitable_dates_are_a_list_of_iso_dates() {
+        assert_eq!(
+            parse_dates("2027-01-15, 2027-01-13\n2027-01-15"),
+            Ok(vec![
+                "2027-01-13".parse().expect("date"),
+                "2027-01-15".parse().expect("date")
+            ])
+        );
+        assert_eq!(parse_dates(""), Ok(vec![]));
+        assert_eq!(parse_dates("next Tuesday"), Err(FieldError::NotADate));
+    }
+
+    #[test]
+    fn the_form_round_trips_through_json_as_the_draft_does() {
+        let json = serde_json::to_string(&filled()).expect("json");
+        assert_eq!(
+            serde_json::from_str::<RequestForm>(&json).expect("back"),
+            filled()
+        );
+        // A draft saved by an older version, with fields missing, still loads.
+        let partial: RequestForm =
+            serde_json::from_str(r#"{"patient_name":"Hanako"}"#).expect("partial");
+        assert_eq!(partial.patient_name, "Hanako");
+    }
+}
