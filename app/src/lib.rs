@@ -7,9 +7,15 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+pub mod api;
 pub mod clock;
+#[cfg(feature = "ssr")]
+mod db;
+pub mod error;
 pub mod format;
 mod home;
+#[cfg(feature = "ssr")]
+mod server;
 
 use home::HomePage;
 

@@ -16,6 +16,10 @@ use crate::request::{Attendance, DiagnosisArea, Purpose, Request, Requester};
 /// (`"patient"`, `"yes"`), empty when not chosen; checkboxes are booleans.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one bool per checkbox of the form"
+)]
 pub struct RequestForm {
     pub requester: String,
     pub requester_name: String,
@@ -147,13 +151,36 @@ pub struct Submission {
     pub interpreter_language: Option<ShortText>,
 }
 
-/// The value, or `None` with the field's error noted.
-fn check<T>(errors: &mut FieldErrors, field: Field, result: Result<T, FieldError>) -> Option<T> {
-    match result {
-        Ok(value) => Some(value),
-        Err(error) => {
-            errors.push((field, error));
+/// Collects the errors of the fields checked one after another.
+#[derive(Default)]
+struct Checker {
+    errors: FieldErrors,
+}
+
+impl Checker {
+    /// The value, or `None` with the field's error noted.
+    fn check<T>(&mut self, field: Field, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.errors.push((field, error));
+                None
+            }
+        }
+    }
+
+    /// An optional field: `None` when left empty or refused (the refusal is
+    /// noted).
+    fn optional<T>(
+        &mut self,
+        field: Field,
+        text: &str,
+        parse: impl Fn(&str) -> Result<T, FieldError>,
+    ) -> Option<T> {
+        if text.trim().is_empty() {
             None
+        } else {
+            self.check(field, parse(text))
         }
     }
 }
@@ -243,20 +270,16 @@ impl RequestForm {
     /// Unanswered eligibility questions are not field errors: the verdict
     /// reports them.
     pub fn parse(&self, today: NaiveDate) -> Result<Submission, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let optional = |text: &str| !text.trim().is_empty();
+        let mut c = Checker::default();
         let request = self.to_request(today);
-
         let representative = match request.requester {
             Some(Requester::Patient) | None => None,
             Some(_) => {
-                let name = check(
-                    &mut errors,
+                let name = c.check(
                     Field::RequesterName,
                     PersonName::parse(&self.requester_name),
                 );
-                let relationship = check(
-                    &mut errors,
+                let relationship = c.check(
                     Field::RequesterRelationship,
                     ShortText::parse(&self.requester_relationship),
                 );
@@ -264,128 +287,66 @@ impl RequestForm {
                     .map(|(name, relationship)| Representative { name, relationship })
             }
         };
-        let patient_name = check(
-            &mut errors,
-            Field::PatientName,
-            PersonName::parse(&self.patient_name),
+        let patient_name = c.check(Field::PatientName, PersonName::parse(&self.patient_name));
+        let patient_name_reading = c.optional(
+            Field::PatientNameReading,
+            &self.patient_name_reading,
+            NameReading::parse,
         );
-        let patient_name_reading = if optional(&self.patient_name_reading) {
-            check(
-                &mut errors,
-                Field::PatientNameReading,
-                NameReading::parse(&self.patient_name_reading).map(Some),
-            )
-        } else {
-            Some(None)
-        };
-        let date_of_birth = check(
-            &mut errors,
+        let date_of_birth = c.check(
             Field::PatientDateOfBirth,
             DateOfBirth::parse(&self.patient_date_of_birth, today),
         );
-        let phone = check(
-            &mut errors,
-            Field::PatientPhone,
-            PhoneNumber::parse(&self.patient_phone),
+        let phone = c.check(Field::PatientPhone, PhoneNumber::parse(&self.patient_phone));
+        let email = c.optional(
+            Field::PatientEmail,
+            &self.patient_email,
+            EmailAddress::parse,
         );
-        let email = if optional(&self.patient_email) {
-            check(
-                &mut errors,
-                Field::PatientEmail,
-                EmailAddress::parse(&self.patient_email).map(Some),
-            )
-        } else {
-            Some(None)
-        };
-        let doctor = check(
-            &mut errors,
+        let doctor = c.check(
             Field::PresentDoctorName,
             PersonName::parse(&self.present_doctor_name),
         );
-        let institution = check(
-            &mut errors,
+        let institution = c.check(
             Field::PresentInstitution,
             ShortText::parse(&self.present_institution),
         );
         if self.area == "other" {
-            check(
-                &mut errors,
-                Field::AreaOther,
-                ShortText::parse(&self.area_other),
-            );
+            c.check(Field::AreaOther, ShortText::parse(&self.area_other));
         }
-        let diagnosis = check(
-            &mut errors,
-            Field::Diagnosis,
-            FreeText::parse(&self.diagnosis),
-        );
-        let questions = check(
-            &mut errors,
-            Field::Questions,
-            FreeText::parse(&self.questions),
-        );
-        let unsuitable_dates = check(
-            &mut errors,
-            Field::UnsuitableDates,
-            parse_dates(&self.unsuitable_dates),
-        );
+        let diagnosis = c.check(Field::Diagnosis, FreeText::parse(&self.diagnosis));
+        let questions = c.check(Field::Questions, FreeText::parse(&self.questions));
+        let unsuitable_dates = c.check(Field::UnsuitableDates, parse_dates(&self.unsuitable_dates));
         let interpreter_language = if self.interpreter_needed {
-            check(
-                &mut errors,
+            c.check(
                 Field::InterpreterLanguage,
-                ShortText::parse(&self.interpreter_language).map(Some),
+                ShortText::parse(&self.interpreter_language),
             )
         } else {
-            Some(None)
+            None
         };
-
-        let representative_ok =
-            request.requester.is_none_or(|r| r == Requester::Patient) || representative.is_some();
-        match (
-            representative_ok,
-            patient_name,
-            patient_name_reading,
-            date_of_birth,
-            phone,
-            email,
-            doctor,
-            institution,
-            diagnosis,
-            questions,
-            unsuitable_dates,
-            interpreter_language,
-        ) {
-            (
-                true,
-                Some(patient_name),
-                Some(patient_name_reading),
-                Some(patient_date_of_birth),
-                Some(patient_phone),
-                Some(patient_email),
-                Some(present_doctor_name),
-                Some(present_institution),
-                Some(diagnosis),
-                Some(questions),
-                Some(unsuitable_dates),
-                Some(interpreter_language),
-            ) if errors.is_empty() => Ok(Submission {
-                request,
-                representative,
-                patient_name,
-                patient_name_reading,
-                patient_date_of_birth,
-                patient_phone,
-                patient_email,
-                present_doctor_name,
-                present_institution,
-                diagnosis,
-                questions,
-                preferred_weekdays: self.preferred_weekdays(),
-                unsuitable_dates,
-                interpreter_language,
-            }),
-            _ => Err(errors),
+        let errors = c.errors;
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        // Each check above gave a value whenever it noted no error.
+        let checked = "checked without an error";
+        Ok(Submission {
+            request,
+            representative,
+            patient_name: patient_name.expect(checked),
+            patient_name_reading,
+            patient_date_of_birth: date_of_birth.expect(checked),
+            patient_phone: phone.expect(checked),
+            patient_email: email,
+            present_doctor_name: doctor.expect(checked),
+            present_institution: institution.expect(checked),
+            diagnosis: diagnosis.expect(checked),
+            questions: questions.expect(checked),
+            preferred_weekdays: self.preferred_weekdays(),
+            unsuitable_dates: unsuitable_dates.expect(checked),
+            interpreter_language,
+        })
     }
 }
 

@@ -12,6 +12,7 @@ pub mod eligibility;
 pub mod fee;
 pub mod fields;
 pub mod form;
+pub mod reference;
 pub mod request;
 pub mod window;
 

@@ -4,10 +4,16 @@
 use anyhow::{Context, Result};
 use app::{App, shell};
 use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::cli::ServeArgs;
 use crate::database;
@@ -49,7 +55,32 @@ pub fn router(options: LeptosOptions, pool: SqlitePool) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))
+        .layer(middleware::from_fn(unreadable_arguments_are_bad_requests))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(options)
+}
+
+/// The largest request body accepted: the longest possible request form,
+/// percent-encoded, with room to spare. Larger bodies get 413 before they
+/// are read whole.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Leptos answers a server function whose arguments cannot be read with 500,
+/// before our code runs; `AppError` has already turned it into `bad_request`,
+/// so give it the status it deserves.
+async fn unreadable_arguments_are_bad_requests(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .unwrap_or_default();
+    if bytes.as_ref() == br#"{"kind":"bad_request"}"# {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 fn init_logging() {

@@ -65,3 +65,53 @@ impl Drop for TestServer {
         let _ = self.child.wait();
     }
 }
+
+/// An HTTP client that reports every status instead of failing on 4xx/5xx.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// POSTs form fields to a server function as the browser's `ActionForm` does,
+/// and returns the status and the body.
+pub fn call_server_fn(
+    server: &TestServer,
+    endpoint: &str,
+    fields: &[(String, String)],
+) -> (u16, String) {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut response = agent()
+        .post(&server.url(&format!("/api/{endpoint}")))
+        .header("Accept", "application/json")
+        .send_form(pairs)
+        .expect("request");
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_string().expect("body");
+    (status, body)
+}
+
+/// Runs a `SELECT COUNT(*)` on the server's database through a fresh
+/// connection, as an outside observer of what was stored.
+pub fn count_rows(server: &TestServer, sql: &str) -> i64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", server.database.display());
+        let pool = sqlx::SqlitePool::connect(&url)
+            .await
+            .expect("open test database");
+        let count: i64 = sqlx::query_scalar(sql)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        pool.close().await;
+        count
+    })
+}

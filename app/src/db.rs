@@ -1,0 +1,139 @@
+//! The app's database access, on the server only: storing a request
+//! durably and exactly once, and reading its status.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use domain::fields::NameReading;
+use domain::form::Submission;
+use domain::reference::{REFERENCE_ALPHABET, REFERENCE_LENGTH, Reference};
+use domain::{AppointmentWindow, DiagnosisArea, Verdict};
+use rand::Rng;
+use sqlx::SqlitePool;
+
+/// A request the server accepted, ready to store.
+#[derive(Debug)]
+pub struct NewCase<'a> {
+    pub submission_id: &'a str,
+    pub submission: &'a Submission,
+    pub verdict: &'a Verdict,
+    pub window: AppointmentWindow,
+    pub received_at: DateTime<Utc>,
+    pub language: &'a str,
+}
+
+/// A fresh reference from the operating system's secure random source.
+fn new_reference() -> Reference {
+    let mut rng = rand::rng();
+    let indices: [usize; REFERENCE_LENGTH] =
+        std::array::from_fn(|_| rng.random_range(0..REFERENCE_ALPHABET.len()));
+    Reference::from_indices(indices).expect("indices are within the alphabet")
+}
+
+fn area_code(area: Option<&DiagnosisArea>) -> &'static str {
+    match area {
+        Some(DiagnosisArea::Cancer) => "cancer",
+        Some(DiagnosisArea::Cardiovascular) => "cardiovascular",
+        Some(DiagnosisArea::Cerebrovascular) => "cerebrovascular",
+        Some(DiagnosisArea::Other(_)) | None => "other",
+    }
+}
+
+/// Stores the case in one transaction and returns its reference. A
+/// submission id seen before returns the reference stored then, and stores
+/// nothing new.
+pub async fn store_case(pool: &SqlitePool, case: &NewCase<'_>) -> Result<Reference, sqlx::Error> {
+    let reasons: Vec<&str> = match case.verdict {
+        Verdict::ContactFirst { reasons } => reasons.iter().map(|r| r.code()).collect(),
+        _ => Vec::new(),
+    };
+    let reasons = serde_json::to_string(&reasons).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let answers =
+        serde_json::to_string(case.submission).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let submission = case.submission;
+
+    let mut transaction = pool.begin().await?;
+    // A reference drawn twice (one chance in 10^11) breaks the UNIQUE
+    // constraint; draw again.
+    for _ in 0..5 {
+        let inserted = sqlx::query(
+            "INSERT INTO cases (reference, submission_id, verdict, reasons, contact_first, received_at, \
+             receipt_day, earliest_day, latest_day, language, patient_name, patient_name_reading, \
+             patient_date_of_birth, area, answers) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (submission_id) DO NOTHING",
+        )
+        .bind(new_reference().compact())
+        .bind(case.submission_id)
+        .bind(case.verdict.code())
+        .bind(&reasons)
+        .bind(matches!(case.verdict, Verdict::ContactFirst { .. }))
+        .bind(case.received_at.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .bind(case.window.receipt.to_string())
+        .bind(case.window.earliest.to_string())
+        .bind(case.window.latest.to_string())
+        .bind(case.language)
+        .bind(submission.patient_name.as_str())
+        .bind(submission.patient_name_reading.as_ref().map(NameReading::as_str))
+        .bind(submission.patient_date_of_birth.date().to_string())
+        .bind(area_code(submission.request.area.as_ref()))
+        .bind(&answers)
+        .execute(&mut *transaction)
+        .await;
+        match inserted {
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {}
+            Err(error) => return Err(error),
+            Ok(_) => {
+                let stored: String =
+                    sqlx::query_scalar("SELECT reference FROM cases WHERE submission_id = ?")
+                        .bind(case.submission_id)
+                        .fetch_one(&mut *transaction)
+                        .await?;
+                transaction.commit().await?;
+                return Reference::parse(&stored)
+                    .ok_or_else(|| sqlx::Error::Decode("stored reference".into()));
+            }
+        }
+    }
+    Err(sqlx::Error::Protocol(
+        "could not draw a unique reference".into(),
+    ))
+}
+
+/// What the status page shows of a case.
+#[derive(Debug, sqlx::FromRow)]
+pub struct CaseStatusRow {
+    pub status: String,
+    pub contact_first: bool,
+    pub receipt_day: String,
+    pub earliest_day: String,
+    pub latest_day: String,
+}
+
+/// The case with this reference, only if the date of birth matches too.
+pub async fn find_case_status(
+    pool: &SqlitePool,
+    reference: &Reference,
+    date_of_birth: NaiveDate,
+) -> Result<Option<CaseStatusRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT status, contact_first, receipt_day, earliest_day, latest_day FROM cases \
+         WHERE reference = ? AND patient_date_of_birth = ?",
+    )
+    .bind(reference.compact())
+    .bind(date_of_birth.to_string())
+    .fetch_optional(pool)
+    .await
+}
+
+/// Whether a database error means "busy, try again" rather than a fault.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(error) => {
+            matches!(
+                error.code().as_deref(),
+                Some("5" | "6" | "261" | "262" | "517")
+            )
+        }
+        _ => false,
+    }
+}

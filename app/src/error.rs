@@ -1,0 +1,63 @@
+//! The one error type of the server functions. It carries what the person
+//! can act on (which fields to correct, why the request cannot be sent) and
+//! never the text of an internal error, which is logged on the server only.
+
+use domain::Verdict;
+use domain::form::FieldErrors;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    /// Some answers break their field's rules; each is listed.
+    #[error("some answers need correcting")]
+    InvalidFields { errors: FieldErrors },
+    /// The answers are valid but the hospital cannot take the request, or
+    /// questions are still unanswered; the verdict lists every reason.
+    #[error("the request cannot be sent")]
+    NotSendable { verdict: Verdict },
+    /// The request could not be read at all (a malformed or oversized body).
+    #[error("the request could not be read")]
+    BadRequest,
+    /// The database is busy; nothing was lost and the same request can be
+    /// sent again.
+    #[error("the service is busy, please try again")]
+    Busy,
+    /// Too many attempts from this address; try again later.
+    #[error("too many attempts, please try later")]
+    TooManyAttempts,
+    /// Nothing matched (a reference and date of birth that do not belong together).
+    #[error("not found")]
+    NotFound,
+    /// The browser could not reach the server.
+    #[error("the service could not be reached")]
+    Unreachable,
+    /// Anything else. The details are in the server's log, not here.
+    #[error("something went wrong")]
+    Internal,
+}
+
+impl AppError {
+    /// Logs an unexpected error on the server and returns the plain
+    /// `Internal` error for the browser. `context` names the operation; it
+    /// must not contain personal data.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, error: &dyn std::fmt::Display) -> Self {
+        tracing::error!(%error, "{context}");
+        Self::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            ServerFnErrorErr::Request(_) => Self::Unreachable,
+            _ => Self::Internal,
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Sending a request over HTTP through the same server function the form uses.
+
+mod common;
+
+use common::{TestServer, call_server_fn, count_rows};
+
+/// The form fields of an eligible request, named as `ActionForm` names them.
+fn eligible(submission_id: &str) -> Vec<(String, String)> {
+    let form = [
+        ("requester", "patient"),
+        ("patient_name", "Hanako Yamada"),
+        ("patient_name_reading", "ヤマダ ハナコ"),
+        ("patient_date_of_birth", "1970-04-01"),
+        ("patient_phone", "090-1234-5678"),
+        ("present_doctor_name", "Ichiro Sato"),
+        ("present_institution", "Sakura Clinic"),
+        ("patient_agrees", "yes"),
+        ("present_doctor_refers", "yes"),
+        ("report_shared_with_present_doctor", "yes"),
+        ("purpose", "diagnosis_or_treatment"),
+        ("area", "cancer"),
+        ("diagnosis", "Stage II breast cancer"),
+        ("questions", "Surgery or chemotherapy first?"),
+        ("attendance", "patient_alone"),
+        ("weekday_tue", "true"),
+        ("acknowledges_in_person_only", "true"),
+        ("acknowledges_fee_paid_on_the_day", "true"),
+        ("acknowledges_not_covered_by_insurance", "true"),
+    ];
+    let mut fields = vec![
+        ("input[submission_id]".to_owned(), submission_id.to_owned()),
+        ("input[language]".to_owned(), "en".to_owned()),
+    ];
+    fields.extend(
+        form.iter()
+            .map(|(k, v)| (format!("input[form][{k}]"), (*v).to_owned())),
+    );
+    fields
+}
+
+fn with(mut fields: Vec<(String, String)>, key: &str, value: &str) -> Vec<(String, String)> {
+    let name = format!("input[form][{key}]");
+    fields.retain(|(k, _)| *k != name);
+    fields.push((name, value.to_owned()));
+    fields
+}
+
+fn reference_in(body: &str) -> String {
+    let json: serde_json::Value = serde_json::from_str(body).expect("json");
+    json["reference"].as_str().expect("reference").to_owned()
+}
+
+#[test]
+fn an_eligible_request_is_stored_once_with_a_reference() {
+    let server = TestServer::start();
+    let (status, body) = call_server_fn(&server, "submit_request", &eligible("submission-0001"));
+    assert_eq!(status, 200, "{body}");
+    let reference = reference_in(&body);
+    assert_eq!(reference.len(), 8);
+    assert!(
+        reference
+            .bytes()
+            .all(|b| b"23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(&b)),
+        "{reference}"
+    );
+    assert!(body.contains(r#""verdict":"eligible""#), "{body}");
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM cases WHERE status = 'received' AND contact_first = 0"
+        ),
+        1
+    );
+}
+
+#[test]
+fn the_same_submission_sent_twice_gets_the_same_reference_and_one_row() {
+    let server = TestServer::start();
+    let (_, first) = call_server_fn(&server, "submit_request", &eligible("submission-0002"));
+    let (status, second) = call_server_fn(&server, "submit_request", &eligible("submission-0002"));
+    assert_eq!(status, 200);
+    assert_eq!(reference_in(&first), reference_in(&second));
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+    let (_, other) = call_server_fn(&server, "submit_request", &eligible("submission-0003"));
+    assert_ne!(
+        reference_in(&first),
+        reference_in(&other),
+        "references are never reused"
+    );
+}
+
+#[test]
+fn a_litigation_request_is_refused_with_its_reason_and_not_stored() {
+    let server = TestServer::start();
+    let (status, body) = call_server_fn(
+        &server,
+        "submit_request",
+        &with(eligible("submission-0004"), "purpose", "litigation"),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("purpose_is_litigation"), "{body}");
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+}
+
+#[test]
+fn a_request_outside_the_main_areas_is_stored_and_flagged_for_a_call() {
+    let server = TestServer::start();
+    let fields = with(
+        with(eligible("submission-0005"), "area", "other"),
+        "area_other",
+        "kidney disease",
+    );
+    let (status, body) = call_server_fn(&server, "submit_request", &fields);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("contact_first"), "{body}");
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM cases WHERE contact_first = 1"
+        ),
+        1
+    );
+}
+
+#[test]
+fn an_over_long_field_is_refused_with_the_field_and_the_limit() {
+    let server = TestServer::start();
+    let long = "x".repeat(2_001);
+    let (status, body) = call_server_fn(
+        &server,
+        "submit_request",
+        &with(eligible("submission-0006"), "questions", &long),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains(r#""questions""#) && body.contains(r#""max":2000"#),
+        "{body}"
+    );
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+}
+
+#[test]
+fn an_incomplete_request_is_refused_with_the_questions_still_open() {
+    let server = TestServer::start();
+    let fields = with(
+        eligible("submission-0007"),
+        "acknowledges_fee_paid_on_the_day",
+        "false",
+    );
+    let (status, body) = call_server_fn(&server, "submit_request", &fields);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("acknowledges_fee_paid_on_the_day"), "{body}");
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+}
+
+#[test]
+fn a_malformed_body_is_a_400_without_internal_details() {
+    let server = TestServer::start();
+    let (status, body) = call_server_fn(
+        &server,
+        "submit_request",
+        &[("input[form][weekday_mon]".to_owned(), "maybe".to_owned())],
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        !body.contains("serde") && !body.contains("deserializ"),
+        "{body}"
+    );
+}
+
+#[test]
+fn the_status_lookup_needs_the_right_reference_and_date_of_birth() {
+    let server = TestServer::start();
+    let (_, body) = call_server_fn(&server, "submit_request", &eligible("submission-0008"));
+    let reference = reference_in(&body);
+    let lookup = |reference: &str, born: &str| {
+        call_server_fn(
+            &server,
+            "find_status",
+            &[
+                ("query[reference]".to_owned(), reference.to_owned()),
+                ("query[date_of_birth]".to_owned(), born.to_owned()),
+            ],
+        )
+    };
+    let (status, found) = lookup(
+        &format!("{}-{}", &reference[..4], &reference[4..]),
+        "1970-04-01",
+    );
+    assert_eq!(status, 200, "{found}");
+    assert!(found.contains(r#""status":"received""#), "{found}");
+
+    let (wrong_birth_status, wrong_birth) = lookup(&reference, "1970-04-02");
+    let (wrong_reference_status, wrong_reference) = lookup("ZZZZ-ZZZZ", "1970-04-01");
+    assert_eq!(wrong_birth_status, 404);
+    assert_eq!(
+        (wrong_birth_status, wrong_birth),
+        (wrong_reference_status, wrong_reference),
+        "same answer for both"
+    );
+}
+
+#[test]
+fn an_oversized_body_is_refused_with_413_before_it_is_read() {
+    use std::io::{Read, Write};
+    let server = TestServer::start();
+    let address = server.base_url.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    // Announce 10 MB and send none of it: the answer must not wait for the body.
+    write!(
+        stream,
+        "POST /api/submit_request HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        10 * 1024 * 1024
+    )
+    .expect("send headers");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    let mut answer = [0u8; 64];
+    let read = stream.read(&mut answer).expect("an answer before the body");
+    let status_line = String::from_utf8_lossy(&answer[..read]);
+    assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+}
