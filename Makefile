@@ -17,11 +17,12 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test tools rust-tools node-tools browser-tools test-rust lint wasm-check end2end
+.PHONY: help run test bench tools rust-tools node-tools browser-tools test-rust lint wasm-check end2end
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
 	@echo "make test  - install what is missing, then run every test"
+	@echo "make bench - run the benchmarks recorded in docs/benchmarks.md"
 
 run: rust-tools node-tools
 	cargo leptos serve --release
@@ -44,6 +45,15 @@ wasm-check:
 end2end:
 	rm -rf $(dir $(E2E_DATABASE)) && mkdir -p $(dir $(E2E_DATABASE))
 	DATABASE_URL=sqlite://$(E2E_DATABASE) cargo leptos end-to-end
+
+# Measured, not asserted: results go to docs/benchmarks.md by hand, with the date.
+bench: rust-tools node-tools
+	@command -v brotli >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y brotli; }
+	cargo bench -p domain --bench rules -- --warm-up-time 1 --measurement-time 3
+	cargo leptos build --release
+	scripts/bundle-size.sh target/site
 
 tools: rust-tools node-tools browser-tools
 

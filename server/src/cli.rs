@@ -8,10 +8,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The second-opinion request service of the university hospital.
 #[derive(Debug, Parser)]
-#[command(name = "second-opinion", version, about)]
+#[command(
+    name = "second-opinion",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no command, `second-opinion` serves, and takes `serve`'s options.
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,13 +34,7 @@ pub enum Command {
     Backup(BackupArgs),
 }
 
-impl Default for Command {
-    fn default() -> Self {
-        Self::Serve(ServeArgs::default())
-    }
-}
-
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:3000, or LEPTOS_SITE_ADDR].
     #[arg(long, env = "SECOND_OPINION_ADDR", value_name = "HOST:PORT")]

@@ -15,7 +15,7 @@ use cli::{Cli, Command};
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command.unwrap_or_default() {
+    let outcome = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => web::serve(args).await,
         Command::Calendar(args) => commands::print_calendar(&args, &mut std::io::stdout().lock()),
         Command::Window(args) => commands::print_window(&args, &mut std::io::stdout().lock()),

@@ -94,3 +94,12 @@ fn backup_copies_the_live_database_into_a_new_file() {
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }
+
+#[test]
+fn serve_is_the_default_command_and_takes_its_options_either_way() {
+    for args in [vec!["--help"], vec!["serve", "--help"]] {
+        let output = run(&args);
+        assert!(output.status.success());
+        assert!(stdout(&output).contains("--addr <HOST:PORT>"), "{args:?}");
+    }
+}

@@ -25,7 +25,7 @@ impl TestServer {
         let directory = tempfile::tempdir().expect("temporary directory");
         let database = directory.path().join("nested").join("test.db");
         let mut child = Command::new(BINARY)
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(["--addr", "127.0.0.1:0"])
             .env("DATABASE_URL", format!("sqlite://{}", database.display()))
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
