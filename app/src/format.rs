@@ -1,16 +1,34 @@
-//! How dates and amounts are written on the pages.
+//! How dates and amounts are written on the pages, in each language.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::Yen;
 
-/// A date as English-speaking readers in Japan expect it: `Wed 13 Jan 2027`.
-pub fn date_en(date: NaiveDate) -> String {
-    date.format("%a %-d %b %Y").to_string()
+use crate::i18n::Locale;
+
+/// A date as readers expect it: `2027年1月13日(水)` or `Wed 13 Jan 2027`.
+pub fn date(locale: Locale, date: NaiveDate) -> String {
+    match locale {
+        Locale::ja => {
+            const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+            let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize];
+            format!(
+                "{}年{}月{}日({weekday})",
+                date.year(),
+                date.month(),
+                date.day()
+            )
+        }
+        Locale::en => date.format("%a %-d %b %Y").to_string(),
+    }
 }
 
-/// An amount of yen with thousands separators: `33,000 yen`.
-pub fn yen_en(amount: Yen) -> String {
-    format!("{} yen", group_thousands(amount.0))
+/// An amount of yen with thousands separators: `33,000円` or `33,000 yen`.
+pub fn yen(locale: Locale, amount: Yen) -> String {
+    let grouped = group_thousands(amount.0);
+    match locale {
+        Locale::ja => format!("{grouped}円"),
+        Locale::en => format!("{grouped} yen"),
+    }
 }
 
 fn group_thousands(value: u32) -> String {
@@ -30,16 +48,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_are_written_with_weekday_day_month_and_year() {
-        let date = NaiveDate::from_ymd_opt(2027, 1, 13).expect("date");
-        assert_eq!(date_en(date), "Wed 13 Jan 2027");
+    fn dates_are_written_per_language() {
+        let day = NaiveDate::from_ymd_opt(2027, 1, 13).expect("date");
+        assert_eq!(date(Locale::en, day), "Wed 13 Jan 2027");
+        assert_eq!(date(Locale::ja, day), "2027年1月13日(水)");
+        let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).expect("date");
+        assert_eq!(date(Locale::ja, sunday), "2026年11月29日(日)");
     }
 
     #[test]
     fn yen_amounts_have_thousands_separators() {
-        assert_eq!(yen_en(Yen(33_000)), "33,000 yen");
-        assert_eq!(yen_en(Yen(1_234_567)), "1,234,567 yen");
-        assert_eq!(yen_en(Yen(999)), "999 yen");
-        assert_eq!(yen_en(Yen(0)), "0 yen");
+        assert_eq!(yen(Locale::en, Yen(33_000)), "33,000 yen");
+        assert_eq!(yen(Locale::ja, Yen(33_000)), "33,000円");
+        assert_eq!(yen(Locale::en, Yen(1_234_567)), "1,234,567 yen");
+        assert_eq!(yen(Locale::en, Yen(999)), "999 yen");
+        assert_eq!(yen(Locale::en, Yen(0)), "0 yen");
     }
 }

@@ -1,27 +1,104 @@
-//! `/`: what the service is, and a first taste of the rules running in the
-//! browser. The full about page and the request form come with the patient's
-//! journey.
+//! `/`: what the service is, who may ask, what it costs, what to bring and
+//! where to go, from the hospital's own information.
 
-use domain::{Calendar, SECOND_OPINION_FEE, appointment_window};
+use domain::{Calendar, Document, SECOND_OPINION_FEE, appointment_window};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::clock::now_in_japan;
-use crate::format::{date_en, yen_en};
+use crate::format;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::words::DocumentText;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
     let fee = SECOND_OPINION_FEE;
+    let total = move || format::yen(i18n.get_locale(), fee.total());
+    let minutes = fee.max_minutes;
+    let (family_documents, documents): (Vec<Document>, Vec<Document>) =
+        Document::ALL.iter().partition(|d| {
+            matches!(
+                d,
+                Document::PatientConsentForm | Document::RelationshipIdentification
+            )
+        });
+
     view! {
-        <Title text="Second opinion consultations" />
-        <h1>"Second opinion consultations"</h1>
-        <p>
-            "A specialist of the university hospital gives an opinion on a diagnosis or treatment "
-            "of cancer, cardiovascular or cerebrovascular disease, in person, for "
-            {yen_en(fee.total())} " including tax (up to " {fee.max_minutes} " minutes). "
-            "The fee is not covered by health insurance and is paid on the day."
+        <Title text=move || t_string!(i18n, home.title).to_owned() />
+        <h1>{t!(i18n, home.title)}</h1>
+        <p class="lead">{t!(i18n, home.intro)}</p>
+        <p class="actions">
+            <a class="button" href="/request">{t!(i18n, home.start)}</a>
+            <a href="/status">{t!(i18n, home.check_status)}</a>
         </p>
-        <ExpectedWindow />
+
+        <section aria-labelledby="areas">
+            <h2 id="areas">{t!(i18n, home.areas_heading)}</h2>
+            <ul>
+                <li>{t!(i18n, home.area_cancer)}</li>
+                <li>{t!(i18n, home.area_cardiovascular)}</li>
+                <li>{t!(i18n, home.area_cerebrovascular)}</li>
+            </ul>
+        </section>
+
+        <section aria-labelledby="who">
+            <h2 id="who">{t!(i18n, home.who_heading)}</h2>
+            <ul>
+                <li>{t!(i18n, home.who_patient)}</li>
+                <li>{t!(i18n, home.who_guardian)}</li>
+                <li>{t!(i18n, home.who_family)}</li>
+            </ul>
+        </section>
+
+        <section aria-labelledby="not-accepted">
+            <h2 id="not-accepted">{t!(i18n, home.not_accepted_heading)}</h2>
+            <ul>
+                <li>{t!(i18n, home.not_accepted_patient)}</li>
+                <li>{t!(i18n, home.not_accepted_doctor)}</li>
+                <li>{t!(i18n, home.not_accepted_transfer)}</li>
+                <li>{t!(i18n, home.not_accepted_litigation)}</li>
+            </ul>
+        </section>
+
+        <section aria-labelledby="in-person">
+            <h2 id="in-person">{t!(i18n, home.in_person_heading)}</h2>
+            <p>{t!(i18n, home.in_person)}</p>
+        </section>
+
+        <section aria-labelledby="fee">
+            <h2 id="fee">{t!(i18n, home.fee_heading)}</h2>
+            <p>{t!(i18n, home.fee, total, minutes)}</p>
+        </section>
+
+        <section aria-labelledby="documents">
+            <h2 id="documents">{t!(i18n, home.documents_heading)}</h2>
+            <ul>
+                {documents.into_iter().map(|document| view! { <li><DocumentText document /></li> }).collect_view()}
+            </ul>
+            <p>{t!(i18n, home.documents_family)}</p>
+            <ul>
+                {family_documents
+                    .into_iter()
+                    .map(|document| view! { <li><DocumentText document /></li> })
+                    .collect_view()}
+            </ul>
+        </section>
+
+        <section aria-labelledby="appointment">
+            <h2 id="appointment">{t!(i18n, home.appointment_heading)}</h2>
+            <p>{t!(i18n, home.appointment)}</p>
+            <ExpectedWindow />
+        </section>
+
+        <section aria-labelledby="reception">
+            <h2 id="reception">{t!(i18n, home.reception_heading)}</h2>
+            <p>{t!(i18n, home.reception)}</p>
+        </section>
+
+        <p class="actions">
+            <a class="button" href="/request">{t!(i18n, home.start)}</a>
+        </p>
     }
 }
 
@@ -30,35 +107,31 @@ pub fn HomePage() -> impl IntoView {
 /// looks usable when it is not.
 #[component]
 fn ExpectedWindow() -> impl IntoView {
+    let i18n = use_i18n();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let window = RwSignal::new(None);
     let show = move |_| window.set(Some(appointment_window(now_in_japan(), &Calendar::new())));
 
     view! {
-        <section aria-labelledby="window-heading" class="card">
-            <h2 id="window-heading">"When would my appointment be?"</h2>
-            <p>
-                "Appointments are usually set between the 7th and the 14th consultation day "
-                "after the request is received."
-            </p>
+        <div class="card">
+            <h3>{t!(i18n, window.heading)}</h3>
             <button type="button" on:click=show disabled=move || !hydrated.get()>
-                "Show the dates if I send a request now"
+                {t!(i18n, window.show)}
             </button>
             <p role="status" aria-live="polite">
                 {move || {
                     window
                         .get()
                         .map(|w| {
-                            format!(
-                                "Received on {}; appointment expected between {} and {}.",
-                                date_en(w.receipt),
-                                date_en(w.earliest),
-                                date_en(w.latest),
-                            )
+                            let locale = i18n.get_locale();
+                            let receipt = format::date(locale, w.receipt);
+                            let earliest = format::date(locale, w.earliest);
+                            let latest = format::date(locale, w.latest);
+                            t_string!(i18n, window.result, receipt, earliest, latest).to_string()
                         })
                 }}
             </p>
-        </section>
+        </div>
     }
 }

@@ -1,9 +1,13 @@
-//! The Leptos application: the HTML shell, the routes and the pages. It is
-//! compiled twice: with `ssr` into the server, with `hydrate` into the
-//! WebAssembly bundle that makes the server-rendered pages interactive.
+//! The Leptos application: the HTML shell, the layout, the routes and the
+//! pages. It is compiled twice: with `ssr` into the server, with `hydrate`
+//! into the WebAssembly bundle that makes the server-rendered pages
+//! interactive.
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_i18n::context::CookieOptions;
+use leptos_meta::{MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -14,16 +18,25 @@ mod db;
 pub mod error;
 pub mod format;
 mod home;
+mod layout;
 #[cfg(feature = "ssr")]
 mod server;
+mod words;
 
 use home::HomePage;
+use i18n::{I18nContextProvider, Locale, t, t_string, use_i18n};
 
-/// The document around every page, rendered only on the server.
+/// The cookie that remembers the chosen language, so that the server renders
+/// the next page in it. Written by the language switch, with or without
+/// JavaScript (see `server`'s `/set-lang`).
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
+/// The document around every page, rendered only on the server. The
+/// language attribute of `<html>` is set by the i18n provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -39,21 +52,42 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: metadata and the router.
+/// The application: language, metadata, layout and the router.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    let cookie_options: CookieOptions<Locale> = CookieOptions::default()
+        .path("/")
+        .max_age(365_i64 * 24 * 60 * 60 * 1000)
+        .same_site(leptos_use::SameSite::Lax);
     view! {
-        <Stylesheet id="leptos" href="/pkg/second-opinion.css" />
-        <Title formatter=|page: String| format!("{page} | Second opinion") />
-        <Router>
-            <main id="main">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
-                </Routes>
-            </main>
-        </Router>
+        <I18nContextProvider cookie_options=cookie_options>
+            <Stylesheet id="leptos" href="/pkg/second-opinion.css" />
+            <PageTitle />
+            <Router>
+                <layout::Header />
+                <main id="main" tabindex="-1">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage />
+                    </Routes>
+                </main>
+            </Router>
+        </I18nContextProvider>
     }
+}
+
+/// `<title>`: the page's own title, then the service's name.
+#[component]
+fn PageTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    let formatter = move |page: String| {
+        let service = t_string!(i18n, service_name).to_string();
+        if page == service {
+            page
+        } else {
+            format!("{page} | {service}")
+        }
+    };
+    view! { <Title formatter /> }
 }
 
 #[component]
@@ -62,10 +96,13 @@ fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(leptos::server_fn::http_export::StatusCode::NOT_FOUND);
     }
+    let i18n = use_i18n();
     view! {
-        <Title text="Page not found" />
-        <h1>"Page not found"</h1>
-        <p><a href="/">"Go to the second-opinion service"</a></p>
+        <Title text=move || t_string!(i18n, not_found.title).to_owned() />
+        <h1>{t!(i18n, not_found.title)}</h1>
+        <p>
+            <a href="/">{t!(i18n, not_found.back)}</a>
+        </p>
     }
 }
 

@@ -3,12 +3,18 @@
 
 use anyhow::{Context, Result};
 use app::{App, shell};
+use std::collections::HashMap;
+
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Query;
 use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::response::{AppendHeaders, IntoResponse, Redirect};
+use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::SqlitePool;
@@ -48,6 +54,7 @@ pub fn router(options: LeptosOptions, pool: SqlitePool) -> Router {
     let routes = generate_route_list(App);
     let context = move || provide_context(pool.clone());
     Router::new()
+        .route("/set-lang", get(set_language))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -58,6 +65,31 @@ pub fn router(options: LeptosOptions, pool: SqlitePool) -> Router {
         .layer(middleware::from_fn(unreadable_arguments_are_bad_requests))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(options)
+}
+
+/// `GET /set-lang?lang=ja&next=/request`: remembers the language in the
+/// cookie the app reads and goes back to the page. This is the language
+/// switch without JavaScript; with it, the switch works in place.
+async fn set_language(Query(query): Query<HashMap<String, String>>) -> impl IntoResponse {
+    use app::i18n::{I18nLocaleTrait, Locale};
+    let locale: Locale = query
+        .get("lang")
+        .and_then(|lang| lang.parse().ok())
+        .unwrap_or_default();
+    // Only a path on this site: never an open redirect.
+    let next = query
+        .get("next")
+        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .map_or("/", String::as_str);
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        app::LANGUAGE_COOKIE,
+        locale.as_str()
+    );
+    (
+        AppendHeaders([(header::SET_COOKIE, cookie)]),
+        Redirect::to(next),
+    )
 }
 
 /// The largest request body accepted: the longest possible request form,

@@ -4,12 +4,13 @@ mod common;
 
 use common::TestServer;
 
-fn get(url: &str) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut response = agent.get(url).call().expect("request");
+/// GETs a page as a browser that prefers `language`.
+fn get(url: &str, language: &str) -> (u16, String) {
+    let mut response = common::agent()
+        .get(url)
+        .header("Accept-Language", language)
+        .call()
+        .expect("request");
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_string().expect("body");
     (status, body)
@@ -18,12 +19,13 @@ fn get(url: &str) -> (u16, String) {
 #[test]
 fn the_home_page_is_rendered_on_the_server_with_its_hydration_script() {
     let server = TestServer::start();
-    let (status, body) = get(&server.url("/"));
+    let (status, body) = get(&server.url("/"), "en-GB,en;q=0.8");
     assert_eq!(status, 200);
     assert!(
-        body.contains("<h1>Second opinion consultations</h1>"),
+        body.contains("<h1>Second opinion outpatient service</h1>"),
         "{body}"
     );
+    assert!(body.contains(r#"<html lang="en""#), "{body}");
     assert!(body.contains("33,000 yen"));
     // The WebAssembly bundle is loaded by the page.
     assert!(body.contains("/pkg/second-opinion"), "{body}");
@@ -34,7 +36,7 @@ fn the_home_page_is_rendered_on_the_server_with_its_hydration_script() {
 #[test]
 fn an_unknown_page_is_a_404_with_a_way_back() {
     let server = TestServer::start();
-    let (status, body) = get(&server.url("/no-such-page"));
+    let (status, body) = get(&server.url("/no-such-page"), "en");
     assert_eq!(status, 404);
     assert!(body.contains("Page not found"));
 }
@@ -47,4 +49,78 @@ fn the_database_is_created_with_its_directory_in_wal_mode() {
     // Bytes 18 and 19 of a SQLite header are 2 when the journal is WAL.
     assert_eq!(&header[..16], b"SQLite format 3\0");
     assert_eq!((header[18], header[19]), (2, 2), "WAL journal mode");
+}
+
+#[test]
+fn the_page_is_in_japanese_for_a_japanese_browser_and_in_the_cookie_language_after() {
+    let server = TestServer::start();
+    let agent = common::agent();
+    let body = |request: ureq::RequestBuilder<ureq::typestate::WithoutBody>| {
+        request
+            .call()
+            .expect("request")
+            .body_mut()
+            .read_to_string()
+            .expect("body")
+    };
+    let japanese = body(
+        agent
+            .get(&server.url("/"))
+            .header("Accept-Language", "ja-JP,ja;q=0.9"),
+    );
+    assert!(japanese.contains("セカンドオピニオン外来"), "{japanese}");
+    assert!(japanese.contains("33,000円"));
+    assert!(japanese.contains(r#"lang="ja""#));
+
+    let chosen = body(
+        agent
+            .get(&server.url("/"))
+            .header("Accept-Language", "ja")
+            .header("Cookie", "i18n_pref_locale=en"),
+    );
+    assert!(
+        chosen.contains("Second opinion outpatient service"),
+        "{chosen}"
+    );
+    assert!(chosen.contains(r#"lang="en""#));
+}
+
+#[test]
+fn the_language_switch_sets_the_cookie_and_returns_to_the_same_page_only() {
+    let server = TestServer::start();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let response = agent
+        .get(&server.url("/set-lang?lang=ja&next=%2Fstatus%3Fx%3D1"))
+        .call()
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/status?x=1")
+    );
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(cookie.starts_with("i18n_pref_locale=ja;"), "{cookie}");
+
+    let elsewhere = agent
+        .get(&server.url("/set-lang?lang=en&next=https://evil.example/"))
+        .call()
+        .expect("request");
+    assert_eq!(
+        elsewhere
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/")
+    );
 }
