@@ -74,6 +74,25 @@ fn checked_text(text: &str, max: usize, multiline: bool) -> Result<String, Field
     Ok(text.to_owned())
 }
 
+/// `TryFrom<String>` through the type's `parse`, and back to `String`: what
+/// serde uses, so that deserialising a value runs its rules.
+macro_rules! string_conversions {
+    ($name:ident) => {
+        impl TryFrom<String> for $name {
+            type Error = FieldError;
+            fn try_from(text: String) -> Result<Self, FieldError> {
+                Self::parse(&text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    };
+}
+
 macro_rules! text_newtype {
     ($(#[$doc:meta])* $name:ident, $max:expr, $multiline:expr) => {
         $(#[$doc])*
@@ -92,18 +111,7 @@ macro_rules! text_newtype {
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = FieldError;
-            fn try_from(text: String) -> Result<Self, FieldError> {
-                Self::parse(&text)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(value: $name) -> String {
-                value.0
-            }
-        }
+        string_conversions!($name);
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -154,18 +162,7 @@ impl NameReading {
     }
 }
 
-impl TryFrom<String> for NameReading {
-    type Error = FieldError;
-    fn try_from(text: String) -> Result<Self, FieldError> {
-        Self::parse(&text)
-    }
-}
-
-impl From<NameReading> for String {
-    fn from(value: NameReading) -> String {
-        value.0
-    }
-}
+string_conversions!(NameReading);
 
 /// A patient's date of birth: a real date, written `YYYY-MM-DD` (as a date
 /// input sends it), from 1900 up to today.
@@ -224,18 +221,7 @@ impl PhoneNumber {
     }
 }
 
-impl TryFrom<String> for PhoneNumber {
-    type Error = FieldError;
-    fn try_from(text: String) -> Result<Self, FieldError> {
-        Self::parse(&text)
-    }
-}
-
-impl From<PhoneNumber> for String {
-    fn from(value: PhoneNumber) -> String {
-        value.0
-    }
-}
+string_conversions!(PhoneNumber);
 
 /// An e-mail address in the usual form `name@example.jp`: one `@`, a dotted
 /// domain, no spaces, at most 254 characters.
@@ -277,18 +263,7 @@ impl EmailAddress {
     }
 }
 
-impl TryFrom<String> for EmailAddress {
-    type Error = FieldError;
-    fn try_from(text: String) -> Result<Self, FieldError> {
-        Self::parse(&text)
-    }
-}
-
-impl From<EmailAddress> for String {
-    fn from(value: EmailAddress) -> String {
-        value.0
-    }
-}
+string_conversions!(EmailAddress);
 
 /// Full-width digits and signs, as Japanese keyboards often type them in a
 /// phone number, turned into their ASCII forms.
