@@ -91,12 +91,18 @@ pub enum CaseStatus {
 
 /// The status of the request with this reference, if the patient's date of
 /// birth matches. A wrong reference and a wrong date of birth get the same
-/// answer.
+/// answer from the same single query; each client address has 10 attempts
+/// per 15 minutes.
 #[server(endpoint = "find_status")]
 pub async fn find_status(query: StatusQuery) -> Result<CaseStatus, AppError> {
     use crate::{clock, db, server};
     use domain::fields::DateOfBirth;
 
+    let limiter = use_context::<server::AttemptLimiter>()
+        .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
+    if !limiter.try_attempt(server::client_address().await?, std::time::Instant::now()) {
+        return Err(server::fail(AppError::TooManyAttempts));
+    }
     let today = domain::japan_time(&clock::now()).date();
     let reference = Reference::parse(&query.reference);
     let date_of_birth = DateOfBirth::parse(&query.date_of_birth, today).ok();

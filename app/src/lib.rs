@@ -20,7 +20,7 @@ pub mod format;
 mod home;
 mod layout;
 #[cfg(feature = "ssr")]
-mod server;
+pub mod server;
 mod words;
 
 use home::HomePage;

@@ -1,5 +1,10 @@
 //! Server-only helpers of the server functions: the pool from context, the
-//! HTTP status of each error, and what counts as a submission id.
+//! HTTP status of each error, what counts as a submission id, and the limit
+//! on attempts per client address.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::time::Instant;
 
 use leptos::prelude::*;
 use leptos::server_fn::http_export::StatusCode;
@@ -46,4 +51,91 @@ pub fn database_error(context: &str, error: &sqlx::Error) -> AppError {
 /// 8 to 64 letters, digits and dashes: what the form generates.
 pub fn is_submission_id(text: &str) -> bool {
     (8..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Counts attempts per client address over a sliding window, so that a
+/// lookup keyed by guessable data (a reference and a birth date) cannot be
+/// used to enumerate. A sliding log is exact ("at most 10 in any 15
+/// minutes"), which a token bucket is not; it holds one timestamp per attempt.
+#[derive(Debug, Clone)]
+pub struct AttemptLimiter {
+    limit: usize,
+    window: std::time::Duration,
+    attempts: std::sync::Arc<std::sync::Mutex<HashMap<IpAddr, VecDeque<Instant>>>>,
+}
+
+impl AttemptLimiter {
+    pub fn new(limit: usize, window: std::time::Duration) -> Self {
+        Self {
+            limit,
+            window,
+            attempts: std::sync::Arc::default(),
+        }
+    }
+
+    /// Records an attempt from `client` at `now`; false when the client has
+    /// already made `limit` attempts within the window.
+    pub fn try_attempt(&self, client: IpAddr, now: Instant) -> bool {
+        let mut attempts = self
+            .attempts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget clients whose attempts have all expired, so the map stays small.
+        attempts.retain(|_, times| {
+            times
+                .back()
+                .is_some_and(|last| now.duration_since(*last) < self.window)
+        });
+        let times = attempts.entry(client).or_default();
+        while times
+            .front()
+            .is_some_and(|first| now.duration_since(*first) >= self.window)
+        {
+            times.pop_front();
+        }
+        if times.len() >= self.limit {
+            return false;
+        }
+        times.push_back(now);
+        true
+    }
+}
+
+/// The status lookup's limiter: 10 attempts per 15 minutes per address.
+pub fn status_lookup_limiter() -> AttemptLimiter {
+    AttemptLimiter::new(10, std::time::Duration::from_secs(15 * 60))
+}
+
+/// The address of the client making the current request.
+pub async fn client_address() -> Result<IpAddr, AppError> {
+    use axum::extract::ConnectInfo;
+    let ConnectInfo(address) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map_err(|e| AppError::internal("read the client address", &e))?;
+    Ok(address.ip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn at_most_the_limit_of_attempts_pass_within_the_window() {
+        let limiter = AttemptLimiter::new(3, Duration::from_secs(60));
+        let client: IpAddr = [192, 0, 2, 1].into();
+        let other: IpAddr = [192, 0, 2, 2].into();
+        let start = Instant::now();
+        for second in 0..3 {
+            assert!(limiter.try_attempt(client, start + Duration::from_secs(second)));
+        }
+        assert!(!limiter.try_attempt(client, start + Duration::from_secs(59)));
+        assert!(
+            limiter.try_attempt(other, start + Duration::from_secs(59)),
+            "per address"
+        );
+        // The first attempt leaves the window at 60 s, making room for one more.
+        assert!(limiter.try_attempt(client, start + Duration::from_secs(60)));
+        assert!(!limiter.try_attempt(client, start + Duration::from_secs(60)));
+    }
 }

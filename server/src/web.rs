@@ -42,7 +42,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
     let router = router(options, pool);
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router)
+    // The client's address is what the status lookup's attempt limit counts.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
@@ -52,7 +54,11 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
 /// through Leptos's context.
 pub fn router(options: LeptosOptions, pool: SqlitePool) -> Router {
     let routes = generate_route_list(App);
-    let context = move || provide_context(pool.clone());
+    let limiter = app::server::status_lookup_limiter();
+    let context = move || {
+        provide_context(pool.clone());
+        provide_context(limiter.clone());
+    };
     Router::new()
         .route("/set-lang", get(set_language))
         .leptos_routes_with_context(&options, routes, context.clone(), {

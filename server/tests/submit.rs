@@ -224,3 +224,28 @@ fn an_oversized_body_is_refused_with_413_before_it_is_read() {
     assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
     assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
 }
+
+#[test]
+fn the_status_lookup_allows_ten_attempts_per_address_then_asks_to_try_later() {
+    let server = TestServer::start();
+    let (_, body) = call_server_fn(&server, "submit_request", &eligible("submission-0010"));
+    let reference = reference_in(&body);
+    let lookup = |born: &str| {
+        let fields = [
+            ("query[reference]".to_owned(), reference.clone()),
+            ("query[date_of_birth]".to_owned(), born.to_owned()),
+        ];
+        call_server_fn(&server, "find_status", &fields)
+    };
+    for _ in 0..9 {
+        assert_eq!(lookup("1999-01-01").0, 404);
+    }
+    assert_eq!(
+        lookup("1970-04-01").0,
+        200,
+        "the tenth attempt still counts"
+    );
+    let (status, body) = lookup("1970-04-01");
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("too_many_attempts"), "{body}");
+}
