@@ -106,19 +106,68 @@ pub fn status_lookup_limiter() -> AttemptLimiter {
     AttemptLimiter::new(10, std::time::Duration::from_secs(15 * 60))
 }
 
+/// Where the client's address comes from, as the hospital's deployment says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAddressSource {
+    /// The TCP connection: the service faces the clients directly.
+    Connection,
+    /// The last address of `X-Forwarded-For`, which the hospital's reverse
+    /// proxy appends: the service is reachable only through that proxy,
+    /// whose own address every connection would otherwise share.
+    ForwardedFor,
+}
+
 /// The address of the client making the current request.
 pub async fn client_address() -> Result<IpAddr, AppError> {
     use axum::extract::ConnectInfo;
+    use axum::http::HeaderMap;
+    let source = use_context::<ClientAddressSource>().unwrap_or(ClientAddressSource::Connection);
+    if source == ClientAddressSource::ForwardedFor {
+        let headers = leptos_axum::extract::<HeaderMap>()
+            .await
+            .map_err(|e| AppError::internal("read the request headers", &e))?;
+        if let Some(address) = last_forwarded_for(&headers) {
+            return Ok(address);
+        }
+    }
     let ConnectInfo(address) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
         .await
         .map_err(|e| AppError::internal("read the client address", &e))?;
     Ok(address.ip())
 }
 
+/// The last entry of `X-Forwarded-For`: the one our proxy wrote. Entries
+/// before it come from the client and could be forged.
+fn last_forwarded_for(headers: &axum::http::HeaderMap) -> Option<IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn the_proxy_written_forwarded_address_is_the_last_one() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().expect("header"),
+        );
+        assert_eq!(last_forwarded_for(&headers), Some([198, 51, 100, 7].into()));
+        headers.insert("x-forwarded-for", "not an address".parse().expect("header"));
+        assert_eq!(last_forwarded_for(&headers), None);
+    }
 
     #[test]
     fn at_most_the_limit_of_attempts_pass_within_the_window() {

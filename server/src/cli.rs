@@ -42,6 +42,11 @@ pub struct ServeArgs {
     /// The SQLite database; its directory is created if missing.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
     pub database_url: String,
+    /// Behind a reverse proxy: take each client's address from the last
+    /// X-Forwarded-For entry. Only when clients cannot reach the service
+    /// except through that proxy.
+    #[arg(long, env = "SECOND_OPINION_BEHIND_PROXY")]
+    pub behind_proxy: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/second-opinion.db";

@@ -2,6 +2,7 @@
 //! listener.
 
 use anyhow::{Context, Result};
+use app::server::ClientAddressSource;
 use app::{App, shell};
 use std::collections::HashMap;
 
@@ -40,7 +41,12 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let listener = TcpListener::bind(options.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
-    let router = router(options, pool);
+    let client_address = if args.behind_proxy {
+        ClientAddressSource::ForwardedFor
+    } else {
+        ClientAddressSource::Connection
+    };
+    let router = router(options, pool, client_address);
     tracing::info!("listening on http://{}", listener.local_addr()?);
     // The client's address is what the status lookup's attempt limit counts.
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -52,12 +58,17 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
 
 /// Every route of the service. The pool reaches server functions and pages
 /// through Leptos's context.
-pub fn router(options: LeptosOptions, pool: SqlitePool) -> Router {
+pub fn router(
+    options: LeptosOptions,
+    pool: SqlitePool,
+    client_address: ClientAddressSource,
+) -> Router {
     let routes = generate_route_list(App);
     let limiter = app::server::status_lookup_limiter();
     let context = move || {
         provide_context(pool.clone());
         provide_context(limiter.clone());
+        provide_context(client_address);
     };
     Router::new()
         .route("/set-lang", get(set_language))

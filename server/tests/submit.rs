@@ -249,3 +249,22 @@ fn the_status_lookup_allows_ten_attempts_per_address_then_asks_to_try_later() {
     assert_eq!(status, 429, "{body}");
     assert!(body.contains("too_many_attempts"), "{body}");
 }
+
+#[test]
+fn behind_a_proxy_the_limit_counts_each_forwarded_client_apart() {
+    let server = TestServer::start_with(&["--behind-proxy"]);
+    let lookup = |client: &str| {
+        let fields = [
+            ("query[reference]".to_owned(), "ZZZZ-ZZZZ".to_owned()),
+            ("query[date_of_birth]".to_owned(), "1970-04-01".to_owned()),
+        ];
+        common::call_server_fn_from(&server, "find_status", &fields, Some(client)).0
+    };
+    for _ in 0..10 {
+        assert_eq!(lookup("203.0.113.1, 192.0.2.10"), 404);
+    }
+    assert_eq!(lookup("192.0.2.10"), 429);
+    // A client cannot escape by forging an earlier entry; another real client is not blocked.
+    assert_eq!(lookup("198.51.100.1, 192.0.2.10"), 429);
+    assert_eq!(lookup("192.0.2.11"), 404);
+}

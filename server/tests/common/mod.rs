@@ -22,10 +22,16 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts the server with extra command-line options.
+    pub fn start_with(options: &[&str]) -> Self {
         let directory = tempfile::tempdir().expect("temporary directory");
         let database = directory.path().join("nested").join("test.db");
         let mut child = Command::new(BINARY)
             .args(["--addr", "127.0.0.1:0"])
+            .args(options)
             .env("DATABASE_URL", format!("sqlite://{}", database.display()))
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
@@ -81,15 +87,27 @@ pub fn call_server_fn(
     endpoint: &str,
     fields: &[(String, String)],
 ) -> (u16, String) {
+    call_server_fn_from(server, endpoint, fields, None)
+}
+
+/// The same, through a reverse proxy that says the client is `forwarded_for`.
+pub fn call_server_fn_from(
+    server: &TestServer,
+    endpoint: &str,
+    fields: &[(String, String)],
+    forwarded_for: Option<&str>,
+) -> (u16, String) {
     let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let mut response = agent()
+    let mut request = agent()
         .post(&server.url(&format!("/api/{endpoint}")))
-        .header("Accept", "application/json")
-        .send_form(pairs)
-        .expect("request");
+        .header("Accept", "application/json");
+    if let Some(address) = forwarded_for {
+        request = request.header("X-Forwarded-For", address);
+    }
+    let mut response = request.send_form(pairs).expect("request");
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_string().expect("body");
     (status, body)
