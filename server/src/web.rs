@@ -1,20 +1,18 @@
 //! The `serve` command: Leptos options, the database, the router, the
 //! listener.
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
 use anyhow::{Context, Result};
 use app::server::ClientAddressSource;
 use app::{App, shell};
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Query;
-use axum::extract::Request;
-use axum::http::StatusCode;
-use axum::http::header;
+use axum::extract::{Query, Request};
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
-use axum::response::{AppendHeaders, IntoResponse, Redirect};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -49,7 +47,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let router = router(options, pool, client_address);
     tracing::info!("listening on http://{}", listener.local_addr()?);
     // The client's address is what the status lookup's attempt limit counts.
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
