@@ -283,35 +283,36 @@ impl Calendar {
         self.nth_consultation_day_after(date, 1)
     }
 
+    /// The consultation days strictly after `date`, in order, without end.
+    /// Each year's holidays are computed once however far the walk goes.
+    pub fn consultation_days_after(&self, date: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+        let mut walker = DayWalker::new(self);
+        date.iter_days()
+            .skip(1)
+            .filter(move |day| walker.is_consultation_day(*day))
+    }
+
     /// The `n`th consultation day strictly after `date`; `date` itself when `n`
     /// is zero.
     pub fn nth_consultation_day_after(&self, date: NaiveDate, n: u32) -> NaiveDate {
-        let mut days = DayWalker::new(self);
-        let mut current = date;
-        let mut found = 0;
-        while found < n {
-            current = next_day(current);
-            if days.is_consultation_day(current) {
-                found += 1;
-            }
+        match n.checked_sub(1) {
+            None => date,
+            Some(skip) => self
+                .consultation_days_after(date)
+                .nth(skip as usize)
+                .expect("consultation days never run out"),
         }
-        current
     }
 
     /// How many consultation days lie after `from` up to and including `to`:
     /// zero when `to` is not after `from`. A request received on day D and
     /// looked at on the 7th consultation day after D is 7 days old.
     pub fn consultation_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
-        let mut days = DayWalker::new(self);
-        let mut count = 0;
-        let mut current = from;
-        while current < to {
-            current = next_day(current);
-            if days.is_consultation_day(current) {
-                count += 1;
-            }
-        }
-        count
+        let count = self
+            .consultation_days_after(from)
+            .take_while(|day| *day <= to)
+            .count();
+        u32::try_from(count).unwrap_or(u32::MAX)
     }
 
     /// Every national holiday and closure day from `from` to `to` inclusive,

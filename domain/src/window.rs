@@ -66,9 +66,15 @@ pub fn receipt_day(received: NaiveDateTime, calendar: &Calendar) -> NaiveDate {
 /// The appointment window of a request received at `received` (Japan time).
 pub fn appointment_window(received: NaiveDateTime, calendar: &Calendar) -> AppointmentWindow {
     let receipt = receipt_day(received, calendar);
-    let earliest = calendar.nth_consultation_day_after(receipt, EARLIEST_APPOINTMENT_DAY);
-    let latest = calendar
-        .nth_consultation_day_after(earliest, LATEST_APPOINTMENT_DAY - EARLIEST_APPOINTMENT_DAY);
+    // One walk finds both: the 7th consultation day after receipt, then the 14th.
+    let mut days = calendar.consultation_days_after(receipt);
+    let never_ends = "consultation days never run out";
+    let earliest = days
+        .nth(EARLIEST_APPOINTMENT_DAY as usize - 1)
+        .expect(never_ends);
+    let latest = days
+        .nth((LATEST_APPOINTMENT_DAY - EARLIEST_APPOINTMENT_DAY) as usize - 1)
+        .expect(never_ends);
     AppointmentWindow {
         receipt,
         earliest,
