@@ -21,27 +21,13 @@ pub enum Document {
     RelationshipIdentification,
 }
 
-impl Document {
-    /// Every document, in the order reception checks them.
-    pub const ALL: &'static [Self] = &[
-        Self::RequestForm,
-        Self::ReferralLetter,
-        Self::TestRecords,
-        Self::PatientConsentForm,
-        Self::RelationshipIdentification,
-    ];
-
-    /// The stable machine-readable code, the same as its serde name.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::RequestForm => "request_form",
-            Self::ReferralLetter => "referral_letter",
-            Self::TestRecords => "test_records",
-            Self::PatientConsentForm => "patient_consent_form",
-            Self::RelationshipIdentification => "relationship_identification",
-        }
-    }
-}
+codes!(Document {
+    RequestForm => "request_form",
+    ReferralLetter => "referral_letter",
+    TestRecords => "test_records",
+    PatientConsentForm => "patient_consent_form",
+    RelationshipIdentification => "relationship_identification",
+});
 
 /// The documents this request needs. The consent form and proof of
 /// relationship are added only when family members come without the patient.

@@ -87,20 +87,6 @@ impl Verdict {
     }
 }
 
-macro_rules! codes {
-    ($kind:ident { $($variant:ident => $code:literal,)+ }) => {
-        impl $kind {
-            /// Every value, in the order the form shows them.
-            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
-
-            /// The stable machine-readable code, the same as its serde name.
-            pub const fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code,)+ }
-            }
-        }
-    };
-}
-
 codes!(RefusalReason {
     PatientDoesNotAgree => "patient_does_not_agree",
     PresentDoctorDoesNotRefer => "present_doctor_does_not_refer",

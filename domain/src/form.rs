@@ -86,38 +86,33 @@ pub enum Field {
     AcknowledgesNotCoveredByInsurance,
 }
 
-impl Field {
-    /// The stable id, the same as the serde name.
-    pub const fn id(self) -> &'static str {
-        match self {
-            Self::Requester => "requester",
-            Self::RequesterName => "requester_name",
-            Self::RequesterRelationship => "requester_relationship",
-            Self::PatientConsentsToFamilyRequest => "patient_consents_to_family_request",
-            Self::PatientName => "patient_name",
-            Self::PatientNameReading => "patient_name_reading",
-            Self::PatientDateOfBirth => "patient_date_of_birth",
-            Self::PatientPhone => "patient_phone",
-            Self::PatientEmail => "patient_email",
-            Self::PresentDoctorName => "present_doctor_name",
-            Self::PresentInstitution => "present_institution",
-            Self::PatientAgrees => "patient_agrees",
-            Self::PresentDoctorRefers => "present_doctor_refers",
-            Self::ReportSharedWithPresentDoctor => "report_shared_with_present_doctor",
-            Self::Purpose => "purpose",
-            Self::Area => "area",
-            Self::AreaOther => "area_other",
-            Self::Diagnosis => "diagnosis",
-            Self::Questions => "questions",
-            Self::Attendance => "attendance",
-            Self::UnsuitableDates => "unsuitable_dates",
-            Self::InterpreterLanguage => "interpreter_language",
-            Self::AcknowledgesInPersonOnly => "acknowledges_in_person_only",
-            Self::AcknowledgesFeePaidOnTheDay => "acknowledges_fee_paid_on_the_day",
-            Self::AcknowledgesNotCoveredByInsurance => "acknowledges_not_covered_by_insurance",
-        }
-    }
-}
+codes!(Field {
+    Requester => "requester",
+    RequesterName => "requester_name",
+    RequesterRelationship => "requester_relationship",
+    PatientConsentsToFamilyRequest => "patient_consents_to_family_request",
+    PatientName => "patient_name",
+    PatientNameReading => "patient_name_reading",
+    PatientDateOfBirth => "patient_date_of_birth",
+    PatientPhone => "patient_phone",
+    PatientEmail => "patient_email",
+    PresentDoctorName => "present_doctor_name",
+    PresentInstitution => "present_institution",
+    PatientAgrees => "patient_agrees",
+    PresentDoctorRefers => "present_doctor_refers",
+    ReportSharedWithPresentDoctor => "report_shared_with_present_doctor",
+    Purpose => "purpose",
+    Area => "area",
+    AreaOther => "area_other",
+    Diagnosis => "diagnosis",
+    Questions => "questions",
+    Attendance => "attendance",
+    UnsuitableDates => "unsuitable_dates",
+    InterpreterLanguage => "interpreter_language",
+    AcknowledgesInPersonOnly => "acknowledges_in_person_only",
+    AcknowledgesFeePaidOnTheDay => "acknowledges_fee_paid_on_the_day",
+    AcknowledgesNotCoveredByInsurance => "acknowledges_not_covered_by_insurance",
+});
 
 /// Every refused field with why, in the form's order.
 pub type FieldErrors = Vec<(Field, FieldError)>;
@@ -494,6 +489,13 @@ mod tests {
         );
         assert_eq!(parse_dates(""), Ok(vec![]));
         assert_eq!(parse_dates("next Tuesday"), Err(FieldError::NotADate));
+    }
+
+    #[test]
+    fn field_codes_are_the_serde_names() {
+        for field in Field::ALL {
+            assert_eq!(serde_json::to_value(field).expect("json"), field.code());
+        }
     }
 
     #[test]

@@ -6,6 +6,22 @@
 //! are arguments. That is what lets the browser and the server reach the same
 //! answer from the same inputs.
 
+/// Gives a fieldless enum `ALL` (every value, in order) and `code()` (its
+/// stable machine-readable code, the same as its serde name).
+macro_rules! codes {
+    ($kind:ident { $($variant:ident => $code:literal,)+ }) => {
+        impl $kind {
+            /// Every value, in the order the form shows them.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
+
+            /// The stable machine-readable code, the same as its serde name.
+            pub const fn code(self) -> &'static str {
+                match self { $(Self::$variant => $code,)+ }
+            }
+        }
+    };
+}
+
 pub mod calendar;
 pub mod documents;
 pub mod eligibility;
