@@ -33,13 +33,26 @@ pub struct SentRequest {
 /// Checks the request again with the server's clock and stores it once.
 #[server(endpoint = "submit_request")]
 pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, AppError> {
+    use crate::server;
+    accept_request(&server::pool()?, input)
+        .await
+        .map_err(server::fail)
+}
+
+/// The work of [`submit_request`], shared with the form posted without
+/// JavaScript: parse, decide with the server's clock, store once.
+#[cfg(feature = "ssr")]
+pub async fn accept_request(
+    pool: &sqlx::SqlitePool,
+    input: SubmitRequestInput,
+) -> Result<SentRequest, AppError> {
     use crate::{clock, db, server};
     use domain::{Calendar, appointment_window, assess, documents_to_bring, japan_time};
 
     if !server::is_submission_id(&input.submission_id)
         || !matches!(input.language.as_str(), "ja" | "en")
     {
-        return Err(server::fail(AppError::BadRequest));
+        return Err(AppError::BadRequest);
     }
     let received_at = clock::now();
     let now_in_japan = japan_time(&received_at);
@@ -47,10 +60,10 @@ pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, Ap
     let submission = input
         .form
         .parse(today)
-        .map_err(|errors| server::fail(AppError::InvalidFields { errors }))?;
+        .map_err(|errors| AppError::InvalidFields { errors })?;
     let verdict = assess(&submission.request, today);
     if !verdict.may_be_submitted() {
-        return Err(server::fail(AppError::NotSendable { verdict }));
+        return Err(AppError::NotSendable { verdict });
     }
     let window = appointment_window(now_in_japan, &Calendar::new());
     let case = db::NewCase {
@@ -61,14 +74,47 @@ pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, Ap
         received_at,
         language: &input.language,
     };
-    let reference = db::store_case(&server::pool()?, &case)
+    let stored = db::store_case(pool, &case)
         .await
         .map_err(|e| server::database_error("store a case", &e))?;
+    let Some(stored) = stored else {
+        // The submission id was used before for other answers: not a retry.
+        return Err(AppError::BadRequest);
+    };
     Ok(SentRequest {
-        reference,
-        verdict,
-        window,
-        documents: documents_to_bring(&submission.request),
+        reference: stored.reference,
+        verdict: stored.verdict,
+        window: stored.window,
+        documents: documents_to_bring(&stored.request),
+    })
+}
+
+/// What the confirmation page shows: nothing personal, only what the
+/// reference holder needs to come to the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentSummary {
+    pub reference: Reference,
+    pub contact_first: bool,
+    pub window: AppointmentWindow,
+    pub documents: Vec<Document>,
+}
+
+/// The confirmation of a sent request, by its reference.
+#[server(endpoint = "find_sent")]
+pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
+    use crate::{db, server};
+    use domain::documents_to_bring;
+
+    let reference = Reference::parse(&reference).ok_or_else(|| server::fail(AppError::NotFound))?;
+    let stored = db::find_case(&server::pool()?, &reference)
+        .await
+        .map_err(|e| server::database_error("find a case", &e))?
+        .ok_or_else(|| server::fail(AppError::NotFound))?;
+    Ok(SentSummary {
+        reference: stored.reference,
+        contact_first: matches!(stored.verdict, Verdict::ContactFirst { .. }),
+        window: stored.window,
+        documents: documents_to_bring(&stored.request),
     })
 }
 
@@ -95,24 +141,40 @@ pub enum CaseStatus {
 /// per 15 minutes.
 #[server(endpoint = "find_status")]
 pub async fn find_status(query: StatusQuery) -> Result<CaseStatus, AppError> {
+    use crate::server;
+    let limiter = use_context::<server::AttemptLimiter>()
+        .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
+    let client = server::client_address().await?;
+    look_up_status(&server::pool()?, &limiter, client, &query)
+        .await
+        .map_err(server::fail)
+}
+
+/// The work of [`find_status`], shared with the form posted without
+/// JavaScript.
+#[cfg(feature = "ssr")]
+pub async fn look_up_status(
+    pool: &sqlx::SqlitePool,
+    limiter: &crate::server::AttemptLimiter,
+    client: std::net::IpAddr,
+    query: &StatusQuery,
+) -> Result<CaseStatus, AppError> {
     use crate::{clock, db, server};
     use domain::fields::DateOfBirth;
 
-    let limiter = use_context::<server::AttemptLimiter>()
-        .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
-    if !limiter.try_attempt(server::client_address().await?, std::time::Instant::now()) {
-        return Err(server::fail(AppError::TooManyAttempts));
+    if !limiter.try_attempt(client, std::time::Instant::now()) {
+        return Err(AppError::TooManyAttempts);
     }
     let today = domain::japan_time(&clock::now()).date();
     let reference = Reference::parse(&query.reference);
     let date_of_birth = DateOfBirth::parse(&query.date_of_birth, today).ok();
     let (Some(reference), Some(date_of_birth)) = (reference, date_of_birth) else {
-        return Err(server::fail(AppError::NotFound));
+        return Err(AppError::NotFound);
     };
-    let row = db::find_case_status(&server::pool()?, &reference, date_of_birth.date())
+    let row = db::find_case_status(pool, &reference, date_of_birth.date())
         .await
         .map_err(|e| server::database_error("find a case's status", &e))?
-        .ok_or_else(|| server::fail(AppError::NotFound))?;
+        .ok_or(AppError::NotFound)?;
     let day = |text: &str| {
         text.parse()
             .map_err(|e| AppError::internal("read a stored day", &e))
@@ -125,9 +187,6 @@ pub async fn find_status(query: StatusQuery) -> Result<CaseStatus, AppError> {
     match (row.status.as_str(), row.contact_first) {
         ("received", true) => Ok(CaseStatus::ContactReception),
         ("received", false) => Ok(CaseStatus::Received { window }),
-        (other, _) => Err(server::fail(AppError::internal(
-            "read a case's status",
-            &other,
-        ))),
+        (other, _) => Err(AppError::internal("read a case's status", &other)),
     }
 }

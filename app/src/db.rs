@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::fields::NameReading;
 use domain::form::Submission;
 use domain::reference::{REFERENCE_ALPHABET, REFERENCE_LENGTH, Reference};
-use domain::{AppointmentWindow, DiagnosisArea, Verdict};
+use domain::{AppointmentWindow, DiagnosisArea, Request, Verdict};
 use rand::Rng;
 use sqlx::SqlitePool;
 
@@ -37,10 +37,63 @@ fn area_code(area: Option<&DiagnosisArea>) -> &'static str {
     }
 }
 
-/// Stores the case in one transaction and returns its reference. A
-/// submission id seen before returns the reference stored then, and stores
-/// nothing new.
-pub async fn store_case(pool: &SqlitePool, case: &NewCase<'_>) -> Result<Reference, sqlx::Error> {
+/// A stored case as the patient's pages need it.
+#[derive(Debug)]
+pub struct StoredCase {
+    pub reference: Reference,
+    pub verdict: Verdict,
+    pub window: AppointmentWindow,
+    pub request: Request,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredRow {
+    reference: String,
+    verdict: String,
+    reasons: String,
+    receipt_day: String,
+    earliest_day: String,
+    latest_day: String,
+    answers: String,
+}
+
+const STORED_COLUMNS: &str =
+    "reference, verdict, reasons, receipt_day, earliest_day, latest_day, answers";
+
+impl StoredRow {
+    fn into_case(self) -> Result<StoredCase, sqlx::Error> {
+        let decode = |what: &str| sqlx::Error::Decode(format!("stored {what}").into());
+        let day = |text: &str| text.parse().map_err(|_| decode("day"));
+        let verdict = match self.verdict.as_str() {
+            "eligible" => Verdict::Eligible,
+            "contact_first" => Verdict::ContactFirst {
+                reasons: serde_json::from_str(&self.reasons).map_err(|_| decode("reasons"))?,
+            },
+            _ => return Err(decode("verdict")),
+        };
+        let submission: Submission =
+            serde_json::from_str(&self.answers).map_err(|_| decode("answers"))?;
+        Ok(StoredCase {
+            reference: Reference::parse(&self.reference).ok_or_else(|| decode("reference"))?,
+            verdict,
+            window: AppointmentWindow {
+                receipt: day(&self.receipt_day)?,
+                earliest: day(&self.earliest_day)?,
+                latest: day(&self.latest_day)?,
+            },
+            request: submission.request,
+        })
+    }
+}
+
+/// Stores the case in one transaction. A submission id seen before with the
+/// same answers (a double click, a retry) returns the case stored then and
+/// stores nothing new; seen before with other answers, it returns `None`:
+/// an id is not a way to read someone else's reference.
+pub async fn store_case(
+    pool: &SqlitePool,
+    case: &NewCase<'_>,
+) -> Result<Option<StoredCase>, sqlx::Error> {
     let reasons: Vec<&str> = match case.verdict {
         Verdict::ContactFirst { reasons } => reasons.iter().map(|r| r.code()).collect(),
         _ => Vec::new(),
@@ -82,20 +135,37 @@ pub async fn store_case(pool: &SqlitePool, case: &NewCase<'_>) -> Result<Referen
             Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {}
             Err(error) => return Err(error),
             Ok(_) => {
-                let stored: String =
-                    sqlx::query_scalar("SELECT reference FROM cases WHERE submission_id = ?")
-                        .bind(case.submission_id)
-                        .fetch_one(&mut *transaction)
-                        .await?;
+                let stored: StoredRow = sqlx::query_as(&format!(
+                    "SELECT {STORED_COLUMNS} FROM cases WHERE submission_id = ?"
+                ))
+                .bind(case.submission_id)
+                .fetch_one(&mut *transaction)
+                .await?;
                 transaction.commit().await?;
-                return Reference::parse(&stored)
-                    .ok_or_else(|| sqlx::Error::Decode("stored reference".into()));
+                if stored.answers != answers {
+                    return Ok(None);
+                }
+                return stored.into_case().map(Some);
             }
         }
     }
     Err(sqlx::Error::Protocol(
         "could not draw a unique reference".into(),
     ))
+}
+
+/// The case with this reference.
+pub async fn find_case(
+    pool: &SqlitePool,
+    reference: &Reference,
+) -> Result<Option<StoredCase>, sqlx::Error> {
+    let row: Option<StoredRow> = sqlx::query_as(&format!(
+        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = ?"
+    ))
+    .bind(reference.compact())
+    .fetch_optional(pool)
+    .await?;
+    row.map(StoredRow::into_case).transpose()
 }
 
 /// What the status page shows of a case.

@@ -100,6 +100,7 @@ pub fn HomePage() -> impl IntoView {
             <a class="button" href="/request">{t!(i18n, home.start)}</a>
         </p>
     }
+    .into_any()
 }
 
 /// Computes, in the browser, when an appointment would be if a request were
@@ -134,4 +135,5 @@ fn ExpectedWindow() -> impl IntoView {
             </p>
         </div>
     }
+    .into_any()
 }

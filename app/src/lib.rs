@@ -12,15 +12,24 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 pub mod api;
+mod check;
 pub mod clock;
 #[cfg(feature = "ssr")]
 mod db;
+mod draft;
 pub mod error;
+mod form_fields;
 pub mod format;
 mod home;
 mod layout;
+mod panel;
+#[cfg(feature = "ssr")]
+pub mod posted;
+pub mod request_page;
+mod sent_page;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod status_page;
 mod words;
 
 use home::HomePage;
@@ -68,6 +77,9 @@ pub fn App() -> impl IntoView {
                 <main id="main" tabindex="-1">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/request") view=request_page::RequestPage />
+                        <Route path=path!("/request/sent/:reference") view=sent_page::SentPage />
+                        <Route path=path!("/status") view=status_page::StatusLookupPage />
                     </Routes>
                 </main>
             </Router>
@@ -103,6 +115,16 @@ fn NotFound() -> impl IntoView {
         <p>
             <a href="/">{t!(i18n, not_found.back)}</a>
         </p>
+    }
+}
+
+/// Asks browsers and proxies not to keep a page that holds personal data
+/// (answers, a reference, a status).
+fn no_store() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use leptos::server_fn::http_export::{HeaderValue, header};
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }
 

@@ -19,9 +19,9 @@ pub fn pool() -> Result<SqlitePool, AppError> {
         .ok_or_else(|| AppError::internal("find the pool", &"no SqlitePool in context"))
 }
 
-/// Sets the HTTP status that fits `error` and returns it.
-pub fn fail(error: AppError) -> AppError {
-    let status = match &error {
+/// The HTTP status that fits `error`.
+pub const fn status_of(error: &AppError) -> StatusCode {
+    match error {
         AppError::InvalidFields { .. } | AppError::NotSendable { .. } => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
@@ -30,9 +30,13 @@ pub fn fail(error: AppError) -> AppError {
         AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    }
+}
+
+/// Sets the HTTP status that fits `error` and returns it.
+pub fn fail(error: AppError) -> AppError {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
+        response.set_status(status_of(&error));
     }
     error
 }
@@ -122,18 +126,28 @@ pub async fn client_address() -> Result<IpAddr, AppError> {
     use axum::extract::ConnectInfo;
     use axum::http::HeaderMap;
     let source = use_context::<ClientAddressSource>().unwrap_or(ClientAddressSource::Connection);
-    if source == ClientAddressSource::ForwardedFor {
-        let headers = leptos_axum::extract::<HeaderMap>()
-            .await
-            .map_err(|e| AppError::internal("read the request headers", &e))?;
-        if let Some(address) = last_forwarded_for(&headers) {
-            return Ok(address);
-        }
-    }
-    let ConnectInfo(address) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+    let headers = leptos_axum::extract::<HeaderMap>()
+        .await
+        .map_err(|e| AppError::internal("read the request headers", &e))?;
+    let ConnectInfo(connection) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
         .await
         .map_err(|e| AppError::internal("read the client address", &e))?;
-    Ok(address.ip())
+    Ok(address_of(source, &headers, connection))
+}
+
+/// The client's address from the connection or, behind the hospital's
+/// proxy, from the header it writes.
+pub fn address_of(
+    source: ClientAddressSource,
+    headers: &axum::http::HeaderMap,
+    connection: std::net::SocketAddr,
+) -> IpAddr {
+    match source {
+        ClientAddressSource::ForwardedFor => {
+            last_forwarded_for(headers).unwrap_or_else(|| connection.ip())
+        }
+        ClientAddressSource::Connection => connection.ip(),
+    }
 }
 
 /// The last entry of `X-Forwarded-For`: the one our proxy wrote. Entries

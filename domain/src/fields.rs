@@ -23,7 +23,13 @@ pub const EARLIEST_DATE_OF_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1900
 #[serde(rename_all = "snake_case", tag = "error")]
 pub enum FieldError {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
+    /// More dates than the list allows.
+    TooManyDates {
+        max: usize,
+    },
     ControlCharacters,
     NotKatakana,
     NotADate,
@@ -39,6 +45,7 @@ impl FieldError {
         match self {
             Self::Required => "required",
             Self::TooLong { .. } => "too_long",
+            Self::TooManyDates { .. } => "too_many_dates",
             Self::ControlCharacters => "control_characters",
             Self::NotKatakana => "not_katakana",
             Self::NotADate => "not_a_date",

@@ -247,6 +247,66 @@ impl RequestForm {
         }
     }
 
+    /// The text or choice held under an input's name (a [`Field`] code),
+    /// or `None` for a name that is not a text input.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.text_by_name(name).map(String::as_str)
+    }
+
+    /// Whether the checkbox of this name is ticked (`false` for any other name).
+    pub fn is_ticked(&self, name: &str) -> bool {
+        match name {
+            "weekday_mon" => self.weekday_mon,
+            "weekday_tue" => self.weekday_tue,
+            "weekday_wed" => self.weekday_wed,
+            "weekday_thu" => self.weekday_thu,
+            "weekday_fri" => self.weekday_fri,
+            "interpreter_needed" => self.interpreter_needed,
+            "acknowledges_in_person_only" => self.acknowledges_in_person_only,
+            "acknowledges_fee_paid_on_the_day" => self.acknowledges_fee_paid_on_the_day,
+            "acknowledges_not_covered_by_insurance" => self.acknowledges_not_covered_by_insurance,
+            _ => false,
+        }
+    }
+
+    /// Sets the input called `name` as a browser would post it: text as
+    /// typed; a checkbox is ticked by `"true"` or `"on"`. Returns false for
+    /// a name the form does not have, which changes nothing.
+    pub fn set(&mut self, name: &str, value: &str) -> bool {
+        if let Some(text) = self.text_by_name_mut(name) {
+            value.clone_into(text);
+            return true;
+        }
+        let ticked = matches!(value, "true" | "on");
+        let flag = match name {
+            "weekday_mon" => &mut self.weekday_mon,
+            "weekday_tue" => &mut self.weekday_tue,
+            "weekday_wed" => &mut self.weekday_wed,
+            "weekday_thu" => &mut self.weekday_thu,
+            "weekday_fri" => &mut self.weekday_fri,
+            "interpreter_needed" => &mut self.interpreter_needed,
+            "acknowledges_in_person_only" => &mut self.acknowledges_in_person_only,
+            "acknowledges_fee_paid_on_the_day" => &mut self.acknowledges_fee_paid_on_the_day,
+            "acknowledges_not_covered_by_insurance" => {
+                &mut self.acknowledges_not_covered_by_insurance
+            }
+            _ => return false,
+        };
+        *flag = ticked;
+        true
+    }
+
+    /// The form as a browser posts it: the named inputs in any order, a
+    /// checkbox present only when ticked. Names the form does not have are
+    /// ignored.
+    pub fn from_posted<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut form = Self::default();
+        for (name, value) in pairs {
+            form.set(name, value);
+        }
+        form
+    }
+
     /// The preferred weekdays ticked, Monday first.
     pub fn preferred_weekdays(&self) -> Vec<Weekday> {
         [
@@ -345,6 +405,55 @@ impl RequestForm {
     }
 }
 
+/// The text inputs by name, once for reading and once for writing.
+macro_rules! text_inputs {
+    ($($name:ident),+ $(,)?) => {
+        impl RequestForm {
+            fn text_by_name(&self, name: &str) -> Option<&String> {
+                match name {
+                    $(stringify!($name) => Some(&self.$name),)+
+                    _ => None,
+                }
+            }
+
+            fn text_by_name_mut(&mut self, name: &str) -> Option<&mut String> {
+                match name {
+                    $(stringify!($name) => Some(&mut self.$name),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+text_inputs!(
+    requester,
+    requester_name,
+    requester_relationship,
+    patient_consents_to_family_request,
+    patient_name,
+    patient_name_reading,
+    patient_date_of_birth,
+    patient_phone,
+    patient_email,
+    present_doctor_name,
+    present_institution,
+    patient_agrees,
+    present_doctor_refers,
+    report_shared_with_present_doctor,
+    purpose,
+    area,
+    area_other,
+    diagnosis,
+    questions,
+    attendance,
+    unsuitable_dates,
+    interpreter_language,
+);
+
+/// The most dates that do not suit a form may list.
+pub const MAX_UNSUITABLE_DATES: usize = 30;
+
 /// The dates that do not suit, written `YYYY-MM-DD` and separated by commas,
 /// spaces or line breaks; at most 30 of them.
 pub fn parse_dates(text: &str) -> Result<Vec<NaiveDate>, FieldError> {
@@ -358,8 +467,10 @@ pub fn parse_dates(text: &str) -> Result<Vec<NaiveDate>, FieldError> {
         .collect::<Result<Vec<_>, _>>()?;
     dates.sort_unstable();
     dates.dedup();
-    if dates.len() > 30 {
-        return Err(FieldError::TooLong { max: 30 });
+    if dates.len() > MAX_UNSUITABLE_DATES {
+        return Err(FieldError::TooManyDates {
+            max: MAX_UNSUITABLE_DATES,
+        });
     }
     Ok(dates)
 }
@@ -509,5 +620,32 @@ mod tests {
         let partial: RequestForm =
             serde_json::from_str(r#"{"patient_name":"Hanako"}"#).expect("partial");
         assert_eq!(partial.patient_name, "Hanako");
+    }
+
+    #[test]
+    fn every_field_is_an_input_of_the_form() {
+        let mut form = RequestForm::default();
+        for field in Field::ALL {
+            assert!(form.set(field.code(), "true"), "{field:?} has no input");
+            let held = form.text(field.code()) == Some("true") || form.is_ticked(field.code());
+            assert!(held, "{field:?} did not keep its value");
+        }
+        assert!(!form.set("admin", "true"));
+    }
+
+    #[test]
+    fn a_posted_form_is_read_as_the_browser_sent_it() {
+        let form = RequestForm::from_posted([
+            ("patient_name", "山田 花子"),
+            ("weekday_tue", "true"),
+            ("acknowledges_in_person_only", "on"),
+            ("interpreter_needed", "no"),
+            ("submission_id", "ignored"),
+        ]);
+        assert_eq!(form.patient_name, "山田 花子");
+        assert!(form.weekday_tue && form.acknowledges_in_person_only);
+        assert!(!form.interpreter_needed && !form.weekday_mon);
+        assert_eq!(form.text("weekday_tue"), None);
+        assert!(form.is_ticked("weekday_tue"));
     }
 }

@@ -1,5 +1,6 @@
 //! `second-opinion`: serves the hospital's second-opinion service and runs
 //! its administration commands.
+#![recursion_limit = "256"]
 
 mod cli;
 mod commands;

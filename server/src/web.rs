@@ -5,15 +5,16 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use anyhow::{Context, Result};
-use app::server::ClientAddressSource;
+use app::server::{AttemptLimiter, ClientAddressSource, address_of};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Query, Request};
+use axum::extract::{ConnectInfo, Query, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::SqlitePool;
@@ -63,13 +64,33 @@ pub fn router(
 ) -> Router {
     let routes = generate_route_list(App);
     let limiter = app::server::status_lookup_limiter();
-    let context = move || {
-        provide_context(pool.clone());
-        provide_context(limiter.clone());
-        provide_context(client_address);
+    let context = {
+        let (pool, limiter) = (pool.clone(), limiter.clone());
+        move || {
+            provide_context(pool.clone());
+            provide_context(limiter.clone());
+            provide_context(client_address);
+        }
+    };
+    let posted = Posted {
+        options: options.clone(),
+        pool,
+        limiter,
+        client_address,
     };
     Router::new()
         .route("/set-lang", get(set_language))
+        .route(
+            "/request",
+            post({
+                let posted = posted.clone();
+                move |request: Request| posted.request(request)
+            }),
+        )
+        .route(
+            "/status",
+            post(move |request: Request| posted.status(request)),
+        )
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -105,6 +126,90 @@ async fn set_language(Query(query): Query<HashMap<String, String>>) -> impl Into
         AppendHeaders([(header::SET_COOKIE, cookie)]),
         Redirect::to(next),
     )
+}
+
+/// The forms posted without JavaScript: each answer is the page rendered
+/// again from the posted values (or a redirect), see `app::posted`.
+#[derive(Clone)]
+struct Posted {
+    options: LeptosOptions,
+    pool: SqlitePool,
+    limiter: AttemptLimiter,
+    client_address: ClientAddressSource,
+}
+
+impl Posted {
+    async fn request(self, request: Request) -> Response {
+        let (parts, pairs) = match read_form(request).await {
+            Ok(read) => read,
+            Err(response) => return response,
+        };
+        match app::posted::request(&self.pool, &pairs).await {
+            app::posted::Answer::Redirect(path) => Redirect::to(&path).into_response(),
+            app::posted::Answer::Render(page, status) => self.render(parts, page, status).await,
+        }
+    }
+
+    async fn status(self, request: Request) -> Response {
+        let (parts, pairs) = match read_form(request).await {
+            Ok(read) => read,
+            Err(response) => return response,
+        };
+        let Some(ConnectInfo(connection)) = parts.extensions.get::<ConnectInfo<SocketAddr>>()
+        else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let client = address_of(self.client_address, &parts.headers, *connection);
+        let (page, status) = app::posted::status(&self.pool, &self.limiter, client, &pairs).await;
+        self.render(parts, page, status).await
+    }
+
+    /// The app rendered at the posted path with `page` in its context.
+    async fn render<Page>(self, parts: Parts, page: Page, status: StatusCode) -> Response
+    where
+        Page: Clone + Send + Sync + 'static,
+    {
+        let Self {
+            options,
+            pool,
+            limiter,
+            client_address,
+        } = self;
+        let context = move || {
+            provide_context(pool.clone());
+            provide_context(limiter.clone());
+            provide_context(client_address);
+            provide_context(page.clone());
+        };
+        let handler =
+            leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()));
+        // Leptos keeps its reactive arena in a thread-local and reads it
+        // (for `<Title>`) after an await; on the multi-threaded runtime this
+        // future could resume on another worker and find no arena. Rendering
+        // on one dedicated thread keeps it in place.
+        let runtime = tokio::runtime::Handle::current();
+        let request = Request::from_parts(parts, Body::empty());
+        let Ok(mut response) =
+            tokio::task::spawn_blocking(move || runtime.block_on(handler(request))).await
+        else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        if response.status() == StatusCode::OK {
+            *response.status_mut() = status;
+        }
+        response
+    }
+}
+
+/// A urlencoded form body as name/value pairs, or the response refusing it.
+async fn read_form(request: Request) -> Result<(Parts, Vec<(String, String)>), Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let pairs = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| StatusCode::BAD_REQUEST.into_response())?;
+    Ok((parts, pairs))
 }
 
 /// The largest request body accepted: the longest possible request form,

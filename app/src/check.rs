@@ -1,0 +1,195 @@
+//! The check-answers step: every answer with a "Change" button back to its
+//! input, then Send. The answers also travel as hidden inputs, so that
+//! without JavaScript the buttons post them back to the server.
+
+use domain::form::{Field, RequestForm};
+use leptos::prelude::*;
+
+use crate::i18n::{Locale, t, td_string, use_i18n};
+use crate::request_page::FormState;
+use crate::words;
+
+const WEEKDAYS: [&str; 5] = [
+    "weekday_mon",
+    "weekday_tue",
+    "weekday_wed",
+    "weekday_thu",
+    "weekday_fri",
+];
+
+/// Every input name and value the form would post.
+fn posted_values(form: &RequestForm) -> Vec<(&'static str, String)> {
+    let mut values: Vec<(&'static str, String)> = Field::ALL
+        .iter()
+        .filter_map(|field| {
+            form.text(field.code())
+                .map(|text| (field.code(), text.to_owned()))
+        })
+        .collect();
+    let checkboxes = WEEKDAYS.into_iter().chain([
+        "interpreter_needed",
+        Field::AcknowledgesInPersonOnly.code(),
+        Field::AcknowledgesFeePaidOnTheDay.code(),
+        Field::AcknowledgesNotCoveredByInsurance.code(),
+    ]);
+    values.extend(
+        checkboxes
+            .filter(|name| form.is_ticked(name))
+            .map(|name| (name, "true".to_owned())),
+    );
+    values
+}
+
+/// Whether a row is asked at all for these answers.
+fn applies(form: &RequestForm, field: Field) -> bool {
+    match field {
+        Field::RequesterName | Field::RequesterRelationship => {
+            !matches!(form.requester.as_str(), "patient" | "")
+        }
+        Field::PatientConsentsToFamilyRequest => form.requester == "family_member",
+        Field::AreaOther => form.area == "other",
+        _ => true,
+    }
+}
+
+/// An answer in words.
+fn answer(locale: Locale, form: &RequestForm, field: Field) -> Option<String> {
+    let yes_no = |ticked: bool| {
+        if ticked {
+            td_string!(locale, check.ticked)
+        } else {
+            td_string!(locale, check.not_ticked)
+        }
+        .to_owned()
+    };
+    if let Some(text) = form.text(field.code()) {
+        let options = words::options(locale, field);
+        if options.is_empty() {
+            let text = text.trim();
+            return (!text.is_empty()).then(|| text.to_owned());
+        }
+        return options
+            .into_iter()
+            .find(|(code, _)| *code == text)
+            .map(|(_, words)| words.to_owned());
+    }
+    Some(yes_no(form.is_ticked(field.code())))
+}
+
+#[component]
+pub fn CheckAnswers(
+    state: FormState,
+    heading: NodeRef<leptos::html::H2>,
+    sending: Memo<bool>,
+    autofocus: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = state.form.get_untracked();
+    let hidden = posted_values(&form)
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+        .collect_view();
+
+    let row = move |anchor: &'static str, label: String, value: Option<String>| {
+        let not_answered = value.is_none();
+        view! {
+            <div class="answer">
+                <dt>{label.clone()}</dt>
+                <dd class:not-answered=not_answered>
+                    {value.unwrap_or_else(|| td_string!(i18n.get_locale_untracked(), check.not_answered).to_owned())}
+                </dd>
+                <dd class="change">
+                    <button
+                        type="submit"
+                        name="step"
+                        value="edit"
+                        class="link"
+                        data-field=anchor
+                        formaction=format!("/request#{anchor}")
+                    >
+                        {t!(i18n, check.change)}
+                        <span class="visually-hidden">" " {label}</span>
+                    </button>
+                </dd>
+            </div>
+        }
+    };
+    let rows = move || {
+        let locale = i18n.get_locale();
+        let mut rows = Vec::new();
+        for field in Field::ALL.iter().copied().filter(|f| applies(&form, *f)) {
+            if field == Field::UnsuitableDates {
+                let days: Vec<String> = WEEKDAYS
+                    .into_iter()
+                    .filter(|name| form.is_ticked(name))
+                    .map(|name| words::checkbox(locale, name))
+                    .collect();
+                let days = (!days.is_empty()).then(|| days.join(", "));
+                let label = td_string!(locale, request.weekdays_legend).to_owned();
+                rows.push(row("weekday_mon", label, days));
+            }
+            if field == Field::InterpreterLanguage {
+                let needed = form.interpreter_needed;
+                let value = if needed {
+                    format!(
+                        "{}: {}",
+                        td_string!(locale, check.ticked),
+                        form.interpreter_language.trim()
+                    )
+                } else {
+                    td_string!(locale, check.not_ticked).to_owned()
+                };
+                let label = words::checkbox(locale, "interpreter_needed");
+                rows.push(row("interpreter_needed", label, Some(value)));
+                continue;
+            }
+            rows.push(row(
+                field.code(),
+                words::field(locale, field),
+                answer(locale, &form, field),
+            ));
+        }
+        rows.collect_view()
+    };
+
+    view! {
+        <h2 id="check-heading" tabindex="-1" node_ref=heading autofocus=autofocus.then_some("")>
+            {t!(i18n, check.title)}
+        </h2>
+        <p>{t!(i18n, check.intro)}</p>
+        {hidden}
+        <dl class="answers">{rows}</dl>
+        <div class="actions">
+            <button type="submit" name="step" value="send" class="button" disabled=move || sending.get()>
+                {move || {
+                    if sending.get() {
+                        t!(i18n, check.sending).into_any()
+                    } else {
+                        t!(i18n, check.send).into_any()
+                    }
+                }}
+            </button>
+        </div>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hidden_inputs_post_back_the_same_answers() {
+        let form = RequestForm {
+            requester: "patient".into(),
+            patient_name: "山田 花子".into(),
+            questions: "Two\nlines".into(),
+            weekday_wed: true,
+            acknowledges_in_person_only: true,
+            ..RequestForm::default()
+        };
+        let values = posted_values(&form);
+        let back = RequestForm::from_posted(values.iter().map(|(k, v)| (*k, v.as_str())));
+        assert_eq!(back, form);
+    }
+}

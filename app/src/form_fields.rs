@@ -1,0 +1,360 @@
+//! The request form's inputs, in short sections. Every input has a visible
+//! label, choices are radio groups in a `<fieldset>` with a `<legend>`, and
+//! an input's hint and error are linked to it by `aria-describedby`.
+//! Inputs are named by their `Field` code, so a form posted without
+//! JavaScript reads back into the same `RequestForm`.
+
+use domain::form::Field;
+use leptos::prelude::*;
+
+use crate::i18n::{t, use_i18n};
+use crate::request_page::FormState;
+use crate::words;
+
+/// The kind of a one-line input.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Date,
+    Tel,
+    Email,
+}
+
+impl Kind {
+    const fn attribute(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Date => "date",
+            Self::Tel => "tel",
+            Self::Email => "email",
+        }
+    }
+}
+
+#[component]
+pub fn FormFields(state: FormState) -> impl IntoView {
+    let i18n = use_i18n();
+    let free_text_hint = move || Some(t_hint(i18n.get_locale(), Hint::FreeText));
+    view! {
+        <p>{t!(i18n, request.intro)}</p>
+        <p class="note">{t!(i18n, request.draft_note)}</p>
+
+        <section aria-labelledby="section-requester">
+            <h2 id="section-requester">{t!(i18n, request.section_requester)}</h2>
+            <Choice state field=Field::Requester />
+            <TextInput state field=Field::RequesterName kind=Kind::Text autocomplete="name" />
+            <TextInput
+                state
+                field=Field::RequesterRelationship
+                kind=Kind::Text
+                hint=move || Some(t_hint(i18n.get_locale(), Hint::Relationship))
+            />
+            <Choice state field=Field::PatientConsentsToFamilyRequest />
+        </section>
+
+        <section aria-labelledby="section-patient">
+            <h2 id="section-patient">{t!(i18n, request.section_patient)}</h2>
+            <TextInput state field=Field::PatientName kind=Kind::Text />
+            <TextInput
+                state
+                field=Field::PatientNameReading
+                kind=Kind::Text
+                optional=true
+                hint=move || Some(t_hint(i18n.get_locale(), Hint::Reading))
+            />
+            <TextInput state field=Field::PatientDateOfBirth kind=Kind::Date />
+            <TextInput
+                state
+                field=Field::PatientPhone
+                kind=Kind::Tel
+                autocomplete="tel"
+                hint=move || Some(t_hint(i18n.get_locale(), Hint::Phone))
+            />
+            <TextInput
+                state
+                field=Field::PatientEmail
+                kind=Kind::Email
+                autocomplete="email"
+                optional=true
+            />
+        </section>
+
+        <section aria-labelledby="section-doctor">
+            <h2 id="section-doctor">{t!(i18n, request.section_doctor)}</h2>
+            <TextInput state field=Field::PresentDoctorName kind=Kind::Text />
+            <TextInput state field=Field::PresentInstitution kind=Kind::Text />
+            <Choice state field=Field::PatientAgrees />
+            <Choice state field=Field::PresentDoctorRefers />
+            <Choice state field=Field::ReportSharedWithPresentDoctor />
+        </section>
+
+        <section aria-labelledby="section-diagnosis">
+            <h2 id="section-diagnosis">{t!(i18n, request.section_diagnosis)}</h2>
+            <Choice state field=Field::Purpose />
+            <Choice state field=Field::Area />
+            <TextInput state field=Field::AreaOther kind=Kind::Text />
+            <TextArea state field=Field::Diagnosis hint=free_text_hint />
+            <TextArea state field=Field::Questions hint=free_text_hint />
+        </section>
+
+        <Preferences state />
+
+        <section aria-labelledby="section-acknowledgements">
+            <h2 id="section-acknowledgements">{t!(i18n, request.section_acknowledgements)}</h2>
+            <div class="checkboxes">
+                <Checkbox state name=Field::AcknowledgesInPersonOnly.code() />
+                <Checkbox state name=Field::AcknowledgesFeePaidOnTheDay.code() />
+                <Checkbox state name=Field::AcknowledgesNotCoveredByInsurance.code() />
+            </div>
+        </section>
+
+        <section aria-labelledby="section-privacy">
+            <h2 id="section-privacy">{t!(i18n, request.section_privacy)}</h2>
+            <p>{t!(i18n, request.privacy)}</p>
+        </section>
+
+        <div class="actions">
+            <button type="submit" name="step" value="check" class="button">
+                {t!(i18n, request.continue_to_check)}
+            </button>
+            <button type="submit" name="step" value="reset" class="secondary">
+                {t!(i18n, request.start_again)}
+            </button>
+        </div>
+    }
+    .into_any()
+}
+
+/// Appointment preferences: who comes, weekdays, dates to avoid, interpreter.
+#[component]
+fn Preferences(state: FormState) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section aria-labelledby="section-preferences">
+            <h2 id="section-preferences">{t!(i18n, request.section_preferences)}</h2>
+            <Choice state field=Field::Attendance />
+            <fieldset class="checkboxes" aria-describedby="weekdays-hint">
+                <legend>{t!(i18n, request.weekdays_legend)}</legend>
+                <p class="hint" id="weekdays-hint">{t!(i18n, request.weekdays_hint)}</p>
+                {["weekday_mon", "weekday_tue", "weekday_wed", "weekday_thu", "weekday_fri"]
+                    .into_iter()
+                    .map(|name| view! { <Checkbox state name /> })
+                    .collect_view()}
+            </fieldset>
+            <TextArea
+                state
+                field=Field::UnsuitableDates
+                optional=true
+                hint=move || Some(t_hint(i18n.get_locale(), Hint::Dates))
+            />
+            <div class="checkboxes">
+                <Checkbox state name="interpreter_needed" />
+            </div>
+            <TextInput state field=Field::InterpreterLanguage kind=Kind::Text />
+        </section>
+    }
+    .into_any()
+}
+
+#[derive(Clone, Copy)]
+enum Hint {
+    FreeText,
+    Relationship,
+    Reading,
+    Phone,
+    Dates,
+}
+
+fn t_hint(locale: crate::i18n::Locale, hint: Hint) -> String {
+    use crate::i18n::td_string;
+    match hint {
+        Hint::FreeText => td_string!(locale, request.hint_free_text),
+        Hint::Relationship => td_string!(locale, request.hint_requester_relationship),
+        Hint::Reading => td_string!(locale, request.hint_patient_name_reading),
+        Hint::Phone => td_string!(locale, request.hint_patient_phone),
+        Hint::Dates => td_string!(locale, request.hint_unsuitable_dates),
+    }
+    .to_owned()
+}
+
+/// The ids an input is described by: its hint and its error, when shown.
+fn described_by(id: &'static str, has_hint: bool, has_error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if has_hint {
+        ids.push(format!("{id}-hint"));
+    }
+    if has_error {
+        ids.push(format!("{id}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The label, the "optional" mark, the hint and the error of an input.
+#[component]
+fn Label(
+    state: FormState,
+    field: Field,
+    optional: bool,
+    #[prop(into)] hint: Signal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = field.code();
+    view! {
+        <label for=id>
+            {move || words::field(i18n.get_locale(), field)}
+            {optional.then(|| view! { <span class="optional">" (" {t!(i18n, common.optional)} ")"</span> })}
+        </label>
+        {move || hint.get().map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+        <FieldErrorText state field />
+    }
+    .into_any()
+}
+
+#[component]
+fn FieldErrorText(state: FormState, field: Field) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        state.error(field).map(|error| {
+            view! {
+                <p class="field-error" id=format!("{}-error", field.code())>
+                    {words::field_error(i18n.get_locale(), error)}
+                </p>
+            }
+        })
+    }
+}
+
+#[component]
+fn TextInput(
+    state: FormState,
+    field: Field,
+    kind: Kind,
+    #[prop(optional)] optional: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] hint: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = field.code();
+    let has_error = move || state.error(field).is_some();
+    view! {
+        <div class="field" class:has-error=has_error>
+            <Label state field optional hint />
+            <input
+                id=id
+                name=id
+                type=kind.attribute()
+                autocomplete=autocomplete
+                value=state.form.with_untracked(|form| form.text(id).unwrap_or_default().to_owned())
+                prop:value=move || state.form.with(|form| form.text(id).unwrap_or_default().to_owned())
+                on:input=move |event| state.set(id, &event_target_value(&event))
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby=move || described_by(id, hint.with(Option::is_some), has_error())
+            />
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn TextArea(
+    state: FormState,
+    field: Field,
+    #[prop(optional)] optional: bool,
+    #[prop(optional, into)] hint: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = field.code();
+    let has_error = move || state.error(field).is_some();
+    view! {
+        <div class="field" class:has-error=has_error>
+            <Label state field optional hint />
+            <textarea
+                id=id
+                name=id
+                rows="4"
+                prop:value=move || state.form.with(|form| form.text(id).unwrap_or_default().to_owned())
+                on:input=move |event| state.set(id, &event_target_value(&event))
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby=move || described_by(id, hint.with(Option::is_some), has_error())
+            >
+                {state.form.with_untracked(|form| form.text(id).unwrap_or_default().to_owned())}
+            </textarea>
+        </div>
+    }
+    .into_any()
+}
+
+/// A radio group. The fieldset carries the field's id, for the links of the
+/// error summary and the check step.
+#[component]
+fn Choice(state: FormState, field: Field) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = field.code();
+    let has_error = move || state.error(field).is_some();
+    let options = move || {
+        words::options(i18n.get_locale(), field)
+            .into_iter()
+            .map(|(code, label)| {
+                let option_id = format!("{id}-{code}");
+                view! {
+                    <div class="option">
+                        <input
+                            type="radio"
+                            id=option_id.clone()
+                            name=id
+                            value=code
+                            checked=state.form.with_untracked(|form| form.text(id) == Some(code))
+                            prop:checked=move || state.form.with(|form| form.text(id) == Some(code))
+                            on:change=move |_| state.set(id, code)
+                        />
+                        <label for=option_id>{label}</label>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <fieldset
+            id=id
+            tabindex="-1"
+            class="choice"
+            class:has-error=has_error
+            aria-describedby=move || described_by(id, false, has_error())
+        >
+            <legend>{move || words::field(i18n.get_locale(), field)}</legend>
+            <FieldErrorText state field />
+            {options}
+        </fieldset>
+    }
+    .into_any()
+}
+
+#[component]
+fn Checkbox(state: FormState, name: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move || {
+        Field::ALL
+            .iter()
+            .find(|field| field.code() == name)
+            .map_or_else(
+                || words::checkbox(i18n.get_locale(), name),
+                |field| words::field(i18n.get_locale(), *field),
+            )
+    };
+    view! {
+        <div class="option">
+            <input
+                type="checkbox"
+                id=name
+                name=name
+                value="true"
+                checked=state.form.with_untracked(|form| form.is_ticked(name))
+                prop:checked=move || state.form.with(|form| form.is_ticked(name))
+                on:change=move |event| {
+                    let ticked = event_target_checked(&event);
+                    state.set(name, if ticked { "true" } else { "false" });
+                }
+            />
+            <label for=name>{label}</label>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,193 @@
+//! The live panel beside the form: the verdict, every reason, the documents
+//! to bring, the fee and the expected window, recomputed in the browser by
+//! `domain` on every change, without asking the server.
+
+use domain::form::RequestForm;
+use domain::{
+    AppointmentWindow, Calendar, Document, SECOND_OPINION_FEE, Verdict, appointment_window, assess,
+    documents_to_bring,
+};
+use leptos::prelude::*;
+
+use crate::clock::now_in_japan;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::words::{self, DocumentText};
+use crate::{format, words::question_field};
+
+/// What the panel shows, derived from the answers and the clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub verdict: Verdict,
+    pub documents: Vec<Document>,
+    pub window: AppointmentWindow,
+}
+
+/// The panel's content for these answers, if they were sent now.
+pub fn assessment(form: &RequestForm) -> Assessment {
+    let now = now_in_japan();
+    let request = form.to_request(now.date());
+    Assessment {
+        verdict: assess(&request, now.date()),
+        documents: documents_to_bring(&request),
+        window: appointment_window(now, &Calendar::new()),
+    }
+}
+
+#[component]
+pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = Memo::new(move |_| form.with(assessment));
+    let verdict = Memo::new(move |_| current.with(|a| a.verdict.clone()));
+    let fee = SECOND_OPINION_FEE;
+    let total = move || format::yen(i18n.get_locale(), fee.total());
+    let minutes = fee.max_minutes;
+    let missing = move || match verdict.get() {
+        Verdict::Incomplete { missing, .. } => Some(missing),
+        _ => None,
+    };
+    let window = move || {
+        let window = current.with(|a| a.window);
+        let locale = i18n.get_locale();
+        let receipt = format::date(locale, window.receipt);
+        let earliest = format::date(locale, window.earliest);
+        let latest = format::date(locale, window.latest);
+        t_string!(i18n, panel.window, receipt, earliest, latest).to_string()
+    };
+
+    view! {
+        <aside class="panel" aria-labelledby="panel-heading">
+            <h2 id="panel-heading">{t!(i18n, panel.heading)}</h2>
+            <div
+                class=move || format!("verdict verdict-{}", verdict.with(Verdict::code))
+                role="status"
+                aria-live="polite"
+                data-testid="verdict"
+            >
+                {move || view! { <VerdictReasons verdict=verdict.get() links=false /> }}
+            </div>
+            {move || {
+                missing()
+                    .filter(|missing| !missing.is_empty())
+                    .map(|missing| {
+                        view! {
+                            <h3>{t!(i18n, panel.still_to_answer)}</h3>
+                            <ul class="missing">
+                                {missing
+                                    .into_iter()
+                                    .map(|question| {
+                                        let href = format!("#{}", question_field(question).code());
+                                        view! {
+                                            <li>
+                                                <a href=href>
+                                                    {move || words::question(i18n.get_locale(), question)}
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
+            }}
+            <h3>{t!(i18n, panel.documents_heading)}</h3>
+            <ul data-testid="documents">
+                {move || {
+                    current
+                        .with(|a| a.documents.clone())
+                        .into_iter()
+                        .map(|document| view! { <li><DocumentText document /></li> })
+                        .collect_view()
+                }}
+            </ul>
+            <h3>{t!(i18n, panel.fee_heading)}</h3>
+            <p>{t!(i18n, panel.fee, total, minutes)}</p>
+            <h3>{t!(i18n, panel.window_heading)}</h3>
+            <p data-testid="window">{window}</p>
+        </aside>
+    }
+    .into_any()
+}
+
+/// The verdict in plain words with every reason. With `links`, each
+/// unanswered question links to its input (used by the error summary).
+#[component]
+pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let list = |items: Vec<String>| {
+        (!items.is_empty()).then(|| {
+            view! { <ul class="reasons">{items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}</ul> }
+        })
+    };
+    match verdict {
+        Verdict::Eligible => {
+            view! { <p class="verdict-words">{t!(i18n, panel.eligible)}</p> }.into_any()
+        }
+        Verdict::ContactFirst { reasons } => {
+            let items = move || {
+                list(
+                    reasons
+                        .iter()
+                        .map(|r| words::contact(locale(), *r))
+                        .collect(),
+                )
+            };
+            view! {
+                <p class="verdict-words">{t!(i18n, panel.contact_first)}</p>
+                {items}
+            }
+            .into_any()
+        }
+        Verdict::NotAccepted { reasons } => {
+            let items = move || {
+                list(
+                    reasons
+                        .iter()
+                        .map(|r| words::refusal(locale(), *r))
+                        .collect(),
+                )
+            };
+            view! {
+                <p class="verdict-words">{t!(i18n, panel.not_accepted)}</p>
+                {items}
+            }
+            .into_any()
+        }
+        Verdict::Incomplete {
+            missing,
+            contact_first,
+        } => {
+            let contact = move || {
+                list(
+                    contact_first
+                        .iter()
+                        .map(|r| words::contact(locale(), *r))
+                        .collect(),
+                )
+            };
+            let missing = links.then(|| {
+                view! {
+                    <ul class="missing">
+                        {missing
+                            .into_iter()
+                            .map(|question| {
+                                let href = format!("#{}", question_field(question).code());
+                                view! {
+                                    <li>
+                                        <a href=href>{move || words::question(locale(), question)}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            });
+            view! {
+                <p class="verdict-words">{t!(i18n, panel.incomplete)}</p>
+                {contact}
+                {missing}
+            }
+            .into_any()
+        }
+    }
+}

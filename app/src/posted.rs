@@ -1,0 +1,107 @@
+//! The forms posted without JavaScript. The `server` crate reads the body
+//! and calls these; the answer is either a redirect or the page rendered
+//! again from the posted values, so that nothing typed is lost.
+
+use std::net::IpAddr;
+
+use domain::form::RequestForm;
+use leptos::server_fn::http_export::StatusCode;
+use sqlx::SqlitePool;
+
+use crate::api::{StatusQuery, SubmitRequestInput, accept_request, look_up_status};
+use crate::error::AppError;
+use crate::request_page::{FormPage, Stage, check_answers, new_submission_id};
+use crate::server::{AttemptLimiter, is_submission_id, status_of};
+use crate::status_page::StatusPage;
+
+/// What to answer a post with.
+#[derive(Debug)]
+pub enum Answer<Page> {
+    /// Render the page from this state, with this status.
+    Render(Page, StatusCode),
+    /// Go to this path on the site (303 See Other).
+    Redirect(String),
+}
+
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+/// `POST /request`: `step` is `check`, `send`, `edit` (a "Change" button)
+/// or `reset` ("Start again").
+pub async fn request(pool: &SqlitePool, pairs: &[(String, String)]) -> Answer<FormPage> {
+    let form = RequestForm::from_posted(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let submission_id = Some(value(pairs, "submission_id"))
+        .filter(|id| is_submission_id(id))
+        .map_or_else(new_submission_id, str::to_owned);
+    let page = |stage, errors, problem| FormPage {
+        form: form.clone(),
+        submission_id: submission_id.clone(),
+        stage,
+        errors,
+        problem,
+        posted: true,
+    };
+    match value(pairs, "step") {
+        "send" => {
+            let input = SubmitRequestInput {
+                submission_id: submission_id.clone(),
+                language: value(pairs, "language").to_owned(),
+                form: form.clone(),
+            };
+            match accept_request(pool, input).await {
+                Ok(sent) => Answer::Redirect(format!("/request/sent/{}", sent.reference)),
+                Err(AppError::InvalidFields { errors }) => Answer::Render(
+                    page(Stage::Editing, errors, None),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                Err(error @ AppError::NotSendable { .. }) => Answer::Render(
+                    page(Stage::Editing, Vec::new(), Some(error)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                Err(error) => {
+                    let status = status_of(&error);
+                    Answer::Render(page(Stage::Checking, Vec::new(), Some(error)), status)
+                }
+            }
+        }
+        "check" => match check_answers(&form) {
+            Ok(()) => Answer::Render(page(Stage::Checking, Vec::new(), None), StatusCode::OK),
+            Err((errors, verdict)) => Answer::Render(
+                page(
+                    Stage::Editing,
+                    errors,
+                    verdict.map(|verdict| AppError::NotSendable { verdict }),
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        },
+        "reset" => Answer::Redirect("/request".to_owned()),
+        _ => Answer::Render(page(Stage::Editing, Vec::new(), None), StatusCode::OK),
+    }
+}
+
+/// `POST /status`: the same lookup, limit and answers as `find_status`.
+pub async fn status(
+    pool: &SqlitePool,
+    limiter: &AttemptLimiter,
+    client: IpAddr,
+    pairs: &[(String, String)],
+) -> (StatusPage, StatusCode) {
+    let query = StatusQuery {
+        reference: value(pairs, "reference").to_owned(),
+        date_of_birth: value(pairs, "date_of_birth").to_owned(),
+    };
+    let outcome = look_up_status(pool, limiter, client, &query).await;
+    let status = outcome.as_ref().err().map_or(StatusCode::OK, status_of);
+    (
+        StatusPage {
+            query,
+            outcome: Some(outcome),
+        },
+        status,
+    )
+}

@@ -1,0 +1,390 @@
+//! `/request`: the form in short sections, the live panel beside it, the
+//! check-answers step and Send.
+//!
+//! One `<form method="post" action="/request">` serves both ways of using
+//! the page. Once hydrated, its submit buttons are handled here: the check
+//! runs in the browser with `domain` and Send calls the `submit_request`
+//! server function. Without JavaScript the same buttons post the form and
+//! the server (`crate::posted`) answers with this page rendered from the
+//! posted answers: the errors, the check step, or a redirect to the
+//! confirmation. Either way nothing typed is lost.
+
+use domain::form::{Field, FieldErrors, RequestForm};
+use domain::{Verdict, assess};
+use leptos::prelude::*;
+use leptos::server::SharedValue;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::api::{SubmitRequestInput, submit_request};
+use crate::clock::now_in_japan;
+use crate::error::AppError;
+use crate::i18n::{I18nLocaleTrait, t, t_string, use_i18n};
+use crate::panel::LivePanel;
+use crate::{draft, words};
+
+/// The step of the form page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    Editing,
+    Checking,
+}
+
+/// Everything the form page shows, as the server renders it: fresh, or
+/// from answers posted without JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormPage {
+    pub form: RequestForm,
+    pub submission_id: String,
+    pub stage: Stage,
+    pub errors: FieldErrors,
+    pub problem: Option<AppError>,
+    /// Rendered from a post: the answers come from it, not from a draft.
+    pub posted: bool,
+}
+
+impl FormPage {
+    pub fn fresh() -> Self {
+        Self {
+            form: RequestForm::default(),
+            submission_id: new_submission_id(),
+            stage: Stage::Editing,
+            errors: Vec::new(),
+            problem: None,
+            posted: false,
+        }
+    }
+}
+
+/// Whether the answers may go to the check step: every field valid and a
+/// verdict that allows sending. Otherwise the field errors, and the
+/// verdict when it stops the request.
+pub fn check_answers(form: &RequestForm) -> Result<(), (FieldErrors, Option<Verdict>)> {
+    let today = now_in_japan().date();
+    let verdict = assess(&form.to_request(today), today);
+    let blocking = (!verdict.may_be_submitted()).then_some(verdict);
+    match (form.parse(today), blocking) {
+        (Ok(_), None) => Ok(()),
+        (Ok(_), blocking) => Err((Vec::new(), blocking)),
+        (Err(errors), blocking) => Err((errors, blocking)),
+    }
+}
+
+/// A fresh submission id: 128 random bits in hex, from the operating
+/// system on the server and from `crypto.getRandomValues` in the browser.
+pub fn new_submission_id() -> String {
+    let bytes = random_bytes();
+    bytes
+        .iter()
+        .fold(String::with_capacity(32), |mut hex, byte| {
+            use std::fmt::Write;
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
+#[cfg(feature = "ssr")]
+fn random_bytes() -> [u8; 16] {
+    rand::random()
+}
+
+#[cfg(all(not(feature = "ssr"), target_arch = "wasm32"))]
+fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0_u8; 16];
+    if let Ok(crypto) = window().crypto() {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
+}
+
+#[cfg(all(not(feature = "ssr"), not(target_arch = "wasm32")))]
+fn random_bytes() -> [u8; 16] {
+    let nanos = crate::clock::now()
+        .timestamp_nanos_opt()
+        .unwrap_or_default();
+    u128::from_le_bytes(i128::from(nanos).to_le_bytes()).to_le_bytes()
+}
+
+/// The page's reactive state, shared by its parts.
+#[derive(Debug, Clone, Copy)]
+pub struct FormState {
+    pub form: RwSignal<RequestForm>,
+    pub submission_id: RwSignal<String>,
+    pub stage: RwSignal<Stage>,
+    pub errors: RwSignal<FieldErrors>,
+    pub problem: RwSignal<Option<AppError>>,
+    pub hydrated: RwSignal<bool>,
+}
+
+impl FormState {
+    /// The error shown at a field, if any.
+    pub fn error(self, field: Field) -> Option<domain::fields::FieldError> {
+        self.errors
+            .with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, e)| *e))
+    }
+
+    /// Sets an input as the browser reports it; errors already shown are
+    /// re-checked, so a corrected answer loses its message at once.
+    pub fn set(self, name: &str, value: &str) {
+        self.form.update(|form| {
+            form.set(name, value);
+        });
+        if self.errors.with(|errors| !errors.is_empty()) {
+            let today = now_in_japan().date();
+            let fresh = self
+                .form
+                .with(|form| form.parse(today).err())
+                .unwrap_or_default();
+            self.errors.update(|shown| {
+                *shown = fresh
+                    .into_iter()
+                    .filter(|(field, _)| shown.iter().any(|(f, _)| f == field))
+                    .collect();
+            });
+        }
+    }
+}
+
+impl FormState {
+    /// "Start again": an empty form, a new submission id, no draft.
+    fn start_again(self) {
+        draft::clear();
+        self.form.set(RequestForm::default());
+        self.submission_id.set(new_submission_id());
+        self.errors.set(Vec::new());
+        self.problem.set(None);
+        self.stage.set(Stage::Editing);
+    }
+
+    /// "Check your answers": the check step, or the errors with the focus
+    /// on their summary.
+    fn go_to_check(self, summary: NodeRef<leptos::html::Div>, heading: NodeRef<leptos::html::H2>) {
+        match self.form.with_untracked(check_answers) {
+            Ok(()) => {
+                self.errors.set(Vec::new());
+                self.problem.set(None);
+                self.stage.set(Stage::Checking);
+                focus_later(move || heading.get_untracked().map(Into::into));
+            }
+            Err((errors, verdict)) => {
+                self.errors.set(errors);
+                self.problem
+                    .set(verdict.map(|verdict| AppError::NotSendable { verdict }));
+                focus_later(move || summary.get_untracked().map(Into::into));
+            }
+        }
+    }
+}
+
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    let i18n = use_i18n();
+    crate::no_store();
+    let initial =
+        SharedValue::new(|| use_context::<FormPage>().unwrap_or_else(FormPage::fresh)).into_inner();
+    let posted = initial.posted;
+    let state = FormState {
+        form: RwSignal::new(initial.form),
+        submission_id: RwSignal::new(initial.submission_id),
+        stage: RwSignal::new(initial.stage),
+        errors: RwSignal::new(initial.errors),
+        problem: RwSignal::new(initial.problem),
+        hydrated: RwSignal::new(false),
+    };
+    draft::keep(state, posted);
+
+    let summary = NodeRef::<leptos::html::Div>::new();
+    let check_heading = NodeRef::<leptos::html::H2>::new();
+    let send = Action::new(|input: &SubmitRequestInput| submit_request(input.clone()));
+    follow_send(send, state, summary);
+
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let submitter = event.submitter();
+        let attribute = |name: &str| {
+            submitter
+                .as_ref()
+                .and_then(|button| button.get_attribute(name))
+                .unwrap_or_default()
+        };
+        match attribute("value").as_str() {
+            "send" => {
+                if !send.pending().get_untracked() {
+                    send.dispatch(SubmitRequestInput {
+                        submission_id: state.submission_id.get_untracked(),
+                        language: i18n.get_locale_untracked().as_str().to_owned(),
+                        form: state.form.get_untracked(),
+                    });
+                }
+            }
+            "edit" => {
+                state.problem.set(None);
+                state.stage.set(Stage::Editing);
+                let field = attribute("data-field");
+                request_animation_frame(move || focus_by_id(&field));
+            }
+            "reset" => state.start_again(),
+            _ => state.go_to_check(summary, check_heading),
+        }
+    };
+
+    view! {
+        <Title text=move || t_string!(i18n, request.title).to_owned() />
+        <div class="request-layout">
+            <div class="request-main">
+                <h1>{t!(i18n, request.title)}</h1>
+                <form method="post" action="/request" novalidate on:submit=on_submit>
+                    <input
+                        type="hidden"
+                        name="submission_id"
+                        value=state.submission_id.get_untracked()
+                        prop:value=move || state.submission_id.get()
+                    />
+                    <input
+                        type="hidden"
+                        name="language"
+                        value=i18n.get_locale_untracked().as_str()
+                        prop:value=move || i18n.get_locale().as_str()
+                    />
+                    <ErrorSummary state node_ref=summary autofocus=posted />
+                    <Show
+                        when=move || state.stage.get() == Stage::Editing
+                        fallback=move || {
+                            view! {
+                                <crate::check::CheckAnswers
+                                    state
+                                    heading=check_heading
+                                    sending=send.pending()
+                                    autofocus=posted
+                                />
+                            }
+                        }
+                    >
+                        <crate::form_fields::FormFields state />
+                    </Show>
+                </form>
+            </div>
+            <LivePanel form=state.form />
+        </div>
+    }
+    .into_any()
+}
+
+/// What follows Send: the confirmation page, or the errors with the answers
+/// kept.
+fn follow_send(
+    send: Action<SubmitRequestInput, Result<crate::api::SentRequest, AppError>>,
+    state: FormState,
+    summary: NodeRef<leptos::html::Div>,
+) {
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let Some(result) = send.value().get() else {
+            return;
+        };
+        match result {
+            Ok(stored) => {
+                draft::clear();
+                navigate(
+                    &format!("/request/sent/{}", stored.reference),
+                    leptos_router::NavigateOptions::default(),
+                );
+            }
+            Err(AppError::InvalidFields { errors }) => {
+                state.errors.set(errors);
+                state.problem.set(None);
+                state.stage.set(Stage::Editing);
+                focus_later(move || summary.get_untracked().map(Into::into));
+            }
+            Err(error @ AppError::NotSendable { .. }) => {
+                state.problem.set(Some(error));
+                state.stage.set(Stage::Editing);
+                focus_later(move || summary.get_untracked().map(Into::into));
+            }
+            Err(error) => state.problem.set(Some(error)),
+        }
+    });
+}
+
+/// The errors of the last check, each linked to its field, and whatever
+/// stops the request. It receives focus so that a screen reader reads it.
+#[component]
+fn ErrorSummary(
+    state: FormState,
+    node_ref: NodeRef<leptos::html::Div>,
+    autofocus: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = move || {
+        state.errors.with(|errors| !errors.is_empty()) || state.problem.with(Option::is_some)
+    };
+    let field_errors = move || {
+        let locale = i18n.get_locale();
+        state
+            .errors
+            .get()
+            .into_iter()
+            .map(|(field, error)| {
+                let text = format!(
+                    "{}: {}",
+                    words::field(locale, field),
+                    words::field_error(locale, error)
+                );
+                view! {
+                    <li>
+                        <a href=format!("#{}", field.code())>{text}</a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let problem = move || {
+        let locale = i18n.get_locale();
+        state.problem.get().map(|problem| match problem {
+            AppError::NotSendable { verdict } => view! {
+                <h2>{t!(i18n, request.cannot_send_heading)}</h2>
+                <crate::panel::VerdictReasons verdict links=true />
+            }
+            .into_any(),
+            other => view! { <p>{words::app_error(locale, &other)}</p> }.into_any(),
+        })
+    };
+    view! {
+        <div
+            class="error-summary"
+            role="alert"
+            tabindex="-1"
+            node_ref=node_ref
+            hidden=move || !shown()
+            autofocus=move || (autofocus && shown()).then_some("")
+        >
+            <Show when=move || state.errors.with(|errors| !errors.is_empty())>
+                <h2>{t!(i18n, request.errors_heading)}</h2>
+                <ul>{field_errors}</ul>
+            </Show>
+            {problem}
+        </div>
+    }
+    .into_any()
+}
+
+/// Moves the focus to an element once it has been drawn.
+fn focus_later(element: impl Fn() -> Option<leptos::web_sys::HtmlElement> + 'static) {
+    request_animation_frame(move || {
+        if let Some(element) = element() {
+            let _ = element.focus();
+        }
+    });
+}
+
+/// Moves the focus to the input (or the group) with this id.
+fn focus_by_id(id: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(element) = document()
+        .get_element_by_id(id)
+        .and_then(|element| element.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+        element.scroll_into_view();
+    }
+}
