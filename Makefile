@@ -70,5 +70,6 @@ browser-tools:
 		$$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
 
 node-tools:
-	@[ -x end2end/node_modules/.bin/playwright ] && [ -x end2end/node_modules/.bin/wasm-opt ] || \
+	@[ -x end2end/node_modules/.bin/playwright ] && [ -x end2end/node_modules/.bin/wasm-opt ] && \
+		[ -f end2end/node_modules/axe-core/axe.min.js ] || \
 		(cd end2end && npm ci --no-audit --no-fund)

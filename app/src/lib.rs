@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_i18n::context::CookieOptions;
 use leptos_meta::{MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 pub mod api;
 mod check;
@@ -78,7 +78,13 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/request") view=request_page::RequestPage />
-                        <Route path=path!("/request/sent/:reference") view=sent_page::SentPage />
+                        // Rendered whole before it is sent, so that it reads
+                        // without JavaScript and prints as it is.
+                        <Route
+                            path=path!("/request/sent/:reference")
+                            view=sent_page::SentPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=path!("/status") view=status_page::StatusLookupPage />
                     </Routes>
                 </main>

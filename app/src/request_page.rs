@@ -233,7 +233,13 @@ pub fn RequestPage() -> impl IntoView {
         <div class="request-layout">
             <div class="request-main">
                 <h1>{t!(i18n, request.title)}</h1>
-                <form method="post" action="/request" novalidate on:submit=on_submit>
+                <form
+                    method="post"
+                    action="/request"
+                    novalidate
+                    on:submit=on_submit
+                    data-hydrated=move || state.hydrated.get().then_some("true")
+                >
                     <input
                         type="hidden"
                         name="submission_id"

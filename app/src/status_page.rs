@@ -41,6 +41,8 @@ pub fn StatusLookupPage() -> impl IntoView {
     let reference = RwSignal::new(initial.query.reference);
     let date_of_birth = RwSignal::new(initial.query.date_of_birth);
     let outcome = RwSignal::new(initial.outcome);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let lookup = Action::new(|query: &StatusQuery| find_status(query.clone()));
     Effect::new(move |_| {
         if let Some(result) = lookup.value().get() {
@@ -80,7 +82,13 @@ pub fn StatusLookupPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, status.title).to_owned() />
         <h1>{t!(i18n, status.title)}</h1>
         <p>{t!(i18n, status.intro)}</p>
-        <form method="post" action="/status" novalidate on:submit=on_submit>
+        <form
+            method="post"
+            action="/status"
+            novalidate
+            on:submit=on_submit
+            data-hydrated=move || hydrated.get().then_some("true")
+        >
             <div class="field">
                 <label for="reference">{t!(i18n, status.reference)}</label>
                 <p class="hint" id="reference-hint">{t!(i18n, status.hint_reference)}</p>

@@ -1,0 +1,230 @@
+// The patient's journeys through /request, the confirmation and /status,
+// by role and label, with and without JavaScript, in English and Japanese.
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoAxeViolations, fillEnglishRequest, waitForHydration } from './helpers';
+
+/** Console errors and uncaught exceptions, which must stay empty. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return errors;
+}
+
+test('the eligible journey: the panel follows the answers, check, send, confirmation, status', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/request');
+  await waitForHydration(page);
+  await expectNoAxeViolations(page, '/request (en)');
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toHaveText(/Answer the remaining questions/);
+  await expect(page.getByTestId('documents').getByRole('listitem')).toHaveCount(3);
+  await expect(page.getByTestId('window')).toHaveText(/^If you send the request today, it is received on \w{3} \d{1,2} \w{3} \d{4}/);
+
+  await fillEnglishRequest(page, { purpose: 'For a dispute or a lawsuit (medical fees, a medical accident)' });
+  await expect(verdict).toHaveText(/We cannot accept this request\..*We do not accept a second opinion for a dispute or a lawsuit\./);
+  await page.getByLabel("To hear a specialist's view on the diagnosis or the treatment").check();
+  await expect(verdict).toHaveText('You can send this request.');
+  await page.getByLabel('Another area').check();
+  await expect(verdict).toHaveText(/Answer the remaining questions/);
+  await page.getByLabel('Which disease or area?').fill('Kidney disease');
+  await expect(verdict).toHaveText(/please contact reception counter 1 first.*outside our main areas/);
+  await page.getByLabel('Cancer', { exact: true }).check();
+  await page.getByLabel('Family members without the patient').check();
+  await expect(page.getByTestId('documents').getByRole('listitem')).toHaveCount(5);
+  await page.getByLabel('The patient alone').check();
+  await expect(page.getByTestId('documents').getByRole('listitem')).toHaveCount(3);
+  await expect(verdict).toHaveText('You can send this request.');
+
+  // A wrong phone number: the summary takes the focus and links to the field.
+  await page.getByLabel('Phone number').fill('call me');
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  const summary = page.getByRole('alert');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link', { name: /Phone number: Please enter a phone number/ })).toBeVisible();
+  await expect(page.getByLabel('Phone number')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel("Patient's full name")).toHaveValue('Hanako Yamada');
+  await page.getByLabel('Phone number').fill('090-1234-5678');
+  await expect(page.getByLabel('Phone number')).not.toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeFocused();
+  await expect(page.getByText('Hanako Yamada')).toBeVisible();
+  await expectNoAxeViolations(page, 'check answers (en)');
+  await page.getByRole('button', { name: 'Change Phone number' }).click();
+  await expect(page.getByLabel('Phone number')).toBeFocused();
+  await page.getByLabel('Phone number').fill('03-1234-5678');
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  await expect(page.getByText('03-1234-5678')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Send the request' }).click();
+  await expect(page).toHaveURL(/\/request\/sent\/[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Request received');
+  const reference = (await page.getByTestId('reference').textContent()) ?? '';
+  expect(page.url()).toContain(reference);
+  await expect(page.getByText('The second-opinion request form')).toBeVisible();
+  await expect(page.getByText(/33,000 yen including tax/)).toBeVisible();
+  expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
+  await page.reload();
+  await expect(page.getByTestId('reference')).toHaveText(reference);
+  await expectNoAxeViolations(page, 'confirmation (en)');
+
+  await page.getByRole('link', { name: 'Check the status' }).click();
+  await expect(page.locator('form[data-hydrated="true"]')).toHaveCount(1);
+  await page.getByLabel('Reference').fill(reference.toLowerCase());
+  await page.getByLabel("Patient's date of birth").fill('1970-04-01');
+  await page.getByRole('button', { name: 'Check the status' }).click();
+  await expect(page.getByTestId('status')).toHaveText(/^Received on .* expected between /);
+  await expectNoAxeViolations(page, '/status (en)');
+  expect(errors).toEqual([]);
+  // A wrong date of birth gets the same answer as a wrong reference.
+  await page.getByLabel("Patient's date of birth").fill('1970-04-02');
+  await page.getByRole('button', { name: 'Check the status' }).click();
+  await expect(page.getByTestId('status')).toHaveText(/We found no request with this reference and date of birth/);
+});
+
+test('the litigation journey: the panel says why, and the request cannot be sent', async ({ page }) => {
+  await page.goto('/request');
+  await waitForHydration(page);
+  await fillEnglishRequest(page, { purpose: 'For a dispute or a lawsuit (medical fees, a medical accident)' });
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toContainText('We cannot accept this request.');
+  await expect(verdict).toContainText('We do not accept a second opinion for a dispute or a lawsuit.');
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  const summary = page.getByRole('alert');
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText('This request cannot be sent yet');
+  await expect(summary).toContainText('We do not accept a second opinion for a dispute or a lawsuit.');
+  await expect(page.getByRole('button', { name: 'Send the request' })).toHaveCount(0);
+
+  // The server refuses it too, whatever the browser does.
+  const response = await page.request.post('/request', {
+    form: {
+      submission_id: 'litigation-0001',
+      language: 'en',
+      step: 'send',
+      requester: 'patient',
+      purpose: 'litigation',
+    },
+  });
+  expect(response.status()).toBe(422);
+});
+
+test('the draft is kept across a reload and cleared by Start again', async ({ page }) => {
+  await page.goto('/request');
+  await waitForHydration(page);
+  await page.getByLabel("Patient's full name").fill('Taro Suzuki');
+  await page.getByLabel('Cardiovascular (heart and blood vessels)').check();
+  await page.getByLabel('Thursday').check();
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByLabel("Patient's full name")).toHaveValue('Taro Suzuki');
+  await expect(page.getByLabel('Cardiovascular (heart and blood vessels)')).toBeChecked();
+  await expect(page.getByLabel('Thursday')).toBeChecked();
+
+  await page.getByRole('button', { name: 'Start again' }).click();
+  await expect(page.getByLabel("Patient's full name")).toHaveValue('');
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByLabel("Patient's full name")).toHaveValue('');
+  await expect(page.getByLabel('Thursday')).not.toBeChecked();
+});
+
+test('without JavaScript the form posts, keeps the answers on error, and sends', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/request');
+  await fillEnglishRequest(page, { phone: 'call me' });
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+
+  await expect(page.getByRole('alert')).toContainText('Please correct these answers');
+  await expect(page.getByRole('alert').getByRole('link', { name: /Phone number:/ })).toBeVisible();
+  await expect(page.getByLabel("Patient's full name")).toHaveValue('Hanako Yamada');
+  await expect(page.getByLabel('Tuesday')).toBeChecked();
+  await expect(page.getByLabel('The diagnosis, as you know it')).toHaveValue('Stage II breast cancer');
+  await page.getByLabel('Phone number').fill('090-1234-5678');
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeVisible();
+  await page.getByRole('button', { name: "Change Patient's full name" }).click();
+  await expect(page.getByLabel("Patient's full name")).toHaveValue('Hanako Yamada');
+  await page.getByLabel("Patient's full name").fill('Hanako Yamada-Ito');
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  await expect(page.getByText('Hanako Yamada-Ito')).toBeVisible();
+  await page.getByRole('button', { name: 'Send the request' }).click();
+
+  await expect(page).toHaveURL(/\/request\/sent\/[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Request received');
+  const reference = (await page.getByTestId('reference').textContent()) ?? '';
+
+  await page.goto('/status');
+  await page.getByLabel('Reference').fill(reference);
+  await page.getByLabel("Patient's date of birth").fill('1970-04-01');
+  await page.getByRole('button', { name: 'Check the status' }).click();
+  await expect(page.getByTestId('status')).toHaveText(/^Received on /);
+  await expect(page.getByLabel('Reference')).toHaveValue(reference);
+  await context.close();
+});
+
+test('the journey in Japanese, with the axe scans in Japanese', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'ja-JP' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expectNoAxeViolations(page, '/ (ja)');
+  await page.getByRole('link', { name: '申込みを始める' }).first().click();
+  await waitForHydration(page);
+  await expectNoAxeViolations(page, '/request (ja)');
+  await expect(page.getByTestId('verdict')).toHaveText(/残りの質問にお答えいただくと/);
+
+  await page.getByLabel('患者本人', { exact: true }).check();
+  await page.getByLabel('患者さんのお名前', { exact: true }).fill('山田 花子');
+  await page.getByLabel(/患者さんのお名前のフリガナ/).fill('ヤマダ ハナコ');
+  await page.getByLabel('患者さんの生年月日').fill('1970-04-01');
+  await page.getByLabel('電話番号').fill('０９０-１２３４-５６７８');
+  await page.getByLabel('現在の主治医のお名前').fill('佐藤 一郎');
+  await page.getByLabel('現在受診中の病院・診療所').fill('さくらクリニック');
+  for (const question of [
+    '患者さんはセカンドオピニオンを受けることに同意していますか',
+    '主治医は了承し、診療情報提供書(紹介状)を書いてくれますか',
+    '担当医師の報告書を主治医へお送りすることに同意しますか',
+  ]) {
+    await page.getByRole('group', { name: question }).getByLabel('はい').check();
+  }
+  await page.getByLabel('係争・訴訟のため', { exact: false }).check();
+  await expect(page.getByTestId('verdict')).toContainText('係争・訴訟を目的とするセカンドオピニオンはお受けできません。');
+  await page.getByLabel('診断や治療方針について専門医の意見を聞くため').check();
+  await page.getByLabel('がん', { exact: true }).check();
+  await page.getByLabel('ご存じの範囲での診断名').fill('乳がん ステージII');
+  await page.getByLabel('担当医師に相談したいこと').fill('手術と化学療法のどちらを先にすべきか');
+  await page.getByLabel('患者本人のみ').check();
+  await page.getByLabel('相談は病院での対面のみであることを了承します。').check();
+  await page.getByLabel('料金は当日病院でお支払いいただくことを了承します。').check();
+  await page.getByLabel('セカンドオピニオンは健康保険の対象外であることを了承します。').check();
+  await expect(page.getByTestId('verdict')).toHaveText('このお申込みは送信できます。');
+  await expect(page.getByTestId('window')).toHaveText(/受付日は\d{4}年\d{1,2}月\d{1,2}日\([月火水木金]\)/);
+
+  await page.getByRole('button', { name: '回答を確認する' }).click();
+  await expect(page.getByRole('heading', { name: '回答の確認' })).toBeVisible();
+  await expectNoAxeViolations(page, 'check answers (ja)');
+  await page.getByRole('button', { name: '申込みを送信する' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('お申込みを受け付けました');
+  await expect(page.getByText('33,000円(税込、60分まで)')).toBeVisible();
+  await expectNoAxeViolations(page, 'confirmation (ja)');
+  const reference = (await page.getByTestId('reference').textContent()) ?? '';
+
+  await page.getByRole('link', { name: '状況を確認する' }).click();
+  await expect(page.locator('form[data-hydrated="true"]')).toHaveCount(1);
+  await page.getByLabel('受付番号').fill(reference);
+  await page.getByLabel('患者さんの生年月日').fill('1970-04-01');
+  await page.getByRole('button', { name: '状況を確認する' }).click();
+  await expect(page.getByTestId('status')).toHaveText(/に受け付けました。/);
+  await expectNoAxeViolations(page, '/status (ja)');
+  await context.close();
+});
+
+test('the home page has no accessibility violations in English', async ({ page }) => {
+  await page.goto('/');
+  await expectNoAxeViolations(page, '/ (en)');
+});
