@@ -203,24 +203,8 @@ fn the_status_lookup_needs_the_right_reference_and_date_of_birth() {
 
 #[test]
 fn an_oversized_body_is_refused_with_413_before_it_is_read() {
-    use std::io::{Read, Write};
     let server = TestServer::start();
-    let address = server.base_url.trim_start_matches("http://").to_owned();
-    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
-    // Announce 10 MB and send none of it: the answer must not wait for the body.
-    write!(
-        stream,
-        "POST /api/submit_request HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
-        10 * 1024 * 1024
-    )
-    .expect("send headers");
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .expect("timeout");
-    let mut answer = [0u8; 64];
-    let read = stream.read(&mut answer).expect("an answer before the body");
-    let status_line = String::from_utf8_lossy(&answer[..read]);
+    let status_line = common::answer_to_oversized_post(&server, "/api/submit_request");
     assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
     assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
 }
@@ -267,4 +251,17 @@ fn behind_a_proxy_the_limit_counts_each_forwarded_client_apart() {
     // A client cannot escape by forging an earlier entry; another real client is not blocked.
     assert_eq!(lookup("198.51.100.1, 192.0.2.10"), 429);
     assert_eq!(lookup("192.0.2.11"), 404);
+}
+
+#[test]
+fn a_submission_id_sent_again_with_other_answers_does_not_reveal_the_first_reference() {
+    let server = TestServer::start();
+    let (status, first) = call_server_fn(&server, "submit_request", &eligible("submission-0009"));
+    assert_eq!(status, 200, "{first}");
+    let reference = reference_in(&first);
+    let other = with(eligible("submission-0009"), "patient_name", "Someone Else");
+    let (status, body) = call_server_fn(&server, "submit_request", &other);
+    assert_eq!(status, 400, "{body}");
+    assert!(!body.contains(&reference), "{body}");
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
 }

@@ -133,3 +133,28 @@ pub fn count_rows(server: &TestServer, sql: &str) -> i64 {
         count
     })
 }
+
+/// Announces a 10 MB form body to `path` and sends none of it; returns the
+/// first line of the answer, which must not wait for the body.
+pub fn answer_to_oversized_post(server: &TestServer, path: &str) -> String {
+    use std::io::{Read, Write};
+    let address = server.base_url.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        10 * 1024 * 1024
+    )
+    .expect("send headers");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut answer = [0u8; 64];
+    let read = stream.read(&mut answer).expect("an answer before the body");
+    String::from_utf8_lossy(&answer[..read])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,0 +1,235 @@
+//! The patient's pages over HTTP, as a browser without JavaScript uses them:
+//! the form posted to `/request` and `/status`, and the confirmation page.
+
+mod common;
+
+use common::{TestServer, count_rows};
+
+/// The fields of an eligible request, named as the form's inputs.
+fn eligible(submission_id: &str, step: &str) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = [
+        ("requester", "patient"),
+        ("patient_name", "Hanako Yamada"),
+        ("patient_date_of_birth", "1970-04-01"),
+        ("patient_phone", "090-1234-5678"),
+        ("present_doctor_name", "Ichiro Sato"),
+        ("present_institution", "Sakura Clinic"),
+        ("patient_agrees", "yes"),
+        ("present_doctor_refers", "yes"),
+        ("report_shared_with_present_doctor", "yes"),
+        ("purpose", "diagnosis_or_treatment"),
+        ("area", "cancer"),
+        ("diagnosis", "Stage II breast cancer"),
+        ("questions", "Surgery or chemotherapy first?"),
+        ("attendance", "patient_alone"),
+        ("weekday_tue", "true"),
+        ("acknowledges_in_person_only", "true"),
+        ("acknowledges_fee_paid_on_the_day", "true"),
+        ("acknowledges_not_covered_by_insurance", "true"),
+        ("language", "en"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect();
+    fields.push(("submission_id", submission_id.to_owned()));
+    fields.push(("step", step.to_owned()));
+    fields
+}
+
+fn with(
+    mut fields: Vec<(&'static str, String)>,
+    key: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    fields.retain(|(k, _)| *k != key);
+    fields.push((key, value.to_owned()));
+    fields
+}
+
+/// A client that reads every status and follows no redirect.
+fn browser() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    cache_control: Option<String>,
+    body: String,
+}
+
+fn read(mut response: ureq::http::Response<ureq::Body>) -> Answer {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let location = header("location");
+    let cache_control = header("cache-control");
+    Answer {
+        status: response.status().as_u16(),
+        location,
+        cache_control,
+        body: response.body_mut().read_to_string().expect("body"),
+    }
+}
+
+fn post(server: &TestServer, path: &str, fields: &[(&'static str, String)]) -> Answer {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    read(
+        browser()
+            .post(&server.url(path))
+            .header("Accept-Language", "en")
+            .send_form(pairs)
+            .expect("request"),
+    )
+}
+
+fn get(server: &TestServer, path: &str) -> Answer {
+    read(
+        browser()
+            .get(&server.url(path))
+            .header("Accept-Language", "en")
+            .call()
+            .expect("request"),
+    )
+}
+
+#[test]
+fn a_form_posted_without_javascript_is_checked_then_sent_once() {
+    let server = TestServer::start();
+    let checked = post(&server, "/request", &eligible("nojs-0001", "check"));
+    assert_eq!(checked.status, 200);
+    assert!(checked.body.contains("Check your answers"), "check step");
+    // The answers travel on as hidden inputs.
+    assert!(
+        checked
+            .body
+            .contains(r#"name="patient_name" value="Hanako Yamada""#)
+    );
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+
+    let sent = post(&server, "/request", &eligible("nojs-0001", "send"));
+    assert_eq!(sent.status, 303);
+    let location = sent.location.expect("redirect");
+    assert!(location.starts_with("/request/sent/"), "{location}");
+    let again = post(&server, "/request", &eligible("nojs-0001", "send"));
+    assert_eq!(again.location.as_deref(), Some(location.as_str()));
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+
+    let confirmation = get(&server, &location);
+    assert_eq!(confirmation.status, 200);
+    assert_eq!(confirmation.cache_control.as_deref(), Some("no-store"));
+    let reference = location.trim_start_matches("/request/sent/");
+    assert!(confirmation.body.contains(reference));
+    assert!(confirmation.body.contains("Request received"));
+    assert!(
+        confirmation
+            .body
+            .contains("The referral letter from your present doctor")
+    );
+    // Nothing personal on a page reached by its reference alone.
+    assert!(!confirmation.body.contains("Hanako"));
+    assert!(!confirmation.body.contains("1970-04-01"));
+}
+
+#[test]
+fn a_form_with_errors_comes_back_with_every_answer_kept_and_nothing_stored() {
+    let server = TestServer::start();
+    let fields = with(eligible("nojs-0002", "send"), "patient_phone", "call me");
+    let answer = post(&server, "/request", &fields);
+    assert_eq!(answer.status, 422);
+    assert!(answer.body.contains("Please correct these answers"));
+    assert!(answer.body.contains("Please enter a phone number"));
+    assert!(answer.body.contains(r#"value="call me""#));
+    assert!(answer.body.contains(r#"value="Hanako Yamada""#));
+    assert!(answer.body.contains("Stage II breast cancer"));
+    assert!(
+        answer
+            .body
+            .contains(r#"aria-describedby="patient_phone-hint patient_phone-error""#)
+    );
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+}
+
+#[test]
+fn a_litigation_request_posted_without_javascript_is_refused_with_its_reason() {
+    let server = TestServer::start();
+    let fields = with(eligible("nojs-0003", "send"), "purpose", "litigation");
+    let answer = post(&server, "/request", &fields);
+    assert_eq!(answer.status, 422);
+    assert!(answer.body.contains("This request cannot be sent yet"));
+    assert!(
+        answer
+            .body
+            .contains("We do not accept a second opinion for a dispute or a lawsuit.")
+    );
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+}
+
+#[test]
+fn the_status_posted_without_javascript_answers_and_keeps_the_reference() {
+    let server = TestServer::start();
+    let sent = post(&server, "/request", &eligible("nojs-0004", "send"));
+    let location = sent.location.expect("redirect");
+    let reference = location.trim_start_matches("/request/sent/").to_owned();
+
+    let found = post(
+        &server,
+        "/status",
+        &[
+            ("reference", reference.clone()),
+            ("date_of_birth", "1970-04-01".into()),
+        ],
+    );
+    assert_eq!(found.status, 200);
+    assert!(found.body.contains("Received on"), "received");
+    assert_eq!(found.cache_control.as_deref(), Some("no-store"));
+
+    let wrong = post(
+        &server,
+        "/status",
+        &[
+            ("reference", reference.clone()),
+            ("date_of_birth", "1970-04-02".into()),
+        ],
+    );
+    assert_eq!(wrong.status, 404);
+    assert!(
+        wrong
+            .body
+            .contains("We found no request with this reference and date of birth")
+    );
+    assert!(wrong.body.contains(&format!(r#"value="{reference}""#)));
+}
+
+#[test]
+fn an_unknown_confirmation_says_so_with_404() {
+    let server = TestServer::start();
+    let answer = get(&server, "/request/sent/ZZZZ-ZZZZ");
+    assert_eq!(answer.status, 404);
+    assert!(
+        answer
+            .body
+            .contains("We found no request with this reference.")
+    );
+}
+
+#[test]
+fn a_posted_form_over_the_size_limit_is_refused_with_413_before_it_is_read() {
+    let server = TestServer::start();
+    for path in ["/request", "/status"] {
+        let status_line = common::answer_to_oversized_post(&server, path);
+        assert!(
+            status_line.starts_with("HTTP/1.1 413"),
+            "{path}: {status_line}"
+        );
+    }
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+}
