@@ -52,8 +52,10 @@ bench: rust-tools node-tools
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y brotli; }
 	cargo bench -p domain --bench rules -- --warm-up-time 1 --measurement-time 3
+	cargo bench -p server --bench store -- --warm-up-time 1 --measurement-time 6
 	cargo leptos build --release
 	scripts/bundle-size.sh target/site
+	scripts/panel-latency.sh
 
 tools: rust-tools node-tools browser-tools
 

@@ -5,8 +5,10 @@
 use domain::form::{Field, RequestForm};
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, t, td_string, use_i18n};
+use crate::Erase;
+use crate::i18n::{Locale, td_string, use_i18n};
 use crate::request_page::FormState;
+use crate::tr;
 use crate::words;
 
 const WEEKDAYS: [&str; 5] = [
@@ -107,7 +109,7 @@ pub fn CheckAnswers(
                         data-field=anchor
                         formaction=format!("/request#{anchor}")
                     >
-                        {t!(i18n, check.change)}
+                        {tr(i18n, |l| td_string!(l, check.change))}
                         <span class="visually-hidden">" " {label}</span>
                     </button>
                 </dd>
@@ -154,24 +156,24 @@ pub fn CheckAnswers(
 
     view! {
         <h2 id="check-heading" tabindex="-1" node_ref=heading autofocus=autofocus.then_some("")>
-            {t!(i18n, check.title)}
+            {tr(i18n, |l| td_string!(l, check.title))}
         </h2>
-        <p>{t!(i18n, check.intro)}</p>
+        <p>{tr(i18n, |l| td_string!(l, check.intro))}</p>
         {hidden}
         <dl class="answers">{rows}</dl>
         <div class="actions">
             <button type="submit" name="step" value="send" class="button" disabled=move || sending.get()>
                 {move || {
                     if sending.get() {
-                        t!(i18n, check.sending).into_any()
+                        tr(i18n, |l| td_string!(l, check.sending)).into_any()
                     } else {
-                        t!(i18n, check.send).into_any()
+                        tr(i18n, |l| td_string!(l, check.send)).into_any()
                     }
                 }}
             </button>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(test)]

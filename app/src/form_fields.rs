@@ -7,8 +7,10 @@
 use domain::form::Field;
 use leptos::prelude::*;
 
-use crate::i18n::{t, use_i18n};
+use crate::Erase;
+use crate::i18n::{td_string, use_i18n};
 use crate::request_page::FormState;
+use crate::tr;
 use crate::words;
 
 /// The kind of a one-line input.
@@ -36,11 +38,11 @@ pub fn FormFields(state: FormState) -> impl IntoView {
     let i18n = use_i18n();
     let free_text_hint = move || Some(t_hint(i18n.get_locale(), Hint::FreeText));
     view! {
-        <p>{t!(i18n, request.intro)}</p>
-        <p class="note">{t!(i18n, request.draft_note)}</p>
+        <p>{tr(i18n, |l| td_string!(l, request.intro))}</p>
+        <p class="note">{tr(i18n, |l| td_string!(l, request.draft_note))}</p>
 
         <section aria-labelledby="section-requester">
-            <h2 id="section-requester">{t!(i18n, request.section_requester)}</h2>
+            <h2 id="section-requester">{tr(i18n, |l| td_string!(l, request.section_requester))}</h2>
             <Choice state field=Field::Requester />
             <TextInput state field=Field::RequesterName kind=Kind::Text autocomplete="name" />
             <TextInput
@@ -53,7 +55,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         </section>
 
         <section aria-labelledby="section-patient">
-            <h2 id="section-patient">{t!(i18n, request.section_patient)}</h2>
+            <h2 id="section-patient">{tr(i18n, |l| td_string!(l, request.section_patient))}</h2>
             <TextInput state field=Field::PatientName kind=Kind::Text />
             <TextInput
                 state
@@ -80,7 +82,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         </section>
 
         <section aria-labelledby="section-doctor">
-            <h2 id="section-doctor">{t!(i18n, request.section_doctor)}</h2>
+            <h2 id="section-doctor">{tr(i18n, |l| td_string!(l, request.section_doctor))}</h2>
             <TextInput state field=Field::PresentDoctorName kind=Kind::Text />
             <TextInput state field=Field::PresentInstitution kind=Kind::Text />
             <Choice state field=Field::PatientAgrees />
@@ -89,7 +91,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         </section>
 
         <section aria-labelledby="section-diagnosis">
-            <h2 id="section-diagnosis">{t!(i18n, request.section_diagnosis)}</h2>
+            <h2 id="section-diagnosis">{tr(i18n, |l| td_string!(l, request.section_diagnosis))}</h2>
             <Choice state field=Field::Purpose />
             <Choice state field=Field::Area />
             <TextInput state field=Field::AreaOther kind=Kind::Text />
@@ -100,7 +102,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         <Preferences state />
 
         <section aria-labelledby="section-acknowledgements">
-            <h2 id="section-acknowledgements">{t!(i18n, request.section_acknowledgements)}</h2>
+            <h2 id="section-acknowledgements">{tr(i18n, |l| td_string!(l, request.section_acknowledgements))}</h2>
             <div class="checkboxes">
                 <Checkbox state name=Field::AcknowledgesInPersonOnly.code() />
                 <Checkbox state name=Field::AcknowledgesFeePaidOnTheDay.code() />
@@ -109,20 +111,20 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         </section>
 
         <section aria-labelledby="section-privacy">
-            <h2 id="section-privacy">{t!(i18n, request.section_privacy)}</h2>
-            <p>{t!(i18n, request.privacy)}</p>
+            <h2 id="section-privacy">{tr(i18n, |l| td_string!(l, request.section_privacy))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, request.privacy))}</p>
         </section>
 
         <div class="actions">
             <button type="submit" name="step" value="check" class="button">
-                {t!(i18n, request.continue_to_check)}
+                {tr(i18n, |l| td_string!(l, request.continue_to_check))}
             </button>
             <button type="submit" name="step" value="reset" class="secondary">
-                {t!(i18n, request.start_again)}
+                {tr(i18n, |l| td_string!(l, request.start_again))}
             </button>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// Appointment preferences: who comes, weekdays, dates to avoid, interpreter.
@@ -131,11 +133,11 @@ fn Preferences(state: FormState) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section aria-labelledby="section-preferences">
-            <h2 id="section-preferences">{t!(i18n, request.section_preferences)}</h2>
+            <h2 id="section-preferences">{tr(i18n, |l| td_string!(l, request.section_preferences))}</h2>
             <Choice state field=Field::Attendance />
             <fieldset class="checkboxes" aria-describedby="weekdays-hint">
-                <legend>{t!(i18n, request.weekdays_legend)}</legend>
-                <p class="hint" id="weekdays-hint">{t!(i18n, request.weekdays_hint)}</p>
+                <legend>{tr(i18n, |l| td_string!(l, request.weekdays_legend))}</legend>
+                <p class="hint" id="weekdays-hint">{tr(i18n, |l| td_string!(l, request.weekdays_hint))}</p>
                 {["weekday_mon", "weekday_tue", "weekday_wed", "weekday_thu", "weekday_fri"]
                     .into_iter()
                     .map(|name| view! { <Checkbox state name /> })
@@ -153,7 +155,7 @@ fn Preferences(state: FormState) -> impl IntoView {
             <TextInput state field=Field::InterpreterLanguage kind=Kind::Text />
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 #[derive(Clone, Copy)]
@@ -202,12 +204,12 @@ fn Label(
     view! {
         <label for=id>
             {move || words::field(i18n.get_locale(), field)}
-            {optional.then(|| view! { <span class="optional">" (" {t!(i18n, common.optional)} ")"</span> })}
+            {optional.then(|| view! { <span class="optional">" (" {tr(i18n, |l| td_string!(l, common.optional))} ")"</span> })}
         </label>
         {move || hint.get().map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
         <FieldErrorText state field />
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -251,7 +253,7 @@ fn TextInput(
             />
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -279,7 +281,7 @@ fn TextArea(
             </textarea>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// A radio group. The fieldset carries the field's id, for the links of the
@@ -324,7 +326,7 @@ fn Choice(state: FormState, field: Field) -> impl IntoView {
             {options}
         </fieldset>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -356,5 +358,5 @@ fn Checkbox(state: FormState, name: &'static str) -> impl IntoView {
             <label for=name>{label}</label>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -18,7 +18,21 @@ pub fn date(locale: Locale, date: NaiveDate) -> String {
                 date.day()
             )
         }
-        Locale::en => date.format("%a %-d %b %Y").to_string(),
+        // Written out rather than through `chrono`'s `format`, whose
+        // pattern parser would add tens of kilobytes to the bundle.
+        Locale::en => {
+            const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!(
+                "{} {} {} {}",
+                WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+                date.day(),
+                MONTHS[date.month0() as usize],
+                date.year()
+            )
+        }
     }
 }
 
@@ -54,6 +68,9 @@ mod tests {
         assert_eq!(date(Locale::ja, day), "2027年1月13日(水)");
         let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).expect("date");
         assert_eq!(date(Locale::ja, sunday), "2026年11月29日(日)");
+        assert_eq!(date(Locale::en, sunday), "Sun 29 Nov 2026");
+        let first = NaiveDate::from_ymd_opt(2027, 5, 1).expect("date");
+        assert_eq!(date(Locale::en, first), "Sat 1 May 2027");
     }
 
     #[test]

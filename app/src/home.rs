@@ -5,9 +5,11 @@ use domain::{Calendar, Document, SECOND_OPINION_FEE, appointment_window};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::Erase;
 use crate::clock::now_in_japan;
 use crate::format;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::tr;
 use crate::words::DocumentText;
 
 #[component]
@@ -26,57 +28,57 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <Title text=move || t_string!(i18n, home.title).to_owned() />
-        <h1>{t!(i18n, home.title)}</h1>
-        <p class="lead">{t!(i18n, home.intro)}</p>
+        <h1>{tr(i18n, |l| td_string!(l, home.title))}</h1>
+        <p class="lead">{tr(i18n, |l| td_string!(l, home.intro))}</p>
         <p class="actions">
-            <a class="button" href="/request">{t!(i18n, home.start)}</a>
-            <a href="/status">{t!(i18n, home.check_status)}</a>
+            <a class="button" href="/request">{tr(i18n, |l| td_string!(l, home.start))}</a>
+            <a href="/status">{tr(i18n, |l| td_string!(l, home.check_status))}</a>
         </p>
 
         <section aria-labelledby="areas">
-            <h2 id="areas">{t!(i18n, home.areas_heading)}</h2>
+            <h2 id="areas">{tr(i18n, |l| td_string!(l, home.areas_heading))}</h2>
             <ul>
-                <li>{t!(i18n, home.area_cancer)}</li>
-                <li>{t!(i18n, home.area_cardiovascular)}</li>
-                <li>{t!(i18n, home.area_cerebrovascular)}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.area_cancer))}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.area_cardiovascular))}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.area_cerebrovascular))}</li>
             </ul>
         </section>
 
         <section aria-labelledby="who">
-            <h2 id="who">{t!(i18n, home.who_heading)}</h2>
+            <h2 id="who">{tr(i18n, |l| td_string!(l, home.who_heading))}</h2>
             <ul>
-                <li>{t!(i18n, home.who_patient)}</li>
-                <li>{t!(i18n, home.who_guardian)}</li>
-                <li>{t!(i18n, home.who_family)}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.who_patient))}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.who_guardian))}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.who_family))}</li>
             </ul>
         </section>
 
         <section aria-labelledby="not-accepted">
-            <h2 id="not-accepted">{t!(i18n, home.not_accepted_heading)}</h2>
+            <h2 id="not-accepted">{tr(i18n, |l| td_string!(l, home.not_accepted_heading))}</h2>
             <ul>
-                <li>{t!(i18n, home.not_accepted_patient)}</li>
-                <li>{t!(i18n, home.not_accepted_doctor)}</li>
-                <li>{t!(i18n, home.not_accepted_transfer)}</li>
-                <li>{t!(i18n, home.not_accepted_litigation)}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.not_accepted_patient))}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.not_accepted_doctor))}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.not_accepted_transfer))}</li>
+                <li>{tr(i18n, |l| td_string!(l, home.not_accepted_litigation))}</li>
             </ul>
         </section>
 
         <section aria-labelledby="in-person">
-            <h2 id="in-person">{t!(i18n, home.in_person_heading)}</h2>
-            <p>{t!(i18n, home.in_person)}</p>
+            <h2 id="in-person">{tr(i18n, |l| td_string!(l, home.in_person_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, home.in_person))}</p>
         </section>
 
         <section aria-labelledby="fee">
-            <h2 id="fee">{t!(i18n, home.fee_heading)}</h2>
+            <h2 id="fee">{tr(i18n, |l| td_string!(l, home.fee_heading))}</h2>
             <p>{t!(i18n, home.fee, total, minutes)}</p>
         </section>
 
         <section aria-labelledby="documents">
-            <h2 id="documents">{t!(i18n, home.documents_heading)}</h2>
+            <h2 id="documents">{tr(i18n, |l| td_string!(l, home.documents_heading))}</h2>
             <ul>
                 {documents.into_iter().map(|document| view! { <li><DocumentText document /></li> }).collect_view()}
             </ul>
-            <p>{t!(i18n, home.documents_family)}</p>
+            <p>{tr(i18n, |l| td_string!(l, home.documents_family))}</p>
             <ul>
                 {family_documents
                     .into_iter()
@@ -86,21 +88,21 @@ pub fn HomePage() -> impl IntoView {
         </section>
 
         <section aria-labelledby="appointment">
-            <h2 id="appointment">{t!(i18n, home.appointment_heading)}</h2>
-            <p>{t!(i18n, home.appointment)}</p>
+            <h2 id="appointment">{tr(i18n, |l| td_string!(l, home.appointment_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, home.appointment))}</p>
             <ExpectedWindow />
         </section>
 
         <section aria-labelledby="reception">
-            <h2 id="reception">{t!(i18n, home.reception_heading)}</h2>
-            <p>{t!(i18n, home.reception)}</p>
+            <h2 id="reception">{tr(i18n, |l| td_string!(l, home.reception_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, home.reception))}</p>
         </section>
 
         <p class="actions">
-            <a class="button" href="/request">{t!(i18n, home.start)}</a>
+            <a class="button" href="/request">{tr(i18n, |l| td_string!(l, home.start))}</a>
         </p>
     }
-    .into_any()
+    .erase()
 }
 
 /// Computes, in the browser, when an appointment would be if a request were
@@ -116,9 +118,9 @@ fn ExpectedWindow() -> impl IntoView {
 
     view! {
         <div class="card">
-            <h3>{t!(i18n, window.heading)}</h3>
+            <h3>{tr(i18n, |l| td_string!(l, window.heading))}</h3>
             <button type="button" on:click=show disabled=move || !hydrated.get()>
-                {t!(i18n, window.show)}
+                {tr(i18n, |l| td_string!(l, window.show))}
             </button>
             <p role="status" aria-live="polite">
                 {move || {
@@ -135,5 +137,5 @@ fn ExpectedWindow() -> impl IntoView {
             </p>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -4,18 +4,19 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::i18n::{I18nLocaleTrait, Locale, t, t_string, use_i18n};
+use crate::i18n::{I18nLocaleTrait, Locale, t_string, td_string, use_i18n};
+use crate::tr;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#main">{tr(i18n, |l| td_string!(l, skip_to_content))}</a>
         <header class="site-header">
             <a class="service-name" href="/">
-                <span class="hospital">{t!(i18n, hospital)}</span>
+                <span class="hospital">{tr(i18n, |l| td_string!(l, hospital))}</span>
                 " "
-                <span>{t!(i18n, service_name)}</span>
+                <span>{tr(i18n, |l| td_string!(l, service_name))}</span>
             </a>
             <LanguageSwitch />
         </header>
@@ -55,14 +56,35 @@ fn LanguageSwitch() -> impl IntoView {
                 lang=move || other().as_str()
                 on:click=move |event| {
                     event.prevent_default();
-                    i18n.set_locale(other());
+                    let locale = other();
+                    remember_language(locale);
+                    i18n.set_locale(locale);
                 }
             >
-                {t!(i18n, language.switch_to)}
+                {tr(i18n, |l| td_string!(l, language.switch_to))}
             </a>
         </nav>
     }
 }
+
+/// Writes the language cookie the server reads, as `/set-lang` does. The
+/// browser writes it itself rather than through `leptos_i18n`'s cookie
+/// support, which would bring a cookie parser and a date library into the
+/// bundle.
+#[cfg(target_arch = "wasm32")]
+fn remember_language(locale: Locale) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Ok(document) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
+        let _ = document.set_cookie(&format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            crate::LANGUAGE_COOKIE,
+            locale.as_str()
+        ));
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+const fn remember_language(_locale: Locale) {}
 
 /// Percent-encodes a path for a query value, the same way on the server and
 /// in the browser so that hydration finds the same `href`.

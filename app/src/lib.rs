@@ -3,6 +3,8 @@
 //! into the WebAssembly bundle that makes the server-rendered pages
 //! interactive.
 
+#![recursion_limit = "256"]
+
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
@@ -33,7 +35,7 @@ pub mod status_page;
 mod words;
 
 use home::HomePage;
-use i18n::{I18nContextProvider, Locale, t, t_string, use_i18n};
+use i18n::{I18nContextProvider, Locale, t_string, td_string, use_i18n};
 
 /// The cookie that remembers the chosen language, so that the server renders
 /// the next page in it. Written by the language switch, with or without
@@ -117,12 +119,42 @@ fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=move || t_string!(i18n, not_found.title).to_owned() />
-        <h1>{t!(i18n, not_found.title)}</h1>
+        <h1>{tr(i18n, |l| td_string!(l, not_found.title))}</h1>
         <p>
-            <a href="/">{t!(i18n, not_found.back)}</a>
+            <a href="/">{tr(i18n, |l| td_string!(l, not_found.back))}</a>
         </p>
     }
 }
+
+/// A text of the page in the page's language, following the language
+/// switch. Every text goes through this one function with a plain function
+/// pointer, so the browser's bundle holds one reactive text type instead of
+/// one per text (as each `t!` closure would be).
+pub fn tr(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    text: fn(Locale) -> &'static str,
+) -> impl IntoView + Copy {
+    move || text(i18n.get_locale())
+}
+
+/// Erases a component's view type on the server, where the nested types of
+/// a long form otherwise produce debug information beyond what the linker
+/// can address; in the browser the concrete type is kept, because an erased
+/// view carries every rendering method into the bundle.
+pub trait Erase: IntoView + Sized + 'static {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn erase(self) -> AnyView {
+        self.into_any()
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    #[must_use]
+    fn erase(self) -> Self {
+        self
+    }
+}
+
+impl<T: IntoView + 'static> Erase for T {}
 
 /// Asks browsers and proxies not to keep a page that holds personal data
 /// (answers, a reference, a status).

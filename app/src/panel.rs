@@ -9,8 +9,10 @@ use domain::{
 };
 use leptos::prelude::*;
 
+use crate::Erase;
 use crate::clock::now_in_japan;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::tr;
 use crate::words::{self, DocumentText};
 use crate::{format, words::question_field};
 
@@ -56,7 +58,7 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
 
     view! {
         <aside class="panel" aria-labelledby="panel-heading">
-            <h2 id="panel-heading">{t!(i18n, panel.heading)}</h2>
+            <h2 id="panel-heading">{tr(i18n, |l| td_string!(l, panel.heading))}</h2>
             <div
                 class=move || format!("verdict verdict-{}", verdict.with(Verdict::code))
                 role="status"
@@ -70,7 +72,7 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
                     .filter(|missing| !missing.is_empty())
                     .map(|missing| {
                         view! {
-                            <h3>{t!(i18n, panel.still_to_answer)}</h3>
+                            <h3>{tr(i18n, |l| td_string!(l, panel.still_to_answer))}</h3>
                             <ul class="missing">
                                 {missing
                                     .into_iter()
@@ -89,7 +91,7 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
                         }
                     })
             }}
-            <h3>{t!(i18n, panel.documents_heading)}</h3>
+            <h3>{tr(i18n, |l| td_string!(l, panel.documents_heading))}</h3>
             <ul data-testid="documents">
                 {move || {
                     current
@@ -99,13 +101,13 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <h3>{t!(i18n, panel.fee_heading)}</h3>
+            <h3>{tr(i18n, |l| td_string!(l, panel.fee_heading))}</h3>
             <p>{t!(i18n, panel.fee, total, minutes)}</p>
-            <h3>{t!(i18n, panel.window_heading)}</h3>
+            <h3>{tr(i18n, |l| td_string!(l, panel.window_heading))}</h3>
             <p data-testid="window">{window}</p>
         </aside>
     }
-    .into_any()
+    .erase()
 }
 
 /// The verdict in plain words with every reason. With `links`, each
@@ -121,7 +123,8 @@ pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
     };
     match verdict {
         Verdict::Eligible => {
-            view! { <p class="verdict-words">{t!(i18n, panel.eligible)}</p> }.into_any()
+            view! { <p class="verdict-words">{tr(i18n, |l| td_string!(l, panel.eligible))}</p> }
+                .into_any()
         }
         Verdict::ContactFirst { reasons } => {
             let items = move || {
@@ -133,7 +136,7 @@ pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
                 )
             };
             view! {
-                <p class="verdict-words">{t!(i18n, panel.contact_first)}</p>
+                <p class="verdict-words">{tr(i18n, |l| td_string!(l, panel.contact_first))}</p>
                 {items}
             }
             .into_any()
@@ -148,7 +151,7 @@ pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
                 )
             };
             view! {
-                <p class="verdict-words">{t!(i18n, panel.not_accepted)}</p>
+                <p class="verdict-words">{tr(i18n, |l| td_string!(l, panel.not_accepted))}</p>
                 {items}
             }
             .into_any()
@@ -183,7 +186,7 @@ pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
                 }
             });
             view! {
-                <p class="verdict-words">{t!(i18n, panel.incomplete)}</p>
+                <p class="verdict-words">{tr(i18n, |l| td_string!(l, panel.incomplete))}</p>
                 {contact}
                 {missing}
             }

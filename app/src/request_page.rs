@@ -16,11 +16,13 @@ use leptos::server::SharedValue;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+use crate::Erase;
 use crate::api::{SubmitRequestInput, submit_request};
 use crate::clock::now_in_japan;
 use crate::error::AppError;
-use crate::i18n::{I18nLocaleTrait, t, t_string, use_i18n};
+use crate::i18n::{I18nLocaleTrait, t_string, td_string, use_i18n};
 use crate::panel::LivePanel;
+use crate::tr;
 use crate::{draft, words};
 
 /// The step of the form page.
@@ -232,7 +234,7 @@ pub fn RequestPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, request.title).to_owned() />
         <div class="request-layout">
             <div class="request-main">
-                <h1>{t!(i18n, request.title)}</h1>
+                <h1>{tr(i18n, |l| td_string!(l, request.title))}</h1>
                 <form
                     method="post"
                     action="/request"
@@ -273,7 +275,7 @@ pub fn RequestPage() -> impl IntoView {
             <LivePanel form=state.form />
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// What follows Send: the confirmation page, or the errors with the answers
@@ -348,7 +350,7 @@ fn ErrorSummary(
         let locale = i18n.get_locale();
         state.problem.get().map(|problem| match problem {
             AppError::NotSendable { verdict } => view! {
-                <h2>{t!(i18n, request.cannot_send_heading)}</h2>
+                <h2>{tr(i18n, |l| td_string!(l, request.cannot_send_heading))}</h2>
                 <crate::panel::VerdictReasons verdict links=true />
             }
             .into_any(),
@@ -365,13 +367,13 @@ fn ErrorSummary(
             autofocus=move || (autofocus && shown()).then_some("")
         >
             <Show when=move || state.errors.with(|errors| !errors.is_empty())>
-                <h2>{t!(i18n, request.errors_heading)}</h2>
+                <h2>{tr(i18n, |l| td_string!(l, request.errors_heading))}</h2>
                 <ul>{field_errors}</ul>
             </Show>
             {problem}
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// Moves the focus to an element once it has been drawn.

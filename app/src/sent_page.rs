@@ -8,9 +8,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::Erase;
 use crate::api::{SentSummary, find_sent};
 use crate::format;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::tr;
 use crate::words::DocumentText;
 
 #[component]
@@ -29,8 +31,8 @@ pub fn SentPage() -> impl IntoView {
                         Ok(summary) => view! { <Confirmation summary /> }.into_any(),
                         Err(_) => {
                             view! {
-                                <h1>{t!(i18n, sent.not_found)}</h1>
-                                <p><a href="/status">{t!(i18n, sent.check_status)}</a></p>
+                                <h1>{tr(i18n, |l| td_string!(l, sent.not_found))}</h1>
+                                <p><a href="/status">{tr(i18n, |l| td_string!(l, sent.check_status))}</a></p>
                             }
                                 .into_any()
                         }
@@ -38,7 +40,7 @@ pub fn SentPage() -> impl IntoView {
             }}
         </Suspense>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -65,17 +67,17 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
     };
     view! {
         <div class="slip">
-            <h1>{t!(i18n, sent.title)}</h1>
+            <h1>{tr(i18n, |l| td_string!(l, sent.title))}</h1>
             <p class="reference-box">
-                <span>{t!(i18n, sent.reference)}</span>
+                <span>{tr(i18n, |l| td_string!(l, sent.reference))}</span>
                 <strong class="reference" data-testid="reference">{summary.reference.to_string()}</strong>
             </p>
-            <p>{t!(i18n, sent.keep)}</p>
-            {summary.contact_first.then(|| view! { <p class="notice">{t!(i18n, sent.contact_first)}</p> })}
-            <h2>{t!(i18n, sent.next_heading)}</h2>
-            <p>{t!(i18n, sent.next)}</p>
+            <p>{tr(i18n, |l| td_string!(l, sent.keep))}</p>
+            {summary.contact_first.then(|| view! { <p class="notice">{tr(i18n, |l| td_string!(l, sent.contact_first))}</p> })}
+            <h2>{tr(i18n, |l| td_string!(l, sent.next_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, sent.next))}</p>
             <p>{received} " " {expected}</p>
-            <h2>{t!(i18n, panel.documents_heading)}</h2>
+            <h2>{tr(i18n, |l| td_string!(l, panel.documents_heading))}</h2>
             <ul>
                 {summary
                     .documents
@@ -83,19 +85,19 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
                     .map(|document| view! { <li><DocumentText document /></li> })
                     .collect_view()}
             </ul>
-            <h2>{t!(i18n, panel.fee_heading)}</h2>
+            <h2>{tr(i18n, |l| td_string!(l, panel.fee_heading))}</h2>
             <p>{t!(i18n, panel.fee, total, minutes)}</p>
-            <h2>{t!(i18n, home.reception_heading)}</h2>
-            <p>{t!(i18n, home.reception)}</p>
+            <h2>{tr(i18n, |l| td_string!(l, home.reception_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, home.reception))}</p>
             <p class="actions no-print">
                 <button type="button" on:click=print disabled=move || !hydrated.get()>
-                    {t!(i18n, sent.print)}
+                    {tr(i18n, |l| td_string!(l, sent.print))}
                 </button>
-                <a href="/status">{t!(i18n, sent.check_status)}</a>
+                <a href="/status">{tr(i18n, |l| td_string!(l, sent.check_status))}</a>
             </p>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 fn window_print() -> Result<(), leptos::wasm_bindgen::JsValue> {

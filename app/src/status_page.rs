@@ -8,10 +8,12 @@ use leptos::server::SharedValue;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+use crate::Erase;
 use crate::api::{CaseStatus, StatusQuery, find_status};
 use crate::error::AppError;
 use crate::format;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
+use crate::tr;
 use crate::words;
 
 /// The status page as the server renders it after a post.
@@ -73,15 +75,15 @@ pub fn StatusLookupPage() -> impl IntoView {
                 Err(error) => words::app_error(locale, &error),
             };
             view! {
-                <h2>{t!(i18n, status.result_heading)}</h2>
+                <h2>{tr(i18n, |l| td_string!(l, status.result_heading))}</h2>
                 <p data-testid="status">{text}</p>
             }
         })
     };
     view! {
         <Title text=move || t_string!(i18n, status.title).to_owned() />
-        <h1>{t!(i18n, status.title)}</h1>
-        <p>{t!(i18n, status.intro)}</p>
+        <h1>{tr(i18n, |l| td_string!(l, status.title))}</h1>
+        <p>{tr(i18n, |l| td_string!(l, status.intro))}</p>
         <form
             method="post"
             action="/status"
@@ -90,8 +92,8 @@ pub fn StatusLookupPage() -> impl IntoView {
             data-hydrated=move || hydrated.get().then_some("true")
         >
             <div class="field">
-                <label for="reference">{t!(i18n, status.reference)}</label>
-                <p class="hint" id="reference-hint">{t!(i18n, status.hint_reference)}</p>
+                <label for="reference">{tr(i18n, |l| td_string!(l, status.reference))}</label>
+                <p class="hint" id="reference-hint">{tr(i18n, |l| td_string!(l, status.hint_reference))}</p>
                 <input
                     id="reference"
                     name="reference"
@@ -106,7 +108,7 @@ pub fn StatusLookupPage() -> impl IntoView {
                 />
             </div>
             <div class="field">
-                <label for="date_of_birth">{t!(i18n, status.date_of_birth)}</label>
+                <label for="date_of_birth">{tr(i18n, |l| td_string!(l, status.date_of_birth))}</label>
                 <input
                     id="date_of_birth"
                     name="date_of_birth"
@@ -118,11 +120,11 @@ pub fn StatusLookupPage() -> impl IntoView {
             </div>
             <p class="actions">
                 <button type="submit" class="button" disabled=move || lookup.pending().get()>
-                    {t!(i18n, status.submit)}
+                    {tr(i18n, |l| td_string!(l, status.submit))}
                 </button>
             </p>
         </form>
         <div role="status" aria-live="polite" class="status-result">{result}</div>
     }
-    .into_any()
+    .erase()
 }

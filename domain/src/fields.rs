@@ -171,6 +171,24 @@ impl NameReading {
 
 string_conversions!(NameReading);
 
+/// A date written `YYYY-MM-DD` (months and days may have one digit), as an
+/// `<input type="date">` sends it. Parsed by hand: `chrono`'s format parser
+/// would add to the browser's bundle for one fixed pattern.
+pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.split('-');
+    let mut number = |digits: std::ops::RangeInclusive<usize>| {
+        parts
+            .next()
+            .filter(|part| digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|part| part.parse::<u32>().ok())
+    };
+    let (year, month, day) = (number(4..=4)?, number(1..=2)?, number(1..=2)?);
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
 /// A patient's date of birth: a real date, written `YYYY-MM-DD` (as a date
 /// input sends it), from 1900 up to today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -182,7 +200,7 @@ impl DateOfBirth {
         if text.is_empty() {
             return Err(FieldError::Required);
         }
-        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FieldError::NotADate)?;
+        let date = parse_iso_date(text).ok_or(FieldError::NotADate)?;
         if date > today {
             Err(FieldError::DateInTheFuture)
         } else if date < EARLIEST_DATE_OF_BIRTH {
@@ -372,6 +390,30 @@ mod tests {
             Err(FieldError::NotADate)
         );
         assert_eq!(DateOfBirth::parse("", today()), Err(FieldError::Required));
+    }
+
+    #[test]
+    fn iso_dates_are_read_strictly() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(parse_iso_date("1970-04-01"), date(1970, 4, 1));
+        assert_eq!(parse_iso_date("1970-4-1"), date(1970, 4, 1));
+        assert_eq!(parse_iso_date("2024-02-29"), date(2024, 2, 29));
+        for wrong in [
+            "",
+            "1970",
+            "1970-04",
+            "1970-04-01-",
+            "70-04-01",
+            "1970-004-01",
+            "1970-04-31",
+            "+1970-04-01",
+            "1970-0x-01",
+            " 1970-04-01",
+            "1970/04/01",
+            "１９７０-04-01",
+        ] {
+            assert_eq!(parse_iso_date(wrong), None, "{wrong:?}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fields::{
     DateOfBirth, EmailAddress, FieldError, FreeText, NameReading, PersonName, PhoneNumber,
-    ShortText,
+    ShortText, parse_iso_date,
 };
 use crate::request::{Attendance, DiagnosisArea, Purpose, Request, Requester};
 
@@ -463,7 +463,7 @@ pub fn parse_dates(text: &str) -> Result<Vec<NaiveDate>, FieldError> {
     let mut dates = text
         .split([',', '、', ' ', '\n', '\r', '\t', '\u{3000}'])
         .filter(|part| !part.is_empty())
-        .map(|part| NaiveDate::parse_from_str(part, "%Y-%m-%d").map_err(|_| FieldError::NotADate))
+        .map(|part| parse_iso_date(part).ok_or(FieldError::NotADate))
         .collect::<Result<Vec<_>, _>>()?;
     dates.sort_unstable();
     dates.dedup();
