@@ -309,7 +309,10 @@ fn follow_send(
                 state.stage.set(Stage::Editing);
                 focus_later(move || summary.get_untracked().map(Into::into));
             }
-            Err(error) => state.problem.set(Some(error)),
+            Err(error) => {
+                state.problem.set(Some(error));
+                focus_later(move || summary.get_untracked().map(Into::into));
+            }
         }
     });
 }
