@@ -115,7 +115,12 @@ async fn set_language(Query(query): Query<HashMap<String, String>>) -> impl Into
     // Only a path on this site: never an open redirect.
     let next = query
         .get("next")
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .filter(|path| {
+            path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control)
+        })
         .map_or("/", String::as_str);
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
