@@ -34,9 +34,17 @@ pub struct SentRequest {
 #[server(endpoint = "submit_request")]
 pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, AppError> {
     use crate::server;
-    accept_request(&server::pool()?, input)
+    use leptos::server_fn::http_export::{HeaderValue, header};
+    let sent = accept_request(&server::pool()?, input)
         .await
-        .map_err(server::fail)
+        .map_err(server::fail)?;
+    if let (Some(response), Ok(cookie)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&server::sent_cookie(&sent.reference)),
+    ) {
+        response.append_header(header::SET_COOKIE, cookie);
+    }
+    Ok(sent)
 }
 
 /// The work of [`submit_request`], shared with the form posted without
@@ -99,13 +107,20 @@ pub struct SentSummary {
     pub documents: Vec<Document>,
 }
 
-/// The confirmation of a sent request, by its reference.
+/// The confirmation of a sent request, by its reference, for the browser
+/// that sent it (it holds the sent cookie); anyone else is told "not found",
+/// as for a reference that does not exist.
 #[server(endpoint = "find_sent")]
 pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
     use crate::{db, server};
     use domain::documents_to_bring;
 
-    let reference = Reference::parse(&reference).ok_or_else(|| server::fail(AppError::NotFound))?;
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .map_err(|e| AppError::internal("read the request headers", &e))?;
+    let reference = Reference::parse(&reference)
+        .filter(|reference| server::has_sent_cookie(&headers, reference))
+        .ok_or_else(|| server::fail(AppError::NotFound))?;
     let stored = db::find_case(&server::pool()?, &reference)
         .await
         .map_err(|e| server::database_error("find a case", &e))?

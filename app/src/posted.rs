@@ -21,6 +21,9 @@ pub enum Answer<Page> {
     Render(Page, StatusCode),
     /// Go to this path on the site (303 See Other).
     Redirect(String),
+    /// The request was stored: go to its confirmation, with the cookie that
+    /// lets this browser show it.
+    Sent(domain::reference::Reference),
 }
 
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
@@ -53,7 +56,7 @@ pub async fn request(pool: &SqlitePool, pairs: &[(String, String)]) -> Answer<Fo
                 form: form.clone(),
             };
             match accept_request(pool, input).await {
-                Ok(sent) => Answer::Redirect(format!("/request/sent/{}", sent.reference)),
+                Ok(sent) => Answer::Sent(sent.reference),
                 Err(AppError::InvalidFields { errors }) => Answer::Render(
                     page(Stage::Editing, errors, None),
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -32,6 +32,7 @@ pub fn SentPage() -> impl IntoView {
                         Err(_) => {
                             view! {
                                 <h1>{tr(i18n, |l| td_string!(l, sent.not_found))}</h1>
+                                <p>{tr(i18n, |l| td_string!(l, sent.not_found_detail))}</p>
                                 <p><a href="/status">{tr(i18n, |l| td_string!(l, sent.check_status))}</a></p>
                             }
                                 .into_any()

@@ -52,6 +52,35 @@ pub fn database_error(context: &str, error: &sqlx::Error) -> AppError {
     }
 }
 
+/// The cookie that lets the browser which sent a request show its
+/// confirmation again (reload, print). The reference alone does not: a
+/// reference can be seen over a shoulder or in a browser's history.
+pub const SENT_COOKIE: &str = "second_opinion_sent";
+
+/// The `Set-Cookie` value for a request just sent: for one day, never to
+/// scripts, never on requests from other sites.
+pub fn sent_cookie(reference: &domain::reference::Reference) -> String {
+    format!(
+        "{SENT_COOKIE}={}; Path=/; Max-Age=86400; HttpOnly; SameSite=Strict",
+        reference.compact()
+    )
+}
+
+/// Whether the request's `Cookie` headers hold the sent cookie for this
+/// reference.
+pub fn has_sent_cookie(
+    headers: &axum::http::HeaderMap,
+    reference: &domain::reference::Reference,
+) -> bool {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| name == SENT_COOKIE && value == reference.compact())
+}
+
 /// 8 to 64 letters, digits and dashes: what the form generates.
 pub fn is_submission_id(text: &str) -> bool {
     (8..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')

@@ -151,6 +151,11 @@ impl Posted {
         };
         match app::posted::request(&self.pool, &pairs).await {
             app::posted::Answer::Redirect(path) => Redirect::to(&path).into_response(),
+            app::posted::Answer::Sent(reference) => (
+                AppendHeaders([(header::SET_COOKIE, app::server::sent_cookie(&reference))]),
+                Redirect::to(&format!("/request/sent/{reference}")),
+            )
+                .into_response(),
             app::posted::Answer::Render(page, status) => self.render(parts, page, status).await,
         }
     }

@@ -59,6 +59,7 @@ struct Answer {
     status: u16,
     location: Option<String>,
     cache_control: Option<String>,
+    set_cookie: Option<String>,
     body: String,
 }
 
@@ -72,10 +73,12 @@ fn read(mut response: ureq::http::Response<ureq::Body>) -> Answer {
     };
     let location = header("location");
     let cache_control = header("cache-control");
+    let set_cookie = header("set-cookie");
     Answer {
         status: response.status().as_u16(),
         location,
         cache_control,
+        set_cookie,
         body: response.body_mut().read_to_string().expect("body"),
     }
 }
@@ -92,10 +95,15 @@ fn post(server: &TestServer, path: &str, fields: &[(&'static str, String)]) -> A
 }
 
 fn get(server: &TestServer, path: &str) -> Answer {
+    get_with_cookie(server, path, "")
+}
+
+fn get_with_cookie(server: &TestServer, path: &str, cookie: &str) -> Answer {
     read(
         browser()
             .get(&server.url(path))
             .header("Accept-Language", "en")
+            .header("Cookie", cookie)
             .call()
             .expect("request"),
     )
@@ -106,6 +114,7 @@ fn a_form_posted_without_javascript_is_checked_then_sent_once() {
     let server = TestServer::start();
     let checked = post(&server, "/request", &eligible("nojs-0001", "check"));
     assert_eq!(checked.status, 200);
+    assert_eq!(checked.cache_control.as_deref(), Some("no-store"));
     assert!(checked.body.contains("Check your answers"), "check step");
     // The answers travel on as hidden inputs.
     assert!(
@@ -123,7 +132,18 @@ fn a_form_posted_without_javascript_is_checked_then_sent_once() {
     assert_eq!(again.location.as_deref(), Some(location.as_str()));
     assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
 
-    let confirmation = get(&server, &location);
+    // The confirmation shows only in the browser that sent the request.
+    let cookie = sent.set_cookie.expect("the sent cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let cookie = cookie.split(';').next().unwrap_or_default().to_owned();
+    let elsewhere = get(&server, &location);
+    assert_eq!(elsewhere.status, 404);
+    assert!(!elsewhere.body.contains("The referral letter"));
+
+    let confirmation = get_with_cookie(&server, &location, &cookie);
     assert_eq!(confirmation.status, 200);
     assert_eq!(confirmation.cache_control.as_deref(), Some("no-store"));
     let reference = location.trim_start_matches("/request/sent/");
@@ -145,11 +165,12 @@ fn a_form_with_errors_comes_back_with_every_answer_kept_and_nothing_stored() {
     let fields = with(eligible("nojs-0002", "send"), "patient_phone", "call me");
     let answer = post(&server, "/request", &fields);
     assert_eq!(answer.status, 422);
+    assert_eq!(answer.cache_control.as_deref(), Some("no-store"));
     assert!(answer.body.contains("Please correct these answers"));
     assert!(answer.body.contains("Please enter a phone number"));
     assert!(answer.body.contains(r#"value="call me""#));
     assert!(answer.body.contains(r#"value="Hanako Yamada""#));
-    assert!(answer.body.contains("Stage II breast cancer"));
+    assert!(answer.body.contains(">Stage II breast cancer</textarea>"));
     assert!(
         answer
             .body
