@@ -87,7 +87,7 @@ pub async fn accept_request(
         .map_err(|e| server::database_error("store a case", &e))?;
     let Some(stored) = stored else {
         // The submission id was used before for other answers: not a retry.
-        return Err(AppError::BadRequest);
+        return Err(AppError::Resubmitted);
     };
     Ok(SentRequest {
         reference: stored.reference,

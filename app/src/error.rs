@@ -21,6 +21,11 @@ pub enum AppError {
     /// The request could not be read at all (a malformed or oversized body).
     #[error("the request could not be read")]
     BadRequest,
+    /// The submission id was already used to send other answers (a send
+    /// whose answer was lost, then changed answers). Sending again with a
+    /// new id sends them as a new request.
+    #[error("these answers differ from a request already sent")]
+    Resubmitted,
     /// The database is busy; nothing was lost and the same request can be
     /// sent again.
     #[error("the service is busy, please try again")]

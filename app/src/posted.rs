@@ -65,6 +65,11 @@ pub async fn request(pool: &SqlitePool, pairs: &[(String, String)]) -> Answer<Fo
                     page(Stage::Editing, Vec::new(), Some(error)),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 ),
+                Err(AppError::Resubmitted) => {
+                    let mut page = page(Stage::Checking, Vec::new(), Some(AppError::Resubmitted));
+                    page.submission_id = new_submission_id();
+                    Answer::Render(page, StatusCode::CONFLICT)
+                }
                 Err(error) => {
                     let status = status_of(&error);
                     Answer::Render(page(Stage::Checking, Vec::new(), Some(error)), status)

@@ -309,6 +309,13 @@ fn follow_send(
                 state.stage.set(Stage::Editing);
                 focus_later(move || summary.get_untracked().map(Into::into));
             }
+            Err(AppError::Resubmitted) => {
+                // Changed answers after a send whose answer was lost: the
+                // next Send is a new request.
+                state.submission_id.set(new_submission_id());
+                state.problem.set(Some(AppError::Resubmitted));
+                focus_later(move || summary.get_untracked().map(Into::into));
+            }
             Err(error) => {
                 state.problem.set(Some(error));
                 focus_later(move || summary.get_untracked().map(Into::into));

@@ -26,6 +26,7 @@ pub const fn status_of(error: &AppError) -> StatusCode {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         AppError::BadRequest => StatusCode::BAD_REQUEST,
+        AppError::Resubmitted => StatusCode::CONFLICT,
         AppError::Busy | AppError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         AppError::NotFound => StatusCode::NOT_FOUND,

@@ -254,3 +254,29 @@ fn a_posted_form_over_the_size_limit_is_refused_with_413_before_it_is_read() {
     }
     assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
 }
+
+#[test]
+fn changed_answers_sent_again_from_the_same_form_get_a_new_id_to_send_with() {
+    let server = TestServer::start();
+    let first = post(&server, "/request", &eligible("nojs-0006", "send"));
+    assert_eq!(first.status, 303);
+    // The answer to the first send was lost; the patient changed an answer.
+    let changed = with(
+        eligible("nojs-0006", "send"),
+        "questions",
+        "Another question",
+    );
+    let answer = post(&server, "/request", &changed);
+    assert_eq!(answer.status, 409);
+    assert!(
+        answer
+            .body
+            .contains("Press Send again to send them as a new request.")
+    );
+    assert!(answer.body.contains(r#"value="Another question""#));
+    assert!(
+        !answer.body.contains(r#"value="nojs-0006""#),
+        "a new submission id"
+    );
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+}

@@ -261,7 +261,8 @@ fn a_submission_id_sent_again_with_other_answers_does_not_reveal_the_first_refer
     let reference = reference_in(&first);
     let other = with(eligible("submission-0009"), "patient_name", "Someone Else");
     let (status, body) = call_server_fn(&server, "submit_request", &other);
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("resubmitted"), "{body}");
     assert!(!body.contains(&reference), "{body}");
     assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
 }
