@@ -172,5 +172,6 @@ fn no_store() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    draft::capture_typed_before_hydration();
     leptos::mount::hydrate_body(App);
 }

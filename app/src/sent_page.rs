@@ -48,7 +48,15 @@ pub fn SentPage() -> impl IntoView {
 fn Confirmation(summary: SentSummary) -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let heading = NodeRef::<leptos::html::H1>::new();
+    // After Send the focused button is gone: the confirmation's heading
+    // takes the focus, so a screen reader announces it.
+    Effect::new(move |_| {
+        hydrated.set(true);
+        if let Some(heading) = heading.get_untracked() {
+            let _ = heading.focus();
+        }
+    });
     let window = summary.window;
     let received = move || {
         let receipt = format::date(i18n.get_locale(), window.receipt);
@@ -68,7 +76,9 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
     };
     view! {
         <div class="slip">
-            <h1>{tr(i18n, |l| td_string!(l, sent.title))}</h1>
+            <h1 tabindex="-1" node_ref=heading>
+                {tr(i18n, |l| td_string!(l, sent.title))}
+            </h1>
             <p class="reference-box">
                 <span>{tr(i18n, |l| td_string!(l, sent.reference))}</span>
                 <strong class="reference" data-testid="reference">{summary.reference.to_string()}</strong>

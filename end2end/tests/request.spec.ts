@@ -62,6 +62,7 @@ test('the eligible journey: the panel follows the answers, check, send, confirma
   await page.getByRole('button', { name: 'Send the request' }).click();
   await expect(page).toHaveURL(/\/request\/sent\/[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Request received');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   const reference = (await page.getByTestId('reference').textContent()) ?? '';
   expect(page.url()).toContain(reference);
   await expect(page.getByText('The second-opinion request form')).toBeVisible();
@@ -101,15 +102,32 @@ test('the litigation journey: the panel says why, and the request cannot be sent
 
   // The server refuses it too, whatever the browser does.
   const response = await page.request.post('/request', {
+    headers: { 'Accept-Language': 'en' },
     form: {
       submission_id: 'litigation-0001',
       language: 'en',
       step: 'send',
       requester: 'patient',
+      patient_name: 'Hanako Yamada',
+      patient_date_of_birth: '1970-04-01',
+      patient_phone: '090-1234-5678',
+      present_doctor_name: 'Ichiro Sato',
+      present_institution: 'Sakura Clinic',
+      patient_agrees: 'yes',
+      present_doctor_refers: 'yes',
+      report_shared_with_present_doctor: 'yes',
       purpose: 'litigation',
+      area: 'cancer',
+      diagnosis: 'Stage II breast cancer',
+      questions: 'Who is at fault?',
+      attendance: 'patient_alone',
+      acknowledges_in_person_only: 'true',
+      acknowledges_fee_paid_on_the_day: 'true',
+      acknowledges_not_covered_by_insurance: 'true',
     },
   });
   expect(response.status()).toBe(422);
+  expect(await response.text()).toContain('We do not accept a second opinion for a dispute or a lawsuit.');
 });
 
 test('the draft is kept across a reload and cleared by Start again', async ({ page }) => {
@@ -130,6 +148,25 @@ test('the draft is kept across a reload and cleared by Start again', async ({ pa
   await waitForHydration(page);
   await expect(page.getByLabel("Patient's full name")).toHaveValue('');
   await expect(page.getByLabel('Thursday')).not.toBeChecked();
+});
+
+test('answers typed while the page is still loading are kept when it becomes interactive', async ({ page }) => {
+  // Hold the WebAssembly back, as a slow phone network would.
+  let release: () => void = () => {};
+  const typed = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/pkg/*.wasm', async (route) => {
+    await typed;
+    await route.continue();
+  });
+  await page.goto('/request');
+  await page.getByLabel("Patient's full name").fill('Early Typist');
+  await page.getByLabel('Cancer', { exact: true }).check();
+  release();
+  await waitForHydration(page);
+  await expect(page.getByLabel("Patient's full name")).toHaveValue('Early Typist');
+  await expect(page.getByLabel('Cancer', { exact: true })).toBeChecked();
+  // The state has them too: the panel no longer asks for the area.
+  await expect(page.getByRole('link', { name: 'the area of the diagnosis' })).toHaveCount(0);
 });
 
 test('without JavaScript the form posts, keeps the answers on error, and sends', async ({ browser }) => {
