@@ -4,14 +4,14 @@
 
 use domain::form::RequestForm;
 use domain::{
-    AppointmentWindow, Calendar, Document, SECOND_OPINION_FEE, Verdict, appointment_window, assess,
-    documents_to_bring,
+    AppointmentWindow, Calendar, Document, Question, SECOND_OPINION_FEE, Verdict,
+    appointment_window, assess, documents_to_bring,
 };
 use leptos::prelude::*;
 
 use crate::Erase;
 use crate::clock::now_in_japan;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{Locale, t, t_string, td_string, use_i18n};
 use crate::tr;
 use crate::words::{self, DocumentText};
 use crate::{format, words::question_field};
@@ -73,21 +73,7 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
                     .map(|missing| {
                         view! {
                             <h3>{tr(i18n, |l| td_string!(l, panel.still_to_answer))}</h3>
-                            <ul class="missing">
-                                {missing
-                                    .into_iter()
-                                    .map(|question| {
-                                        let href = format!("#{}", question_field(question).code());
-                                        view! {
-                                            <li>
-                                                <a href=href>
-                                                    {move || words::question(i18n.get_locale(), question)}
-                                                </a>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
+                            <MissingQuestions missing />
                         }
                     })
             }}
@@ -115,82 +101,62 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
 #[component]
 pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = move || i18n.get_locale();
-    let list = |items: Vec<String>| {
+    let (verdict_words, missing): (fn(Locale) -> &'static str, Vec<Question>) = match &verdict {
+        Verdict::Eligible => (|l| td_string!(l, panel.eligible), Vec::new()),
+        Verdict::ContactFirst { .. } => (|l| td_string!(l, panel.contact_first), Vec::new()),
+        Verdict::NotAccepted { .. } => (|l| td_string!(l, panel.not_accepted), Vec::new()),
+        Verdict::Incomplete { missing, .. } => (
+            |l| td_string!(l, panel.incomplete),
+            if links { missing.clone() } else { Vec::new() },
+        ),
+    };
+    let reasons = move || {
+        let locale = i18n.get_locale();
+        let items: Vec<String> = match &verdict {
+            Verdict::Eligible => Vec::new(),
+            Verdict::ContactFirst { reasons }
+            | Verdict::Incomplete {
+                contact_first: reasons,
+                ..
+            } => reasons.iter().map(|r| words::contact(locale, *r)).collect(),
+            Verdict::NotAccepted { reasons } => {
+                reasons.iter().map(|r| words::refusal(locale, *r)).collect()
+            }
+        };
         (!items.is_empty()).then(|| {
-            view! { <ul class="reasons">{items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}</ul> }
+            view! {
+                <ul class="reasons">
+                    {items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}
+                </ul>
+            }
         })
     };
-    match verdict {
-        Verdict::Eligible => {
-            view! { <p class="verdict-words">{tr(i18n, |l| td_string!(l, panel.eligible))}</p> }
-                .into_any()
-        }
-        Verdict::ContactFirst { reasons } => {
-            let items = move || {
-                list(
-                    reasons
-                        .iter()
-                        .map(|r| words::contact(locale(), *r))
-                        .collect(),
-                )
-            };
-            view! {
-                <p class="verdict-words">{tr(i18n, |l| td_string!(l, panel.contact_first))}</p>
-                {items}
-            }
-            .into_any()
-        }
-        Verdict::NotAccepted { reasons } => {
-            let items = move || {
-                list(
-                    reasons
-                        .iter()
-                        .map(|r| words::refusal(locale(), *r))
-                        .collect(),
-                )
-            };
-            view! {
-                <p class="verdict-words">{tr(i18n, |l| td_string!(l, panel.not_accepted))}</p>
-                {items}
-            }
-            .into_any()
-        }
-        Verdict::Incomplete {
-            missing,
-            contact_first,
-        } => {
-            let contact = move || {
-                list(
-                    contact_first
-                        .iter()
-                        .map(|r| words::contact(locale(), *r))
-                        .collect(),
-                )
-            };
-            let missing = links.then(|| {
-                view! {
-                    <ul class="missing">
-                        {missing
-                            .into_iter()
-                            .map(|question| {
-                                let href = format!("#{}", question_field(question).code());
-                                view! {
-                                    <li>
-                                        <a href=href>{move || words::question(locale(), question)}</a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-            });
-            view! {
-                <p class="verdict-words">{tr(i18n, |l| td_string!(l, panel.incomplete))}</p>
-                {contact}
-                {missing}
-            }
-            .into_any()
-        }
+    view! {
+        <p class="verdict-words">{tr(i18n, verdict_words)}</p>
+        {reasons}
+        {(!missing.is_empty()).then(|| view! { <MissingQuestions missing /> })}
     }
+    .erase()
+}
+
+/// The questions still to answer, each a link to its input.
+#[component]
+fn MissingQuestions(missing: Vec<Question>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="missing">
+            {missing
+                .into_iter()
+                .map(|question| {
+                    let href = format!("#{}", question_field(question).code());
+                    view! {
+                        <li>
+                            <a href=href>{move || words::question(i18n.get_locale(), question)}</a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .erase()
 }

@@ -7,30 +7,11 @@ use common::{TestServer, count_rows};
 
 /// The fields of an eligible request, named as the form's inputs.
 fn eligible(submission_id: &str, step: &str) -> Vec<(&'static str, String)> {
-    let mut fields: Vec<(&'static str, String)> = [
-        ("requester", "patient"),
-        ("patient_name", "Hanako Yamada"),
-        ("patient_date_of_birth", "1970-04-01"),
-        ("patient_phone", "090-1234-5678"),
-        ("present_doctor_name", "Ichiro Sato"),
-        ("present_institution", "Sakura Clinic"),
-        ("patient_agrees", "yes"),
-        ("present_doctor_refers", "yes"),
-        ("report_shared_with_present_doctor", "yes"),
-        ("purpose", "diagnosis_or_treatment"),
-        ("area", "cancer"),
-        ("diagnosis", "Stage II breast cancer"),
-        ("questions", "Surgery or chemotherapy first?"),
-        ("attendance", "patient_alone"),
-        ("weekday_tue", "true"),
-        ("acknowledges_in_person_only", "true"),
-        ("acknowledges_fee_paid_on_the_day", "true"),
-        ("acknowledges_not_covered_by_insurance", "true"),
-        ("language", "en"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_owned()))
-    .collect();
+    let mut fields: Vec<(&'static str, String)> = common::ELIGIBLE
+        .iter()
+        .map(|(k, v)| (*k, (*v).to_owned()))
+        .collect();
+    fields.push(("language", "en".to_owned()));
     fields.push(("submission_id", submission_id.to_owned()));
     fields.push(("step", step.to_owned()));
     fields

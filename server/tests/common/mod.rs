@@ -158,3 +158,41 @@ pub fn answer_to_oversized_post(server: &TestServer, path: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// The answers of an eligible request, by the form's input names.
+pub const ELIGIBLE: &[(&str, &str)] = &[
+    ("requester", "patient"),
+    ("patient_name", "Hanako Yamada"),
+    ("patient_name_reading", "ヤマダ ハナコ"),
+    ("patient_date_of_birth", "1970-04-01"),
+    ("patient_phone", "090-1234-5678"),
+    ("present_doctor_name", "Ichiro Sato"),
+    ("present_institution", "Sakura Clinic"),
+    ("patient_agrees", "yes"),
+    ("present_doctor_refers", "yes"),
+    ("report_shared_with_present_doctor", "yes"),
+    ("purpose", "diagnosis_or_treatment"),
+    ("area", "cancer"),
+    ("diagnosis", "Stage II breast cancer"),
+    ("questions", "Surgery or chemotherapy first?"),
+    ("attendance", "patient_alone"),
+    ("weekday_tue", "true"),
+    ("acknowledges_in_person_only", "true"),
+    ("acknowledges_fee_paid_on_the_day", "true"),
+    ("acknowledges_not_covered_by_insurance", "true"),
+];
+
+/// An eligible request as the `submit_request` server function's fields,
+/// named as `ActionForm` names them.
+pub fn eligible_submission(submission_id: &str) -> Vec<(String, String)> {
+    let mut fields = vec![
+        ("input[submission_id]".to_owned(), submission_id.to_owned()),
+        ("input[language]".to_owned(), "en".to_owned()),
+    ];
+    fields.extend(
+        ELIGIBLE
+            .iter()
+            .map(|(k, v)| (format!("input[form][{k}]"), (*v).to_owned())),
+    );
+    fields
+}
