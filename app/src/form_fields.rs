@@ -341,13 +341,22 @@ fn Checkbox(state: FormState, name: &'static str) -> impl IntoView {
                 |field| words::field(i18n.get_locale(), *field),
             )
     };
+    // The acknowledgements are questions of the form: they show when
+    // they are still to be ticked.
+    let field = Field::ALL
+        .iter()
+        .copied()
+        .find(|field| field.code() == name);
+    let has_error = move || field.is_some_and(|field| state.error(field).is_some());
     view! {
-        <div class="option">
+        <div class="option" class:has-error=has_error>
             <input
                 type="checkbox"
                 id=name
                 name=name
                 value="true"
+                aria-invalid=move || has_error().then_some("true")
+                aria-describedby=move || has_error().then(|| format!("{name}-error"))
                 checked=state.form.with_untracked(|form| form.is_ticked(name))
                 prop:checked=move || state.form.with(|form| form.is_ticked(name))
                 on:change=move |event| {
@@ -357,6 +366,7 @@ fn Checkbox(state: FormState, name: &'static str) -> impl IntoView {
             />
             <label for=name>{label}</label>
         </div>
+        {field.map(|field| view! { <FieldErrorText state field /> })}
     }
     .erase()
 }

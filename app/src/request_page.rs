@@ -120,9 +120,24 @@ pub struct FormState {
 
 impl FormState {
     /// The error shown at a field, if any.
+    /// The error shown at a field: its own, or "please answer" when the
+    /// last check stopped on this question still being open.
     pub fn error(self, field: Field) -> Option<domain::fields::FieldError> {
         self.errors
             .with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, e)| *e))
+            .or_else(|| {
+                self.problem.with(|problem| match problem {
+                    Some(AppError::NotSendable {
+                        verdict: Verdict::Incomplete { missing, .. },
+                    }) if missing
+                        .iter()
+                        .any(|q| crate::words::question_field(*q) == field) =>
+                    {
+                        Some(domain::fields::FieldError::Required)
+                    }
+                    _ => None,
+                })
+            })
     }
 
     /// Sets an input as the browser reports it; errors already shown are
@@ -131,6 +146,18 @@ impl FormState {
         self.form.update(|form| {
             form.set(name, value);
         });
+        // A verdict that stopped the check follows the answers too.
+        if self
+            .problem
+            .with(|problem| matches!(problem, Some(AppError::NotSendable { .. })))
+        {
+            let today = now_in_japan().date();
+            let verdict = self
+                .form
+                .with(|form| assess(&form.to_request(today), today));
+            self.problem
+                .set((!verdict.may_be_submitted()).then_some(AppError::NotSendable { verdict }));
+        }
         if self.errors.with(|errors| !errors.is_empty()) {
             let today = now_in_japan().date();
             let fresh = self

@@ -130,6 +130,23 @@ test('the litigation journey: the panel says why, and the request cannot be sent
   expect(await response.text()).toContain('We do not accept a second opinion for a dispute or a lawsuit.');
 });
 
+test('questions left open are marked at their inputs, and the marks follow the answers', async ({ page }) => {
+  await page.goto('/request');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  await expect(page.getByRole('alert')).toBeFocused();
+  const who = page.getByRole('group', { name: 'Who is making this request?' });
+  await expect(who).toContainText('Please answer this question.');
+  const inPerson = page.getByLabel('I understand that the consultation is in person only, at the hospital.');
+  await expect(inPerson).toHaveAttribute('aria-invalid', 'true');
+  await expect(inPerson).toHaveAccessibleDescription('Please answer this question.');
+  await page.getByLabel('I am the patient').check();
+  await expect(who).not.toContainText('Please answer this question.');
+  await inPerson.check();
+  await expect(inPerson).not.toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(page, '/request with open questions marked (en)');
+});
+
 test('the draft is kept across a reload and cleared by Start again', async ({ page }) => {
   await page.goto('/request');
   await waitForHydration(page);
