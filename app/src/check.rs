@@ -42,18 +42,6 @@ fn posted_values(form: &RequestForm) -> Vec<(&'static str, String)> {
     values
 }
 
-/// Whether a row is asked at all for these answers.
-fn applies(form: &RequestForm, field: Field) -> bool {
-    match field {
-        Field::RequesterName | Field::RequesterRelationship => {
-            !matches!(form.requester.as_str(), "patient" | "")
-        }
-        Field::PatientConsentsToFamilyRequest => form.requester == "family_member",
-        Field::AreaOther => form.area == "other",
-        _ => true,
-    }
-}
-
 /// An answer in words.
 fn answer(locale: Locale, form: &RequestForm, field: Field) -> Option<String> {
     let yes_no = |ticked: bool| {
@@ -119,7 +107,7 @@ pub fn CheckAnswers(
     let rows = move || {
         let locale = i18n.get_locale();
         let mut rows = Vec::new();
-        for field in Field::ALL.iter().copied().filter(|f| applies(&form, *f)) {
+        for field in Field::ALL.iter().copied().filter(|f| form.asks(*f)) {
             if field == Field::UnsuitableDates {
                 let days: Vec<String> = WEEKDAYS
                     .into_iter()

@@ -11,10 +11,10 @@ use leptos::prelude::*;
 
 use crate::Erase;
 use crate::clock::now_in_japan;
+use crate::format;
 use crate::i18n::{Locale, t, t_string, td_string, use_i18n};
 use crate::tr;
 use crate::words::{self, DocumentText};
-use crate::{format, words::question_field};
 
 /// What the panel shows, derived from the answers and the clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,7 +148,7 @@ fn MissingQuestions(missing: Vec<Question>) -> impl IntoView {
             {missing
                 .into_iter()
                 .map(|question| {
-                    let href = format!("#{}", question_field(question).code());
+                    let href = format!("#{}", question.field().code());
                     view! {
                         <li>
                             <a href=href>{move || words::question(i18n.get_locale(), question)}</a>

@@ -129,10 +129,7 @@ impl FormState {
                 self.problem.with(|problem| match problem {
                     Some(AppError::NotSendable {
                         verdict: Verdict::Incomplete { missing, .. },
-                    }) if missing
-                        .iter()
-                        .any(|q| crate::words::question_field(*q) == field) =>
-                    {
+                    }) if missing.iter().any(|q| q.field() == field) => {
                         Some(domain::fields::FieldError::Required)
                     }
                     _ => None,

@@ -91,26 +91,6 @@ pub fn question(locale: Locale, question: Question) -> String {
     .to_owned()
 }
 
-/// The input that answers a question, for a link from the panel.
-pub const fn question_field(question: Question) -> Field {
-    use Question as Q;
-    match question {
-        Q::Requester => Field::Requester,
-        Q::PatientConsentsToFamilyRequest => Field::PatientConsentsToFamilyRequest,
-        Q::PatientDateOfBirth => Field::PatientDateOfBirth,
-        Q::Attendance => Field::Attendance,
-        Q::DiagnosisArea => Field::Area,
-        Q::DiagnosisAreaDescription => Field::AreaOther,
-        Q::PatientAgrees => Field::PatientAgrees,
-        Q::PresentDoctorRefers => Field::PresentDoctorRefers,
-        Q::ReportSharedWithPresentDoctor => Field::ReportSharedWithPresentDoctor,
-        Q::Purpose => Field::Purpose,
-        Q::AcknowledgesInPersonOnly => Field::AcknowledgesInPersonOnly,
-        Q::AcknowledgesFeePaidOnTheDay => Field::AcknowledgesFeePaidOnTheDay,
-        Q::AcknowledgesNotCoveredByInsurance => Field::AcknowledgesNotCoveredByInsurance,
-    }
-}
-
 pub fn field_error(locale: Locale, error: FieldError) -> String {
     use FieldError as E;
     match error {

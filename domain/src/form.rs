@@ -114,6 +114,28 @@ codes!(Field {
     AcknowledgesNotCoveredByInsurance => "acknowledges_not_covered_by_insurance",
 });
 
+impl crate::eligibility::Question {
+    /// The input that answers this question.
+    pub const fn field(self) -> Field {
+        use crate::eligibility::Question as Q;
+        match self {
+            Q::Requester => Field::Requester,
+            Q::PatientConsentsToFamilyRequest => Field::PatientConsentsToFamilyRequest,
+            Q::PatientDateOfBirth => Field::PatientDateOfBirth,
+            Q::Attendance => Field::Attendance,
+            Q::DiagnosisArea => Field::Area,
+            Q::DiagnosisAreaDescription => Field::AreaOther,
+            Q::PatientAgrees => Field::PatientAgrees,
+            Q::PresentDoctorRefers => Field::PresentDoctorRefers,
+            Q::ReportSharedWithPresentDoctor => Field::ReportSharedWithPresentDoctor,
+            Q::Purpose => Field::Purpose,
+            Q::AcknowledgesInPersonOnly => Field::AcknowledgesInPersonOnly,
+            Q::AcknowledgesFeePaidOnTheDay => Field::AcknowledgesFeePaidOnTheDay,
+            Q::AcknowledgesNotCoveredByInsurance => Field::AcknowledgesNotCoveredByInsurance,
+        }
+    }
+}
+
 /// Every refused field with why, in the form's order.
 pub type FieldErrors = Vec<(Field, FieldError)>;
 
@@ -307,6 +329,24 @@ impl RequestForm {
         form
     }
 
+    /// Whether the form asks this field at all for these answers: the
+    /// representative's name and relationship only when someone other than
+    /// the patient asks, the patient's consent only for a family member, the
+    /// area's description only for another area. The check step shows the
+    /// same fields as `parse` checks.
+    pub fn asks(&self, field: Field) -> bool {
+        match field {
+            Field::RequesterName | Field::RequesterRelationship => {
+                requester(&self.requester).is_some_and(|r| r != Requester::Patient)
+            }
+            Field::PatientConsentsToFamilyRequest => {
+                requester(&self.requester) == Some(Requester::FamilyMember)
+            }
+            Field::AreaOther => self.area == "other",
+            _ => true,
+        }
+    }
+
     /// The preferred weekdays ticked, Monday first.
     pub fn preferred_weekdays(&self) -> Vec<Weekday> {
         [
@@ -327,20 +367,19 @@ impl RequestForm {
     pub fn parse(&self, today: NaiveDate) -> Result<Submission, FieldErrors> {
         let mut c = Checker::default();
         let request = self.to_request(today);
-        let representative = match request.requester {
-            Some(Requester::Patient) | None => None,
-            Some(_) => {
-                let name = c.check(
-                    Field::RequesterName,
-                    PersonName::parse(&self.requester_name),
-                );
-                let relationship = c.check(
-                    Field::RequesterRelationship,
-                    ShortText::parse(&self.requester_relationship),
-                );
-                name.zip(relationship)
-                    .map(|(name, relationship)| Representative { name, relationship })
-            }
+        let representative = if self.asks(Field::RequesterName) {
+            let name = c.check(
+                Field::RequesterName,
+                PersonName::parse(&self.requester_name),
+            );
+            let relationship = c.check(
+                Field::RequesterRelationship,
+                ShortText::parse(&self.requester_relationship),
+            );
+            name.zip(relationship)
+                .map(|(name, relationship)| Representative { name, relationship })
+        } else {
+            None
         };
         let patient_name = c.check(Field::PatientName, PersonName::parse(&self.patient_name));
         let patient_name_reading = c.optional(
@@ -366,7 +405,7 @@ impl RequestForm {
             Field::PresentInstitution,
             ShortText::parse(&self.present_institution),
         );
-        if self.area == "other" {
+        if self.asks(Field::AreaOther) {
             c.check(Field::AreaOther, ShortText::parse(&self.area_other));
         }
         let diagnosis = c.check(Field::Diagnosis, FreeText::parse(&self.diagnosis));
@@ -647,5 +686,36 @@ mod tests {
         assert!(!form.interpreter_needed && !form.weekday_mon);
         assert_eq!(form.text("weekday_tue"), None);
         assert!(form.is_ticked("weekday_tue"));
+    }
+
+    #[test]
+    fn the_conditional_questions_are_asked_only_when_they_apply() {
+        let form = filled();
+        assert!(!form.asks(Field::RequesterName) && !form.asks(Field::AreaOther));
+        assert!(!form.asks(Field::PatientConsentsToFamilyRequest));
+        let family = RequestForm {
+            requester: "family_member".into(),
+            area: "other".into(),
+            ..filled()
+        };
+        assert!(family.asks(Field::RequesterRelationship));
+        assert!(family.asks(Field::PatientConsentsToFamilyRequest));
+        assert!(family.asks(Field::AreaOther));
+        let guardian = RequestForm {
+            requester: "guardian".into(),
+            ..filled()
+        };
+        assert!(guardian.asks(Field::RequesterName));
+        assert!(!guardian.asks(Field::PatientConsentsToFamilyRequest));
+    }
+
+    #[test]
+    fn each_question_of_the_verdict_has_its_own_input() {
+        use crate::eligibility::Question;
+        let fields: std::collections::BTreeSet<Field> = Question::ALL
+            .iter()
+            .map(|question| question.field())
+            .collect();
+        assert_eq!(fields.len(), Question::ALL.len());
     }
 }
