@@ -134,7 +134,7 @@ pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
 }
 
 /// What the status page asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusQuery {
     pub reference: String,
     pub date_of_birth: String,

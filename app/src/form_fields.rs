@@ -20,6 +20,7 @@ enum Kind {
     Date,
     Tel,
     Email,
+    Multiline,
 }
 
 impl Kind {
@@ -29,6 +30,7 @@ impl Kind {
             Self::Date => "date",
             Self::Tel => "tel",
             Self::Email => "email",
+            Self::Multiline => "textarea",
         }
     }
 }
@@ -95,8 +97,8 @@ pub fn FormFields(state: FormState) -> impl IntoView {
             <Choice state field=Field::Purpose />
             <Choice state field=Field::Area />
             <TextInput state field=Field::AreaOther kind=Kind::Text />
-            <TextArea state field=Field::Diagnosis hint=free_text_hint />
-            <TextArea state field=Field::Questions hint=free_text_hint />
+            <TextInput state field=Field::Diagnosis kind=Kind::Multiline hint=free_text_hint />
+            <TextInput state field=Field::Questions kind=Kind::Multiline hint=free_text_hint />
         </section>
 
         <Preferences state />
@@ -143,7 +145,8 @@ fn Preferences(state: FormState) -> impl IntoView {
                     .map(|name| view! { <Checkbox state name /> })
                     .collect_view()}
             </fieldset>
-            <TextArea
+            <TextInput
+                kind=Kind::Multiline
                 state
                 field=Field::UnsuitableDates
                 optional=true
@@ -226,6 +229,7 @@ fn FieldErrorText(state: FormState, field: Field) -> impl IntoView {
     }
 }
 
+/// A text input, or a text area for `Kind::Multiline`.
 #[component]
 fn TextInput(
     state: FormState,
@@ -235,50 +239,49 @@ fn TextInput(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] hint: Signal<Option<String>>,
 ) -> impl IntoView {
+    use leptos::either::Either;
     let id = field.code();
     let has_error = move || state.error(field).is_some();
-    view! {
-        <div class="field" class:has-error=has_error>
-            <Label state field optional hint />
+    let text = move || {
+        state
+            .form
+            .with(|form| form.text(id).unwrap_or_default().to_owned())
+    };
+    let on_input = move |event| state.set(id, &event_target_value(&event));
+    let invalid = move || has_error().then_some("true");
+    let described = move || described_by(id, hint.with(Option::is_some), has_error());
+    let control = match kind {
+        Kind::Multiline => Either::Left(view! {
+            <textarea
+                id=id
+                name=id
+                rows="4"
+                prop:value=text
+                on:input=on_input
+                aria-invalid=invalid
+                aria-describedby=described
+            >
+                {untrack(text)}
+            </textarea>
+        }),
+        _ => Either::Right(view! {
             <input
                 id=id
                 name=id
                 type=kind.attribute()
                 autocomplete=autocomplete
-                value=state.form.with_untracked(|form| form.text(id).unwrap_or_default().to_owned())
-                prop:value=move || state.form.with(|form| form.text(id).unwrap_or_default().to_owned())
-                on:input=move |event| state.set(id, &event_target_value(&event))
-                aria-invalid=move || has_error().then_some("true")
-                aria-describedby=move || described_by(id, hint.with(Option::is_some), has_error())
+                value=untrack(text)
+                prop:value=text
+                on:input=on_input
+                aria-invalid=invalid
+                aria-describedby=described
             />
-        </div>
-    }
-    .erase()
-}
-
-#[component]
-fn TextArea(
-    state: FormState,
-    field: Field,
-    #[prop(optional)] optional: bool,
-    #[prop(optional, into)] hint: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = field.code();
-    let has_error = move || state.error(field).is_some();
+        }),
+    };
     view! {
         <div class="field" class:has-error=has_error>
             <Label state field optional hint />
-            <textarea
-                id=id
-                name=id
-                rows="4"
-                prop:value=move || state.form.with(|form| form.text(id).unwrap_or_default().to_owned())
-                on:input=move |event| state.set(id, &event_target_value(&event))
-                aria-invalid=move || has_error().then_some("true")
-                aria-describedby=move || described_by(id, hint.with(Option::is_some), has_error())
-            >
-                {state.form.with_untracked(|form| form.text(id).unwrap_or_default().to_owned())}
-            </textarea>
+            {control}
         </div>
     }
     .erase()

@@ -17,22 +17,10 @@ use crate::tr;
 use crate::words;
 
 /// The status page as the server renders it after a post.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusPage {
     pub query: StatusQuery,
     pub outcome: Option<Result<CaseStatus, AppError>>,
-}
-
-impl Default for StatusPage {
-    fn default() -> Self {
-        Self {
-            query: StatusQuery {
-                reference: String::new(),
-                date_of_birth: String::new(),
-            },
-            outcome: None,
-        }
-    }
 }
 
 #[component]
