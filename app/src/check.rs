@@ -6,9 +6,8 @@ use domain::form::{Field, RequestForm};
 use leptos::prelude::*;
 
 use crate::Erase;
-use crate::i18n::{Locale, td_string, use_i18n};
+use crate::i18n::{Locale, td_string};
 use crate::request_page::FormState;
-use crate::tr;
 use crate::words;
 
 const WEEKDAYS: [&str; 5] = [
@@ -73,7 +72,7 @@ pub fn CheckAnswers(
     sending: Memo<bool>,
     autofocus: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let form = state.form.get_untracked();
     let hidden = posted_values(&form)
         .into_iter()
@@ -86,7 +85,7 @@ pub fn CheckAnswers(
             <div class="answer">
                 <dt>{label.clone()}</dt>
                 <dd class:not-answered=not_answered>
-                    {value.unwrap_or_else(|| td_string!(i18n.get_locale_untracked(), check.not_answered).to_owned())}
+                    {value.unwrap_or_else(|| td_string!(locale, check.not_answered).to_owned())}
                 </dd>
                 <dd class="change">
                     <button
@@ -97,7 +96,7 @@ pub fn CheckAnswers(
                         data-field=anchor
                         formaction=format!("/request#{anchor}")
                     >
-                        {tr(i18n, |l| td_string!(l, check.change))}
+                        {td_string!(locale, check.change)}
                         <span class="visually-hidden">" " {label}</span>
                     </button>
                 </dd>
@@ -105,7 +104,6 @@ pub fn CheckAnswers(
         }
     };
     let rows = move || {
-        let locale = i18n.get_locale();
         let mut rows = Vec::new();
         for field in Field::ALL.iter().copied().filter(|f| form.asks(*f)) {
             if field == Field::UnsuitableDates {
@@ -144,18 +142,18 @@ pub fn CheckAnswers(
 
     view! {
         <h2 id="check-heading" tabindex="-1" node_ref=heading autofocus=autofocus.then_some("")>
-            {tr(i18n, |l| td_string!(l, check.title))}
+            {td_string!(locale, check.title)}
         </h2>
-        <p>{tr(i18n, |l| td_string!(l, check.intro))}</p>
+        <p>{td_string!(locale, check.intro)}</p>
         {hidden}
         <dl class="answers">{rows}</dl>
         <div class="actions">
             <button type="submit" name="step" value="send" class="button" disabled=move || sending.get()>
                 {move || {
                     if sending.get() {
-                        tr(i18n, |l| td_string!(l, check.sending)).into_any()
+                        td_string!(locale, check.sending).into_any()
                     } else {
-                        tr(i18n, |l| td_string!(l, check.send)).into_any()
+                        td_string!(locale, check.send).into_any()
                     }
                 }}
             </button>

@@ -8,9 +8,8 @@ use domain::form::Field;
 use leptos::prelude::*;
 
 use crate::Erase;
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::td_string;
 use crate::request_page::FormState;
-use crate::tr;
 use crate::words;
 
 /// The kind of a one-line input.
@@ -37,34 +36,34 @@ impl Kind {
 
 #[component]
 pub fn FormFields(state: FormState) -> impl IntoView {
-    let i18n = use_i18n();
-    let free_text_hint = move || Some(t_hint(i18n.get_locale(), Hint::FreeText));
+    let locale = crate::use_locale();
+    let free_text_hint = move || Some(t_hint(locale, Hint::FreeText));
     view! {
-        <p>{tr(i18n, |l| td_string!(l, request.intro))}</p>
-        <p class="note">{tr(i18n, |l| td_string!(l, request.draft_note))}</p>
+        <p>{td_string!(locale, request.intro)}</p>
+        <p class="note">{td_string!(locale, request.draft_note)}</p>
 
         <section aria-labelledby="section-requester">
-            <h2 id="section-requester">{tr(i18n, |l| td_string!(l, request.section_requester))}</h2>
+            <h2 id="section-requester">{td_string!(locale, request.section_requester)}</h2>
             <Choice state field=Field::Requester />
             <TextInput state field=Field::RequesterName kind=Kind::Text autocomplete="name" />
             <TextInput
                 state
                 field=Field::RequesterRelationship
                 kind=Kind::Text
-                hint=move || Some(t_hint(i18n.get_locale(), Hint::Relationship))
+                hint=move || Some(t_hint(locale, Hint::Relationship))
             />
             <Choice state field=Field::PatientConsentsToFamilyRequest />
         </section>
 
         <section aria-labelledby="section-patient">
-            <h2 id="section-patient">{tr(i18n, |l| td_string!(l, request.section_patient))}</h2>
+            <h2 id="section-patient">{td_string!(locale, request.section_patient)}</h2>
             <TextInput state field=Field::PatientName kind=Kind::Text />
             <TextInput
                 state
                 field=Field::PatientNameReading
                 kind=Kind::Text
                 optional=true
-                hint=move || Some(t_hint(i18n.get_locale(), Hint::Reading))
+                hint=move || Some(t_hint(locale, Hint::Reading))
             />
             <TextInput state field=Field::PatientDateOfBirth kind=Kind::Date />
             <TextInput
@@ -72,7 +71,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
                 field=Field::PatientPhone
                 kind=Kind::Tel
                 autocomplete="tel"
-                hint=move || Some(t_hint(i18n.get_locale(), Hint::Phone))
+                hint=move || Some(t_hint(locale, Hint::Phone))
             />
             <TextInput
                 state
@@ -84,7 +83,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         </section>
 
         <section aria-labelledby="section-doctor">
-            <h2 id="section-doctor">{tr(i18n, |l| td_string!(l, request.section_doctor))}</h2>
+            <h2 id="section-doctor">{td_string!(locale, request.section_doctor)}</h2>
             <TextInput state field=Field::PresentDoctorName kind=Kind::Text />
             <TextInput state field=Field::PresentInstitution kind=Kind::Text />
             <Choice state field=Field::PatientAgrees />
@@ -93,7 +92,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         </section>
 
         <section aria-labelledby="section-diagnosis">
-            <h2 id="section-diagnosis">{tr(i18n, |l| td_string!(l, request.section_diagnosis))}</h2>
+            <h2 id="section-diagnosis">{td_string!(locale, request.section_diagnosis)}</h2>
             <Choice state field=Field::Purpose />
             <Choice state field=Field::Area />
             <TextInput state field=Field::AreaOther kind=Kind::Text />
@@ -104,7 +103,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         <Preferences state />
 
         <section aria-labelledby="section-acknowledgements">
-            <h2 id="section-acknowledgements">{tr(i18n, |l| td_string!(l, request.section_acknowledgements))}</h2>
+            <h2 id="section-acknowledgements">{td_string!(locale, request.section_acknowledgements)}</h2>
             <div class="checkboxes">
                 <Checkbox state name=Field::AcknowledgesInPersonOnly.code() />
                 <Checkbox state name=Field::AcknowledgesFeePaidOnTheDay.code() />
@@ -113,16 +112,16 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         </section>
 
         <section aria-labelledby="section-privacy">
-            <h2 id="section-privacy">{tr(i18n, |l| td_string!(l, request.section_privacy))}</h2>
-            <p>{tr(i18n, |l| td_string!(l, request.privacy))}</p>
+            <h2 id="section-privacy">{td_string!(locale, request.section_privacy)}</h2>
+            <p>{td_string!(locale, request.privacy)}</p>
         </section>
 
         <div class="actions">
             <button type="submit" name="step" value="check" class="button">
-                {tr(i18n, |l| td_string!(l, request.continue_to_check))}
+                {td_string!(locale, request.continue_to_check)}
             </button>
             <button type="submit" name="step" value="reset" class="secondary">
-                {tr(i18n, |l| td_string!(l, request.start_again))}
+                {td_string!(locale, request.start_again)}
             </button>
         </div>
     }
@@ -132,14 +131,14 @@ pub fn FormFields(state: FormState) -> impl IntoView {
 /// Appointment preferences: who comes, weekdays, dates to avoid, interpreter.
 #[component]
 fn Preferences(state: FormState) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     view! {
         <section aria-labelledby="section-preferences">
-            <h2 id="section-preferences">{tr(i18n, |l| td_string!(l, request.section_preferences))}</h2>
+            <h2 id="section-preferences">{td_string!(locale, request.section_preferences)}</h2>
             <Choice state field=Field::Attendance />
             <fieldset class="checkboxes" aria-describedby="weekdays-hint">
-                <legend>{tr(i18n, |l| td_string!(l, request.weekdays_legend))}</legend>
-                <p class="hint" id="weekdays-hint">{tr(i18n, |l| td_string!(l, request.weekdays_hint))}</p>
+                <legend>{td_string!(locale, request.weekdays_legend)}</legend>
+                <p class="hint" id="weekdays-hint">{td_string!(locale, request.weekdays_hint)}</p>
                 {["weekday_mon", "weekday_tue", "weekday_wed", "weekday_thu", "weekday_fri"]
                     .into_iter()
                     .map(|name| view! { <Checkbox state name /> })
@@ -150,7 +149,7 @@ fn Preferences(state: FormState) -> impl IntoView {
                 state
                 field=Field::UnsuitableDates
                 optional=true
-                hint=move || Some(t_hint(i18n.get_locale(), Hint::Dates))
+                hint=move || Some(t_hint(locale, Hint::Dates))
             />
             <div class="checkboxes">
                 <Checkbox state name="interpreter_needed" />
@@ -202,12 +201,12 @@ fn Label(
     optional: bool,
     #[prop(into)] hint: Signal<Option<String>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let id = field.code();
     view! {
         <label for=id>
-            {move || words::field(i18n.get_locale(), field)}
-            {optional.then(|| view! { <span class="optional">" (" {tr(i18n, |l| td_string!(l, common.optional))} ")"</span> })}
+            {move || words::field(locale, field)}
+            {optional.then(|| view! { <span class="optional">" (" {td_string!(locale, common.optional)} ")"</span> })}
         </label>
         {move || hint.get().map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
         <FieldErrorText state field />
@@ -217,12 +216,12 @@ fn Label(
 
 #[component]
 fn FieldErrorText(state: FormState, field: Field) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     move || {
         state.error(field).map(|error| {
             view! {
                 <p class="field-error" id=format!("{}-error", field.code())>
-                    {words::field_error(i18n.get_locale(), error)}
+                    {words::field_error(locale, error)}
                 </p>
             }
         })
@@ -291,11 +290,11 @@ fn TextInput(
 /// error summary and the check step.
 #[component]
 fn Choice(state: FormState, field: Field) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let id = field.code();
     let has_error = move || state.error(field).is_some();
     let options = move || {
-        words::options(i18n.get_locale(), field)
+        words::options(locale, field)
             .into_iter()
             .map(|(code, label)| {
                 let option_id = format!("{id}-{code}");
@@ -324,7 +323,7 @@ fn Choice(state: FormState, field: Field) -> impl IntoView {
             class:has-error=has_error
             aria-describedby=move || described_by(id, false, has_error())
         >
-            <legend>{move || words::field(i18n.get_locale(), field)}</legend>
+            <legend>{move || words::field(locale, field)}</legend>
             <FieldErrorText state field />
             {options}
         </fieldset>
@@ -334,14 +333,14 @@ fn Choice(state: FormState, field: Field) -> impl IntoView {
 
 #[component]
 fn Checkbox(state: FormState, name: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let label = move || {
         Field::ALL
             .iter()
             .find(|field| field.code() == name)
             .map_or_else(
-                || words::checkbox(i18n.get_locale(), name),
-                |field| words::field(i18n.get_locale(), *field),
+                || words::checkbox(locale, name),
+                |field| words::field(locale, *field),
             )
     };
     // The acknowledgements are questions of the form: they show when

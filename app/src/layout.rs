@@ -4,90 +4,61 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::i18n::{I18nLocaleTrait, Locale, t_string, td_string, use_i18n};
-use crate::tr;
+use crate::i18n::{I18nLocaleTrait, Locale, td_string};
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     view! {
-        <a class="skip-link" href="#main">{tr(i18n, |l| td_string!(l, skip_to_content))}</a>
+        <a class="skip-link" href="#main">{td_string!(locale, skip_to_content)}</a>
         <header class="site-header">
             <a class="service-name" href="/">
-                <span class="hospital">{tr(i18n, |l| td_string!(l, hospital))}</span>
+                <span class="hospital">{td_string!(locale, hospital)}</span>
                 " "
-                <span>{tr(i18n, |l| td_string!(l, service_name))}</span>
+                <span>{td_string!(locale, service_name)}</span>
             </a>
             <LanguageSwitch />
         </header>
     }
 }
 
-/// The other language's name, as a link. Without JavaScript it goes through
-/// the server's `/set-lang`, which sets the cookie and comes back here; once
-/// hydrated it switches in place.
+/// The other language's name, as a link through the server's `/set-lang`,
+/// which sets the cookie and comes back to this page in that language. The
+/// request form's answers survive the reload in the draft.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let location = use_location();
-    let other = move || match i18n.get_locale() {
+    let other = match locale {
         Locale::en => Locale::ja,
         Locale::ja => Locale::en,
     };
-    let href = move || {
-        let (path, query) = (location.pathname.get(), location.search.get());
-        let back = if query.is_empty() {
+    let back = {
+        let (path, query) = (
+            location.pathname.get_untracked(),
+            location.search.get_untracked(),
+        );
+        if query.is_empty() {
             path
         } else {
             format!("{path}?{query}")
-        };
-        format!(
-            "/set-lang?lang={}&next={}",
-            other().as_str(),
-            encode_query_value(&back)
-        )
+        }
     };
+    let href = format!(
+        "/set-lang?lang={}&next={}",
+        other.as_str(),
+        encode_query_value(&back)
+    );
     view! {
-        <nav class="language" aria-label=move || t_string!(i18n, language.label)>
-            <a
-                href=href
-                rel="external"
-                hreflang=move || other().as_str()
-                lang=move || other().as_str()
-                on:click=move |event| {
-                    event.prevent_default();
-                    let locale = other();
-                    remember_language(locale);
-                    i18n.set_locale(locale);
-                }
-            >
-                {tr(i18n, |l| td_string!(l, language.switch_to))}
+        <nav class="language" aria-label=td_string!(locale, language.label)>
+            <a href=href hreflang=other.as_str() lang=other.as_str()>
+                {td_string!(locale, language.switch_to)}
             </a>
         </nav>
     }
 }
 
-/// Writes the language cookie the server reads, as `/set-lang` does. The
-/// browser writes it itself rather than through `leptos_i18n`'s cookie
-/// support, which would bring a cookie parser and a date library into the
-/// bundle.
-#[cfg(target_arch = "wasm32")]
-fn remember_language(locale: Locale) {
-    use leptos::wasm_bindgen::JsCast;
-    if let Ok(document) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
-        let _ = document.set_cookie(&format!(
-            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            crate::LANGUAGE_COOKIE,
-            locale.as_str()
-        ));
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-const fn remember_language(_locale: Locale) {}
-
-/// Percent-encodes a path for a query value, the same way on the server and
-/// in the browser so that hydration finds the same `href`.
+/// Percent-encodes a path for a query value.
 fn encode_query_value(text: &str) -> String {
     text.bytes()
         .map(|byte| {

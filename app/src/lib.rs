@@ -1,7 +1,10 @@
 //! The Leptos application: the HTML shell, the layout, the routes and the
-//! pages. It is compiled twice: with `ssr` into the server, with `hydrate`
-//! into the WebAssembly bundle that makes the server-rendered pages
-//! interactive.
+//! pages. It is compiled twice: with `ssr` into the server, which renders
+//! every page, and with `hydrate` into the WebAssembly bundle. The bundle
+//! holds only the islands, the parts of a page that react in the browser
+//! (the request form with its live panel, the appointment-window button, the
+//! print button); everything else is plain HTML from the server, with links
+//! and forms that work without JavaScript.
 
 #![recursion_limit = "256"]
 
@@ -35,7 +38,7 @@ pub mod status_page;
 mod words;
 
 use home::HomePage;
-use i18n::{I18nContextProvider, Locale, t_string, td_string, use_i18n};
+use i18n::{I18nContextProvider, Locale, td_string, use_i18n};
 
 /// The cookie that remembers the chosen language, so that the server renders
 /// the next page in it. Written by the language switch, with or without
@@ -53,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -72,6 +75,7 @@ pub fn App() -> impl IntoView {
         .same_site(leptos_use::SameSite::Lax);
     view! {
         <I18nContextProvider cookie_options=cookie_options>
+            <LocaleScope>
             <Stylesheet id="leptos" href="/pkg/second-opinion.css" />
             <PageTitle />
             <Router>
@@ -91,6 +95,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
             </Router>
+            </LocaleScope>
         </I18nContextProvider>
     }
 }
@@ -98,9 +103,9 @@ pub fn App() -> impl IntoView {
 /// `<title>`: the page's own title, then the service's name.
 #[component]
 fn PageTitle() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let formatter = move |page: String| {
-        let service = t_string!(i18n, service_name).to_string();
+        let service = td_string!(locale, service_name).to_string();
         if page == service {
             page
         } else {
@@ -116,25 +121,29 @@ fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(leptos::server_fn::http_export::StatusCode::NOT_FOUND);
     }
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     view! {
-        <Title text=move || t_string!(i18n, not_found.title).to_owned() />
-        <h1>{tr(i18n, |l| td_string!(l, not_found.title))}</h1>
+        <Title text=move || td_string!(locale, not_found.title).to_owned() />
+        <h1>{td_string!(locale, not_found.title)}</h1>
         <p>
-            <a href="/">{tr(i18n, |l| td_string!(l, not_found.back))}</a>
+            <a href="/">{td_string!(locale, not_found.back)}</a>
         </p>
     }
 }
 
-/// A text of the page in the page's language, following the language
-/// switch. Every text goes through this one function with a plain function
-/// pointer, so the browser's bundle holds one reactive text type instead of
-/// one per text (as each `t!` closure would be).
-pub fn tr(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    text: fn(Locale) -> &'static str,
-) -> impl IntoView + Copy {
-    move || text(i18n.get_locale())
+/// Gives the page's language, as the server chose it (cookie, then
+/// `Accept-Language`), to everything below as a plain value.
+#[component]
+fn LocaleScope(children: Children) -> impl IntoView {
+    provide_context(use_i18n().get_locale_untracked());
+    children()
+}
+
+/// The page's language. Changing it loads the page again (`/set-lang`), so
+/// no text needs to follow it reactively: on the server it comes from
+/// [`LocaleScope`], in an island from the island's own props.
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
 }
 
 /// Erases a component's view type on the server, where the nested types of
@@ -166,12 +175,12 @@ fn no_store() {
     }
 }
 
-/// The browser's entry point: attaches the application to the
-/// server-rendered page.
+/// The browser's entry point: brings the islands of the server-rendered
+/// page to life.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     draft::capture_typed_before_hydration();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

@@ -12,8 +12,7 @@ use leptos::prelude::*;
 use crate::Erase;
 use crate::clock::now_in_japan;
 use crate::format;
-use crate::i18n::{Locale, t, t_string, td_string, use_i18n};
-use crate::tr;
+use crate::i18n::{Locale, td, td_string};
 use crate::words::{self, DocumentText};
 
 /// What the panel shows, derived from the answers and the clock.
@@ -37,11 +36,11 @@ pub fn assessment(form: &RequestForm) -> Assessment {
 
 #[component]
 pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let current = Memo::new(move |_| form.with(assessment));
     let verdict = Memo::new(move |_| current.with(|a| a.verdict.clone()));
     let fee = SECOND_OPINION_FEE;
-    let total = move || format::yen(i18n.get_locale(), fee.total());
+    let total = move || format::yen(locale, fee.total());
     let minutes = fee.max_minutes;
     let missing = move || match verdict.get() {
         Verdict::Incomplete { missing, .. } => Some(missing),
@@ -49,16 +48,15 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
     };
     let window = move || {
         let window = current.with(|a| a.window);
-        let locale = i18n.get_locale();
         let receipt = format::date(locale, window.receipt);
         let earliest = format::date(locale, window.earliest);
         let latest = format::date(locale, window.latest);
-        t_string!(i18n, panel.window, receipt, earliest, latest).to_string()
+        td_string!(locale, panel.window, receipt, earliest, latest).to_string()
     };
 
     view! {
         <aside class="panel" aria-labelledby="panel-heading">
-            <h2 id="panel-heading">{tr(i18n, |l| td_string!(l, panel.heading))}</h2>
+            <h2 id="panel-heading">{td_string!(locale, panel.heading)}</h2>
             <div
                 class=move || format!("verdict verdict-{}", verdict.with(Verdict::code))
                 role="status"
@@ -72,12 +70,12 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
                     .filter(|missing| !missing.is_empty())
                     .map(|missing| {
                         view! {
-                            <h3>{tr(i18n, |l| td_string!(l, panel.still_to_answer))}</h3>
+                            <h3>{td_string!(locale, panel.still_to_answer)}</h3>
                             <MissingQuestions missing />
                         }
                     })
             }}
-            <h3>{tr(i18n, |l| td_string!(l, panel.documents_heading))}</h3>
+            <h3>{td_string!(locale, panel.documents_heading)}</h3>
             <ul data-testid="documents">
                 {move || {
                     current
@@ -87,9 +85,9 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <h3>{tr(i18n, |l| td_string!(l, panel.fee_heading))}</h3>
-            <p>{t!(i18n, panel.fee, total, minutes)}</p>
-            <h3>{tr(i18n, |l| td_string!(l, panel.window_heading))}</h3>
+            <h3>{td_string!(locale, panel.fee_heading)}</h3>
+            <p>{td!(locale, panel.fee, total, minutes)}</p>
+            <h3>{td_string!(locale, panel.window_heading)}</h3>
             <p data-testid="window">{window}</p>
         </aside>
     }
@@ -100,7 +98,7 @@ pub fn LivePanel(form: RwSignal<RequestForm>) -> impl IntoView {
 /// unanswered question links to its input (used by the error summary).
 #[component]
 pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let (verdict_words, missing): (fn(Locale) -> &'static str, Vec<Question>) = match &verdict {
         Verdict::Eligible => (|l| td_string!(l, panel.eligible), Vec::new()),
         Verdict::ContactFirst { .. } => (|l| td_string!(l, panel.contact_first), Vec::new()),
@@ -111,7 +109,6 @@ pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
         ),
     };
     let reasons = move || {
-        let locale = i18n.get_locale();
         let items: Vec<String> = match &verdict {
             Verdict::Eligible => Vec::new(),
             Verdict::ContactFirst { reasons }
@@ -132,7 +129,7 @@ pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
         })
     };
     view! {
-        <p class="verdict-words">{tr(i18n, verdict_words)}</p>
+        <p class="verdict-words">{verdict_words(locale)}</p>
         {reasons}
         {(!missing.is_empty()).then(|| view! { <MissingQuestions missing /> })}
     }
@@ -142,7 +139,7 @@ pub fn VerdictReasons(verdict: Verdict, links: bool) -> impl IntoView {
 /// The questions still to answer, each a link to its input.
 #[component]
 fn MissingQuestions(missing: Vec<Question>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     view! {
         <ul class="missing">
             {missing
@@ -151,7 +148,7 @@ fn MissingQuestions(missing: Vec<Question>) -> impl IntoView {
                     let href = format!("#{}", question.field().code());
                     view! {
                         <li>
-                            <a href=href>{move || words::question(i18n.get_locale(), question)}</a>
+                            <a href=href>{move || words::question(locale, question)}</a>
                         </li>
                     }
                 })

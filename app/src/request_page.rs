@@ -12,7 +12,6 @@
 use domain::form::{Field, FieldErrors, RequestForm};
 use domain::{Verdict, assess};
 use leptos::prelude::*;
-use leptos::server::SharedValue;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -20,9 +19,8 @@ use crate::Erase;
 use crate::api::{SubmitRequestInput, submit_request};
 use crate::clock::now_in_japan;
 use crate::error::AppError;
-use crate::i18n::{I18nLocaleTrait, t_string, td_string, use_i18n};
+use crate::i18n::{I18nLocaleTrait, Locale, td_string};
 use crate::panel::LivePanel;
-use crate::tr;
 use crate::{draft, words};
 
 /// The step of the form page.
@@ -202,12 +200,24 @@ impl FormState {
     }
 }
 
+/// The page: fresh, or as the server rendered it from a post.
 #[component]
 pub fn RequestPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     crate::no_store();
-    let initial =
-        SharedValue::new(|| use_context::<FormPage>().unwrap_or_else(FormPage::fresh)).into_inner();
+    let page = use_context::<FormPage>().unwrap_or_else(FormPage::fresh);
+    view! {
+        <Title text=td_string!(locale, request.title).to_owned() />
+        <RequestForm page locale />
+    }
+}
+
+/// The form, the check step and the live panel: the island that the
+/// browser brings to life, starting from the state the server rendered.
+#[island]
+fn RequestForm(page: FormPage, locale: Locale) -> impl IntoView {
+    provide_context(locale);
+    let initial = page;
     let posted = initial.posted;
     let state = FormState {
         form: RwSignal::new(initial.form),
@@ -238,7 +248,7 @@ pub fn RequestPage() -> impl IntoView {
                 if !send.pending().get_untracked() {
                     send.dispatch(SubmitRequestInput {
                         submission_id: state.submission_id.get_untracked(),
-                        language: i18n.get_locale_untracked().as_str().to_owned(),
+                        language: locale.as_str().to_owned(),
                         form: state.form.get_untracked(),
                     });
                 }
@@ -255,10 +265,9 @@ pub fn RequestPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, request.title).to_owned() />
         <div class="request-layout">
             <div class="request-main">
-                <h1>{tr(i18n, |l| td_string!(l, request.title))}</h1>
+                <h1>{td_string!(locale, request.title)}</h1>
                 <form
                     method="post"
                     action="/request"
@@ -275,8 +284,7 @@ pub fn RequestPage() -> impl IntoView {
                     <input
                         type="hidden"
                         name="language"
-                        value=i18n.get_locale_untracked().as_str()
-                        prop:value=move || i18n.get_locale().as_str()
+                        value=locale.as_str()
                     />
                     <ErrorSummary state node_ref=summary autofocus=posted />
                     <Show
@@ -309,7 +317,6 @@ fn follow_send(
     state: FormState,
     summary: NodeRef<leptos::html::Div>,
 ) {
-    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         let Some(result) = send.value().get() else {
             return;
@@ -317,10 +324,9 @@ fn follow_send(
         match result {
             Ok(stored) => {
                 draft::clear();
-                navigate(
-                    &format!("/request/sent/{}", stored.reference),
-                    leptos_router::NavigateOptions::default(),
-                );
+                let _ = window()
+                    .location()
+                    .assign(&format!("/request/sent/{}", stored.reference));
             }
             Err(AppError::InvalidFields { errors }) => {
                 state.errors.set(errors);
@@ -356,12 +362,11 @@ fn ErrorSummary(
     node_ref: NodeRef<leptos::html::Div>,
     autofocus: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     let shown = move || {
         state.errors.with(|errors| !errors.is_empty()) || state.problem.with(Option::is_some)
     };
     let field_errors = move || {
-        let locale = i18n.get_locale();
         state
             .errors
             .get()
@@ -381,10 +386,9 @@ fn ErrorSummary(
             .collect_view()
     };
     let problem = move || {
-        let locale = i18n.get_locale();
         state.problem.get().map(|problem| match problem {
             AppError::NotSendable { verdict } => view! {
-                <h2>{tr(i18n, |l| td_string!(l, request.cannot_send_heading))}</h2>
+                <h2>{td_string!(locale, request.cannot_send_heading)}</h2>
                 <crate::panel::VerdictReasons verdict links=true />
             }
             .into_any(),
@@ -401,7 +405,7 @@ fn ErrorSummary(
             autofocus=move || (autofocus && shown()).then_some("")
         >
             <Show when=move || state.errors.with(|errors| !errors.is_empty())>
-                <h2>{tr(i18n, |l| td_string!(l, request.errors_heading))}</h2>
+                <h2>{td_string!(locale, request.errors_heading)}</h2>
                 <ul>{field_errors}</ul>
             </Show>
             {problem}

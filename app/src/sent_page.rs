@@ -11,19 +11,18 @@ use leptos_router::hooks::use_params_map;
 use crate::Erase;
 use crate::api::{SentSummary, find_sent};
 use crate::format;
-use crate::i18n::{t, t_string, td_string, use_i18n};
-use crate::tr;
+use crate::i18n::{Locale, td, td_string};
 use crate::words::DocumentText;
 
 #[component]
 pub fn SentPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = crate::use_locale();
     crate::no_store();
     let params = use_params_map();
     let reference = move || params.with(|p| p.get("reference").unwrap_or_default());
     let sent = Resource::new(reference, find_sent);
     view! {
-        <Title text=move || t_string!(i18n, sent.title).to_owned() />
+        <Title text=move || td_string!(locale, sent.title).to_owned() />
         <Suspense>
             {move || {
                 sent.get()
@@ -31,9 +30,9 @@ pub fn SentPage() -> impl IntoView {
                         Ok(summary) => view! { <Confirmation summary /> }.into_any(),
                         Err(_) => {
                             view! {
-                                <h1>{tr(i18n, |l| td_string!(l, sent.not_found))}</h1>
-                                <p>{tr(i18n, |l| td_string!(l, sent.not_found_detail))}</p>
-                                <p><a href="/status">{tr(i18n, |l| td_string!(l, sent.check_status))}</a></p>
+                                <h1>{td_string!(locale, sent.not_found)}</h1>
+                                <p>{td_string!(locale, sent.not_found_detail)}</p>
+                                <p><a href="/status">{td_string!(locale, sent.check_status)}</a></p>
                             }
                                 .into_any()
                         }
@@ -46,49 +45,37 @@ pub fn SentPage() -> impl IntoView {
 
 #[component]
 fn Confirmation(summary: SentSummary) -> impl IntoView {
-    let i18n = use_i18n();
-    let hydrated = RwSignal::new(false);
-    let heading = NodeRef::<leptos::html::H1>::new();
-    // After Send the focused button is gone: the confirmation's heading
-    // takes the focus, so a screen reader announces it.
-    Effect::new(move |_| {
-        hydrated.set(true);
-        if let Some(heading) = heading.get_untracked() {
-            let _ = heading.focus();
-        }
-    });
+    let locale = crate::use_locale();
     let window = summary.window;
     let received = move || {
-        let receipt = format::date(i18n.get_locale(), window.receipt);
-        t_string!(i18n, sent.received_on, receipt).to_string()
+        let receipt = format::date(locale, window.receipt);
+        td_string!(locale, sent.received_on, receipt).to_string()
     };
     let expected = move || {
-        let locale = i18n.get_locale();
         let earliest = format::date(locale, window.earliest);
         let latest = format::date(locale, window.latest);
-        t_string!(i18n, sent.window, earliest, latest).to_string()
+        td_string!(locale, sent.window, earliest, latest).to_string()
     };
     let fee = SECOND_OPINION_FEE;
-    let total = move || format::yen(i18n.get_locale(), fee.total());
+    let total = move || format::yen(locale, fee.total());
     let minutes = fee.max_minutes;
-    let print = move |_| {
-        let _ = window_print();
-    };
     view! {
         <div class="slip">
-            <h1 tabindex="-1" node_ref=heading>
-                {tr(i18n, |l| td_string!(l, sent.title))}
+            // After Send the page is new: its heading takes the focus, so a
+            // screen reader announces it.
+            <h1 tabindex="-1" autofocus>
+                {td_string!(locale, sent.title)}
             </h1>
             <p class="reference-box">
-                <span>{tr(i18n, |l| td_string!(l, sent.reference))}</span>
+                <span>{td_string!(locale, sent.reference)}</span>
                 <strong class="reference" data-testid="reference">{summary.reference.to_string()}</strong>
             </p>
-            <p>{tr(i18n, |l| td_string!(l, sent.keep))}</p>
-            {summary.contact_first.then(|| view! { <p class="notice">{tr(i18n, |l| td_string!(l, sent.contact_first))}</p> })}
-            <h2>{tr(i18n, |l| td_string!(l, sent.next_heading))}</h2>
-            <p>{tr(i18n, |l| td_string!(l, sent.next))}</p>
+            <p>{td_string!(locale, sent.keep)}</p>
+            {summary.contact_first.then(|| view! { <p class="notice">{td_string!(locale, sent.contact_first)}</p> })}
+            <h2>{td_string!(locale, sent.next_heading)}</h2>
+            <p>{td_string!(locale, sent.next)}</p>
             <p>{received} " " {expected}</p>
-            <h2>{tr(i18n, |l| td_string!(l, panel.documents_heading))}</h2>
+            <h2>{td_string!(locale, panel.documents_heading)}</h2>
             <ul>
                 {summary
                     .documents
@@ -96,21 +83,28 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
                     .map(|document| view! { <li><DocumentText document /></li> })
                     .collect_view()}
             </ul>
-            <h2>{tr(i18n, |l| td_string!(l, panel.fee_heading))}</h2>
-            <p>{t!(i18n, panel.fee, total, minutes)}</p>
-            <h2>{tr(i18n, |l| td_string!(l, home.reception_heading))}</h2>
-            <p>{tr(i18n, |l| td_string!(l, home.reception))}</p>
+            <h2>{td_string!(locale, panel.fee_heading)}</h2>
+            <p>{td!(locale, panel.fee, total, minutes)}</p>
+            <h2>{td_string!(locale, home.reception_heading)}</h2>
+            <p>{td_string!(locale, home.reception)}</p>
             <p class="actions no-print">
-                <button type="button" on:click=print disabled=move || !hydrated.get()>
-                    {tr(i18n, |l| td_string!(l, sent.print))}
-                </button>
-                <a href="/status">{tr(i18n, |l| td_string!(l, sent.check_status))}</a>
+                <PrintButton locale />
+                <a href="/status">{td_string!(locale, sent.check_status)}</a>
             </p>
         </div>
     }
     .erase()
 }
 
-fn window_print() -> Result<(), leptos::wasm_bindgen::JsValue> {
-    window().print()
+/// Prints the slip; disabled until the island is alive, so that it never
+/// looks usable when it is not.
+#[island]
+fn PrintButton(locale: Locale) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <button type="button" on:click=move |_| { let _ = window().print(); } disabled=move || !hydrated.get()>
+            {td_string!(locale, sent.print)}
+        </button>
+    }
 }

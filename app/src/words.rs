@@ -9,13 +9,13 @@ use domain::{ContactReason, Document, Question, RefusalReason};
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::{Locale, td_string, use_i18n};
+use crate::i18n::{Locale, td_string};
 
 /// A document to bring, in words, in the page's language.
 #[component]
 pub fn DocumentText(document: Document) -> impl IntoView {
-    let i18n = use_i18n();
-    move || self::document(i18n.get_locale(), document)
+    let locale = crate::use_locale();
+    move || self::document(locale, document)
 }
 
 pub fn document(locale: Locale, document: Document) -> String {
