@@ -514,6 +514,106 @@ pub fn parse_dates(text: &str) -> Result<Vec<NaiveDate>, FieldError> {
     Ok(dates)
 }
 
+impl Submission {
+    /// The form this submission was read from, with its answers normalised
+    /// as they were stored: what reception reads, question by question, in
+    /// the same words as the patient's check step.
+    pub fn to_form(&self) -> RequestForm {
+        let r = &self.request;
+        let yes_no = |answer: Option<bool>| match answer {
+            Some(true) => "yes".to_owned(),
+            Some(false) => "no".to_owned(),
+            None => String::new(),
+        };
+        let (area, area_other) = match &r.area {
+            Some(DiagnosisArea::Cancer) => ("cancer", String::new()),
+            Some(DiagnosisArea::Cardiovascular) => ("cardiovascular", String::new()),
+            Some(DiagnosisArea::Cerebrovascular) => ("cerebrovascular", String::new()),
+            Some(DiagnosisArea::Other(text)) => ("other", text.clone()),
+            None => ("", String::new()),
+        };
+        let weekday = |day: Weekday| self.preferred_weekdays.contains(&day);
+        RequestForm {
+            requester: match r.requester {
+                Some(Requester::Patient) => "patient",
+                Some(Requester::Guardian) => "guardian",
+                Some(Requester::FamilyMember) => "family_member",
+                Some(Requester::Other) => "other",
+                None => "",
+            }
+            .to_owned(),
+            requester_name: self
+                .representative
+                .as_ref()
+                .map(|rep| rep.name.as_str().to_owned())
+                .unwrap_or_default(),
+            requester_relationship: self
+                .representative
+                .as_ref()
+                .map(|rep| rep.relationship.as_str().to_owned())
+                .unwrap_or_default(),
+            patient_consents_to_family_request: yes_no(r.patient_consents_to_family_request),
+            patient_name: self.patient_name.as_str().to_owned(),
+            patient_name_reading: self
+                .patient_name_reading
+                .as_ref()
+                .map(|reading| reading.as_str().to_owned())
+                .unwrap_or_default(),
+            patient_date_of_birth: self.patient_date_of_birth.date().to_string(),
+            patient_phone: self.patient_phone.as_str().to_owned(),
+            patient_email: self
+                .patient_email
+                .as_ref()
+                .map(|email| email.as_str().to_owned())
+                .unwrap_or_default(),
+            present_doctor_name: self.present_doctor_name.as_str().to_owned(),
+            present_institution: self.present_institution.as_str().to_owned(),
+            patient_agrees: yes_no(r.patient_agrees),
+            present_doctor_refers: yes_no(r.present_doctor_refers),
+            report_shared_with_present_doctor: yes_no(r.report_shared_with_present_doctor),
+            purpose: match r.purpose {
+                Some(Purpose::DiagnosisOrTreatment) => "diagnosis_or_treatment",
+                Some(Purpose::TransferToAnotherHospital) => "transfer_to_another_hospital",
+                Some(Purpose::Litigation) => "litigation",
+                Some(Purpose::Other) => "other",
+                None => "",
+            }
+            .to_owned(),
+            area: area.to_owned(),
+            area_other,
+            diagnosis: self.diagnosis.as_str().to_owned(),
+            questions: self.questions.as_str().to_owned(),
+            attendance: match r.attendance {
+                Some(Attendance::PatientAlone) => "patient_alone",
+                Some(Attendance::PatientWithFamily) => "patient_with_family",
+                Some(Attendance::FamilyWithoutPatient) => "family_without_patient",
+                None => "",
+            }
+            .to_owned(),
+            weekday_mon: weekday(Weekday::Mon),
+            weekday_tue: weekday(Weekday::Tue),
+            weekday_wed: weekday(Weekday::Wed),
+            weekday_thu: weekday(Weekday::Thu),
+            weekday_fri: weekday(Weekday::Fri),
+            unsuitable_dates: self
+                .unsuitable_dates
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            interpreter_needed: self.interpreter_language.is_some(),
+            interpreter_language: self
+                .interpreter_language
+                .as_ref()
+                .map(|language| language.as_str().to_owned())
+                .unwrap_or_default(),
+            acknowledges_in_person_only: r.acknowledges_in_person_only,
+            acknowledges_fee_paid_on_the_day: r.acknowledges_fee_paid_on_the_day,
+            acknowledges_not_covered_by_insurance: r.acknowledges_not_covered_by_insurance,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,6 +647,31 @@ mod tests {
             acknowledges_fee_paid_on_the_day: true,
             acknowledges_not_covered_by_insurance: true,
             ..RequestForm::default()
+        }
+    }
+
+    #[test]
+    fn a_submission_reads_back_into_the_form_it_came_from() {
+        let family = RequestForm {
+            requester: "family_member".into(),
+            requester_name: "山田 太郎".into(),
+            requester_relationship: "夫".into(),
+            patient_consents_to_family_request: "yes".into(),
+            patient_email: "hanako@example.jp".into(),
+            area: "other".into(),
+            area_other: "腎臓".into(),
+            purpose: "other".into(),
+            attendance: "patient_with_family".into(),
+            unsuitable_dates: "2026-12-01, 2026-12-08".into(),
+            interpreter_needed: true,
+            interpreter_language: "English".into(),
+            weekday_mon: true,
+            ..filled()
+        };
+        for form in [filled(), family] {
+            let submission = form.parse(today()).expect("valid form");
+            assert_eq!(submission.to_form(), form);
+            assert_eq!(submission.to_form().parse(today()), Ok(submission));
         }
     }
 

@@ -6,8 +6,9 @@
 //! are arguments. That is what lets the browser and the server reach the same
 //! answer from the same inputs.
 
-/// Gives a fieldless enum `ALL` (every value, in order) and `code()` (its
-/// stable machine-readable code, the same as its serde name).
+/// Gives a fieldless enum `ALL` (every value, in order), `code()` (its
+/// stable machine-readable code, the same as its serde name) and
+/// `from_code()` (the value a code names).
 macro_rules! codes {
     ($kind:ident { $($variant:ident => $code:literal,)+ }) => {
         impl $kind {
@@ -18,11 +19,20 @@ macro_rules! codes {
             pub const fn code(self) -> &'static str {
                 match self { $(Self::$variant => $code,)+ }
             }
+
+            /// The value whose code is `code`, or `None` for any other text.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
         }
     };
 }
 
 pub mod calendar;
+pub mod case;
 pub mod documents;
 pub mod eligibility;
 pub mod fee;
@@ -34,6 +44,10 @@ pub mod window;
 
 pub use calendar::{
     Calendar, Closure, DayKind, Holiday, HolidayKind, national_holiday, national_holidays,
+};
+pub use case::{
+    APPOINTMENT_MINUTES, CaseStatus, DeclineReason, FIRST_START, LAST_START, RefusedStep,
+    ScheduleProblem, Step, Urgency, check_appointment, proposed_days, queue_age,
 };
 pub use documents::{Document, documents_to_bring};
 pub use eligibility::{ContactReason, Question, RefusalReason, Verdict, assess};

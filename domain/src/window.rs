@@ -19,7 +19,7 @@ pub const EARLIEST_APPOINTMENT_DAY: u32 = 7;
 /// The latest expected appointment is this many consultation days after receipt.
 pub const LATEST_APPOINTMENT_DAY: u32 = 14;
 
-const fn hm(hour: u32, minute: u32) -> NaiveTime {
+pub(crate) const fn hm(hour: u32, minute: u32) -> NaiveTime {
     match NaiveTime::from_hms_opt(hour, minute, 0) {
         Some(time) => time,
         None => panic!("invalid time constant"),
@@ -83,7 +83,7 @@ pub fn appointment_window(received: NaiveDateTime, calendar: &Calendar) -> Appoi
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::{Datelike, Duration, Weekday};
     use proptest::prelude::*;
@@ -158,7 +158,8 @@ mod tests {
             .count()
     }
 
-    fn any_moment() -> impl Strategy<Value = NaiveDateTime> {
+    /// Any minute of 2000–2099; the case module's properties use it too.
+    pub(crate) fn any_moment() -> impl Strategy<Value = NaiveDateTime> {
         // Every minute from 2000-01-01 to the end of 2099.
         (0i64..100 * 366 * 24 * 60).prop_filter_map("within 2000–2099", |minutes| {
             let moment = at("2000-01-01 00:00") + Duration::minutes(minutes);
