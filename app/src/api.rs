@@ -55,7 +55,7 @@ pub async fn accept_request(
     input: SubmitRequestInput,
 ) -> Result<SentRequest, AppError> {
     use crate::{clock, db, server};
-    use domain::{Calendar, appointment_window, assess, documents_to_bring, japan_time};
+    use domain::{appointment_window, assess, documents_to_bring, japan_time};
 
     if !server::is_submission_id(&input.submission_id)
         || !matches!(input.language.as_str(), "ja" | "en")
@@ -73,7 +73,10 @@ pub async fn accept_request(
     if !verdict.may_be_submitted() {
         return Err(AppError::NotSendable { verdict });
     }
-    let window = appointment_window(now_in_japan, &Calendar::new());
+    let calendar = crate::staff::store::calendar(pool)
+        .await
+        .map_err(|e| server::database_error("read the closure days", &e))?;
+    let window = appointment_window(now_in_japan, &calendar);
     let case = db::NewCase {
         submission_id: &input.submission_id,
         submission: &submission,
@@ -146,7 +149,21 @@ pub struct StatusQuery {
 pub enum CaseStatus {
     /// Received; reception has not looked at it yet.
     Received { window: AppointmentWindow },
-    /// Reception asks the patient to contact counter 1.
+    /// Reception is reviewing it.
+    UnderReview { window: AppointmentWindow },
+    /// The appointment: day, start (HH:MM) and the department's names in
+    /// Japanese and English.
+    Scheduled {
+        day: chrono::NaiveDate,
+        start: String,
+        department: Option<(String, String)>,
+    },
+    /// The hospital cannot take the request, for this reason.
+    Declined { reason: domain::case::DeclineReason },
+    /// The consultation took place.
+    Completed,
+    /// Reception asks the patient to contact counter 1 (a request to
+    /// clarify, a cancelled or missed appointment).
     ContactReception,
 }
 
@@ -175,6 +192,7 @@ pub async fn look_up_status(
     query: &StatusQuery,
 ) -> Result<CaseStatus, AppError> {
     use crate::{clock, db, server};
+    use domain::case::{CaseStatus as Stage, DeclineReason};
     use domain::fields::DateOfBirth;
 
     if !limiter.try_attempt(client, std::time::Instant::now()) {
@@ -190,18 +208,37 @@ pub async fn look_up_status(
         .await
         .map_err(|e| server::database_error("find a case's status", &e))?
         .ok_or(AppError::NotFound)?;
-    let day = |text: &str| {
-        text.parse()
-            .map_err(|e| AppError::internal("read a stored day", &e))
-    };
-    let window = AppointmentWindow {
-        receipt: day(&row.receipt_day)?,
-        earliest: day(&row.earliest_day)?,
-        latest: day(&row.latest_day)?,
-    };
-    match (row.status.as_str(), row.contact_first) {
-        ("received", true) => Ok(CaseStatus::ContactReception),
-        ("received", false) => Ok(CaseStatus::Received { window }),
-        (other, _) => Err(AppError::internal("read a case's status", &other)),
-    }
+    let calendar = crate::staff::store::calendar(pool)
+        .await
+        .map_err(|e| server::database_error("read the closure days", &e))?;
+    let received = chrono::DateTime::parse_from_rfc3339(&row.received_at)
+        .map_err(|e| AppError::internal("read a stored moment", &e))?;
+    // With today's calendar: a closure day added since counts.
+    let window = domain::appointment_window(domain::japan_time(&received), &calendar);
+    let stage = Stage::from_code(&row.status)
+        .ok_or_else(|| AppError::internal("read a case's status", &row.status))?;
+    Ok(match stage {
+        Stage::Received if row.contact_first => CaseStatus::ContactReception,
+        Stage::Received => CaseStatus::Received { window },
+        Stage::UnderReview => CaseStatus::UnderReview { window },
+        Stage::Scheduled => match (row.appointment_day, row.appointment_start) {
+            (Some(day), Some(start)) => CaseStatus::Scheduled {
+                day: day
+                    .parse()
+                    .map_err(|e| AppError::internal("read a stored day", &e))?,
+                start,
+                department: row.department_ja.zip(row.department_en),
+            },
+            _ => CaseStatus::ContactReception,
+        },
+        Stage::Declined => row
+            .decline_reason
+            .as_deref()
+            .and_then(DeclineReason::from_code)
+            .map_or(CaseStatus::ContactReception, |reason| {
+                CaseStatus::Declined { reason }
+            }),
+        Stage::Completed => CaseStatus::Completed,
+        Stage::Cancelled | Stage::NoShow => CaseStatus::ContactReception,
+    })
 }

@@ -65,6 +65,48 @@ fn answer(locale: Locale, form: &RequestForm, field: Field) -> Option<String> {
     Some(yes_no(form.is_ticked(field.code())))
 }
 
+/// Every question the form asked, in order, as (the input it is answered
+/// by, the question, the answer in words or `None` if left open). The
+/// check step and reception's case page show the same list.
+pub fn answer_rows(
+    locale: Locale,
+    form: &RequestForm,
+) -> Vec<(&'static str, String, Option<String>)> {
+    let mut rows = Vec::new();
+    for field in Field::ALL.iter().copied().filter(|f| form.asks(*f)) {
+        if field == Field::UnsuitableDates {
+            let days: Vec<String> = WEEKDAYS
+                .into_iter()
+                .filter(|name| form.is_ticked(name))
+                .map(|name| words::checkbox(locale, name))
+                .collect();
+            let days = (!days.is_empty()).then(|| days.join(", "));
+            let label = td_string!(locale, request.weekdays_legend).to_owned();
+            rows.push(("weekday_mon", label, days));
+        }
+        if field == Field::InterpreterLanguage {
+            let value = if form.interpreter_needed {
+                format!(
+                    "{}: {}",
+                    td_string!(locale, check.ticked),
+                    form.interpreter_language.trim()
+                )
+            } else {
+                td_string!(locale, check.not_ticked).to_owned()
+            };
+            let label = words::checkbox(locale, "interpreter_needed");
+            rows.push(("interpreter_needed", label, Some(value)));
+            continue;
+        }
+        rows.push((
+            field.code(),
+            words::field(locale, field),
+            answer(locale, form, field),
+        ));
+    }
+    rows
+}
+
 #[component]
 pub fn CheckAnswers(
     state: FormState,
@@ -104,40 +146,10 @@ pub fn CheckAnswers(
         }
     };
     let rows = move || {
-        let mut rows = Vec::new();
-        for field in Field::ALL.iter().copied().filter(|f| form.asks(*f)) {
-            if field == Field::UnsuitableDates {
-                let days: Vec<String> = WEEKDAYS
-                    .into_iter()
-                    .filter(|name| form.is_ticked(name))
-                    .map(|name| words::checkbox(locale, name))
-                    .collect();
-                let days = (!days.is_empty()).then(|| days.join(", "));
-                let label = td_string!(locale, request.weekdays_legend).to_owned();
-                rows.push(row("weekday_mon", label, days));
-            }
-            if field == Field::InterpreterLanguage {
-                let needed = form.interpreter_needed;
-                let value = if needed {
-                    format!(
-                        "{}: {}",
-                        td_string!(locale, check.ticked),
-                        form.interpreter_language.trim()
-                    )
-                } else {
-                    td_string!(locale, check.not_ticked).to_owned()
-                };
-                let label = words::checkbox(locale, "interpreter_needed");
-                rows.push(row("interpreter_needed", label, Some(value)));
-                continue;
-            }
-            rows.push(row(
-                field.code(),
-                words::field(locale, field),
-                answer(locale, &form, field),
-            ));
-        }
-        rows.collect_view()
+        answer_rows(locale, &form)
+            .into_iter()
+            .map(|(anchor, label, value)| row(anchor, label, value))
+            .collect_view()
     };
 
     view! {

@@ -173,9 +173,12 @@ pub async fn find_case(
 pub struct CaseStatusRow {
     pub status: String,
     pub contact_first: bool,
-    pub receipt_day: String,
-    pub earliest_day: String,
-    pub latest_day: String,
+    pub received_at: String,
+    pub decline_reason: Option<String>,
+    pub department_ja: Option<String>,
+    pub department_en: Option<String>,
+    pub appointment_day: Option<String>,
+    pub appointment_start: Option<String>,
 }
 
 /// The case with this reference, only if the date of birth matches too.
@@ -185,8 +188,12 @@ pub async fn find_case_status(
     date_of_birth: NaiveDate,
 ) -> Result<Option<CaseStatusRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT status, contact_first, receipt_day, earliest_day, latest_day FROM cases \
-         WHERE reference = ? AND patient_date_of_birth = ?",
+        "SELECT c.status, c.contact_first, c.received_at, c.decline_reason, \
+         d.name_ja AS department_ja, d.name_en AS department_en, \
+         a.day AS appointment_day, a.start_time AS appointment_start \
+         FROM cases c LEFT JOIN departments d ON d.code = c.department \
+         LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
+         WHERE c.reference = ? AND c.patient_date_of_birth = ?",
     )
     .bind(reference.compact())
     .bind(date_of_birth.to_string())

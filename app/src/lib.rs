@@ -34,6 +34,7 @@ pub mod request_page;
 mod sent_page;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod staff;
 pub mod status_page;
 mod words;
 
@@ -92,6 +93,10 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/status") view=status_page::StatusLookupPage />
+                        // Reception: rendered by the server's staff handlers,
+                        // which check the session and load the page first.
+                        <Route path=path!("/staff") view=staff::pages::StaffRoute />
+                        <Route path=path!("/staff/*any") view=staff::pages::StaffRoute />
                     </Routes>
                 </main>
             </Router>
@@ -116,7 +121,7 @@ fn PageTitle() -> impl IntoView {
 }
 
 #[component]
-fn NotFound() -> impl IntoView {
+pub(crate) fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(leptos::server_fn::http_export::StatusCode::NOT_FOUND);

@@ -34,6 +34,33 @@ pub fn StatusLookupPage() -> impl IntoView {
                 let latest = format::date(locale, window.latest);
                 td_string!(locale, status.received, receipt, earliest, latest).to_string()
             }
+            Ok(CaseStatus::UnderReview { window }) => {
+                let earliest = format::date(locale, window.earliest);
+                let latest = format::date(locale, window.latest);
+                td_string!(locale, status.under_review, earliest, latest).to_string()
+            }
+            Ok(CaseStatus::Scheduled {
+                day,
+                start,
+                department,
+            }) => {
+                let day = format::date(locale, day);
+                let department = department
+                    .map(|(ja, en)| {
+                        if locale == crate::i18n::Locale::ja {
+                            ja
+                        } else {
+                            en
+                        }
+                    })
+                    .unwrap_or_default();
+                td_string!(locale, status.scheduled, day, start, department).to_string()
+            }
+            Ok(CaseStatus::Declined { reason }) => {
+                let reason = crate::staff::pages::decline_words(locale, reason);
+                td_string!(locale, status.declined, reason).to_string()
+            }
+            Ok(CaseStatus::Completed) => td_string!(locale, status.completed).to_owned(),
             Ok(CaseStatus::ContactReception) => {
                 td_string!(locale, status.contact_reception).to_owned()
             }

@@ -32,6 +32,42 @@ pub enum Command {
     Window(WindowArgs),
     /// Write a consistent copy of the database while the service runs.
     Backup(BackupArgs),
+    /// Manage reception's accounts (the password is read from standard input).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the password (at least 12 characters) is read from
+    /// standard input, never from the command line.
+    Add {
+        login: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The name shown to colleagues [default: the login].
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+        database_url: String,
+    },
+    /// Disable an account and end its sessions.
+    Disable {
+        login: String,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+        database_url: String,
+    },
+    /// List the accounts.
+    List {
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+        database_url: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Reception,
+    Admin,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +98,9 @@ pub struct CalendarArgs {
     /// Language of the names.
     #[arg(long, value_enum, default_value_t = Language::En)]
     pub lang: Language,
+    /// The database whose hospital closure days are listed too (if it exists).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+    pub database_url: String,
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +108,9 @@ pub struct WindowArgs {
     /// When the request was received, e.g. 2026-12-25T17:00:00+09:00.
     #[arg(long, value_name = "RFC 3339 TIMESTAMP", value_parser = parse_moment)]
     pub received: DateTime<FixedOffset>,
+    /// The database whose hospital closure days count (if it exists).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+    pub database_url: String,
 }
 
 #[derive(Debug, Args)]

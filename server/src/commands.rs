@@ -9,19 +9,41 @@ use domain::{Calendar, appointment_window, japan_time};
 
 use crate::cli::{CalendarArgs, Language, WindowArgs};
 
-pub fn print_calendar(args: &CalendarArgs, out: &mut impl Write) -> Result<()> {
-    out.write_all(calendar_lines(args)?.as_bytes())?;
+pub async fn print_calendar(args: &CalendarArgs, out: &mut impl Write) -> Result<()> {
+    let calendar = hospital_calendar(&args.database_url).await?;
+    out.write_all(calendar_lines(args, &calendar)?.as_bytes())?;
     Ok(())
 }
 
-pub fn print_window(args: &WindowArgs, out: &mut impl Write) -> Result<()> {
-    writeln!(out, "{}", window_line(args))?;
+pub async fn print_window(args: &WindowArgs, out: &mut impl Write) -> Result<()> {
+    let calendar = hospital_calendar(&args.database_url).await?;
+    writeln!(out, "{}", window_line(args, &calendar))?;
     Ok(())
+}
+
+/// The national calendar with the hospital's closure days from the
+/// database, when there is one (the commands never create it).
+async fn hospital_calendar(database_url: &str) -> Result<Calendar> {
+    use std::str::FromStr;
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(database_url)?.read_only(true);
+    if !options.get_filename().exists() {
+        return Ok(Calendar::new());
+    }
+    let pool = sqlx::SqlitePool::connect_with(options).await?;
+    let has_table: bool = sqlx::query_scalar(
+        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'closure_days'",
+    )
+    .fetch_one(&pool)
+    .await?;
+    if !has_table {
+        return Ok(Calendar::new());
+    }
+    Ok(app::staff::store::calendar(&pool).await?)
 }
 
 /// One line per national holiday or closure day in the range:
 /// `YYYY-MM-DD holiday <name>` or `YYYY-MM-DD closure <name>`.
-fn calendar_lines(args: &CalendarArgs) -> Result<String> {
+fn calendar_lines(args: &CalendarArgs, calendar: &Calendar) -> Result<String> {
     use chrono::Datelike;
     if args.from > args.to {
         bail!("--from ({}) is after --to ({})", args.from, args.to);
@@ -36,7 +58,7 @@ fn calendar_lines(args: &CalendarArgs) -> Result<String> {
         }
     }
     let mut out = String::new();
-    for day in Calendar::new().non_consultation_days(args.from, args.to) {
+    for day in calendar.non_consultation_days(args.from, args.to) {
         let (kind, name) = match (&day.reason, args.lang) {
             (NonConsultationReason::Holiday { holiday }, Language::En) => {
                 ("holiday", holiday.name_en())
@@ -57,8 +79,8 @@ fn calendar_lines(args: &CalendarArgs) -> Result<String> {
 }
 
 /// `receipt=YYYY-MM-DD earliest=YYYY-MM-DD latest=YYYY-MM-DD`, in Japan time.
-fn window_line(args: &WindowArgs) -> String {
-    let window = appointment_window(japan_time(&args.received), &Calendar::new());
+fn window_line(args: &WindowArgs, calendar: &Calendar) -> String {
+    let window = appointment_window(japan_time(&args.received), calendar);
     format!(
         "receipt={} earliest={} latest={}",
         window.receipt, window.earliest, window.latest
@@ -74,8 +96,9 @@ mod tests {
             from: from.parse()?,
             to: to.parse()?,
             lang,
+            database_url: String::new(),
         };
-        calendar_lines(&args)
+        calendar_lines(&args, &Calendar::new())
     }
 
     #[test]
@@ -116,10 +139,37 @@ mod tests {
         // 08:00 UTC is 17:00 in Japan: after reception closes.
         let args = WindowArgs {
             received: chrono::DateTime::parse_from_rfc3339("2026-12-25T08:00:00Z")?,
+            database_url: String::new(),
         };
         assert_eq!(
-            window_line(&args),
+            window_line(&args, &Calendar::new()),
             "receipt=2026-12-28 earliest=2027-01-13 latest=2027-01-22"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_hospital_s_closure_days_count_in_the_calendar_and_the_window() -> Result<()> {
+        let closed: chrono::NaiveDate = "2027-01-13".parse()?;
+        let calendar = Calendar::with_extra_closures([(closed, "Founding day".to_owned())]);
+        let args = CalendarArgs {
+            from: "2027-01-12".parse()?,
+            to: "2027-01-14".parse()?,
+            lang: Language::En,
+            database_url: String::new(),
+        };
+        assert_eq!(
+            calendar_lines(&args, &calendar)?,
+            "2027-01-13 closure Founding day\n"
+        );
+        let args = WindowArgs {
+            received: chrono::DateTime::parse_from_rfc3339("2026-12-25T08:00:00Z")?,
+            database_url: String::new(),
+        };
+        // The 7th consultation day moves from 13 to 14 January.
+        assert_eq!(
+            window_line(&args, &calendar),
+            "receipt=2026-12-28 earliest=2027-01-14 latest=2027-01-25"
         );
         Ok(())
     }

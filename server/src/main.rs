@@ -5,6 +5,8 @@
 mod cli;
 mod commands;
 mod database;
+mod staff;
+mod users;
 mod web;
 
 use std::process::ExitCode;
@@ -18,9 +20,10 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => web::serve(args).await,
-        Command::Calendar(args) => commands::print_calendar(&args, &mut std::io::stdout().lock()),
-        Command::Window(args) => commands::print_window(&args, &mut std::io::stdout().lock()),
+        Command::Calendar(args) => commands::print_calendar(&args, &mut std::io::stdout()).await,
+        Command::Window(args) => commands::print_window(&args, &mut std::io::stdout()).await,
         Command::Backup(args) => database::backup(&args).await,
+        Command::User(command) => users::run(command).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -72,25 +72,35 @@ pub fn router(
             provide_context(client_address);
         }
     };
-    let posted = Posted {
+    let site = Site {
         options: options.clone(),
         pool,
         limiter,
         client_address,
     };
+    // Reception's pages are served by `staff`, which checks the session
+    // before anything is loaded; Leptos renders them from there.
+    let routes = routes
+        .into_iter()
+        .filter(|route| !route.path().starts_with("/staff"))
+        .collect::<Vec<_>>();
     Router::new()
         .route("/set-lang", get(set_language))
         .route(
             "/request",
             post({
-                let posted = posted.clone();
-                move |request: Request| posted.request(request)
+                let site = site.clone();
+                move |request: Request| site.request(request)
             }),
         )
         .route(
             "/status",
-            post(move |request: Request| posted.status(request)),
+            post({
+                let site = site.clone();
+                move |request: Request| site.status(request)
+            }),
         )
+        .merge(crate::staff::routes(site))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -133,17 +143,18 @@ async fn set_language(Query(query): Query<HashMap<String, String>>) -> impl Into
     )
 }
 
-/// The forms posted without JavaScript: each answer is the page rendered
-/// again from the posted values (or a redirect), see `app::posted`.
+/// What every handler that renders a page needs. The patient's forms
+/// posted without JavaScript answer with the page rendered again from the
+/// posted values (or a redirect), see `app::posted`.
 #[derive(Clone)]
-struct Posted {
-    options: LeptosOptions,
-    pool: SqlitePool,
-    limiter: AttemptLimiter,
-    client_address: ClientAddressSource,
+pub struct Site {
+    pub options: LeptosOptions,
+    pub pool: SqlitePool,
+    pub limiter: AttemptLimiter,
+    pub client_address: ClientAddressSource,
 }
 
-impl Posted {
+impl Site {
     async fn request(self, request: Request) -> Response {
         let (parts, pairs) = match read_form(request).await {
             Ok(read) => read,
@@ -179,6 +190,18 @@ impl Posted {
     where
         Page: Clone + Send + Sync + 'static,
     {
+        self.render_with(parts, move || provide_context(page.clone()), status)
+            .await
+    }
+
+    /// The app rendered at the request's path, with what `provide` puts in
+    /// its context.
+    pub async fn render_with(
+        self,
+        parts: Parts,
+        provide: impl Fn() + Clone + Send + Sync + 'static,
+        status: StatusCode,
+    ) -> Response {
         let Self {
             options,
             pool,
@@ -189,7 +212,7 @@ impl Posted {
             provide_context(pool.clone());
             provide_context(limiter.clone());
             provide_context(client_address);
-            provide_context(page.clone());
+            provide();
         };
         let handler =
             leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()));
@@ -212,7 +235,7 @@ impl Posted {
 }
 
 /// A urlencoded form body as name/value pairs, or the response refusing it.
-async fn read_form(request: Request) -> Result<(Parts, Vec<(String, String)>), Response> {
+pub async fn read_form(request: Request) -> Result<(Parts, Vec<(String, String)>), Response> {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
@@ -225,7 +248,7 @@ async fn read_form(request: Request) -> Result<(Parts, Vec<(String, String)>), R
 /// The largest request body accepted: the longest possible request form,
 /// percent-encoded, with room to spare. Larger bodies get 413 before they
 /// are read whole.
-const MAX_BODY_BYTES: usize = 256 * 1024;
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Leptos answers a server function whose arguments cannot be read with 500,
 /// before our code runs; `AppError` has already turned it into `bad_request`,

@@ -1,0 +1,371 @@
+//! Reception: the pages staff use at counter 1, and (on the server) their
+//! accounts, sessions, data and actions.
+//!
+//! Every staff page is rendered on the server only, from a page state that
+//! the `server` crate loads after checking the session and provides as
+//! context; the forms post back to the server. None of it reaches the
+//! browser's bundle, and no staff data is ever in a server function that a
+//! browser could call without a session.
+
+use chrono::{NaiveDate, NaiveTime};
+use domain::case::{CaseStatus, DeclineReason, RefusedStep, ScheduleProblem, Urgency};
+use domain::reference::Reference;
+use domain::{AppointmentWindow, Document, Verdict};
+
+#[cfg(feature = "ssr")]
+pub mod actions;
+#[cfg(feature = "ssr")]
+pub mod auth;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+/// What a staff member may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Works the queue and the cases.
+    Reception,
+    /// Reception, plus the specialists, departments and closure days.
+    Admin,
+}
+
+impl Role {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Reception => "reception",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "reception" => Some(Self::Reception),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in staff member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// `/staff/login`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoginPage {
+    pub login: String,
+    /// Where to go after signing in (a path under `/staff`).
+    pub next: String,
+    pub problem: Option<LoginProblem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginProblem {
+    /// Unknown login, wrong password or disabled account: one message.
+    Refused,
+    TooManyAttempts,
+    SignedOut,
+}
+
+/// How the queue is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueSort {
+    /// Longest waiting first (receipt day, then reference).
+    #[default]
+    Oldest,
+    Newest,
+    Reference,
+    Name,
+}
+
+impl QueueSort {
+    pub const ALL: [Self; 4] = [Self::Oldest, Self::Newest, Self::Reference, Self::Name];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Oldest => "oldest",
+            Self::Newest => "newest",
+            Self::Reference => "reference",
+            Self::Name => "name",
+        }
+    }
+}
+
+/// The queue's filters, read from and written to the URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueFilters {
+    pub status: Option<CaseStatus>,
+    /// A diagnosis-area code: cancer, cardiovascular, cerebrovascular, other.
+    pub area: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// A reference (with or without its dash) or part of a name or reading.
+    pub search: String,
+    pub sort: QueueSort,
+    /// From 1.
+    pub page: u32,
+}
+
+pub const AREAS: [&str; 4] = ["cancer", "cardiovascular", "cerebrovascular", "other"];
+
+impl QueueFilters {
+    /// Reads the filters from query pairs; anything unreadable is ignored.
+    pub fn from_query(pairs: &[(String, String)]) -> Self {
+        let value = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.trim())
+                .filter(|value| !value.is_empty())
+        };
+        Self {
+            status: value("status").and_then(CaseStatus::from_code),
+            area: value("area")
+                .filter(|area| AREAS.contains(area))
+                .map(str::to_owned),
+            from: value("from").and_then(|d| d.parse().ok()),
+            to: value("to").and_then(|d| d.parse().ok()),
+            search: value("q")
+                .map(|q| q.chars().take(100).collect())
+                .unwrap_or_default(),
+            sort: value("sort")
+                .and_then(|s| QueueSort::ALL.into_iter().find(|sort| sort.code() == s))
+                .unwrap_or_default(),
+            page: value("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+        }
+    }
+
+    /// The query string of these filters (without `?`), `page` left out.
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(status) = self.status {
+            pairs.push(("status", status.code().to_owned()));
+        }
+        if let Some(area) = &self.area {
+            pairs.push(("area", area.clone()));
+        }
+        if let Some(from) = self.from {
+            pairs.push(("from", from.to_string()));
+        }
+        if let Some(to) = self.to {
+            pairs.push(("to", to.to_string()));
+        }
+        if !self.search.is_empty() {
+            pairs.push(("q", self.search.clone()));
+        }
+        if self.sort != QueueSort::default() {
+            pairs.push(("sort", self.sort.code().to_owned()));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
+    /// A link to another page of the same list.
+    pub fn page_link(&self, page: u32) -> String {
+        let query = self.to_query();
+        let page = format!("page={page}");
+        if query.is_empty() {
+            format!("/staff?{page}")
+        } else {
+            format!("/staff?{query}&{page}")
+        }
+    }
+}
+
+/// A line of the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    pub reference: Reference,
+    pub patient_name: String,
+    pub patient_name_reading: Option<String>,
+    pub area: String,
+    pub contact_first: bool,
+    pub status: CaseStatus,
+    pub receipt_day: NaiveDate,
+    pub age: u32,
+    pub urgency: Urgency,
+    pub appointment: Option<(NaiveDate, NaiveTime)>,
+}
+
+pub const QUEUE_PAGE_SIZE: u32 = 50;
+
+/// `/staff`: the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuePage {
+    pub filters: QueueFilters,
+    pub rows: Vec<QueueRow>,
+    /// Per status, the cases matching the other filters.
+    pub counts: Vec<(CaseStatus, u32)>,
+    /// The cases matching every filter, on all pages.
+    pub matching: u32,
+    pub pages: u32,
+    pub today: NaiveDate,
+}
+
+/// `/staff/day-sheet`: the appointments of a day, in time order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaySheetPage {
+    pub day: NaiveDate,
+    pub rows: Vec<DaySheetRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaySheetRow {
+    pub start: NaiveTime,
+    pub reference: Reference,
+    pub patient_name: String,
+    pub department: Option<String>,
+    pub specialist: Option<String>,
+    pub interpreter: Option<String>,
+    /// Each document to bring, and whether it was handed in already.
+    pub documents: Vec<(Document, bool)>,
+}
+
+/// A department a case can be assigned to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Department {
+    pub code: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Specialist {
+    pub id: i64,
+    pub name: String,
+    pub department: String,
+    pub active: bool,
+}
+
+/// An appointment, current or ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentRow {
+    pub day: NaiveDate,
+    pub start: NaiveTime,
+    pub reason_outside_window: Option<String>,
+    pub booked_by: String,
+    pub booked_at: String,
+    /// How and when it ended (rescheduled or cancelled), if it did.
+    pub ended: Option<(String, String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    /// Japan time, `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub at: String,
+    pub author: String,
+    pub text: String,
+}
+
+/// A case as reception sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseDetail {
+    pub reference: Reference,
+    pub status: CaseStatus,
+    pub version: i64,
+    pub contact_first: bool,
+    /// Japan time, `YYYY-MM-DD HH:MM`.
+    pub received_at: String,
+    pub language: String,
+    /// Every answer, as the patient sent them.
+    pub answers: domain::form::RequestForm,
+    /// Recomputed now on the server.
+    pub verdict: Verdict,
+    /// Recomputed with today's calendar (closure days included).
+    pub window: AppointmentWindow,
+    pub documents: Vec<(Document, Option<NaiveDate>)>,
+    pub department: Option<String>,
+    pub specialist_id: Option<i64>,
+    pub decline: Option<(DeclineReason, Option<String>)>,
+    pub appointment: Option<(NaiveDate, NaiveTime)>,
+    pub updated: Option<(String, String)>,
+}
+
+/// Why a change to a case was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseProblem {
+    /// Someone changed the case after this page was loaded.
+    Stale {
+        by: String,
+        at: String,
+    },
+    Refused(RefusedStep),
+    Schedule(Vec<ScheduleProblem>),
+    /// A day or a time that cannot be read.
+    BadDateOrTime,
+    /// "Other" needs a written reason.
+    DeclineNeedsText,
+    NoSpecialist,
+    /// A note must have 1 to 2,000 characters.
+    BadNote,
+}
+
+/// What the last change did, shown once after the redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    Saved,
+}
+
+/// `/staff/cases/<reference>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CasePage {
+    pub case: CaseDetail,
+    pub problem: Option<CaseProblem>,
+    pub notice: Option<Notice>,
+    pub departments: Vec<Department>,
+    pub specialists: Vec<Specialist>,
+    /// Consultation days of the window that suit the patient.
+    pub proposals: Vec<NaiveDate>,
+    pub appointments: Vec<AppointmentRow>,
+    pub notes: Vec<Note>,
+    pub audit: Vec<AuditRow>,
+    /// The values of the form that was refused, to show them again.
+    pub posted: Vec<(String, String)>,
+    pub today: NaiveDate,
+}
+
+/// `/staff/specialists` (admins).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialistsPage {
+    pub departments: Vec<Department>,
+    pub specialists: Vec<Specialist>,
+    pub problem: bool,
+}
+
+/// `/staff/calendar` (admins).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarPage {
+    pub closures: Vec<(NaiveDate, String, String)>,
+    pub problem: bool,
+    pub today: NaiveDate,
+}
+
+/// The state of any staff page, as the server provides it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaffPage {
+    Login(LoginPage),
+    Queue(QueuePage),
+    DaySheet(DaySheetPage),
+    Case(Box<CasePage>),
+    Specialists(SpecialistsPage),
+    Calendar(CalendarPage),
+    /// The page exists but this role may not see it.
+    Forbidden,
+    NotFound,
+}

@@ -1,0 +1,971 @@
+//! Reception over HTTP against the real binary: sign-in, sessions and their
+//! limits, the throttle, the guard on every staff route, roles, the case's
+//! flow with its version check, the audit trail, the CSV export.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::{TestServer, call_server_fn, count_rows, eligible_submission};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// `second-opinion user add` on the server's database, the password on stdin.
+fn add_user(server: &TestServer, login: &str, role: &str, name: &str) {
+    let mut child = Command::new(common::BINARY)
+        .args(["user", "add", login, "--role", role, "--name", name])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", server.database.display()),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run user add");
+    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("password");
+    let output = child.wait_with_output().expect("user add");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn no_redirects() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+struct Answer {
+    status: u16,
+    location: String,
+    set_cookie: String,
+    body: String,
+}
+
+fn send(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> Answer {
+    send_with(server, method, path, cookie, form, &[])
+}
+
+fn send_with(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+    headers: &[(&str, &str)],
+) -> Answer {
+    let agent = no_redirects();
+    let url = server.url(path);
+    let mut response = if method == "GET" {
+        let mut request = agent.get(&url);
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.call().expect("GET")
+    } else {
+        let mut request = agent.post(&url);
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send_form(form.iter().copied()).expect("POST")
+    };
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (location, set_cookie) = (header("location"), header("set-cookie"));
+    Answer {
+        status: response.status().as_u16(),
+        location,
+        set_cookie,
+        body: response.body_mut().read_to_string().unwrap_or_default(),
+    }
+}
+
+/// Signs in and returns the `Cookie` header value of the session.
+fn sign_in(server: &TestServer, login: &str) -> String {
+    let answer = send(
+        server,
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", login), ("password", PASSWORD), ("next", "/staff")],
+    );
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    answer
+        .set_cookie
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_owned()
+}
+
+fn submit(server: &TestServer, id: &str, extra: &[(&str, &str)]) -> String {
+    let mut fields = eligible_submission(id);
+    for (name, value) in extra {
+        fields.retain(|(k, _)| k != &format!("input[form][{name}]"));
+        fields.push((format!("input[form][{name}]"), (*value).to_owned()));
+    }
+    let (status, body) = call_server_fn(server, "submit_request", &fields);
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    json["reference"]
+        .as_str()
+        .expect("reference")
+        .replace('-', "")
+}
+
+/// The value of the first `name="…" value="…"` hidden input on a page.
+fn hidden_value(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in page"))
+        + marker.len();
+    page[start..].split('"').next().expect("value").to_owned()
+}
+
+#[test]
+fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() {
+    let server = TestServer::start();
+    let reference = submit(&server, "sweep-0001", &[]);
+    let case = format!("/staff/cases/{reference}");
+    let pages = [
+        "/staff",
+        "/staff/export.csv",
+        "/staff/day-sheet",
+        &case,
+        "/staff/specialists",
+        "/staff/calendar",
+        "/staff/anything",
+    ];
+    for path in pages {
+        let answer = send(&server, "GET", path, None, &[]);
+        assert_eq!(answer.status, 303, "GET {path}");
+        assert!(
+            answer.location.starts_with("/staff/login?next="),
+            "GET {path}: {}",
+            answer.location
+        );
+        assert!(!answer.body.contains("Hanako"), "GET {path}");
+    }
+    let posts = [
+        &case as &str,
+        "/staff/specialists",
+        "/staff/calendar",
+        "/staff/logout",
+        "/staff/anything",
+    ];
+    for path in posts {
+        let answer = send(
+            &server,
+            "POST",
+            path,
+            None,
+            &[("action", "decline"), ("reason", "other")],
+        );
+        assert_eq!(answer.status, 401, "POST {path}");
+        assert!(!answer.body.contains("Hanako"), "POST {path}");
+    }
+    // A forged or expired cookie is no session either.
+    let forged = format!("second_opinion_staff={}", "a".repeat(64));
+    assert_eq!(
+        send(&server, "GET", "/staff", Some(&forged), &[]).status,
+        303
+    );
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM cases WHERE status <> 'received'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
+    let server = TestServer::start();
+    add_user(&server, "alice", "reception", "Alice Sato");
+    let answer = send(
+        &server,
+        "POST",
+        "/staff/login",
+        None,
+        &[
+            ("login", "alice"),
+            ("password", PASSWORD),
+            ("next", "//evil.example"),
+        ],
+    );
+    assert_eq!(answer.status, 303);
+    assert_eq!(answer.location, "/staff", "never an open redirect");
+    assert!(
+        answer.set_cookie.contains("HttpOnly") && answer.set_cookie.contains("SameSite=Strict"),
+        "{}",
+        answer.set_cookie
+    );
+    let first = answer
+        .set_cookie
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_owned();
+    assert_eq!(
+        first.len(),
+        "second_opinion_staff=".len() + 64,
+        "256 random bits"
+    );
+    let queue = send(&server, "GET", "/staff", Some(&first), &[]);
+    assert_eq!(queue.status, 200);
+    assert!(queue.body.contains("Alice Sato"));
+
+    // Signing in again, even with the old cookie, gives a new session and ends the old one.
+    let again = send(
+        &server,
+        "POST",
+        "/staff/login",
+        Some(&first),
+        &[
+            ("login", "alice"),
+            ("password", PASSWORD),
+            ("next", "/staff"),
+        ],
+    );
+    let second = again
+        .set_cookie
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_owned();
+    assert_ne!(first, second);
+    assert_eq!(
+        send(&server, "GET", "/staff", Some(&first), &[]).status,
+        303
+    );
+    assert_eq!(
+        send(&server, "GET", "/staff", Some(&second), &[]).status,
+        200
+    );
+
+    // Sign out ends it.
+    let out = send(&server, "POST", "/staff/logout", Some(&second), &[]);
+    assert_eq!(out.status, 303);
+    assert!(out.set_cookie.contains("Max-Age=0"));
+    assert_eq!(
+        send(&server, "GET", "/staff", Some(&second), &[]).status,
+        303
+    );
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in' AND actor = 'alice'"
+        ),
+        2
+    );
+}
+
+#[test]
+fn an_idle_or_too_old_session_ends() {
+    let server = TestServer::start();
+    add_user(&server, "alice", "reception", "Alice");
+    let cookie = sign_in(&server, "alice");
+    execute(
+        &server,
+        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-31 minutes')",
+    );
+    assert_eq!(
+        send(&server, "GET", "/staff", Some(&cookie), &[]).status,
+        303,
+        "30 minutes idle"
+    );
+    let cookie = sign_in(&server, "alice");
+    execute(
+        &server,
+        "UPDATE staff_sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-12 hours', '-1 minutes')",
+    );
+    assert_eq!(
+        send(&server, "GET", "/staff", Some(&cookie), &[]).status,
+        303,
+        "12 hours in all"
+    );
+    let cookie = sign_in(&server, "alice");
+    execute(
+        &server,
+        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-29 minutes')",
+    );
+    assert_eq!(
+        send(&server, "GET", "/staff", Some(&cookie), &[]).status,
+        200,
+        "still alive at 29 minutes"
+    );
+}
+
+fn execute(server: &TestServer, sql: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.database.display()))
+            .await
+            .expect("open");
+        sqlx::query(sql).execute(&pool).await.expect("execute");
+        pool.close().await;
+    });
+}
+
+#[test]
+fn failed_sign_ins_get_one_message_and_are_throttled_per_account_and_per_address() {
+    let server = TestServer::start();
+    add_user(&server, "alice", "reception", "Alice");
+    let unknown = send(
+        &server,
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "nobody"), ("password", PASSWORD)],
+    );
+    let wrong = send(
+        &server,
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "alice"), ("password", "wrong password!")],
+    );
+    assert_eq!((unknown.status, wrong.status), (401, 401));
+    let message = "ログインIDまたはパスワードが正しくないか";
+    assert!(unknown.body.contains(message) && wrong.body.contains(message));
+    assert!(
+        wrong.body.contains("value=\"alice\""),
+        "the login typed is kept"
+    );
+    assert!(
+        !wrong.body.contains("wrong password!"),
+        "the password is not"
+    );
+    for _ in 0..3 {
+        send(
+            &server,
+            "POST",
+            "/staff/login",
+            None,
+            &[("login", "alice"), ("password", "wrong password!")],
+        );
+    }
+    // Five failures from this address: even the right password waits now.
+    let throttled = send(
+        &server,
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "alice"), ("password", PASSWORD)],
+    );
+    assert_eq!(throttled.status, 429);
+    assert!(throttled.body.contains("15分"));
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"
+        ),
+        5
+    );
+    assert_eq!(
+        count_rows(&server, "SELECT COUNT(*) FROM staff_sessions"),
+        0
+    );
+
+    // Per account too: failures from other addresses (behind the proxy) add up for alice.
+    let proxied = TestServer::start_with(&["--behind-proxy"]);
+    add_user(&proxied, "alice", "reception", "Alice");
+    for n in 0..5 {
+        let address = format!("192.0.2.{n}");
+        send_with(
+            &proxied,
+            "POST",
+            "/staff/login",
+            None,
+            &[("login", "alice"), ("password", "wrong password!")],
+            &[("X-Forwarded-For", &address)],
+        );
+    }
+    let answer = send_with(
+        &proxied,
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "alice"), ("password", PASSWORD)],
+        &[("X-Forwarded-For", "192.0.2.99")],
+    );
+    assert_eq!(answer.status, 429);
+}
+
+#[test]
+fn reception_cannot_manage_specialists_or_closure_days() {
+    let server = TestServer::start();
+    add_user(&server, "rita", "reception", "Rita");
+    let cookie = sign_in(&server, "rita");
+    for path in ["/staff/specialists", "/staff/calendar"] {
+        assert_eq!(
+            send(&server, "GET", path, Some(&cookie), &[]).status,
+            403,
+            "GET {path}"
+        );
+    }
+    let answer = send(
+        &server,
+        "POST",
+        "/staff/specialists",
+        Some(&cookie),
+        &[
+            ("action", "add"),
+            ("name", "Dr X"),
+            ("department", "cancer"),
+        ],
+    );
+    assert_eq!(answer.status, 403);
+    let answer = send(
+        &server,
+        "POST",
+        "/staff/calendar",
+        Some(&cookie),
+        &[("action", "add"), ("day", "2027-01-05"), ("name", "Closed")],
+    );
+    assert_eq!(answer.status, 403);
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM specialists"), 0);
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM closure_days"), 0);
+}
+
+#[test]
+fn a_cross_site_post_with_a_valid_staff_cookie_is_refused() {
+    let server = TestServer::start();
+    add_user(&server, "alice", "admin", "Alice");
+    let cookie = sign_in(&server, "alice");
+    let form = [
+        ("action", "add"),
+        ("name", "Dr Evil"),
+        ("department", "cancer"),
+    ];
+    let cross = send_with(
+        &server,
+        "POST",
+        "/staff/specialists",
+        Some(&cookie),
+        &form,
+        &[("Sec-Fetch-Site", "cross-site")],
+    );
+    assert_eq!(cross.status, 403);
+    let origin = send_with(
+        &server,
+        "POST",
+        "/staff/specialists",
+        Some(&cookie),
+        &form,
+        &[("Origin", "https://evil.example")],
+    );
+    assert_eq!(origin.status, 403);
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM specialists"), 0);
+    let same = send_with(
+        &server,
+        "POST",
+        "/staff/specialists",
+        Some(&cookie),
+        &form,
+        &[("Sec-Fetch-Site", "same-origin")],
+    );
+    assert_eq!(same.status, 303);
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM specialists"), 1);
+}
+
+#[test]
+#[allow(clippy::too_many_lines, reason = "one journey, told in order")]
+fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audited() {
+    let server = TestServer::start();
+    add_user(&server, "admin", "admin", "Admin Ito");
+    add_user(&server, "rita", "reception", "Rita Mori");
+    let admin = sign_in(&server, "admin");
+    let rita = sign_in(&server, "rita");
+    assert_eq!(
+        send(
+            &server,
+            "POST",
+            "/staff/specialists",
+            Some(&admin),
+            &[
+                ("action", "add"),
+                ("name", "Dr Tanaka"),
+                ("department", "cancer")
+            ]
+        )
+        .status,
+        303
+    );
+    let weekdays: Vec<(&str, &str)> = ["weekday_mon", "weekday_wed", "weekday_thu", "weekday_fri"]
+        .iter()
+        .map(|d| (*d, "true"))
+        .collect();
+    let reference = submit(&server, "flow-00001", &weekdays);
+    let path = format!("/staff/cases/{reference}");
+
+    let page = send(&server, "GET", &path, Some(&rita), &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Hanako Yamada") && page.body.contains("Stage II breast cancer"));
+    let version = hidden_value(&page.body, "version");
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action = 'case_viewed' AND actor = 'rita'"
+        ),
+        1
+    );
+
+    // Scheduling before review is refused by the flow.
+    let early = send(
+        &server,
+        "POST",
+        &path,
+        Some(&rita),
+        &[("action", "complete"), ("version", &version)],
+    );
+    assert_eq!(early.status, 422);
+
+    let specialist = count_rows(&server, "SELECT id FROM specialists LIMIT 1").to_string();
+    let assigned = send(
+        &server,
+        "POST",
+        &path,
+        Some(&rita),
+        &[
+            ("action", "assign"),
+            ("specialist", &specialist),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(assigned.status, 303);
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM cases WHERE status = 'under_review' AND department = 'cancer'"
+        ),
+        1
+    );
+
+    // The admin, on the version Rita started from, is told who changed it.
+    let stale = send(
+        &server,
+        "POST",
+        &path,
+        Some(&admin),
+        &[
+            ("action", "decline"),
+            ("reason", "could_not_contact"),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("Rita Mori"), "names who changed it");
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM cases WHERE status = 'declined'"
+        ),
+        0
+    );
+
+    let page = send(&server, "GET", &path, Some(&rita), &[]);
+    let version = hidden_value(&page.body, "version");
+    let day = hidden_value(&page.body, "day"); // the first proposed day
+    // Outside the hours: refused, and the typed values stay on the page.
+    let late = send(
+        &server,
+        "POST",
+        &path,
+        Some(&rita),
+        &[
+            ("action", "schedule"),
+            ("day", &day),
+            ("start", "16:00"),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(late.status, 422);
+    assert!(late.body.contains("value=\"16:00\""));
+    let booked = send(
+        &server,
+        "POST",
+        &path,
+        Some(&rita),
+        &[
+            ("action", "schedule"),
+            ("day", &day),
+            ("start", "10:30"),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(booked.status, 303, "{}", booked.body);
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM cases WHERE status = 'scheduled'"
+        ),
+        1
+    );
+
+    // The patient's status page shows the appointment.
+    let status = send(
+        &server,
+        "POST",
+        "/status",
+        None,
+        &[("reference", &reference), ("date_of_birth", "1970-04-01")],
+    );
+    assert!(status.body.contains("10:30"), "{}", status.body);
+
+    // Declining a scheduled case is not in the flow.
+    let page = send(&server, "GET", &path, Some(&rita), &[]);
+    let version = hidden_value(&page.body, "version");
+    let refused = send(
+        &server,
+        "POST",
+        &path,
+        Some(&rita),
+        &[
+            ("action", "decline"),
+            ("reason", "transfer"),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(refused.status, 422);
+
+    for action in [
+        "status_changed",
+        "specialist_assigned",
+        "appointment_booked",
+        "sign_in",
+        "case_viewed",
+    ] {
+        assert!(
+            count_rows(
+                &server,
+                &format!("SELECT COUNT(*) FROM audit WHERE action = '{action}'")
+            ) >= 1,
+            "{action}"
+        );
+    }
+    // The audit trail is append-only, whoever asks.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let refused = runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.database.display()))
+            .await
+            .expect("open");
+        let update = sqlx::query("UPDATE audit SET actor = 'x'")
+            .execute(&pool)
+            .await;
+        let delete = sqlx::query("DELETE FROM audit").execute(&pool).await;
+        (update.is_err(), delete.is_err())
+    });
+    assert_eq!(refused, (true, true));
+}
+
+#[test]
+fn a_declined_request_tells_the_patient_the_reason() {
+    let server = TestServer::start();
+    add_user(&server, "rita", "reception", "Rita");
+    let rita = sign_in(&server, "rita");
+    let reference = submit(&server, "decline-001", &[]);
+    let path = format!("/staff/cases/{reference}");
+    let version = hidden_value(
+        &send(&server, "GET", &path, Some(&rita), &[]).body,
+        "version",
+    );
+    let blank = send(
+        &server,
+        "POST",
+        &path,
+        Some(&rita),
+        &[
+            ("action", "decline"),
+            ("reason", "other"),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(blank.status, 422, "other needs a written reason");
+    let declined = send(
+        &server,
+        "POST",
+        &path,
+        Some(&rita),
+        &[
+            ("action", "decline"),
+            ("reason", "outside_specialties"),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(declined.status, 303);
+    let status = send_with(
+        &server,
+        "POST",
+        "/status",
+        None,
+        &[("reference", &reference), ("date_of_birth", "1970-04-01")],
+        &[("Cookie", "i18n_pref_locale=en")],
+    );
+    assert!(
+        status.body.contains("Outside our specialties"),
+        "{}",
+        status.body
+    );
+}
+
+#[test]
+fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
+    let server = TestServer::start();
+    add_user(&server, "rita", "reception", "Rita");
+    let rita = sign_in(&server, "rita");
+    let reference = submit(
+        &server,
+        "csv-000001",
+        &[("patient_name", "=HYPERLINK(\"http://x\")")],
+    );
+    submit(
+        &server,
+        "csv-000002",
+        &[
+            ("patient_name", "<script>alert(1)</script>"),
+            ("patient_name_reading", "スズキ タロウ"),
+            ("area", "cardiovascular"),
+        ],
+    );
+    let csv = send(
+        &server,
+        "GET",
+        "/staff/export.csv?area=cancer",
+        Some(&rita),
+        &[],
+    );
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with('\u{feff}'));
+    assert!(
+        csv.body
+            .contains(&format!("\"{}-{}\"", &reference[..4], &reference[4..]))
+    );
+    assert!(
+        csv.body.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "{}",
+        csv.body
+    );
+    assert!(!csv.body.contains("alert(1)"), "filtered by area");
+    // The queue finds by reading typed in hiragana.
+    let queue = send(
+        &server,
+        "GET",
+        "/staff?q=%E3%82%84%E3%81%BE%E3%81%A0",
+        Some(&rita),
+        &[],
+    );
+    assert!(
+        queue.body.contains("data-testid=\"matching\">1<"),
+        "one reading matches やまだ"
+    );
+    assert!(queue.body.contains("HYPERLINK"));
+    // Stored markup is shown as text, never run.
+    let all = send(&server, "GET", "/staff", Some(&rita), &[]);
+    assert!(
+        all.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped in the queue"
+    );
+    assert!(!all.body.contains("<script>alert(1)"));
+    let csv = send(&server, "GET", "/staff/export.csv", Some(&rita), &[]);
+    assert!(
+        csv.body.contains("\"<script>alert(1)</script>\""),
+        "as text in the CSV"
+    );
+}
+
+fn user_command(server: &TestServer, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(common::BINARY)
+        .arg("user")
+        .args(args)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", server.database.display()),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run user");
+    write!(child.stdin.take().expect("stdin"), "{stdin}").expect("stdin");
+    child.wait_with_output().expect("user")
+}
+
+#[test]
+fn accounts_are_managed_from_the_command_line_and_a_disabled_one_is_signed_out() {
+    let server = TestServer::start();
+    let short = user_command(
+        &server,
+        &["add", "bob", "--role", "reception"],
+        "too short\n",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let bad_role = user_command(
+        &server,
+        &["add", "bob", "--role", "root"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(!bad_role.status.success());
+    add_user(&server, "bob", "reception", "Bob Ueda");
+    let again = user_command(
+        &server,
+        &["add", "bob", "--role", "admin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+
+    let cookie = sign_in(&server, "bob");
+    let hash: i64 = count_rows(
+        &server,
+        "SELECT COUNT(*) FROM staff_users WHERE password_hash LIKE '$argon2id$%'",
+    );
+    assert_eq!(hash, 1, "stored as Argon2id, never as typed");
+    let list = user_command(&server, &["list"], "");
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout),
+        "bob\treception\tactive\tBob Ueda\n"
+    );
+
+    assert!(
+        user_command(&server, &["disable", "bob"], "")
+            .status
+            .success()
+    );
+    assert_eq!(
+        send(&server, "GET", "/staff", Some(&cookie), &[]).status,
+        303,
+        "its session ended"
+    );
+    let refused = send(
+        &server,
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "bob"), ("password", PASSWORD)],
+    );
+    assert_eq!(refused.status, 401);
+    let list = user_command(&server, &["list"], "");
+    assert!(String::from_utf8_lossy(&list.stdout).contains("bob\treception\tdisabled"));
+}
+
+#[test]
+fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
+    let server = TestServer::start();
+    add_user(&server, "admin", "admin", "Admin");
+    let admin = sign_in(&server, "admin");
+    let reference = submit(&server, "closure-01", &[]);
+    let path = format!("/staff/cases/{reference}");
+    let page = send(&server, "GET", &path, Some(&admin), &[]).body;
+    // The window's first day as stored when the request was received.
+    let earliest = {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let pool =
+                sqlx::SqlitePool::connect(&format!("sqlite://{}", server.database.display()))
+                    .await
+                    .expect("open");
+            let day: String = sqlx::query_scalar("SELECT earliest_day FROM cases")
+                .fetch_one(&pool)
+                .await
+                .expect("day");
+            day
+        })
+    };
+    assert!(page.contains("Hanako Yamada"));
+    let added = send(
+        &server,
+        "POST",
+        "/staff/calendar",
+        Some(&admin),
+        &[
+            ("action", "add"),
+            ("day", &earliest),
+            ("name", "Founding day"),
+        ],
+    );
+    assert_eq!(added.status, 303);
+    let calendar = send(&server, "GET", "/staff/calendar", Some(&admin), &[]);
+    assert!(calendar.body.contains("Founding day"));
+    // The patient's status now counts the closure: the earliest day moved.
+    let status = send_with(
+        &server,
+        "POST",
+        "/status",
+        None,
+        &[("reference", &reference), ("date_of_birth", "1970-04-01")],
+        &[("Cookie", "i18n_pref_locale=en")],
+    );
+    let old: chrono::NaiveDate = earliest.parse().expect("day");
+    let shown = app::format::date(app::i18n::Locale::en, old);
+    assert!(status.body.contains("expected between"), "{}", status.body);
+    assert!(
+        !status.body.contains(&format!("between {shown}")),
+        "{}",
+        status.body
+    );
+    // The command line sees it too.
+    let output = Command::new(common::BINARY)
+        .args(["calendar", "--from", &earliest, "--to", &earliest])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", server.database.display()),
+        )
+        .output()
+        .expect("calendar");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("{earliest} closure Founding day\n")
+    );
+    let removed = send(
+        &server,
+        "POST",
+        "/staff/calendar",
+        Some(&admin),
+        &[("action", "remove"), ("day", &earliest)],
+    );
+    assert_eq!(removed.status, 303);
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM closure_days"), 0);
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action IN ('closure_added', 'closure_removed')"
+        ),
+        2
+    );
+}
