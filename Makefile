@@ -44,7 +44,7 @@ wasm-check:
 
 end2end:
 	rm -rf $(dir $(E2E_DATABASE)) && mkdir -p $(dir $(E2E_DATABASE))
-	DATABASE_URL=sqlite://$(E2E_DATABASE) cargo leptos end-to-end
+	DATABASE_URL=sqlite://$(CURDIR)/$(E2E_DATABASE) cargo leptos end-to-end
 
 # Measured, not asserted: results go to docs/benchmarks.md by hand, with the date.
 bench: rust-tools node-tools

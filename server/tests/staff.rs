@@ -969,3 +969,90 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
         2
     );
 }
+
+#[test]
+fn admins_keep_the_departments_and_specialists_and_an_inactive_specialist_cannot_be_assigned() {
+    let server = TestServer::start();
+    add_user(&server, "admin", "admin", "Admin");
+    let admin = sign_in(&server, "admin");
+    let post = |form: &[(&str, &str)]| {
+        send(&server, "POST", "/staff/specialists", Some(&admin), form).status
+    };
+    assert_eq!(
+        post(&[
+            ("action", "add_department"),
+            ("code", "kidney"),
+            ("name_ja", "腎臓内科"),
+            ("name_en", "Nephrology")
+        ]),
+        303
+    );
+    assert_eq!(
+        post(&[
+            ("action", "add_department"),
+            ("code", "Bad Code"),
+            ("name_ja", "x"),
+            ("name_en", "x")
+        ]),
+        422
+    );
+    assert_eq!(
+        post(&[
+            ("action", "add"),
+            ("name", "Dr Kato"),
+            ("department", "kidney")
+        ]),
+        303
+    );
+    assert_eq!(
+        post(&[("action", "add"), ("name", ""), ("department", "kidney")]),
+        422
+    );
+    let id = count_rows(&server, "SELECT id FROM specialists WHERE name = 'Dr Kato'").to_string();
+    assert_eq!(
+        post(&[("action", "rename"), ("id", &id), ("name", "Dr Kato Jun")]),
+        303
+    );
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM specialists WHERE name = 'Dr Kato Jun'"
+        ),
+        1
+    );
+    let page = send(&server, "GET", "/staff/specialists", Some(&admin), &[]);
+    assert!(page.body.contains("Nephrology") && page.body.contains("Dr Kato Jun"));
+
+    assert_eq!(post(&[("action", "deactivate"), ("id", &id)]), 303);
+    let reference = submit(&server, "inactive-01", &[]);
+    let path = format!("/staff/cases/{reference}");
+    let version = hidden_value(
+        &send(&server, "GET", &path, Some(&admin), &[]).body,
+        "version",
+    );
+    let refused = send(
+        &server,
+        "POST",
+        &path,
+        Some(&admin),
+        &[
+            ("action", "assign"),
+            ("specialist", &id),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM cases WHERE specialist_id IS NOT NULL"
+        ),
+        0
+    );
+    assert!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action IN ('department_added', 'specialist_added', 'specialist_renamed', 'specialist_deactivated')"
+        ) >= 4
+    );
+}

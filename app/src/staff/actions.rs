@@ -411,6 +411,57 @@ async fn end_appointment(
     Ok(())
 }
 
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().count() <= 100 && !name.chars().any(char::is_control)
+}
+
+/// Adds a department, or turns one on or off.
+async fn department(
+    pool: &SqlitePool,
+    staff: &Staff,
+    pairs: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let code = value(pairs, "code");
+    let valid_code =
+        (1..=32).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    let adding = value(pairs, "action") == "add_department";
+    let changed = if adding {
+        let (ja, en) = (value(pairs, "name_ja"), value(pairs, "name_en"));
+        if !valid_code || !is_plain_name(ja) || !is_plain_name(en) {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO departments (code, name_ja, name_en) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(code)
+        .bind(ja)
+        .bind(en)
+        .execute(pool)
+        .await?
+    } else {
+        sqlx::query("UPDATE departments SET active = 1 - active WHERE code = ?")
+            .bind(code)
+            .execute(pool)
+            .await?
+    };
+    if changed.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let entry = Entry {
+        actor: Some(&staff.login),
+        action: if adding {
+            "department_added"
+        } else {
+            "department_toggled"
+        },
+        after: Some(code),
+        ..Entry::default()
+    };
+    audit(pool, now, entry).await?;
+    Ok(true)
+}
+
 /// Admin changes to the specialists and departments. `false` when the
 /// posted values cannot be used.
 pub async fn specialists(
@@ -419,12 +470,17 @@ pub async fn specialists(
     pairs: &[(String, String)],
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
+    if matches!(
+        value(pairs, "action"),
+        "add_department" | "toggle_department"
+    ) {
+        return department(pool, staff, pairs, now).await;
+    }
     let name = value(pairs, "name");
-    let valid_name =
-        !name.is_empty() && name.chars().count() <= 100 && !name.chars().any(char::is_control);
+    let valid_name = is_plain_name(name);
     let (sql, audit_action, detail): (&str, &str, String) = match value(pairs, "action") {
         "add" if valid_name => (
-            "INSERT INTO specialists (name, department) SELECT ?1, code FROM departments WHERE code = ?2",
+            "INSERT INTO specialists (name, department) SELECT ?1, code FROM departments WHERE code = ?2 AND active = 1",
             "specialist_added",
             format!("{name} ({})", value(pairs, "department")),
         ),
@@ -481,7 +537,7 @@ pub async fn closures(
     let changed = match value(pairs, "action") {
         "add" => {
             let name = value(pairs, "name");
-            if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            if !is_plain_name(name) {
                 return Ok(false);
             }
             sqlx::query("INSERT INTO closure_days (day, name, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO NOTHING")

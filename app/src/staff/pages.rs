@@ -167,6 +167,64 @@ fn step_words(locale: Locale, step: Step) -> &'static str {
     }
 }
 
+/// An audit line's action in words (its code if it has none).
+fn audit_words(locale: Locale, action: &str) -> String {
+    match action {
+        "case_viewed" => td_string!(locale, staff.audit_case_viewed),
+        "status_changed" => td_string!(locale, staff.audit_status_changed),
+        "department_assigned" => td_string!(locale, staff.audit_department_assigned),
+        "specialist_assigned" => td_string!(locale, staff.audit_specialist_assigned),
+        "appointment_booked" => td_string!(locale, staff.audit_appointment_booked),
+        "document_received" => td_string!(locale, staff.audit_document_received),
+        "declined" => td_string!(locale, staff.audit_declined),
+        "note_added" => td_string!(locale, staff.audit_note_added),
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+/// An audit line's value in words where it is a code the page knows.
+fn audit_value(
+    locale: Locale,
+    action: &str,
+    value: &str,
+    specialists: &[super::Specialist],
+    departments: &[super::Department],
+) -> String {
+    match action {
+        "status_changed" => CaseStatus::from_code(value).map_or_else(
+            || value.to_owned(),
+            |status| status_words(locale, status).to_owned(),
+        ),
+        "declined" => DeclineReason::from_code(value).map_or_else(
+            || value.to_owned(),
+            |reason| decline_words(locale, reason).to_owned(),
+        ),
+        "specialist_assigned" => specialists
+            .iter()
+            .find(|s| s.id.to_string() == value)
+            .map_or_else(|| value.to_owned(), |s| s.name.clone()),
+        "department_assigned" => departments.iter().find(|d| d.code == value).map_or_else(
+            || value.to_owned(),
+            |d| {
+                if locale == Locale::ja {
+                    d.name_ja.clone()
+                } else {
+                    d.name_en.clone()
+                }
+            },
+        ),
+        "document_received" => value
+            .split_once(": ")
+            .and_then(|(code, on)| {
+                let document = domain::Document::from_code(code)?;
+                Some(format!("{}: {on}", words::document(locale, document)))
+            })
+            .unwrap_or_else(|| value.to_owned()),
+        _ => value.to_owned(),
+    }
+}
+
 /// `2026-12-03 (木)` / `Thu 3 Dec 2026`.
 fn day(locale: Locale, date: NaiveDate) -> String {
     crate::format::date(locale, date)
@@ -517,6 +575,9 @@ fn Case(page: CasePage) -> impl IntoView {
                     <input type="hidden" name="version" value=version.clone() />
                     <div class="field">
                         <label for="specialist">{td_string!(locale, staff.specialist)}</label>
+                        {specialists.iter().all(|s| !s.active).then(|| view! {
+                            <p class="hint">{td_string!(locale, staff.no_specialists_yet)}</p>
+                        })}
                         <select id="specialist" name="specialist">
                             {departments.iter().filter(|d| d.active).map(|d| {
                                 let name = if locale == Locale::ja { d.name_ja.clone() } else { d.name_en.clone() };
@@ -600,7 +661,7 @@ fn Case(page: CasePage) -> impl IntoView {
             <h2 id="answers-heading">{td_string!(locale, staff.answers)}</h2>
             <dl class="answers">
                 {crate::check::answer_rows(locale, &case.answers).into_iter().map(|(_, label, value)| view! {
-                    <div><dt>{label}</dt><dd class="answer">{value.unwrap_or_default()}</dd></div>
+                    <div class="answer"><dt>{label}</dt><dd>{value.unwrap_or_default()}</dd></div>
                 }).collect_view()}
             </dl>
         </section>
@@ -620,7 +681,7 @@ fn Case(page: CasePage) -> impl IntoView {
         <section aria-labelledby="notes-heading">
             <h2 id="notes-heading">{td_string!(locale, staff.notes)}</h2>
             <ul class="notes">
-                {notes.into_iter().map(|n| view! { <li><small>{format!("{} — {}", n.at, n.author)}</small><p class="answer">{n.text}</p></li> }).collect_view()}
+                {notes.into_iter().map(|n| view! { <li><small>{format!("{} — {}", n.at, n.author)}</small><p class="note-text">{n.text}</p></li> }).collect_view()}
             </ul>
             <form method="post" action=action_path.clone()>
                 <div class="field">
@@ -641,9 +702,12 @@ fn Case(page: CasePage) -> impl IntoView {
                     <th scope="col">{td_string!(locale, staff.from_to)}</th>
                 </tr></thead>
                 <tbody>
-                    {audit.into_iter().map(|a| view! {
-                        <tr><td>{a.at}</td><td>{a.actor}</td><td>{a.action}</td>
-                        <td>{format!("{} → {}", a.before.unwrap_or_default(), a.after.unwrap_or_default())}</td></tr>
+                    {audit.into_iter().map(|a| {
+                        let detail = |value: Option<String>| value.map(|value| audit_value(locale, &a.action, &value, &specialists, &departments)).unwrap_or_default();
+                        let change = format!("{} → {}", detail(a.before.clone()), detail(a.after.clone()));
+                        view! {
+                            <tr><td>{a.at.clone()}</td><td>{a.actor.clone()}</td><td>{audit_words(locale, &a.action)}</td><td>{change}</td></tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -732,6 +796,41 @@ fn Specialists(page: SpecialistsPage) -> impl IntoView {
                 </select>
             </div>
             <p class="actions"><button type="submit" name="action" value="add" class="button">{td_string!(locale, staff.add)}</button></p>
+        </form>
+        <h2>{td_string!(locale, staff.departments)}</h2>
+        <ul class="plain">
+            {page.departments.iter().map(|d| {
+                let state = if d.active { td_string!(locale, staff.active) } else { td_string!(locale, staff.inactive) };
+                let toggle = if d.active { td_string!(locale, staff.deactivate) } else { td_string!(locale, staff.activate) };
+                view! {
+                    <li>
+                        <form method="post" action="/staff/specialists" class="inline">
+                            <span>{format!("{} / {} ({state})", d.name_ja, d.name_en)}</span>
+                            <input type="hidden" name="code" value=d.code.clone() />
+                            <button type="submit" name="action" value="toggle_department" class="button secondary">
+                                {toggle}<span class="visually-hidden">{format!(" {}", d.name_en)}</span>
+                            </button>
+                        </form>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <h3>{td_string!(locale, staff.add_department)}</h3>
+        <form method="post" action="/staff/specialists" class="narrow">
+            <div class="field">
+                <label for="department-code">{td_string!(locale, staff.department_code)}</label>
+                <p class="hint" id="department-code-hint">{td_string!(locale, staff.department_code_hint)}</p>
+                <input id="department-code" name="code" type="text" maxlength="32" pattern="[a-z_]+" aria-describedby="department-code-hint" required />
+            </div>
+            <div class="field">
+                <label for="department-ja">{td_string!(locale, staff.department_name_ja)}</label>
+                <input id="department-ja" name="name_ja" type="text" maxlength="100" required />
+            </div>
+            <div class="field">
+                <label for="department-en">{td_string!(locale, staff.department_name_en)}</label>
+                <input id="department-en" name="name_en" type="text" maxlength="100" required />
+            </div>
+            <p class="actions"><button type="submit" name="action" value="add_department" class="button">{td_string!(locale, staff.add)}</button></p>
         </form>
     }
     .erase()

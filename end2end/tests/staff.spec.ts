@@ -1,0 +1,137 @@
+// Reception's journeys in Chromium, by role and label: an admin adds a
+// specialist; a patient sends a request; reception finds it, records the
+// documents, assigns, schedules on a proposed day, and the patient's status
+// shows the appointment; a decline; the CSV export; axe on every staff page.
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expectNoAxeViolations, fillEnglishRequest, waitForHydration } from './helpers';
+
+const PASSWORD = 'correct horse battery staple';
+const binary = process.env.SECOND_OPINION_BIN ?? path.join(__dirname, '..', '..', 'target', 'debug', 'second-opinion');
+const run = Date.now().toString(36);
+
+/** `second-opinion user add` on the served database (DATABASE_URL is shared). */
+function addStaff(login: string, role: 'reception' | 'admin', name: string): void {
+  execFileSync(binary, ['user', 'add', login, '--role', role, '--name', name], {
+    input: `${PASSWORD}\n`,
+    env: process.env,
+  });
+}
+
+async function signIn(browser: Browser, login: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/staff');
+  await expect(page).toHaveURL(/\/staff\/login\?next=/);
+  await expectNoAxeViolations(page, '/staff/login');
+  await page.getByLabel('Login').fill(login);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Requests' })).toBeVisible();
+  return page;
+}
+
+/** A patient sends an eligible request through the form; returns its reference. */
+async function sendRequest(browser: Browser): Promise<string> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/request');
+  await waitForHydration(page);
+  await fillEnglishRequest(page);
+  for (const day of ['Monday', 'Wednesday', 'Thursday', 'Friday']) {
+    await page.getByLabel(day).check();
+  }
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  await page.getByRole('button', { name: 'Send the request' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Request received');
+  const reference = (await page.getByTestId('reference').textContent()) ?? '';
+  await page.context().close();
+  return reference;
+}
+
+async function statusOf(browser: Browser, reference: string): Promise<string> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/status');
+  await page.getByLabel('Reference').fill(reference);
+  await page.getByLabel("Patient's date of birth").fill('1970-04-01');
+  await page.getByRole('button', { name: 'Check the status' }).click();
+  const text = (await page.getByTestId('status').textContent()) ?? '';
+  await page.context().close();
+  return text;
+}
+
+test('reception finds a new request, records documents, assigns, schedules, and the patient sees the appointment', async ({ browser }) => {
+  addStaff(`admin-${run}`, 'admin', 'Admin Ito');
+  addStaff(`rita-${run}`, 'reception', 'Rita Mori');
+
+  const admin = await signIn(browser, `admin-${run}`);
+  await admin.getByRole('link', { name: 'Specialists' }).click();
+  await expectNoAxeViolations(admin, '/staff/specialists');
+  await admin.getByLabel('Name', { exact: true }).fill(`Dr Tanaka ${run}`);
+  await admin.getByLabel('Department').selectOption('cancer');
+  await admin.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(admin.getByLabel(`Name Dr Tanaka ${run}`)).toBeVisible();
+  await admin.getByRole('link', { name: 'Closure days' }).click();
+  await expectNoAxeViolations(admin, '/staff/calendar');
+
+  const reference = await sendRequest(browser);
+  const rita = await signIn(browser, `rita-${run}`);
+  await expectNoAxeViolations(rita, '/staff');
+  await rita.getByLabel('Reference or patient name (kana too)').fill(reference);
+  await rita.getByRole('button', { name: 'Show' }).click();
+  await expect(rita.getByTestId('matching')).toHaveText('1');
+  await rita.getByRole('link', { name: reference }).click();
+  await expect(rita.getByRole('heading', { level: 1 })).toHaveText(`Request ${reference}`);
+  await expect(rita.getByTestId('case-status')).toHaveText('Received');
+  await expect(rita.getByText('Stage II breast cancer')).toBeVisible();
+  await expectNoAxeViolations(rita, '/staff/cases');
+
+  await rita.getByLabel('Referral letter', { exact: false }).first().check();
+  await rita.getByRole('button', { name: 'Save the documents' }).click();
+  await expect(rita.getByText('Saved.')).toBeVisible();
+  await expect(rita.getByLabel('Referral letter', { exact: false }).first()).toBeChecked();
+
+  await rita.getByLabel('Specialist', { exact: true }).selectOption({ label: `Dr Tanaka ${run}` });
+  await rita.getByRole('button', { name: 'Assign', exact: true }).click();
+  await expect(rita.getByTestId('case-status')).toHaveText('Under review');
+
+  const proposals = rita.getByRole('group', { name: /Proposed days/ }).getByRole('radio');
+  await proposals.first().check();
+  await rita.getByLabel('Start time').fill('10:30');
+  await rita.getByRole('button', { name: 'Book the appointment' }).click();
+  await expect(rita.getByTestId('case-status')).toHaveText('Appointment scheduled');
+  await expect(rita.getByTestId('appointment')).toContainText('10:30');
+  // The audit trail on the page says who booked what.
+  await expect(rita.getByRole('row').filter({ hasText: 'Appointment' }).filter({ hasText: '10:30' }).filter({ hasText: `rita-${run}` })).toHaveCount(1);
+
+  expect(await statusOf(browser, reference)).toMatch(/Your appointment: .* at 10:30, Cancer/);
+
+  await rita.getByRole('link', { name: 'Day sheet' }).click();
+  await expectNoAxeViolations(rita, '/staff/day-sheet');
+});
+
+test('reception declines a request with a reason, and the CSV holds the row', async ({ browser }) => {
+  addStaff(`rei-${run}`, 'reception', 'Rei Kato');
+  const reference = await sendRequest(browser);
+  const rei = await signIn(browser, `rei-${run}`);
+
+  const [download] = await Promise.all([
+    rei.waitForEvent('download'),
+    rei.getByRole('link', { name: 'Download as CSV' }).click(),
+  ]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  expect(csv.startsWith('\ufeff')).toBe(true);
+  expect(csv).toContain(`"${reference}"`);
+
+  await rei.goto(`/staff/cases/${reference.replace('-', '')}`);
+  await rei.getByLabel('Reason', { exact: true }).selectOption('other');
+  await rei.getByRole('button', { name: 'Decline', exact: true }).click();
+  // "Other" needs the reason written: refused, with the choice kept.
+  await expect(rei.getByRole('alert')).toContainText('needs the reason written');
+  await expect(rei.getByLabel('Reason', { exact: true })).toHaveValue('other');
+  await rei.getByLabel('Reason', { exact: true }).selectOption('outside_specialties');
+  await rei.getByRole('button', { name: 'Decline', exact: true }).click();
+  await expect(rei.getByTestId('case-status')).toHaveText('Declined');
+
+  expect(await statusOf(browser, reference)).toContain('Outside our specialties');
+});
