@@ -69,7 +69,7 @@ test('reception finds a new request, records documents, assigns, schedules, and 
   await expectNoAxeViolations(admin, '/staff/specialists');
   await admin.getByLabel('Name', { exact: true }).fill(`Dr Tanaka ${run}`);
   await admin.getByLabel('Department').selectOption('cancer');
-  await admin.getByRole('button', { name: 'Add', exact: true }).click();
+  await admin.getByRole('button', { name: 'Add a specialist' }).click();
   await expect(admin.getByLabel(`Name Dr Tanaka ${run}`)).toBeVisible();
   await admin.getByRole('link', { name: 'Closure days' }).click();
   await expectNoAxeViolations(admin, '/staff/calendar');

@@ -795,7 +795,7 @@ fn Specialists(page: SpecialistsPage) -> impl IntoView {
                     {page.departments.iter().filter(|d| d.active).map(|d| view! { <option value=d.code.clone()>{if locale == Locale::ja { d.name_ja.clone() } else { d.name_en.clone() }}</option> }).collect_view()}
                 </select>
             </div>
-            <p class="actions"><button type="submit" name="action" value="add" class="button">{td_string!(locale, staff.add)}</button></p>
+            <p class="actions"><button type="submit" name="action" value="add" class="button">{td_string!(locale, staff.add_specialist)}</button></p>
         </form>
         <h2>{td_string!(locale, staff.departments)}</h2>
         <ul class="plain">
@@ -830,7 +830,7 @@ fn Specialists(page: SpecialistsPage) -> impl IntoView {
                 <label for="department-en">{td_string!(locale, staff.department_name_en)}</label>
                 <input id="department-en" name="name_en" type="text" maxlength="100" required />
             </div>
-            <p class="actions"><button type="submit" name="action" value="add_department" class="button">{td_string!(locale, staff.add)}</button></p>
+            <p class="actions"><button type="submit" name="action" value="add_department" class="button">{td_string!(locale, staff.add_department)}</button></p>
         </form>
     }
     .erase()
