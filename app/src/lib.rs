@@ -49,6 +49,8 @@ pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 /// The document around every page, rendered only on the server. The
 /// language attribute of `<html>` is set by the i18n provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html>
@@ -64,6 +66,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site or with
+/// this response's nonce (Leptos's inline scripts carry it), WebAssembly
+/// compiled from this site's bundle, nothing else from anywhere.
+#[cfg(feature = "ssr")]
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use leptos::server_fn::http_export::{HeaderValue, header};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(policy) = HeaderValue::from_str(&page_policy(nonce.as_inner())) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
     }
 }
 

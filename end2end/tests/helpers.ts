@@ -1,13 +1,18 @@
 // Shared steps of the patient's journeys: filling the form by its labels,
 // waiting for hydration, and the axe-core accessibility scan.
 import { expect, type Page } from '@playwright/test';
+import fs from 'node:fs';
 import path from 'node:path';
 
-const axePath = path.join(__dirname, '..', 'node_modules', 'axe-core', 'axe.min.js');
+const axeSource = fs.readFileSync(path.join(__dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
-/** Runs axe-core on the page and expects no violation. */
+/**
+ * Runs axe-core on the page and expects no violation. axe is evaluated
+ * through the DevTools protocol rather than added as a `<script>`, which
+ * the page's Content-Security-Policy rightly refuses.
+ */
 export async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
-  await page.addScriptTag({ path: axePath });
+  await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
@@ -15,6 +20,19 @@ export async function expectNoAxeViolations(page: Page, what: string): Promise<v
     return result.violations.map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join(', ')})`);
   });
   expect(violations, `axe violations on ${what}`).toEqual([]);
+}
+
+/**
+ * Collects every Content-Security-Policy violation the page reports (the
+ * browser logs each one as a console error), across navigations.
+ */
+export function watchCsp(page: Page, violations: string[]): void {
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|Refused to (execute|load|apply|connect|compile)/.test(text)) {
+      violations.push(`${page.url()}: ${text}`);
+    }
+  });
 }
 
 /** Waits until the form answers to the browser's script. */

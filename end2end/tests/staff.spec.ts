@@ -6,11 +6,17 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expectNoAxeViolations, fillEnglishRequest, waitForHydration } from './helpers';
+import { expectNoAxeViolations, fillEnglishRequest, waitForHydration, watchCsp } from './helpers';
 
 const PASSWORD = 'correct horse battery staple';
 const binary = process.env.SECOND_OPINION_BIN ?? path.join(__dirname, '..', '..', 'target', 'debug', 'second-opinion');
 const run = Date.now().toString(36);
+/** CSP violations on every page these journeys open; none is allowed. */
+const violations: string[] = [];
+
+test.afterEach(() => {
+  expect(violations, 'Content-Security-Policy violations').toEqual([]);
+});
 
 /** `second-opinion user add` on the served database (DATABASE_URL is shared). */
 function addStaff(login: string, role: 'reception' | 'admin', name: string): void {
@@ -22,6 +28,7 @@ function addStaff(login: string, role: 'reception' | 'admin', name: string): voi
 
 async function signIn(browser: Browser, login: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
+  watchCsp(page, violations);
   await page.goto('/staff');
   await expect(page).toHaveURL(/\/staff\/login\?next=/);
   await expectNoAxeViolations(page, '/staff/login');
@@ -35,6 +42,7 @@ async function signIn(browser: Browser, login: string): Promise<Page> {
 /** A patient sends an eligible request through the form; returns its reference. */
 async function sendRequest(browser: Browser): Promise<string> {
   const page = await (await browser.newContext()).newPage();
+  watchCsp(page, violations);
   await page.goto('/request');
   await waitForHydration(page);
   await fillEnglishRequest(page);
@@ -51,6 +59,7 @@ async function sendRequest(browser: Browser): Promise<string> {
 
 async function statusOf(browser: Browser, reference: string): Promise<string> {
   const page = await (await browser.newContext()).newPage();
+  watchCsp(page, violations);
   await page.goto('/status');
   await page.getByLabel('Reference').fill(reference);
   await page.getByLabel("Patient's date of birth").fill('1970-04-01');

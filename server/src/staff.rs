@@ -2,7 +2,7 @@
 //! passes through [`guard`], which finds the session and the staff member
 //! before any handler runs; a request without a live session gets a
 //! redirect to the sign-in page (pages) or 401 (posts), and no data. Posts
-//! from other sites are refused whatever cookie they carry.
+//! from other sites are refused before they get here (`web`).
 
 use std::net::SocketAddr;
 
@@ -43,38 +43,12 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
     Router::new()
         .route("/staff/login", get(login_page).post(login))
         .merge(guarded)
-        .layer(middleware::from_fn(same_site_posts_only))
         .with_state(site)
 }
 
 /// Whether the service is reached over HTTPS (as the hospital's proxy says).
 fn is_https(site: &Site, headers: &HeaderMap) -> bool {
-    site.client_address == app::server::ClientAddressSource::ForwardedFor
-        && headers
-            .get("x-forwarded-proto")
-            .is_some_and(|proto| proto.as_bytes().eq_ignore_ascii_case(b"https"))
-}
-
-/// Refuses a post that another site made the browser send: `Sec-Fetch-Site`
-/// must say same-origin (or be absent, for old browsers and tools) and an
-/// `Origin`, if sent, must be this host.
-async fn same_site_posts_only(request: Request, next: Next) -> Response {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        let headers = request.headers();
-        let fetch_site_ok = headers
-            .get("sec-fetch-site")
-            .is_none_or(|site| matches!(site.as_bytes(), b"same-origin" | b"none"));
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let origin_ok = headers.get(header::ORIGIN).is_none_or(|origin| {
-            let origin = origin.to_str().unwrap_or_default();
-            let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
-            host.is_some_and(|host| host == origin_host)
-        });
-        if !fetch_site_ok || !origin_ok {
-            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
-        }
-    }
-    next.run(request).await
+    crate::web::is_https(site.client_address, headers)
 }
 
 /// Finds the signed-in staff member or stops the request.

@@ -109,6 +109,11 @@ pub fn router(
             context, shell,
         ))
         .layer(middleware::from_fn(unreadable_arguments_are_bad_requests))
+        .layer(middleware::from_fn(same_site_posts_only))
+        .layer(middleware::from_fn_with_state(
+            client_address,
+            security_headers,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .with_state(options)
 }
@@ -232,6 +237,81 @@ impl Site {
         }
         response
     }
+}
+
+/// The headers every response carries. Pages set their own
+/// Content-Security-Policy with the response's script nonce (see
+/// `app::shell`); everything else gets one that allows nothing to run.
+async fn security_headers(
+    axum::extract::State(client_address): axum::extract::State<ClientAddressSource>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let https = is_https(client_address, request.headers());
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
+        headers.insert(name, axum::http::HeaderValue::from_static(value));
+    };
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            headers,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        );
+    }
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    if api {
+        // Answers of server functions hold references and statuses.
+        set(headers, header::CACHE_CONTROL, "no-store");
+    }
+    if https {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000",
+        );
+    }
+    response
+}
+
+/// Whether the client reached the service over HTTPS, as the hospital's
+/// proxy says (only trusted behind it).
+pub fn is_https(client_address: ClientAddressSource, headers: &axum::http::HeaderMap) -> bool {
+    client_address == ClientAddressSource::ForwardedFor
+        && headers
+            .get("x-forwarded-proto")
+            .is_some_and(|proto| proto.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// Refuses a request with side effects that another site made the browser
+/// send, whatever cookie it carries. Browsers say where a request comes
+/// from in `Sec-Fetch-Site`; without it (old browsers, tools) an `Origin`
+/// other than this host is refused. (`Origin: null` is what a same-site
+/// form sends under `Referrer-Policy: no-referrer`, so it is not a sign of
+/// another site; `SameSite=Strict` cookies cover that case.)
+async fn same_site_posts_only(request: Request, next: Next) -> Response {
+    if request.method() != axum::http::Method::GET && request.method() != axum::http::Method::HEAD {
+        let headers = request.headers();
+        let allowed = match headers.get("sec-fetch-site") {
+            Some(site) => matches!(site.as_bytes(), b"same-origin" | b"none"),
+            None => headers.get(header::ORIGIN).is_none_or(|origin| {
+                let origin = origin.to_str().unwrap_or_default();
+                let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+                origin == "null"
+                    || origin
+                        .split_once("://")
+                        .is_some_and(|(_, rest)| host.is_some_and(|host| host == rest))
+            }),
+        };
+        if !allowed {
+            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// A urlencoded form body as name/value pairs, or the response refusing it.
