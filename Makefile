@@ -17,17 +17,19 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test bench tools rust-tools node-tools browser-tools test-rust lint wasm-check end2end
+.PHONY: help run test bench loadtest crashtest load-smoke tools rust-tools node-tools browser-tools test-rust lint wasm-check end2end
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
 	@echo "make test  - install what is missing, then run every test"
 	@echo "make bench - run the benchmarks recorded in docs/benchmarks.md"
+	@echo "make loadtest  - 5,000 submissions from 50 clients against the release server, then check every one"
+	@echo "make crashtest - the same, killing the server with SIGKILL 5 times on the way"
 
 run: rust-tools node-tools
 	cargo leptos serve --release
 
-test: tools test-rust lint wasm-check end2end
+test: tools test-rust lint wasm-check load-smoke end2end
 
 test-rust:
 	cargo test --workspace --locked
@@ -37,6 +39,19 @@ lint:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p app --lib --no-default-features --features hydrate --target $(WASM_TARGET) --locked -- -D warnings
 	cargo clippy -p domain --target $(WASM_TARGET) --locked -- -D warnings
+
+# The fast version of the load and crash tests: 500 submissions, one SIGKILL.
+load-smoke:
+	cargo build -p server -p loadtest --locked
+	target/debug/loadtest --server target/debug/second-opinion --submissions 500 --clients 20 --kills 1
+
+loadtest:
+	cargo build --release -p server -p loadtest --locked
+	target/release/loadtest --server target/release/second-opinion --submissions 5000 --clients 50
+
+crashtest:
+	cargo build --release -p server -p loadtest --locked
+	target/release/loadtest --server target/release/second-opinion --submissions 5000 --clients 50 --kills 5
 
 # The rules must compile for the browser as they are.
 wasm-check:

@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 
+use app::i18n::Locale;
 use app::staff::actions::{self, Outcome};
 use app::staff::auth::{self, SignIn};
 use app::staff::{
@@ -204,13 +205,24 @@ async fn login(State(site): State<Site>, request: Request) -> Response {
     render(site, parts, None, StaffPage::Login(page), problem.1).await
 }
 
-async fn logout(State(site): State<Site>, headers: HeaderMap) -> Response {
-    if let Some(token) = auth::session_token(&headers)
-        && let Err(error) = auth::end_session(&site.pool, &token).await
-    {
-        return unavailable(&error);
+async fn logout(State(site): State<Site>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let staff = staff_of(&parts);
+    if let Some(token) = auth::session_token(&parts.headers) {
+        let ended = async {
+            auth::end_session(&site.pool, &token).await?;
+            let entry = store::Entry {
+                actor: Some(&staff.login),
+                action: "sign_out",
+                ..store::Entry::default()
+            };
+            store::audit(&site.pool, Utc::now(), entry).await
+        };
+        if let Err(error) = ended.await {
+            return unavailable(&error);
+        }
     }
-    let cookie = auth::cleared_session_cookie(is_https(&site, &headers));
+    let cookie = auth::cleared_session_cookie(is_https(&site, &parts.headers));
     (
         AppendHeaders([(header::SET_COOKIE, cookie)]),
         Redirect::to("/staff/login?out=1"),
@@ -237,64 +249,51 @@ async fn queue(State(site): State<Site>, request: Request) -> Response {
     }
 }
 
-/// A CSV cell, quoted, with formula injection neutralised: a cell that a
-/// spreadsheet would read as a formula starts with an apostrophe.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    format!("\"{}\"", text.replace('"', "\"\""))
+/// The language of the person asking: the language cookie, else
+/// `Accept-Language`, else Japanese (as the pages choose).
+fn locale_of(headers: &HeaderMap) -> Locale {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == app::LANGUAGE_COOKIE)
+        .and_then(|(_, value)| value.parse().ok());
+    cookie.unwrap_or_else(|| {
+        let accepted = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        let first = accepted.split(',').next().unwrap_or_default().trim();
+        if first.starts_with("en") {
+            Locale::en
+        } else {
+            Locale::ja
+        }
+    })
 }
 
 async fn export_csv(State(site): State<Site>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let staff = staff_of(&parts);
+    let locale = locale_of(&parts.headers);
     let filters = QueueFilters::from_query(&query_pairs(&parts));
     let page = match store::queue(&site.pool, filters.clone(), today(), true).await {
         Ok(page) => page,
         Err(error) => return unavailable(&error),
     };
-    let _ = store::audit(
-        &site.pool,
-        Utc::now(),
-        store::Entry {
-            actor: Some(&staff.login),
-            action: "queue_exported",
-            after: Some(&filters.to_query()),
-            ..store::Entry::default()
-        },
-    )
-    .await;
-    // UTF-8 with a byte-order mark, so that Excel in Japan reads it as UTF-8.
-    let mut csv = String::from(
-        "\u{feff}reference,patient_name,patient_name_reading,area,contact_first,status,receipt_day,age_consultation_days,urgency,appointment\r\n",
-    );
-    for row in page.rows {
-        let cells = [
-            row.reference.to_string(),
-            row.patient_name,
-            row.patient_name_reading.unwrap_or_default(),
-            row.area,
-            if row.contact_first { "yes" } else { "no" }.to_owned(),
-            row.status.code().to_owned(),
-            row.receipt_day.to_string(),
-            row.age.to_string(),
-            row.urgency.code().to_owned(),
-            row.appointment
-                .map(|(d, t)| format!("{d} {}", t.format("%H:%M")))
-                .unwrap_or_default(),
-        ];
-        csv.push_str(
-            &cells
-                .iter()
-                .map(|c| csv_cell(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push_str("\r\n");
+    // An export of personal data that cannot be recorded does not happen.
+    let entry = store::Entry {
+        actor: Some(&staff.login),
+        action: "queue_exported",
+        after: Some(&filters.to_query()),
+        ..store::Entry::default()
+    };
+    if let Err(error) = store::audit(&site.pool, Utc::now(), entry).await {
+        return unavailable(&error);
     }
+    let csv = app::staff::csv::queue(locale, page.rows);
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -540,15 +539,6 @@ async fn change_calendar(State(site): State<Site>, request: Request) -> Response
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("+81"), "\"'+81\"");
-        assert_eq!(csv_cell("-1"), "\"'-1\"");
-        assert_eq!(csv_cell("@SUM(A1)"), "\"'@SUM(A1)\"");
-        assert_eq!(csv_cell("山田 花子"), "\"山田 花子\"");
-    }
 
     #[test]
     fn only_staff_paths_are_followed_after_sign_in() {

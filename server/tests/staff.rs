@@ -184,7 +184,7 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
             "POST",
             path,
             None,
-            &[("action", "decline"), ("reason", "other")],
+            &[("action", "decline"), ("decline_reason", "other")],
         );
         assert_eq!(answer.status, 401, "POST {path}");
         assert!(!answer.body.contains("Hanako"), "POST {path}");
@@ -579,7 +579,7 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
         Some(&admin),
         &[
             ("action", "decline"),
-            ("reason", "could_not_contact"),
+            ("decline_reason", "could_not_contact"),
             ("version", &version),
         ],
     );
@@ -652,7 +652,7 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
         Some(&rita),
         &[
             ("action", "decline"),
-            ("reason", "transfer"),
+            ("decline_reason", "transfer"),
             ("version", &version),
         ],
     );
@@ -709,7 +709,7 @@ fn a_declined_request_tells_the_patient_the_reason() {
         Some(&rita),
         &[
             ("action", "decline"),
-            ("reason", "other"),
+            ("decline_reason", "other"),
             ("version", &version),
         ],
     );
@@ -721,7 +721,7 @@ fn a_declined_request_tells_the_patient_the_reason() {
         Some(&rita),
         &[
             ("action", "decline"),
-            ("reason", "outside_specialties"),
+            ("decline_reason", "outside_specialties"),
             ("version", &version),
         ],
     );
@@ -1054,5 +1054,211 @@ fn admins_keep_the_departments_and_specialists_and_an_inactive_specialist_cannot
             &server,
             "SELECT COUNT(*) FROM audit WHERE action IN ('department_added', 'specialist_added', 'specialist_renamed', 'specialist_deactivated')"
         ) >= 4
+    );
+}
+
+#[test]
+fn two_changes_made_at_once_on_the_same_version_save_one_and_name_its_author_to_the_other() {
+    let server = TestServer::start();
+    add_user(&server, "rita", "reception", "Rita Mori");
+    add_user(&server, "ken", "reception", "Ken Abe");
+    let (rita, ken) = (sign_in(&server, "rita"), sign_in(&server, "ken"));
+    for round in 0..5 {
+        let reference = submit(&server, &format!("race-{round:06}"), &[]);
+        let path = format!("/staff/cases/{reference}");
+        let version = hidden_value(
+            &send(&server, "GET", &path, Some(&rita), &[]).body,
+            "version",
+        );
+        let answers = std::thread::scope(|scope| {
+            let review = scope.spawn(|| {
+                send(
+                    &server,
+                    "POST",
+                    &path,
+                    Some(&rita),
+                    &[("action", "start_review"), ("version", &version)],
+                )
+            });
+            let decline = scope.spawn(|| {
+                send(
+                    &server,
+                    "POST",
+                    &path,
+                    Some(&ken),
+                    &[
+                        ("action", "decline"),
+                        ("decline_reason", "could_not_contact"),
+                        ("version", &version),
+                    ],
+                )
+            });
+            [
+                review.join().expect("review"),
+                decline.join().expect("decline"),
+            ]
+        });
+        let mut statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, [303, 409], "round {round}: one saved, one told");
+        let told = answers.iter().find(|a| a.status == 409).expect("refused");
+        assert!(
+            told.body.contains("Rita Mori") || told.body.contains("Ken Abe"),
+            "names who changed it"
+        );
+    }
+    assert_eq!(
+        count_rows(&server, "SELECT COUNT(*) FROM cases WHERE version = 2"),
+        5,
+        "each changed once"
+    );
+}
+
+#[test]
+fn reception_finds_readings_typed_with_a_japanese_space_and_signing_out_is_audited() {
+    let server = TestServer::start();
+    add_user(&server, "rita", "reception", "Rita");
+    let rita = sign_in(&server, "rita");
+    submit(
+        &server,
+        "kana-00001",
+        &[("patient_name_reading", "ヤマダ\u{3000}ハナコ")],
+    );
+    // やまだはなこ, typed without a space.
+    let found = send(
+        &server,
+        "GET",
+        "/staff?q=%E3%82%84%E3%81%BE%E3%81%A0%E3%81%AF%E3%81%AA%E3%81%93",
+        Some(&rita),
+        &[],
+    );
+    assert!(
+        found.body.contains("data-testid=\"matching\">1<"),
+        "found by its reading"
+    );
+    assert_eq!(
+        send(&server, "POST", "/staff/logout", Some(&rita), &[]).status,
+        303
+    );
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action = 'sign_out' AND actor = 'rita'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_day_with_appointments_cannot_be_closed_and_unchanged_documents_make_no_new_version() {
+    let server = TestServer::start();
+    add_user(&server, "admin", "admin", "Admin");
+    let admin = sign_in(&server, "admin");
+    send(
+        &server,
+        "POST",
+        "/staff/specialists",
+        Some(&admin),
+        &[
+            ("action", "add"),
+            ("name", "Dr Tanaka"),
+            ("department", "cancer"),
+        ],
+    );
+    let weekdays: Vec<(&str, &str)> = ["weekday_mon", "weekday_wed", "weekday_thu", "weekday_fri"]
+        .iter()
+        .map(|d| (*d, "true"))
+        .collect();
+    let reference = submit(&server, "booked-0001", &weekdays);
+    let path = format!("/staff/cases/{reference}");
+    let page = send(&server, "GET", &path, Some(&admin), &[]).body;
+    let version = hidden_value(&page, "version");
+    // Saving the documents without a change writes nothing.
+    assert_eq!(
+        send(
+            &server,
+            "POST",
+            &path,
+            Some(&admin),
+            &[("action", "documents"), ("version", &version)]
+        )
+        .status,
+        303
+    );
+    assert_eq!(count_rows(&server, "SELECT version FROM cases"), 1);
+    let specialist = count_rows(&server, "SELECT id FROM specialists").to_string();
+    send(
+        &server,
+        "POST",
+        &path,
+        Some(&admin),
+        &[
+            ("action", "assign"),
+            ("specialist", &specialist),
+            ("version", &version),
+        ],
+    );
+    let page = send(&server, "GET", &path, Some(&admin), &[]).body;
+    let (version, day) = (hidden_value(&page, "version"), hidden_value(&page, "day"));
+    assert_eq!(
+        send(
+            &server,
+            "POST",
+            &path,
+            Some(&admin),
+            &[
+                ("action", "schedule"),
+                ("day", &day),
+                ("start", "09:00"),
+                ("version", &version)
+            ]
+        )
+        .status,
+        303
+    );
+    let closed = send(
+        &server,
+        "POST",
+        "/staff/calendar",
+        Some(&admin),
+        &[("action", "add"), ("day", &day), ("name", "Power works")],
+    );
+    assert_eq!(
+        closed.status, 422,
+        "reception must move the appointment first"
+    );
+    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM closure_days"), 0);
+}
+
+#[test]
+fn guesses_sent_in_parallel_do_not_slip_past_the_throttle() {
+    let server = TestServer::start();
+    add_user(&server, "alice", "reception", "Alice");
+    std::thread::scope(|scope| {
+        for _ in 0..10 {
+            scope.spawn(|| {
+                send(
+                    &server,
+                    "POST",
+                    "/staff/login",
+                    None,
+                    &[("login", "alice"), ("password", "a wrong guess!")],
+                )
+            });
+        }
+    });
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"
+        ),
+        5
+    );
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in_throttled'"
+        ),
+        5
     );
 }

@@ -3,7 +3,7 @@
 //! `domain::case`, and writes the audit trail.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use domain::case::{CaseStatus, DeclineReason, RefusedStep, Step, check_appointment};
+use domain::case::{CaseStatus, DeclineReason, Step, check_appointment};
 use domain::japan_time;
 use domain::reference::Reference;
 use sqlx::SqlitePool;
@@ -59,7 +59,10 @@ pub async fn act(
     pairs: &[(String, String)],
     now: DateTime<Utc>,
 ) -> Result<Outcome, sqlx::Error> {
-    let mut transaction = pool.begin().await?;
+    // IMMEDIATE: the version is read under the write lock, so of two
+    // changes made at once the second waits, then finds the new version and
+    // is told who changed the case, instead of failing as "busy".
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(row) = store::case_row(&mut *transaction, reference).await? else {
         return Ok(Outcome::NotFound);
     };
@@ -91,7 +94,11 @@ pub async fn act(
             }
             decided
         }
-        "documents" => documents(&mut transaction, &row, staff, pairs, now).await?,
+        "documents" => match documents(&mut transaction, &row, staff, pairs, now).await? {
+            // Nothing ticked or unticked: nothing to write, no new version.
+            Ok(change) if change.audit.is_empty() => return Ok(Outcome::Done),
+            decided => decided,
+        },
         "assign" => assign(&mut transaction, status, pairs).await?,
         "schedule" => schedule(pool, &mut transaction, &row, status, staff, pairs, now).await?,
         "decline" => decline(status, pairs),
@@ -225,12 +232,7 @@ async fn assign(
             Err(problem) => return Ok(Err(problem)),
         },
         CaseStatus::UnderReview | CaseStatus::Scheduled => Change::default(),
-        _ => {
-            return Ok(Err(CaseProblem::Refused(RefusedStep {
-                from: status,
-                step: Step::Schedule,
-            })));
-        }
+        _ => return Ok(Err(CaseProblem::Closed)),
     };
     change.specialist = Some(specialist);
     Ok(Ok(change))
@@ -273,7 +275,7 @@ async fn schedule(
     };
     let reason = value(pairs, "reason");
     if reason.chars().count() > MAX_TEXT_CHARS {
-        return Ok(Err(CaseProblem::BadDateOrTime));
+        return Ok(Err(CaseProblem::TooLong));
     }
     let calendar = store::calendar(pool).await?;
     let window = store::window_of(row, &calendar)?;
@@ -308,8 +310,11 @@ async fn schedule(
 
 /// Declines with one of the hospital's reasons; "other" needs it written.
 fn decline(status: CaseStatus, pairs: &[(String, String)]) -> Decided {
-    let reason =
-        DeclineReason::from_code(value(pairs, "reason")).ok_or(CaseProblem::DeclineNeedsText)?;
+    let reason = DeclineReason::from_code(value(pairs, "decline_reason"))
+        .ok_or(CaseProblem::DeclineNeedsText)?;
+    if value(pairs, "decline_note").chars().count() > MAX_TEXT_CHARS {
+        return Err(CaseProblem::TooLong);
+    }
     let note = text(pairs, "decline_note");
     if reason == DeclineReason::Other && note.is_none() {
         return Err(CaseProblem::DeclineNeedsText);
@@ -346,7 +351,8 @@ async fn apply(
     .execute(&mut *transaction)
     .await?;
     if updated.rows_affected() == 0 {
-        // Changed between our read and our write: nothing is written.
+        // Cannot happen under the IMMEDIATE transaction; if it did, nothing
+        // is written.
         return Ok(Outcome::Refused(CaseProblem::Stale {
             by: String::new(),
             at: String::new(),
@@ -538,6 +544,18 @@ pub async fn closures(
         "add" => {
             let name = value(pairs, "name");
             if !is_plain_name(name) {
+                return Ok(false);
+            }
+            // A day with appointments booked cannot close: they would stay on
+            // a closed day. Reception moves them first.
+            let booked: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM appointments a JOIN cases c ON c.id = a.case_id \
+                 WHERE a.day = ? AND a.ended_at IS NULL AND c.status = 'scheduled'",
+            )
+            .bind(day.to_string())
+            .fetch_one(pool)
+            .await?;
+            if booked > 0 {
                 return Ok(false);
             }
             sqlx::query("INSERT INTO closure_days (day, name, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO NOTHING")

@@ -189,6 +189,11 @@ pub async fn sign_in(
     address: IpAddr,
     now: DateTime<Utc>,
 ) -> Result<SignIn, sqlx::Error> {
+    // One sign-in at a time: the failures are counted and the attempt
+    // recorded before the next one is counted, so parallel guesses cannot
+    // slip past the limit. Sign-ins are rare; Argon2 takes tens of ms.
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = ONE_AT_A_TIME.lock().await;
     let login = login.trim();
     let since = timestamp(now - THROTTLE_WINDOW);
     let address_text = address.to_string();

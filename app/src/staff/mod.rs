@@ -16,6 +16,8 @@ use domain::{AppointmentWindow, Document, Verdict};
 pub mod actions;
 #[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod csv;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -314,6 +316,10 @@ pub enum CaseProblem {
     NoSpecialist,
     /// A note must have 1 to 2,000 characters.
     BadNote,
+    /// A written reason longer than 2,000 characters.
+    TooLong,
+    /// The case is closed: nothing can be assigned any more.
+    Closed,
 }
 
 /// What the last change did, shown once after the redirect.

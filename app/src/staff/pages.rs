@@ -450,6 +450,8 @@ fn problem_words(locale: Locale, problem: &CaseProblem) -> Vec<String> {
         }
         CaseProblem::NoSpecialist => vec![td_string!(locale, staff.no_specialist).to_owned()],
         CaseProblem::BadNote => vec![td_string!(locale, staff.bad_note).to_owned()],
+        CaseProblem::TooLong => vec![td_string!(locale, staff.too_long).to_owned()],
+        CaseProblem::Closed => vec![td_string!(locale, staff.closed).to_owned()],
     }
 }
 
@@ -629,7 +631,7 @@ fn Case(page: CasePage) -> impl IntoView {
                         </div>
                         <div class="field">
                             <label for="reason">{td_string!(locale, staff.reason_outside_window)}</label>
-                            <textarea id="reason" name="reason" rows="2">{posted_value("reason")}</textarea>
+                            <textarea id="reason" name="reason" rows="2" maxlength="2000">{posted_value("reason")}</textarea>
                         </div>
                         <p class="actions"><button type="submit" name="action" value="schedule" class="button">{td_string!(locale, staff.book)}</button></p>
                     </form>
@@ -644,13 +646,13 @@ fn Case(page: CasePage) -> impl IntoView {
                     <input type="hidden" name="version" value=version.clone() />
                     <div class="field">
                         <label for="decline-reason">{td_string!(locale, staff.decline_reason)}</label>
-                        <select id="decline-reason" name="reason">
-                            {DeclineReason::ALL.iter().map(|r| view! { <option value=r.code() selected=posted_value("reason") == r.code()>{decline_words(locale, *r)}</option> }).collect_view()}
+                        <select id="decline-reason" name="decline_reason">
+                            {DeclineReason::ALL.iter().map(|r| view! { <option value=r.code() selected=posted_value("decline_reason") == r.code()>{decline_words(locale, *r)}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
                         <label for="decline-note">{td_string!(locale, staff.decline_note)}</label>
-                        <textarea id="decline-note" name="decline_note" rows="2">{posted_value("decline_note")}</textarea>
+                        <textarea id="decline-note" name="decline_note" rows="2" maxlength="2000">{posted_value("decline_note")}</textarea>
                     </div>
                     <p class="actions"><button type="submit" name="action" value="decline" class="button danger">{td_string!(locale, staff.decline_button)}</button></p>
                 </form>
@@ -671,7 +673,10 @@ fn Case(page: CasePage) -> impl IntoView {
                 <h2 id="appointments-heading">{td_string!(locale, staff.appointments)}</h2>
                 <ul>
                     {appointments.into_iter().map(|a| {
-                        let ended = a.ended.map(|(how, by, at)| format!(" — {how} ({by}, {at})"));
+                        let ended = a.ended.map(|(how, by, at)| {
+                            let how = if how == "cancelled" { td_string!(locale, staff.ended_cancelled) } else { td_string!(locale, staff.ended_rescheduled) };
+                            format!(" — {how} ({by}, {at})")
+                        });
                         view! { <li>{format!("{} {} ({}, {})", day(locale, a.day), a.start.format("%H:%M"), a.booked_by, a.booked_at)}{a.reason_outside_window.map(|r| format!(" [{r}]"))}{ended}</li> }
                     }).collect_view()}
                 </ul>

@@ -136,7 +136,7 @@ fn filter_clause(filters: &QueueFilters, with_status: bool) -> (String, Vec<Stri
             .collect();
         conditions.push(
             "(c.reference LIKE ? ESCAPE '\\' OR c.patient_name LIKE ? ESCAPE '\\' \
-             OR c.patient_name_reading LIKE ? ESCAPE '\\' OR replace(c.patient_name_reading, ' ', '') LIKE ? ESCAPE '\\')"
+             OR c.patient_name_reading LIKE ? ESCAPE '\\' OR replace(replace(c.patient_name_reading, ' ', ''), '\u{3000}', '') LIKE ? ESCAPE '\\')"
                 .into(),
         );
         arguments.push(like_pattern(&compact));
@@ -167,10 +167,10 @@ const QUEUE_SELECT: &str = "SELECT c.reference, c.patient_name, c.patient_name_r
 
 fn order_by(sort: QueueSort) -> &'static str {
     match sort {
-        QueueSort::Oldest => "c.receipt_day ASC, c.received_at ASC",
-        QueueSort::Newest => "c.receipt_day DESC, c.received_at DESC",
+        QueueSort::Oldest => "c.receipt_day ASC, c.received_at ASC, c.id ASC",
+        QueueSort::Newest => "c.receipt_day DESC, c.received_at DESC, c.id DESC",
         QueueSort::Reference => "c.reference ASC",
-        QueueSort::Name => "COALESCE(c.patient_name_reading, c.patient_name) ASC",
+        QueueSort::Name => "COALESCE(c.patient_name_reading, c.patient_name) ASC, c.id ASC",
     }
 }
 
@@ -484,7 +484,9 @@ pub async fn case_page(
         received_at: in_japan(&row.received_at),
         language: row.language.clone(),
         answers: submission.to_form(),
-        verdict: assess(&submission.request, today),
+        // As of the receipt day: a patient who comes of age while waiting
+        // does not change what was decided.
+        verdict: assess(&submission.request, window.receipt),
         window,
         documents: documents_of(pool, row.id, &submission).await?,
         department: row.department.clone(),

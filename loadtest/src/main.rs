@@ -1,0 +1,493 @@
+//! `loadtest`: starts the real `second-opinion` server on a fresh database,
+//! sends real submissions over HTTP through the endpoint the browser uses
+//! (`/api/submit_request`) from many concurrent clients, optionally kills
+//! the server with SIGKILL at random moments and restarts it on the same
+//! database, then checks the database as an outside observer:
+//!
+//! - every acknowledged reference is stored exactly once, with its answers;
+//! - no refused request is stored;
+//! - retries of a submission id never made a second case;
+//! - `PRAGMA integrity_check` is `ok`.
+//!
+//! It prints throughput and latency percentiles and exits non-zero on any
+//! loss, duplicate or corruption.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use rand::Rng;
+
+/// Load, durability and crash test of the second-opinion server.
+#[derive(Debug, Parser)]
+struct Args {
+    /// The server binary to start.
+    #[arg(long, default_value = "target/release/second-opinion")]
+    server: PathBuf,
+    /// Submissions to send (each a new request; some are also retried).
+    #[arg(long, default_value_t = 5_000)]
+    submissions: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 50)]
+    clients: usize,
+    /// Times to kill the server with SIGKILL during the load (and restart it).
+    #[arg(long, default_value_t = 0)]
+    kills: usize,
+}
+
+/// What a submission should become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Eligible: stored as received.
+    Eligible,
+    /// Outside the main areas: stored, flagged "contact first".
+    ContactFirst,
+    /// For litigation: refused with its reason, never stored.
+    Refused,
+}
+
+/// One planned submission.
+#[derive(Debug, Clone)]
+struct Planned {
+    id: String,
+    kind: Kind,
+    patient_name: String,
+    /// Sent a second time after its answer, as a double click would.
+    retried: bool,
+}
+
+/// What the clients saw.
+#[derive(Debug, Default)]
+struct Seen {
+    /// submission id → the reference acknowledged (compact).
+    acknowledged: HashMap<String, String>,
+    /// Submission ids the server refused (422).
+    refused: HashSet<String>,
+    /// A retry that came back with another reference, or any other surprise.
+    problems: Vec<String>,
+    latencies: Vec<Duration>,
+    /// "Busy, try again" answers (503), each retried.
+    busy: usize,
+    /// Calls that found no server (killed), each retried.
+    unreachable: usize,
+}
+
+/// The server process and the address it listens on.
+struct Server {
+    child: Child,
+    base_url: String,
+}
+
+fn start(binary: &Path, database: &Path) -> Result<Server> {
+    let mut child = Command::new(binary)
+        .args(["--addr", "127.0.0.1:0"])
+        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {}", binary.display()))?;
+    let stderr = child.stderr.take().context("no stderr")?;
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(address) = line.split("listening on ").nth(1) {
+                let _ = sender.send(address.trim().to_owned());
+            }
+        }
+    });
+    let base_url = receiver
+        .recv_timeout(Duration::from_secs(60))
+        .context("the server did not report its address")?;
+    Ok(Server { child, base_url })
+}
+
+fn plan(count: usize) -> Vec<Planned> {
+    let mut rng = rand::rng();
+    let run: u32 = rng.random();
+    (0..count)
+        .map(|n| {
+            let kind = match rng.random_range(0..100) {
+                0..70 => Kind::Eligible,
+                70..85 => Kind::ContactFirst,
+                _ => Kind::Refused,
+            };
+            Planned {
+                id: format!("load-{run:08x}-{n:07}"),
+                kind,
+                patient_name: format!("Patient {n}"),
+                retried: rng.random_range(0..10) == 0,
+            }
+        })
+        .collect()
+}
+
+/// The form fields of a submission, named as the browser's form sends them.
+fn fields(planned: &Planned) -> Vec<(String, String)> {
+    let (purpose, area) = match planned.kind {
+        Kind::Eligible => ("diagnosis_or_treatment", "cancer"),
+        Kind::ContactFirst => ("diagnosis_or_treatment", "other"),
+        Kind::Refused => ("litigation", "cancer"),
+    };
+    let answers = [
+        ("requester", "patient"),
+        ("patient_name", planned.patient_name.as_str()),
+        ("patient_name_reading", "ヤマダ ハナコ"),
+        ("patient_date_of_birth", "1970-04-01"),
+        ("patient_phone", "090-1234-5678"),
+        ("present_doctor_name", "Ichiro Sato"),
+        ("present_institution", "Sakura Clinic"),
+        ("patient_agrees", "yes"),
+        ("present_doctor_refers", "yes"),
+        ("report_shared_with_present_doctor", "yes"),
+        ("purpose", purpose),
+        ("area", area),
+        ("area_other", "Kidney disease"),
+        ("diagnosis", "Stage II breast cancer"),
+        ("questions", "Surgery or chemotherapy first?"),
+        ("attendance", "patient_alone"),
+        ("weekday_tue", "true"),
+        ("acknowledges_in_person_only", "true"),
+        ("acknowledges_fee_paid_on_the_day", "true"),
+        ("acknowledges_not_covered_by_insurance", "true"),
+    ];
+    let mut fields = vec![
+        ("input[submission_id]".to_owned(), planned.id.clone()),
+        ("input[language]".to_owned(), "en".to_owned()),
+    ];
+    fields.extend(
+        answers
+            .iter()
+            .filter(|(name, _)| *name != "area_other" || area == "other")
+            .map(|(name, value)| (format!("input[form][{name}]"), (*value).to_owned())),
+    );
+    fields
+}
+
+/// The answer to one call.
+enum Answer {
+    Stored(String),
+    Refused,
+    Busy,
+    Unreachable,
+    Other(u16),
+}
+
+fn send(agent: &ureq::Agent, base_url: &str, fields: &[(String, String)]) -> Answer {
+    let response = agent
+        .post(&format!("{base_url}/api/submit_request"))
+        .header("Accept", "application/json")
+        .send_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let Ok(mut response) = response else {
+        return Answer::Unreachable;
+    };
+    match response.status().as_u16() {
+        200 => {
+            let body = response.body_mut().read_to_string().unwrap_or_default();
+            serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|json| json["reference"].as_str().map(|r| r.replace('-', "")))
+                .map_or(Answer::Other(200), Answer::Stored)
+        }
+        422 => Answer::Refused,
+        503 => Answer::Busy,
+        status => Answer::Other(status),
+    }
+}
+
+/// Sends a submission until the server gives an answer that is not "try
+/// again", as a patient whose draft stays in the browser would.
+fn submit(
+    agent: &ureq::Agent,
+    base_url: &RwLock<String>,
+    planned: &Planned,
+    seen: &Mutex<Seen>,
+    stop: &AtomicBool,
+) {
+    let fields = fields(planned);
+    let times = if planned.retried { 2 } else { 1 };
+    for _ in 0..times {
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let url = base_url.read().map(|url| url.clone()).unwrap_or_default();
+            let started = Instant::now();
+            let answer = send(agent, &url, &fields);
+            let took = started.elapsed();
+            let mut seen = seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match answer {
+                Answer::Stored(reference) => {
+                    seen.latencies.push(took);
+                    if planned.kind == Kind::Refused {
+                        seen.problems
+                            .push(format!("{}: a refused request was stored", planned.id));
+                    }
+                    if let Some(first) = seen
+                        .acknowledged
+                        .insert(planned.id.clone(), reference.clone())
+                        && first != reference
+                    {
+                        seen.problems
+                            .push(format!("{}: a retry got another reference", planned.id));
+                    }
+                    break;
+                }
+                Answer::Refused => {
+                    seen.latencies.push(took);
+                    if planned.kind != Kind::Refused {
+                        seen.problems
+                            .push(format!("{}: refused but should be stored", planned.id));
+                    }
+                    seen.refused.insert(planned.id.clone());
+                    break;
+                }
+                Answer::Busy => seen.busy += 1,
+                Answer::Unreachable => seen.unreachable += 1,
+                Answer::Other(status) => {
+                    seen.problems
+                        .push(format!("{}: answered {status}", planned.id));
+                    break;
+                }
+            }
+            drop(seen);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+/// Checks the database against what the clients were told.
+async fn verify(database: &Path, planned: &[Planned], seen: &Seen) -> Result<Vec<String>> {
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", database.display())).await?;
+    let mut problems = Vec::new();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await?;
+    if integrity != "ok" {
+        problems.push(format!("integrity_check: {integrity}"));
+    }
+    let rows: Vec<(String, String, String, String, bool)> = sqlx::query_as(
+        "SELECT submission_id, reference, patient_name, answers, contact_first FROM cases",
+    )
+    .fetch_all(&pool)
+    .await?;
+    pool.close().await;
+    let by_id: HashMap<&str, &Planned> = planned.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut stored: HashMap<&str, (&str, &str, &str, bool)> = HashMap::new();
+    for (id, reference, name, answers, contact_first) in &rows {
+        if stored
+            .insert(id, (reference, name, answers, *contact_first))
+            .is_some()
+        {
+            problems.push(format!("{id}: stored twice"));
+        }
+    }
+    let references: HashSet<&str> = rows.iter().map(|row| row.1.as_str()).collect();
+    if references.len() != rows.len() {
+        problems.push("two cases share a reference".to_owned());
+    }
+    for (id, reference) in &seen.acknowledged {
+        let Some((stored_reference, name, answers, contact_first)) = stored.get(id.as_str()) else {
+            problems.push(format!("{id}: acknowledged as {reference} but lost"));
+            continue;
+        };
+        let planned = by_id[id.as_str()];
+        if stored_reference != reference {
+            problems.push(format!(
+                "{id}: acknowledged {reference}, stored {stored_reference}"
+            ));
+        }
+        let intact = *name == planned.patient_name
+            && serde_json::from_str::<serde_json::Value>(answers)
+                .is_ok_and(|json| json["patient_name"] == planned.patient_name.as_str());
+        if !intact {
+            problems.push(format!("{id}: answers not intact"));
+        }
+        if *contact_first != (planned.kind == Kind::ContactFirst) {
+            problems.push(format!("{id}: wrong contact-first flag"));
+        }
+    }
+    for id in stored.keys() {
+        match by_id.get(id) {
+            Some(planned) if planned.kind == Kind::Refused => {
+                problems.push(format!("{id}: refused but stored"));
+            }
+            Some(_) => {}
+            None => problems.push(format!("{id}: stored but never sent")),
+        }
+    }
+    Ok(problems)
+}
+
+/// The crash test: SIGKILL at random moments while the load runs, each
+/// followed by a restart on the same database.
+#[allow(clippy::print_stdout, reason = "the report is the output")]
+fn crash(
+    args: &Args,
+    server: &Mutex<Server>,
+    base_url: &RwLock<String>,
+    next: &AtomicUsize,
+    database: &Path,
+) -> Result<()> {
+    let mut rng = rand::rng();
+    for kill in 1..=args.kills {
+        let progress_target = args.submissions * kill / (args.kills + 1);
+        let jitter = rng.random_range(0..=args.submissions / (2 * (args.kills + 1)).max(1));
+        while next.load(Ordering::Relaxed) < (progress_target + jitter).min(args.submissions) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let mut current = server.lock().map_err(|_| anyhow::anyhow!("server lock"))?;
+        current.child.kill().context("kill the server")?;
+        current.child.wait()?;
+        println!(
+            "killed the server (SIGKILL) after {} of {} submissions began",
+            next.load(Ordering::Relaxed).min(args.submissions),
+            args.submissions
+        );
+        *current = start(&args.server, database)?;
+        if let Ok(mut url) = base_url.write() {
+            url.clone_from(&current.base_url);
+        }
+    }
+    Ok(())
+}
+
+/// Throughput and latency, as the clients measured them.
+#[allow(clippy::print_stdout, reason = "the report is the output")]
+fn report(args: &Args, seen: &Seen, elapsed: Duration) {
+    let mut latencies = seen.latencies.clone();
+    latencies.sort_unstable();
+    let calls = latencies.len();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = calls as f64 / elapsed.as_secs_f64();
+    println!(
+        "{} submissions ({} stored and acknowledged, {} refused as they should be), {} clients, {} kills",
+        args.submissions,
+        seen.acknowledged.len(),
+        seen.refused.len(),
+        args.clients,
+        args.kills
+    );
+    println!(
+        "{calls} answered calls in {:.2} s: {rate:.0} per second; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        elapsed.as_secs_f64(),
+        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
+        percentile(&latencies, 0.95).as_secs_f64() * 1e3,
+        percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+    );
+    println!(
+        "busy answers retried: {}; calls that found no server (retried): {}",
+        seen.busy, seen.unreachable
+    );
+}
+
+fn main() -> ExitCode {
+    match run(&Args::parse()) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("loadtest: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[allow(clippy::print_stdout, reason = "the report is the output")]
+fn run(args: &Args) -> Result<bool> {
+    if args.clients == 0 || args.submissions == 0 {
+        bail!("--clients and --submissions must be at least 1");
+    }
+    let directory = tempfile::tempdir()?;
+    let database = directory.path().join("load.db");
+    let server = Arc::new(Mutex::new(start(&args.server, &database)?));
+    let base_url = Arc::new(RwLock::new(
+        server
+            .lock()
+            .map(|s| s.base_url.clone())
+            .unwrap_or_default(),
+    ));
+    let planned = Arc::new(plan(args.submissions));
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let next = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+
+    let workers: Vec<_> = (0..args.clients)
+        .map(|_| {
+            let (base_url, planned, seen, next, stop) = (
+                base_url.clone(),
+                planned.clone(),
+                seen.clone(),
+                next.clone(),
+                stop.clone(),
+            );
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .timeout_global(Some(Duration::from_secs(30)))
+                    .build()
+                    .into();
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = planned.get(n) else { break };
+                    submit(&agent, &base_url, item, &seen, &stop);
+                }
+            })
+        })
+        .collect();
+
+    crash(args, &server, &base_url, &next, &database)?;
+    for worker in workers {
+        let _ = worker.join();
+    }
+    let elapsed = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    if let Ok(mut server) = server.lock() {
+        let _ = server.child.kill();
+        let _ = server.child.wait();
+    }
+
+    let seen = seen.lock().map_err(|_| anyhow::anyhow!("results lock"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut problems = runtime.block_on(verify(&database, &planned, &seen))?;
+    problems.extend(seen.problems.iter().cloned());
+
+    report(args, &seen, elapsed);
+    if problems.is_empty() {
+        println!(
+            "ok: every acknowledged request stored once with its answers, nothing refused stored, integrity_check ok"
+        );
+        Ok(true)
+    } else {
+        for problem in problems.iter().take(50) {
+            println!("PROBLEM {problem}");
+        }
+        println!("FAILED: {} problems", problems.len());
+        Ok(false)
+    }
+}
