@@ -60,7 +60,11 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            // On the server, `Deserialization` is a request body that could
+            // not be read (invalid UTF-8, cut short): the sender's fault.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => Self::BadRequest,
             ServerFnErrorErr::Request(_) => Self::Unreachable,
             _ => Self::Internal,
         }

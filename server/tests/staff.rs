@@ -9,28 +9,10 @@ use std::process::{Command, Stdio};
 
 use common::{TestServer, call_server_fn, count_rows, eligible_submission};
 
-const PASSWORD: &str = "correct horse battery";
+const PASSWORD: &str = common::STAFF_PASSWORD;
 
-/// `second-opinion user add` on the server's database, the password on stdin.
 fn add_user(server: &TestServer, login: &str, role: &str, name: &str) {
-    let mut child = Command::new(common::BINARY)
-        .args(["user", "add", login, "--role", role, "--name", name])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", server.database.display()),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run user add");
-    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("password");
-    let output = child.wait_with_output().expect("user add");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::add_staff(server, login, role, name);
 }
 
 fn no_redirects() -> ureq::Agent {

@@ -196,3 +196,68 @@ pub fn eligible_submission(submission_id: &str) -> Vec<(String, String)> {
     );
     fields
 }
+
+/// The password of the staff accounts the tests make.
+pub const STAFF_PASSWORD: &str = "correct horse battery";
+
+/// `second-opinion user add` on the server's database, the password on stdin.
+pub fn add_staff(server: &TestServer, login: &str, role: &str, name: &str) {
+    use std::io::Write;
+    let mut child = Command::new(BINARY)
+        .args(["user", "add", login, "--role", role, "--name", name])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", server.database.display()),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run user add");
+    writeln!(child.stdin.take().expect("stdin"), "{STAFF_PASSWORD}").expect("password");
+    let output = child.wait_with_output().expect("user add");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Signs in and returns the `Cookie` header value of the session.
+pub fn staff_cookie(server: &TestServer, login: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let response = agent
+        .post(&server.url("/staff/login"))
+        .send_form([
+            ("login", login),
+            ("password", STAFF_PASSWORD),
+            ("next", "/staff"),
+        ])
+        .expect("sign in");
+    assert_eq!(response.status().as_u16(), 303, "signed in");
+    response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|cookie| cookie.split(';').next())
+        .expect("session cookie")
+        .to_owned()
+}
+
+/// A page as a signed-in staff member sees it.
+pub fn staff_page(server: &TestServer, cookie: &str, path: &str) -> (u16, String) {
+    let mut response = agent()
+        .get(&server.url(path))
+        .header("Cookie", cookie)
+        .call()
+        .expect("GET");
+    let status = response.status().as_u16();
+    (
+        status,
+        response.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
