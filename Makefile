@@ -63,14 +63,15 @@ end2end:
 
 # Measured, not asserted: results go to docs/benchmarks.md by hand, with the date.
 bench: rust-tools node-tools
-	@command -v brotli >/dev/null || { \
+	@command -v brotli >/dev/null && command -v wrk >/dev/null || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$SUDO apt-get update && $$SUDO apt-get install -y brotli; }
+		$$SUDO apt-get update && $$SUDO apt-get install -y brotli wrk; }
 	cargo bench -p domain --bench rules -- --warm-up-time 1 --measurement-time 3
 	cargo bench -p server --bench store -- --warm-up-time 1 --measurement-time 6
 	cargo leptos build --release
 	scripts/bundle-size.sh target/site
 	scripts/panel-latency.sh
+	scripts/bench-http.sh
 
 tools: rust-tools node-tools browser-tools
 

@@ -236,3 +236,41 @@ fn a_submission_id_sent_again_with_other_answers_does_not_reveal_the_first_refer
     assert!(!body.contains(&reference), "{body}");
     assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
 }
+
+#[test]
+fn a_locked_database_answers_busy_and_the_same_submission_goes_through_later() {
+    let server = TestServer::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // Another writer holds the database (a backup, a long admin task).
+    let mut holder = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut connection =
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}", server.database.display()))
+                .await
+                .expect("open");
+        sqlx::query("BEGIN EXCLUSIVE")
+            .execute(&mut connection)
+            .await
+            .expect("lock");
+        connection
+    });
+    let fields = common::eligible_submission("locked-00001");
+    let (status, body) = common::call_server_fn(&server, "submit_request", &fields);
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(
+        body, r#"{"kind":"busy"}"#,
+        "the page says: busy, please try again"
+    );
+    runtime.block_on(async {
+        sqlx::query("ROLLBACK")
+            .execute(&mut holder)
+            .await
+            .expect("unlock");
+    });
+    let (status, body) = common::call_server_fn(&server, "submit_request", &fields);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(common::count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+}

@@ -1,0 +1,84 @@
+//! The baseline of the durable-submission benchmark: the same rows written
+//! straight to SQLite with sqlx, one transaction each, with the server's
+//! pragmas (WAL, `synchronous=FULL`) and schema, from as many concurrent
+//! tasks as the HTTP run has clients. What a submission over HTTP costs
+//! beyond this is the stack's share; this is the disk's limit.
+
+use std::str::FromStr;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Parser;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+#[derive(Debug, Parser)]
+struct Args {
+    #[arg(long, default_value_t = 5_000)]
+    rows: usize,
+    #[arg(long, default_value_t = 50)]
+    clients: usize,
+}
+
+#[tokio::main]
+#[allow(clippy::print_stdout, reason = "the report is the output")]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let directory = tempfile::tempdir()?;
+    let url = format!(
+        "sqlite://{}",
+        directory.path().join("baseline.db").display()
+    );
+    let options = SqliteConnectOptions::from_str(&url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new().connect_with(options).await?;
+    sqlx::migrate!("../server/migrations").run(&pool).await?;
+    // A stored submission's answers are about this long.
+    let answers = format!(
+        "{{\"patient_name\":\"Patient\",\"diagnosis\":\"{}\"}}",
+        "x".repeat(900)
+    );
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..args.clients {
+        let (pool, answers) = (pool.clone(), answers.clone());
+        let rows = (client..args.rows)
+            .step_by(args.clients)
+            .collect::<Vec<_>>();
+        tasks.push(tokio::spawn(async move {
+            for n in rows {
+                let mut transaction = pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO cases (reference, submission_id, verdict, reasons, contact_first, received_at, \
+                     receipt_day, earliest_day, latest_day, language, patient_name, patient_name_reading, \
+                     patient_date_of_birth, area, answers) \
+                     VALUES (?, ?, 'eligible', '[]', 0, '2026-11-26T01:00:00.000Z', '2026-11-26', '2026-12-07', \
+                     '2026-12-16', 'en', 'Patient', 'ヤマダ ハナコ', '1970-04-01', 'cancer', ?) \
+                     ON CONFLICT (submission_id) DO NOTHING",
+                )
+                .bind(format!("{n:08}"))
+                .bind(format!("baseline-{n:08}"))
+                .bind(&answers)
+                .execute(&mut *transaction)
+                .await?;
+                transaction.commit().await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        }));
+    }
+    for task in tasks {
+        task.await??;
+    }
+    let elapsed = started.elapsed();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = args.rows as f64 / elapsed.as_secs_f64();
+    println!(
+        "{} rows in {:.2} s from {} tasks, one transaction each (WAL, synchronous=FULL): {rate:.0} per second",
+        args.rows,
+        elapsed.as_secs_f64(),
+        args.clients
+    );
+    Ok(())
+}
