@@ -67,19 +67,25 @@ pub fn sent_cookie(reference: &domain::reference::Reference) -> String {
     )
 }
 
-/// Whether the request's `Cookie` headers hold the sent cookie for this
-/// reference.
-pub fn has_sent_cookie(
-    headers: &axum::http::HeaderMap,
-    reference: &domain::reference::Reference,
-) -> bool {
+/// The value of the cookie `name` in the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == SENT_COOKIE && value == reference.compact())
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// Whether the request's `Cookie` headers hold the sent cookie for this
+/// reference.
+pub fn has_sent_cookie(
+    headers: &axum::http::HeaderMap,
+    reference: &domain::reference::Reference,
+) -> bool {
+    cookie(headers, SENT_COOKIE) == Some(reference.compact())
 }
 
 /// 8 to 64 letters, digits and dashes: what the form generates.

@@ -28,16 +28,21 @@ use leptos::prelude::*;
 use crate::web::{Site, read_form};
 
 pub fn routes(site: Site) -> Router<LeptosOptions> {
-    let guarded = Router::new()
-        .route("/staff", get(queue))
-        .route("/staff/export.csv", get(export_csv))
-        .route("/staff/day-sheet", get(day_sheet))
-        .route("/staff/cases/{reference}", get(case).post(change_case))
+    // Admins only: the role is checked once, for every route here (the
+    // layers run from the outside in: `guard` first, then this).
+    let admin = Router::new()
         .route(
             "/staff/specialists",
             get(specialists).post(change_specialists),
         )
         .route("/staff/calendar", get(calendar).post(change_calendar))
+        .route_layer(middleware::from_fn_with_state(site.clone(), admins_only));
+    let guarded = Router::new()
+        .route("/staff", get(queue))
+        .route("/staff/export.csv", get(export_csv))
+        .route("/staff/day-sheet", get(day_sheet))
+        .route("/staff/cases/{reference}", get(case).post(change_case))
+        .merge(admin)
         .route("/staff/logout", axum::routing::post(logout))
         .route("/staff/{*rest}", axum::routing::any(not_found))
         .route_layer(middleware::from_fn_with_state(site.clone(), guard));
@@ -79,6 +84,16 @@ async fn guard(State(site): State<Site>, mut request: Request, next: Next) -> Re
     };
     request.extensions_mut().insert(staff);
     next.run(request).await
+}
+
+/// Lets only admins through (after `guard` found the staff member).
+async fn admins_only(State(site): State<Site>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let staff = staff_of(&parts);
+    if staff.role != Role::Admin {
+        return forbidden(site, parts, staff).await;
+    }
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// Renders a staff page for `staff` (none on the sign-in page).
@@ -252,14 +267,8 @@ async fn queue(State(site): State<Site>, request: Request) -> Response {
 /// The language of the person asking: the language cookie, else
 /// `Accept-Language`, else Japanese (as the pages choose).
 fn locale_of(headers: &HeaderMap) -> Locale {
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == app::LANGUAGE_COOKIE)
-        .and_then(|(_, value)| value.parse().ok());
+    let cookie =
+        app::server::cookie(headers, app::LANGUAGE_COOKIE).and_then(|value| value.parse().ok());
     cookie.unwrap_or_else(|| {
         let accepted = headers
             .get(header::ACCEPT_LANGUAGE)
@@ -470,9 +479,6 @@ async fn specialists_page(site: Site, parts: Parts, staff: Staff, problem: bool)
 async fn specialists(State(site): State<Site>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let staff = staff_of(&parts);
-    if staff.role != Role::Admin {
-        return forbidden(site, parts, staff).await;
-    }
     specialists_page(site, parts, staff, false).await
 }
 
@@ -482,9 +488,6 @@ async fn change_specialists(State(site): State<Site>, request: Request) -> Respo
         Err(response) => return response,
     };
     let staff = staff_of(&parts);
-    if staff.role != Role::Admin {
-        return forbidden(site, parts, staff).await;
-    }
     match actions::specialists(&site.pool, &staff, &pairs, Utc::now()).await {
         Ok(true) => Redirect::to("/staff/specialists").into_response(),
         Ok(false) => specialists_page(site, parts, staff, true).await,
@@ -514,9 +517,6 @@ async fn calendar_page(site: Site, parts: Parts, staff: Staff, problem: bool) ->
 async fn calendar(State(site): State<Site>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let staff = staff_of(&parts);
-    if staff.role != Role::Admin {
-        return forbidden(site, parts, staff).await;
-    }
     calendar_page(site, parts, staff, false).await
 }
 
@@ -526,9 +526,6 @@ async fn change_calendar(State(site): State<Site>, request: Request) -> Response
         Err(response) => return response,
     };
     let staff = staff_of(&parts);
-    if staff.role != Role::Admin {
-        return forbidden(site, parts, staff).await;
-    }
     match actions::closures(&site.pool, &staff, &pairs, Utc::now()).await {
         Ok(true) => Redirect::to("/staff/calendar").into_response(),
         Ok(false) => calendar_page(site, parts, staff, true).await,

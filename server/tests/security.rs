@@ -131,6 +131,18 @@ fn a_page_allows_exactly_its_own_scripts_by_nonce_and_the_bundle() {
 }
 
 #[test]
+fn staff_pages_and_the_csv_are_never_kept_by_the_browser() {
+    let server = TestServer::start();
+    common::add_staff(&server, "rita", "reception", "Rita");
+    let cookie = common::staff_cookie(&server, "rita");
+    for path in ["/staff", "/staff/export.csv", "/staff/day-sheet"] {
+        let (status, headers, _) = get(&server, path, &[("Cookie", &cookie)]);
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(header(&headers, "cache-control"), "no-store", "{path}");
+    }
+}
+
+#[test]
 fn behind_an_https_proxy_responses_ask_for_https_from_now_on() {
     let server = TestServer::start_with(&["--behind-proxy"]);
     let (_, headers, _) = get(&server, "/", &[("X-Forwarded-Proto", "https")]);

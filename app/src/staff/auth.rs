@@ -206,19 +206,20 @@ pub async fn sign_in(
     .bind(&since)
     .fetch_one(pool)
     .await?;
+    // The login tried is recorded only if it could be one (never a
+    // password typed into the wrong box).
     let recorded_login = is_login(login).then_some(login);
+    let record = |action| {
+        let entry = Entry {
+            actor: recorded_login,
+            address: Some(&address_text),
+            action,
+            ..Entry::default()
+        };
+        super::store::audit(pool, now, entry)
+    };
     if by_login >= MAX_FAILURES || by_address >= MAX_FAILURES {
-        super::store::audit(
-            pool,
-            now,
-            Entry {
-                actor: recorded_login,
-                address: Some(&address_text),
-                action: "sign_in_throttled",
-                ..Entry::default()
-            },
-        )
-        .await?;
+        record("sign_in_throttled").await?;
         return Ok(SignIn::Throttled);
     }
     let account: Option<(i64, String, bool)> =
@@ -235,17 +236,7 @@ pub async fn sign_in(
         .await
         .unwrap_or(false);
     let Some((user_id, _, true)) = account.filter(|_| matches) else {
-        super::store::audit(
-            pool,
-            now,
-            Entry {
-                actor: recorded_login,
-                address: Some(&address_text),
-                action: "sign_in_failed",
-                ..Entry::default()
-            },
-        )
-        .await?;
+        record("sign_in_failed").await?;
         return Ok(SignIn::Refused);
     };
     let token = new_token();
@@ -367,14 +358,7 @@ pub fn cleared_session_cookie(secure: bool) -> String {
 
 /// The session token the browser sent, if any.
 pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
+    crate::server::cookie(headers, SESSION_COOKIE).map(str::to_owned)
 }
 
 #[cfg(test)]
