@@ -101,7 +101,15 @@ pub fn is_submission_id(text: &str) -> bool {
 pub struct AttemptLimiter {
     limit: usize,
     window: std::time::Duration,
-    attempts: std::sync::Arc<std::sync::Mutex<HashMap<IpAddr, VecDeque<Instant>>>>,
+    attempts: std::sync::Arc<std::sync::Mutex<Attempts>>,
+}
+
+/// The attempts of each client, and when clients whose attempts had all
+/// expired were last forgotten.
+#[derive(Debug, Default)]
+struct Attempts {
+    by_client: HashMap<IpAddr, VecDeque<Instant>>,
+    pruned: Option<Instant>,
 }
 
 impl AttemptLimiter {
@@ -120,13 +128,19 @@ impl AttemptLimiter {
             .attempts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Forget clients whose attempts have all expired, so the map stays small.
-        attempts.retain(|_, times| {
-            times
-                .back()
-                .is_some_and(|last| now.duration_since(*last) < self.window)
-        });
-        let times = attempts.entry(client).or_default();
+        // Forget clients whose attempts have all expired, so the map stays
+        // small; at most once a window, so that an attempt costs the same
+        // however many addresses have tried (no work an attacker can grow).
+        let Attempts { by_client, pruned } = &mut *attempts;
+        if pruned.is_none_or(|at| now.duration_since(at) >= self.window) {
+            by_client.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|last| now.duration_since(*last) < self.window)
+            });
+            *pruned = Some(now);
+        }
+        let times = by_client.entry(client).or_default();
         while times
             .front()
             .is_some_and(|first| now.duration_since(*first) >= self.window)
