@@ -1244,3 +1244,77 @@ fn guesses_sent_in_parallel_do_not_slip_past_the_throttle() {
         5
     );
 }
+
+#[test]
+fn a_specialist_is_not_booked_twice_at_the_same_time() {
+    let server = TestServer::start();
+    add_user(&server, "admin", "admin", "Admin");
+    let admin = sign_in(&server, "admin");
+    send(
+        &server,
+        "POST",
+        "/staff/specialists",
+        Some(&admin),
+        &[
+            ("action", "add"),
+            ("name", "Dr Tanaka"),
+            ("department", "cancer"),
+        ],
+    );
+    let specialist = count_rows(&server, "SELECT id FROM specialists").to_string();
+    let weekdays: Vec<(&str, &str)> = ["weekday_mon", "weekday_wed", "weekday_thu", "weekday_fri"]
+        .iter()
+        .map(|d| (*d, "true"))
+        .collect();
+    let mut booked = Vec::new();
+    for (n, start) in ["10:00", "10:30", "11:00"].into_iter().enumerate() {
+        let reference = submit(&server, &format!("double-{n:05}"), &weekdays);
+        let path = format!("/staff/cases/{reference}");
+        let version = hidden_value(
+            &send(&server, "GET", &path, Some(&admin), &[]).body,
+            "version",
+        );
+        send(
+            &server,
+            "POST",
+            &path,
+            Some(&admin),
+            &[
+                ("action", "assign"),
+                ("specialist", &specialist),
+                ("version", &version),
+            ],
+        );
+        let page = send(&server, "GET", &path, Some(&admin), &[]).body;
+        let (version, day) = (hidden_value(&page, "version"), hidden_value(&page, "day"));
+        let answer = send(
+            &server,
+            "POST",
+            &path,
+            Some(&admin),
+            &[
+                ("action", "schedule"),
+                ("day", &day),
+                ("start", start),
+                ("version", &version),
+            ],
+        );
+        booked.push((start, answer.status, answer.body.contains("10:00")));
+    }
+    // 10:00 is booked; 10:30 overlaps it (and is told when the other starts); 11:00 follows it.
+    assert_eq!(
+        booked
+            .iter()
+            .map(|(start, status, _)| (*start, *status))
+            .collect::<Vec<_>>(),
+        [("10:00", 303), ("10:30", 422), ("11:00", 303)]
+    );
+    assert!(booked[1].2, "names the other appointment's start");
+    assert_eq!(
+        count_rows(
+            &server,
+            "SELECT COUNT(*) FROM cases WHERE status = 'scheduled'"
+        ),
+        2
+    );
+}

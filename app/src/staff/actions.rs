@@ -283,6 +283,26 @@ async fn schedule(
     if let Err(problems) = check_appointment(&calendar, &window, today, day, start, reason) {
         return Ok(Err(CaseProblem::Schedule(problems)));
     }
+    // The specialist sees one patient at a time: another of their current
+    // appointments that day must end before this one starts, or start after
+    // it ends (each lasts up to 60 minutes).
+    let others: Vec<String> = sqlx::query_scalar(
+        "SELECT a.start_time FROM appointments a JOIN cases c ON c.id = a.case_id \
+         WHERE a.day = ? AND a.ended_at IS NULL AND c.specialist_id = ? AND c.id <> ? AND c.status = 'scheduled'",
+    )
+    .bind(day.to_string())
+    .bind(row.specialist_id)
+    .bind(row.id)
+    .fetch_all(&mut **transaction)
+    .await?;
+    let length = chrono::Duration::minutes(i64::from(domain::case::APPOINTMENT_MINUTES));
+    let clash = others
+        .iter()
+        .filter_map(|other| NaiveTime::parse_from_str(other, "%H:%M").ok())
+        .find(|other| *other < start + length && start < *other + length);
+    if let Some(other) = clash {
+        return Ok(Err(CaseProblem::SpecialistBusy(other)));
+    }
     let outside = day < window.earliest || day > window.latest;
     let before = store::current_appointment(&mut **transaction, row.id)
         .await?

@@ -309,6 +309,8 @@ pub enum CaseProblem {
     },
     Refused(RefusedStep),
     Schedule(Vec<ScheduleProblem>),
+    /// The specialist already sees another patient then (that one's start).
+    SpecialistBusy(NaiveTime),
     /// A day or a time that cannot be read.
     BadDateOrTime,
     /// "Other" needs a written reason.

@@ -444,6 +444,10 @@ fn problem_words(locale: Locale, problem: &CaseProblem) -> Vec<String> {
             .iter()
             .map(|p| schedule_problem_words(locale, *p).to_owned())
             .collect(),
+        CaseProblem::SpecialistBusy(other) => {
+            let time = other.format("%H:%M").to_string();
+            vec![td_string!(locale, staff.specialist_busy, time).to_string()]
+        }
         CaseProblem::BadDateOrTime => vec![td_string!(locale, staff.bad_date_or_time).to_owned()],
         CaseProblem::DeclineNeedsText => {
             vec![td_string!(locale, staff.decline_needs_text).to_owned()]
