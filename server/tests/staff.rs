@@ -129,6 +129,79 @@ fn hidden_value(page: &str, name: &str) -> String {
     page[start..].split('"').next().expect("value").to_owned()
 }
 
+/// An admin signed in, with one cancer specialist listed: the cookie and
+/// the specialist's id.
+fn admin_with_specialist(server: &TestServer) -> (String, String) {
+    add_user(server, "admin", "admin", "Admin");
+    let admin = sign_in(server, "admin");
+    let added = send(
+        server,
+        "POST",
+        "/staff/specialists",
+        Some(&admin),
+        &[
+            ("action", "add"),
+            ("name", "Dr Tanaka"),
+            ("department", "cancer"),
+        ],
+    );
+    assert_eq!(added.status, 303);
+    let specialist = count_rows(server, "SELECT id FROM specialists").to_string();
+    (admin, specialist)
+}
+
+/// The answers' weekdays: every day but Tuesday too, so that the window
+/// always has proposed days.
+const EVERY_WEEKDAY: &[(&str, &str)] = &[
+    ("weekday_mon", "true"),
+    ("weekday_wed", "true"),
+    ("weekday_thu", "true"),
+    ("weekday_fri", "true"),
+];
+
+/// Assigns the specialist, then books the first proposed day at `start`:
+/// the day and the answer to the booking.
+fn assign_and_book(
+    server: &TestServer,
+    cookie: &str,
+    reference: &str,
+    specialist: &str,
+    start: &str,
+) -> (String, Answer) {
+    let path = format!("/staff/cases/{reference}");
+    let version = hidden_value(
+        &send(server, "GET", &path, Some(cookie), &[]).body,
+        "version",
+    );
+    let assigned = send(
+        server,
+        "POST",
+        &path,
+        Some(cookie),
+        &[
+            ("action", "assign"),
+            ("specialist", specialist),
+            ("version", &version),
+        ],
+    );
+    assert_eq!(assigned.status, 303);
+    let page = send(server, "GET", &path, Some(cookie), &[]).body;
+    let (version, day) = (hidden_value(&page, "version"), hidden_value(&page, "day"));
+    let booked = send(
+        server,
+        "POST",
+        &path,
+        Some(cookie),
+        &[
+            ("action", "schedule"),
+            ("day", &day),
+            ("start", start),
+            ("version", &version),
+        ],
+    );
+    (day, booked)
+}
+
 #[test]
 fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() {
     let server = TestServer::start();
@@ -1134,70 +1207,25 @@ fn reception_finds_readings_typed_with_a_japanese_space_and_signing_out_is_audit
 #[test]
 fn a_day_with_appointments_cannot_be_closed_and_unchanged_documents_make_no_new_version() {
     let server = TestServer::start();
-    add_user(&server, "admin", "admin", "Admin");
-    let admin = sign_in(&server, "admin");
-    send(
-        &server,
-        "POST",
-        "/staff/specialists",
-        Some(&admin),
-        &[
-            ("action", "add"),
-            ("name", "Dr Tanaka"),
-            ("department", "cancer"),
-        ],
-    );
-    let weekdays: Vec<(&str, &str)> = ["weekday_mon", "weekday_wed", "weekday_thu", "weekday_fri"]
-        .iter()
-        .map(|d| (*d, "true"))
-        .collect();
-    let reference = submit(&server, "booked-0001", &weekdays);
+    let (admin, specialist) = admin_with_specialist(&server);
+    let reference = submit(&server, "booked-0001", EVERY_WEEKDAY);
     let path = format!("/staff/cases/{reference}");
-    let page = send(&server, "GET", &path, Some(&admin), &[]).body;
-    let version = hidden_value(&page, "version");
-    // Saving the documents without a change writes nothing.
-    assert_eq!(
-        send(
-            &server,
-            "POST",
-            &path,
-            Some(&admin),
-            &[("action", "documents"), ("version", &version)]
-        )
-        .status,
-        303
+    let version = hidden_value(
+        &send(&server, "GET", &path, Some(&admin), &[]).body,
+        "version",
     );
-    assert_eq!(count_rows(&server, "SELECT version FROM cases"), 1);
-    let specialist = count_rows(&server, "SELECT id FROM specialists").to_string();
-    send(
+    // Saving the documents without a change writes nothing.
+    let saved = send(
         &server,
         "POST",
         &path,
         Some(&admin),
-        &[
-            ("action", "assign"),
-            ("specialist", &specialist),
-            ("version", &version),
-        ],
+        &[("action", "documents"), ("version", &version)],
     );
-    let page = send(&server, "GET", &path, Some(&admin), &[]).body;
-    let (version, day) = (hidden_value(&page, "version"), hidden_value(&page, "day"));
-    assert_eq!(
-        send(
-            &server,
-            "POST",
-            &path,
-            Some(&admin),
-            &[
-                ("action", "schedule"),
-                ("day", &day),
-                ("start", "09:00"),
-                ("version", &version)
-            ]
-        )
-        .status,
-        303
-    );
+    assert_eq!(saved.status, 303);
+    assert_eq!(count_rows(&server, "SELECT version FROM cases"), 1);
+    let (day, booked) = assign_and_book(&server, &admin, &reference, &specialist, "09:00");
+    assert_eq!(booked.status, 303);
     let closed = send(
         &server,
         "POST",
@@ -1248,68 +1276,28 @@ fn guesses_sent_in_parallel_do_not_slip_past_the_throttle() {
 #[test]
 fn a_specialist_is_not_booked_twice_at_the_same_time() {
     let server = TestServer::start();
-    add_user(&server, "admin", "admin", "Admin");
-    let admin = sign_in(&server, "admin");
-    send(
-        &server,
-        "POST",
-        "/staff/specialists",
-        Some(&admin),
-        &[
-            ("action", "add"),
-            ("name", "Dr Tanaka"),
-            ("department", "cancer"),
-        ],
-    );
-    let specialist = count_rows(&server, "SELECT id FROM specialists").to_string();
-    let weekdays: Vec<(&str, &str)> = ["weekday_mon", "weekday_wed", "weekday_thu", "weekday_fri"]
-        .iter()
-        .map(|d| (*d, "true"))
+    let (admin, specialist) = admin_with_specialist(&server);
+    let booked: Vec<(&str, Answer)> = ["10:00", "10:30", "11:00"]
+        .into_iter()
+        .enumerate()
+        .map(|(n, start)| {
+            let reference = submit(&server, &format!("double-{n:05}"), EVERY_WEEKDAY);
+            (
+                start,
+                assign_and_book(&server, &admin, &reference, &specialist, start).1,
+            )
+        })
         .collect();
-    let mut booked = Vec::new();
-    for (n, start) in ["10:00", "10:30", "11:00"].into_iter().enumerate() {
-        let reference = submit(&server, &format!("double-{n:05}"), &weekdays);
-        let path = format!("/staff/cases/{reference}");
-        let version = hidden_value(
-            &send(&server, "GET", &path, Some(&admin), &[]).body,
-            "version",
-        );
-        send(
-            &server,
-            "POST",
-            &path,
-            Some(&admin),
-            &[
-                ("action", "assign"),
-                ("specialist", &specialist),
-                ("version", &version),
-            ],
-        );
-        let page = send(&server, "GET", &path, Some(&admin), &[]).body;
-        let (version, day) = (hidden_value(&page, "version"), hidden_value(&page, "day"));
-        let answer = send(
-            &server,
-            "POST",
-            &path,
-            Some(&admin),
-            &[
-                ("action", "schedule"),
-                ("day", &day),
-                ("start", start),
-                ("version", &version),
-            ],
-        );
-        booked.push((start, answer.status, answer.body.contains("10:00")));
-    }
     // 10:00 is booked; 10:30 overlaps it (and is told when the other starts); 11:00 follows it.
-    assert_eq!(
-        booked
-            .iter()
-            .map(|(start, status, _)| (*start, *status))
-            .collect::<Vec<_>>(),
-        [("10:00", 303), ("10:30", 422), ("11:00", 303)]
+    let statuses: Vec<(&str, u16)> = booked
+        .iter()
+        .map(|(start, answer)| (*start, answer.status))
+        .collect();
+    assert_eq!(statuses, [("10:00", 303), ("10:30", 422), ("11:00", 303)]);
+    assert!(
+        booked[1].1.body.contains("10:00"),
+        "names the other appointment's start"
     );
-    assert!(booked[1].2, "names the other appointment's start");
     assert_eq!(
         count_rows(
             &server,
