@@ -88,11 +88,7 @@ fn the_page_is_in_japanese_for_a_japanese_browser_and_in_the_cookie_language_aft
 #[test]
 fn the_language_switch_sets_the_cookie_and_returns_to_the_same_page_only() {
     let server = TestServer::start();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
+    let agent = common::browser();
     let response = agent
         .get(&server.url("/set-lang?lang=ja&next=%2Fstatus%3Fx%3D1"))
         .call()

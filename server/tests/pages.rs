@@ -27,14 +27,7 @@ fn with(
     fields
 }
 
-/// A client that reads every status and follows no redirect.
-fn browser() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
+use common::browser;
 
 struct Answer {
     status: u16,

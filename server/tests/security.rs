@@ -10,11 +10,7 @@ fn get(
     path: &str,
     headers: &[(&str, &str)],
 ) -> (u16, ureq::http::HeaderMap, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
+    let agent = common::browser();
     let mut request = agent.get(&server.url(path));
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -35,11 +31,7 @@ fn post(
     headers: &[(&str, &str)],
     form: &[(String, String)],
 ) -> (u16, ureq::http::HeaderMap) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
+    let agent = common::browser();
     let mut request = agent
         .post(&server.url(path))
         .header("Accept", "application/json");

@@ -15,14 +15,6 @@ fn add_user(server: &TestServer, login: &str, role: &str, name: &str) {
     common::add_staff(server, login, role, name);
 }
 
-fn no_redirects() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
 struct Answer {
     status: u16,
     location: String,
@@ -48,23 +40,20 @@ fn send_with(
     form: &[(&str, &str)],
     headers: &[(&str, &str)],
 ) -> Answer {
-    let agent = no_redirects();
+    let agent = common::browser();
     let url = server.url(path);
+    let mut cookies_and_headers: Vec<(&str, &str)> =
+        cookie.map(|c| ("Cookie", c)).into_iter().collect();
+    cookies_and_headers.extend_from_slice(headers);
     let mut response = if method == "GET" {
         let mut request = agent.get(&url);
-        if let Some(cookie) = cookie {
-            request = request.header("Cookie", cookie);
-        }
-        for (name, value) in headers {
+        for (name, value) in &cookies_and_headers {
             request = request.header(*name, *value);
         }
         request.call().expect("GET")
     } else {
         let mut request = agent.post(&url);
-        if let Some(cookie) = cookie {
-            request = request.header("Cookie", cookie);
-        }
-        for (name, value) in headers {
+        for (name, value) in &cookies_and_headers {
             request = request.header(*name, *value);
         }
         request.send_form(form.iter().copied()).expect("POST")

@@ -306,7 +306,7 @@ async fn schedule(
     let outside = day < window.earliest || day > window.latest;
     let before = store::current_appointment(&mut **transaction, row.id)
         .await?
-        .map(|(_, day, start)| format!("{day} {}", start.format("%H:%M")));
+        .map(|(day, start)| format!("{day} {}", start.format("%H:%M")));
     end_appointment(transaction, row.id, "rescheduled", staff, now).await?;
     sqlx::query(
         "INSERT INTO appointments (case_id, day, start_time, reason_outside_window, booked_by, booked_at) \

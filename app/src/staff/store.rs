@@ -321,16 +321,15 @@ pub fn window_of(row: &CaseRow, calendar: &Calendar) -> Result<AppointmentWindow
 pub async fn current_appointment(
     executor: impl SqliteExecutor<'_>,
     case_id: i64,
-) -> Result<Option<(i64, NaiveDate, NaiveTime)>, sqlx::Error> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, day, start_time FROM appointments WHERE case_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
+) -> Result<Option<(NaiveDate, NaiveTime)>, sqlx::Error> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT day, start_time FROM appointments WHERE case_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
     )
     .bind(case_id)
     .fetch_optional(executor)
     .await?;
-    Ok(row.and_then(|(id, day, start)| {
+    Ok(row.and_then(|(day, start)| {
         Some((
-            id,
             day.parse().ok()?,
             NaiveTime::parse_from_str(&start, "%H:%M").ok()?,
         ))
@@ -496,9 +495,7 @@ pub async fn case_page(
             .as_deref()
             .and_then(DeclineReason::from_code)
             .map(|reason| (reason, row.decline_note.clone())),
-        appointment: current_appointment(pool, row.id)
-            .await?
-            .map(|(_, day, start)| (day, start)),
+        appointment: current_appointment(pool, row.id).await?,
         updated: row
             .updated_by
             .clone()

@@ -197,6 +197,16 @@ pub fn eligible_submission(submission_id: &str) -> Vec<(String, String)> {
     fields
 }
 
+/// A client that reads every status and follows no redirect, as the tests
+/// that look at redirects and cookies need.
+pub fn browser() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
 /// The password of the staff accounts the tests make.
 pub const STAFF_PASSWORD: &str = "correct horse battery";
 
@@ -225,11 +235,7 @@ pub fn add_staff(server: &TestServer, login: &str, role: &str, name: &str) {
 
 /// Signs in and returns the `Cookie` header value of the session.
 pub fn staff_cookie(server: &TestServer, login: &str) -> String {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
+    let agent = browser();
     let response = agent
         .post(&server.url("/staff/login"))
         .send_form([
