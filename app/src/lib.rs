@@ -16,34 +16,27 @@ use leptos_meta::{MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-pub mod api;
-mod check;
+// The shared layer: what both areas stand on.
+pub mod area;
 pub mod clock;
-#[cfg(feature = "ssr")]
-mod db;
-mod draft;
 pub mod error;
-mod form_fields;
 pub mod format;
-mod home;
-mod layout;
-mod panel;
 #[cfg(feature = "ssr")]
-pub mod posted;
-pub mod request_page;
-mod sent_page;
+pub mod ssr;
 #[cfg(feature = "ssr")]
-pub mod server;
-pub mod staff;
-pub mod status_page;
+pub mod store;
+mod ui;
 mod words;
 
-use home::HomePage;
+// The two areas, which never import each other.
+pub mod patient;
+pub mod staff;
+
 use i18n::{I18nContextProvider, Locale, td_string, use_i18n};
 
 /// The cookie that remembers the chosen language, so that the server renders
 /// the next page in it. Written by the language switch, with or without
-/// JavaScript (see `server`'s `/set-lang`).
+/// JavaScript (see `server`'s `/set-lang` and `ssr::language_cookie`).
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 /// The document around every page, rendered only on the server. The
@@ -108,19 +101,19 @@ pub fn App() -> impl IntoView {
             <Stylesheet id="leptos" href="/pkg/second-opinion.css" />
             <PageTitle />
             <Router>
-                <layout::Header />
+                <ui::layout::Header />
                 <main id="main" tabindex="-1">
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/request") view=request_page::RequestPage />
+                        <Route path=path!("/") view=patient::home::HomePage />
+                        <Route path=path!("/request") view=patient::request::RequestPage />
                         // Rendered whole before it is sent, so that it reads
                         // without JavaScript and prints as it is.
                         <Route
                             path=path!("/request/sent/:reference")
-                            view=sent_page::SentPage
+                            view=patient::sent::SentPage
                             ssr=SsrMode::Async
                         />
-                        <Route path=path!("/status") view=status_page::StatusLookupPage />
+                        <Route path=path!("/status") view=patient::status::StatusLookupPage />
                         // Reception: rendered by the server's staff handlers,
                         // which check the session and load the page first.
                         <Route path=path!("/staff") view=staff::pages::StaffRoute />
@@ -214,6 +207,6 @@ fn no_store() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    draft::capture_typed_before_hydration();
+    patient::request::draft::capture_typed_before_hydration();
     leptos::mount::hydrate_islands();
 }

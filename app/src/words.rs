@@ -1,13 +1,16 @@
-//! The words for the domain's codes, in a given language. Each `match` is
+//! The words for the domain's codes, the patient's and reception's, in a
+//! given language. Each `match` is
 //! exhaustive and each key is checked at compile time in every locale, so a
 //! code cannot lack its words; the tests below check that no two codes share
 //! the same words.
 
+use domain::case::{CaseStatus, DeclineReason, ScheduleProblem, Step, Urgency};
 use domain::fields::FieldError;
 use domain::form::Field;
 use domain::{ContactReason, Document, Question, RefusalReason};
 use leptos::prelude::*;
 
+use crate::area::AreaCode;
 use crate::error::AppError;
 use crate::i18n::{Locale, td_string};
 
@@ -240,6 +243,99 @@ pub fn app_error(locale: Locale, error: &AppError) -> String {
     .to_owned()
 }
 
+/// A case's status, as reception and the patient read it.
+pub fn status(locale: Locale, status: CaseStatus) -> &'static str {
+    match status {
+        CaseStatus::Received => td_string!(locale, staff.status_received),
+        CaseStatus::UnderReview => td_string!(locale, staff.status_under_review),
+        CaseStatus::Scheduled => td_string!(locale, staff.status_scheduled),
+        CaseStatus::Completed => td_string!(locale, staff.status_completed),
+        CaseStatus::NoShow => td_string!(locale, staff.status_no_show),
+        CaseStatus::Cancelled => td_string!(locale, staff.status_cancelled),
+        CaseStatus::Declined => td_string!(locale, staff.status_declined),
+    }
+}
+
+/// How urgent a case in the queue is.
+pub fn urgency(locale: Locale, urgency: Urgency) -> &'static str {
+    match urgency {
+        Urgency::OnTrack => td_string!(locale, staff.urgency_on_track),
+        Urgency::Due => td_string!(locale, staff.urgency_due),
+        Urgency::Overdue => td_string!(locale, staff.urgency_overdue),
+        Urgency::Closed => td_string!(locale, staff.urgency_closed),
+    }
+}
+
+/// A diagnosis area, as the form names it.
+pub fn area(locale: Locale, area: AreaCode) -> &'static str {
+    match area {
+        AreaCode::Cancer => td_string!(locale, option.area_cancer),
+        AreaCode::Cardiovascular => td_string!(locale, option.area_cardiovascular),
+        AreaCode::Cerebrovascular => td_string!(locale, option.area_cerebrovascular),
+        AreaCode::Other => td_string!(locale, option.area_other),
+    }
+}
+
+/// One of the hospital's reasons for declining a request.
+pub fn decline(locale: Locale, reason: DeclineReason) -> &'static str {
+    match reason {
+        DeclineReason::PatientDoesNotAgree => {
+            td_string!(locale, staff.decline_patient_does_not_agree)
+        }
+        DeclineReason::PresentDoctorDoesNotEncourage => {
+            td_string!(locale, staff.decline_present_doctor_does_not_encourage)
+        }
+        DeclineReason::Transfer => td_string!(locale, staff.decline_transfer),
+        DeclineReason::Litigation => td_string!(locale, staff.decline_litigation),
+        DeclineReason::OutsideSpecialties => td_string!(locale, staff.decline_outside_specialties),
+        DeclineReason::CouldNotContact => td_string!(locale, staff.decline_could_not_contact),
+        DeclineReason::Other => td_string!(locale, staff.decline_other),
+    }
+}
+
+/// Why an appointment cannot be booked.
+pub fn schedule_problem(locale: Locale, problem: ScheduleProblem) -> &'static str {
+    match problem {
+        ScheduleProblem::NotAConsultationDay => {
+            td_string!(locale, staff.schedule_not_a_consultation_day)
+        }
+        ScheduleProblem::OutsideHours => td_string!(locale, staff.schedule_outside_hours),
+        ScheduleProblem::InThePast => td_string!(locale, staff.schedule_in_the_past),
+        ScheduleProblem::OutsideWindowWithoutReason => {
+            td_string!(locale, staff.schedule_outside_window_without_reason)
+        }
+    }
+}
+
+/// A step of reception's case flow, as its button says it.
+pub fn step(locale: Locale, step: Step) -> &'static str {
+    match step {
+        Step::StartReview => td_string!(locale, staff.step_start_review),
+        Step::Schedule => td_string!(locale, staff.step_schedule),
+        Step::Reschedule => td_string!(locale, staff.step_reschedule),
+        Step::CancelAppointment => td_string!(locale, staff.step_cancel_appointment),
+        Step::Complete => td_string!(locale, staff.step_complete),
+        Step::NoShow => td_string!(locale, staff.step_no_show),
+        Step::Decline => td_string!(locale, staff.step_decline),
+    }
+}
+
+/// An audit line's action in words (its code if it has none).
+pub fn audit_action(locale: Locale, action: &str) -> String {
+    match action {
+        "case_viewed" => td_string!(locale, staff.audit_case_viewed),
+        "status_changed" => td_string!(locale, staff.audit_status_changed),
+        "department_assigned" => td_string!(locale, staff.audit_department_assigned),
+        "specialist_assigned" => td_string!(locale, staff.audit_specialist_assigned),
+        "appointment_booked" => td_string!(locale, staff.audit_appointment_booked),
+        "document_received" => td_string!(locale, staff.audit_document_received),
+        "declined" => td_string!(locale, staff.audit_declined),
+        "note_added" => td_string!(locale, staff.audit_note_added),
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -282,6 +378,30 @@ mod tests {
                 &texts(&|l| Field::ALL.iter().map(|f| field(l, *f)).collect()),
                 "field labels",
             );
+        }
+    }
+
+    #[test]
+    fn every_code_reception_reads_has_its_own_words_in_both_languages() {
+        fn texts<T: Copy>(all: &[T], words: impl Fn(T) -> &'static str) -> Vec<String> {
+            all.iter().map(|code| words(*code).to_owned()).collect()
+        }
+        for locale in LOCALES {
+            all_distinct(
+                &texts(CaseStatus::ALL, |s| status(locale, s)),
+                "statuses",
+            );
+            all_distinct(&texts(Urgency::ALL, |u| urgency(locale, u)), "urgencies");
+            all_distinct(&texts(&AreaCode::ALL, |a| area(locale, a)), "areas");
+            all_distinct(
+                &texts(DeclineReason::ALL, |r| decline(locale, r)),
+                "decline reasons",
+            );
+            all_distinct(
+                &texts(ScheduleProblem::ALL, |p| schedule_problem(locale, p)),
+                "schedule problems",
+            );
+            all_distinct(&texts(Step::ALL, |s| step(locale, s)), "steps");
         }
     }
 

@@ -38,7 +38,7 @@ async fn hospital_calendar(database_url: &str) -> Result<Calendar> {
     if !has_table {
         return Ok(Calendar::new());
     }
-    Ok(app::staff::store::calendar(&pool).await?)
+    Ok(app::store::calendar(&pool).await?)
 }
 
 /// One line per national holiday or closure day in the range:

@@ -5,9 +5,8 @@
 mod cli;
 mod commands;
 mod database;
-mod staff;
+mod http;
 mod users;
-mod web;
 
 use std::process::ExitCode;
 
@@ -19,7 +18,7 @@ use cli::{Cli, Command};
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Serve(args) => web::serve(args).await,
+        Command::Serve(args) => http::serve(args).await,
         Command::Calendar(args) => commands::print_calendar(&args, &mut std::io::stdout()).await,
         Command::Window(args) => commands::print_window(&args, &mut std::io::stdout()).await,
         Command::Backup(args) => database::backup(&args).await,

@@ -1,27 +1,22 @@
-//! The changes reception makes to a case (server only). Each is one
-//! transaction that checks the case's version, applies the flow defined in
-//! `domain::case`, and writes the audit trail.
+//! The changes reception makes (server only). A post is read once into a
+//! typed action (`CaseAction`, `SpecialistAction`, `ClosureAction`); each
+//! case change is one transaction that checks the case's version, applies
+//! the flow defined in `domain::case`, and writes the audit trail.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::case::{CaseStatus, DeclineReason, Step, check_appointment};
-use domain::japan_time;
 use domain::reference::Reference;
+use domain::{Document, japan_time};
 use sqlx::SqlitePool;
 
-use super::store::{self, Entry, audit, timestamp};
-use super::{CaseProblem, Staff};
-
-/// What became of a change.
-#[derive(Debug)]
-pub enum Outcome {
-    Done,
-    Refused(CaseProblem),
-    NotFound,
-}
+use super::store::{self, Entry, audit};
+use super::{CaseProblem, Staff, StaffError};
+use crate::store::{calendar, in_japan, timestamp, undecodable};
 
 /// The longest internal note or written reason.
 pub const MAX_TEXT_CHARS: usize = 2_000;
 
+/// A posted form's value, trimmed; empty when it is missing.
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
@@ -29,9 +24,121 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .map_or("", |(_, value)| value.trim())
 }
 
-fn text(pairs: &[(String, String)], name: &str) -> Option<String> {
-    let text = value(pairs, name);
+/// A text of 1 to [`MAX_TEXT_CHARS`] characters, or `None`.
+fn bounded_text(text: &str) -> Option<String> {
     (!text.is_empty() && text.chars().count() <= MAX_TEXT_CHARS).then(|| text.to_owned())
+}
+
+/// A day as a form's date input sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayInput {
+    Empty,
+    Day(NaiveDate),
+    Unreadable,
+}
+
+impl DayInput {
+    fn read(text: &str) -> Self {
+        if text.is_empty() {
+            Self::Empty
+        } else {
+            text.parse().map_or(Self::Unreadable, Self::Day)
+        }
+    }
+}
+
+/// A change posted from the case page, read once from the form. Values
+/// that cannot be read stay `None` here; the change decides, in the flow's
+/// order, which problem the page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseAction {
+    /// An internal note, added whatever version the page showed.
+    Note { text: String },
+    /// Any other change, made only on the version the page showed.
+    Change {
+        version: Option<i64>,
+        change: CaseChange,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseChange {
+    /// A step that only moves the status: start review, complete, no-show,
+    /// cancel the appointment.
+    Move(Step),
+    /// Each document to bring: ticked as handed in, and on which day.
+    Documents(Vec<(Document, bool, DayInput)>),
+    Assign {
+        specialist: Option<i64>,
+    },
+    /// `other_day` wins over the proposed `day` when one is typed.
+    Schedule {
+        day: Option<NaiveDate>,
+        start: Option<NaiveTime>,
+        reason: String,
+    },
+    Decline {
+        reason: Option<DeclineReason>,
+        note: String,
+    },
+}
+
+impl CaseAction {
+    /// Reads the posted form; an action the case page does not send is a
+    /// `BadForm`.
+    pub fn from_form(pairs: &[(String, String)]) -> Result<Self, StaffError> {
+        let action = value(pairs, "action");
+        let change = match action {
+            "note" => {
+                return Ok(Self::Note {
+                    text: value(pairs, "note").to_owned(),
+                });
+            }
+            "documents" => CaseChange::Documents(
+                Document::ALL
+                    .iter()
+                    .map(|document| {
+                        let code = document.code();
+                        (
+                            *document,
+                            value(pairs, &format!("doc_{code}")) == "on",
+                            DayInput::read(value(pairs, &format!("doc_{code}_on"))),
+                        )
+                    })
+                    .collect(),
+            ),
+            "assign" => CaseChange::Assign {
+                specialist: value(pairs, "specialist").parse().ok(),
+            },
+            "schedule" => {
+                let day = Some(value(pairs, "other_day"))
+                    .filter(|day| !day.is_empty())
+                    .unwrap_or_else(|| value(pairs, "day"));
+                CaseChange::Schedule {
+                    day: day.parse().ok(),
+                    start: NaiveTime::parse_from_str(value(pairs, "start"), "%H:%M").ok(),
+                    reason: value(pairs, "reason").to_owned(),
+                }
+            }
+            "decline" => CaseChange::Decline {
+                reason: DeclineReason::from_code(value(pairs, "decline_reason")),
+                note: value(pairs, "decline_note").to_owned(),
+            },
+            step => match Step::from_code(step) {
+                Some(
+                    step @ (Step::StartReview
+                    | Step::Complete
+                    | Step::NoShow
+                    | Step::CancelAppointment),
+                ) => CaseChange::Move(step),
+                _ => return Err(StaffError::BadForm),
+            },
+        };
+        Ok(Self::Change {
+            version: value(pairs, "version").parse().ok(),
+            change,
+        })
+    }
 }
 
 /// A change to the case's own row, made only if nobody changed it since
@@ -51,63 +158,65 @@ type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 /// A change to apply, or why it is refused.
 type Decided = Result<Change, CaseProblem>;
 
-/// Applies the posted `action` to the case, as `staff`.
+/// The appointment posted: day and start as read, and the reason written
+/// for a day outside the window.
+#[derive(Debug)]
+struct Slot {
+    day: Option<NaiveDate>,
+    start: Option<NaiveTime>,
+    reason: String,
+}
+
+/// Makes the change, as `staff`.
 pub async fn act(
     pool: &SqlitePool,
     staff: &Staff,
     reference: &Reference,
-    pairs: &[(String, String)],
+    action: CaseAction,
     now: DateTime<Utc>,
-) -> Result<Outcome, sqlx::Error> {
+) -> Result<(), StaffError> {
     // IMMEDIATE: the version is read under the write lock, so of two
     // changes made at once the second waits, then finds the new version and
     // is told who changed the case, instead of failing as "busy".
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(row) = store::case_row(&mut *transaction, reference).await? else {
-        return Ok(Outcome::NotFound);
+    let row = store::case_row(&mut *transaction, reference)
+        .await?
+        .ok_or(StaffError::NotFound)?;
+    let (version, change) = match action {
+        CaseAction::Note { text } => return add_note(transaction, &row, staff, &text, now).await,
+        CaseAction::Change { version, change } => (version, change),
     };
-    let action = value(pairs, "action");
-    if action == "note" {
-        return add_note(transaction, &row, staff, pairs, now).await;
-    }
-    // Every other change is made on the version the page showed.
-    let posted_version: Option<i64> = value(pairs, "version").parse().ok();
-    if posted_version != Some(row.version) {
-        return Ok(Outcome::Refused(CaseProblem::Stale {
+    if version != Some(row.version) {
+        return Err(StaffError::Stale {
             by: row.updated_by.clone().unwrap_or_default(),
-            at: row
-                .updated_at
-                .as_deref()
-                .map(store::in_japan)
-                .unwrap_or_default(),
-        }));
+            at: row.updated_at.as_deref().map(in_japan).unwrap_or_default(),
+        });
     }
-    let status = CaseStatus::from_code(&row.status)
-        .ok_or_else(|| sqlx::Error::Decode("stored status".into()))?;
-    let decided = match action {
-        "start_review" | "complete" | "no_show" | "cancel_appointment" => {
-            let step =
-                Step::from_code(action).ok_or_else(|| sqlx::Error::Protocol("step".into()))?;
-            let decided = moved(status, step);
-            if decided.is_ok() && step == Step::CancelAppointment {
+    let status = CaseStatus::from_code(&row.status).ok_or_else(|| undecodable("status"))?;
+    let change = match change {
+        CaseChange::Move(step) => {
+            let change = moved(status, step)?;
+            if step == Step::CancelAppointment {
                 end_appointment(&mut transaction, row.id, "cancelled", staff, now).await?;
             }
-            decided
+            change
         }
-        "documents" => match documents(&mut transaction, &row, staff, pairs, now).await? {
+        CaseChange::Documents(marks) => {
+            let change = documents(&mut transaction, &row, staff, &marks, now).await?;
             // Nothing ticked or unticked: nothing to write, no new version.
-            Ok(change) if change.audit.is_empty() => return Ok(Outcome::Done),
-            decided => decided,
-        },
-        "assign" => assign(&mut transaction, status, pairs).await?,
-        "schedule" => schedule(pool, &mut transaction, &row, status, staff, pairs, now).await?,
-        "decline" => decline(status, pairs),
-        _ => return Err(sqlx::Error::Protocol("unknown action".into())),
+            if change.audit.is_empty() {
+                return Ok(());
+            }
+            change
+        }
+        CaseChange::Assign { specialist } => assign(&mut transaction, status, specialist).await?,
+        CaseChange::Schedule { day, start, reason } => {
+            let slot = Slot { day, start, reason };
+            schedule(pool, &mut transaction, &row, status, staff, slot, now).await?
+        }
+        CaseChange::Decline { reason, note } => decline(status, reason, &note)?,
     };
-    match decided {
-        Ok(change) => apply(transaction, &row, change, staff, now).await,
-        Err(problem) => Ok(Outcome::Refused(problem)),
-    }
+    apply(transaction, &row, change, staff, now).await
 }
 
 /// A change that only moves the status along the flow.
@@ -123,12 +232,10 @@ async fn add_note(
     mut transaction: Transaction<'_>,
     row: &store::CaseRow,
     staff: &Staff,
-    pairs: &[(String, String)],
+    text: &str,
     now: DateTime<Utc>,
-) -> Result<Outcome, sqlx::Error> {
-    let Some(note) = text(pairs, "note") else {
-        return Ok(Outcome::Refused(CaseProblem::BadNote));
-    };
+) -> Result<(), StaffError> {
+    let note = bounded_text(text).ok_or(CaseProblem::BadNote)?;
     sqlx::query("INSERT INTO case_notes (case_id, at, author, text) VALUES (?, ?, ?, ?)")
         .bind(row.id)
         .bind(timestamp(now))
@@ -144,7 +251,7 @@ async fn add_note(
     };
     audit(&mut *transaction, now, entry).await?;
     transaction.commit().await?;
-    Ok(Outcome::Done)
+    Ok(())
 }
 
 /// Ticks and unticks the documents handed in, each with its day.
@@ -152,20 +259,21 @@ async fn documents(
     transaction: &mut Transaction<'_>,
     row: &store::CaseRow,
     staff: &Staff,
-    pairs: &[(String, String)],
+    marks: &[(Document, bool, DayInput)],
     now: DateTime<Utc>,
-) -> Result<Decided, sqlx::Error> {
+) -> Result<Change, StaffError> {
     let today = japan_time(&now).date();
     let mut change = Change::default();
     for document in domain::documents_to_bring(&store::submission(row)?.request) {
-        let ticked = value(pairs, &format!("doc_{}", document.code())) == "on";
-        let on = value(pairs, &format!("doc_{}_on", document.code()));
-        let on: NaiveDate = if on.is_empty() {
-            today
-        } else {
-            match on.parse() {
-                Ok(day) if day <= today => day,
-                _ => return Ok(Err(CaseProblem::BadDateOrTime)),
+        let (ticked, on) = marks
+            .iter()
+            .find(|(marked, _, _)| *marked == document)
+            .map_or((false, DayInput::Empty), |(_, ticked, on)| (*ticked, *on));
+        let on = match on {
+            DayInput::Empty => today,
+            DayInput::Day(day) if day <= today => day,
+            DayInput::Day(_) | DayInput::Unreadable => {
+                return Err(CaseProblem::BadDateOrTime.into());
             }
         };
         let before: Option<String> = sqlx::query_scalar(
@@ -204,7 +312,7 @@ async fn documents(
             after.map(|on| format!("{}: {on}", document.code())),
         ));
     }
-    Ok(Ok(change))
+    Ok(change)
 }
 
 /// Assigns an active specialist (and so their department); a received case
@@ -212,30 +320,25 @@ async fn documents(
 async fn assign(
     transaction: &mut Transaction<'_>,
     status: CaseStatus,
-    pairs: &[(String, String)],
-) -> Result<Decided, sqlx::Error> {
-    let specialist: Option<(i64, String)> = match value(pairs, "specialist").parse::<i64>() {
-        Ok(id) => {
+    specialist: Option<i64>,
+) -> Result<Change, StaffError> {
+    let specialist: Option<(i64, String)> = match specialist {
+        Some(id) => {
             sqlx::query_as("SELECT id, department FROM specialists WHERE id = ? AND active = 1")
                 .bind(id)
                 .fetch_optional(&mut **transaction)
                 .await?
         }
-        Err(_) => None,
+        None => None,
     };
-    let Some(specialist) = specialist else {
-        return Ok(Err(CaseProblem::NoSpecialist));
-    };
+    let specialist = specialist.ok_or(CaseProblem::NoSpecialist)?;
     let mut change = match status {
-        CaseStatus::Received => match moved(status, Step::StartReview) {
-            Ok(change) => change,
-            Err(problem) => return Ok(Err(problem)),
-        },
+        CaseStatus::Received => moved(status, Step::StartReview)?,
         CaseStatus::UnderReview | CaseStatus::Scheduled => Change::default(),
-        _ => return Ok(Err(CaseProblem::Closed)),
+        _ => return Err(CaseProblem::Closed.into()),
     };
     change.specialist = Some(specialist);
-    Ok(Ok(change))
+    Ok(change)
 }
 
 /// Books (or moves) the appointment; the old one is kept, ended.
@@ -245,44 +348,33 @@ async fn schedule(
     row: &store::CaseRow,
     status: CaseStatus,
     staff: &Staff,
-    pairs: &[(String, String)],
+    slot: Slot,
     now: DateTime<Utc>,
-) -> Result<Decided, sqlx::Error> {
+) -> Result<Change, StaffError> {
     if row.specialist_id.is_none() {
-        return Ok(Err(CaseProblem::NoSpecialist));
+        return Err(CaseProblem::NoSpecialist.into());
     }
     let step = if status == CaseStatus::Scheduled {
         Step::Reschedule
     } else {
         Step::Schedule
     };
-    let mut change = match moved(status, step) {
-        Ok(change) => change,
-        Err(problem) => return Ok(Err(problem)),
-    };
+    let mut change = moved(status, step)?;
     if status == CaseStatus::Scheduled {
         change.status = None;
     }
-    // Another day, when one is typed, wins over the proposed day chosen.
-    let day = Some(value(pairs, "other_day"))
-        .filter(|day| !day.is_empty())
-        .unwrap_or_else(|| value(pairs, "day"));
-    let (Ok(day), Ok(start)) = (
-        day.parse::<NaiveDate>(),
-        NaiveTime::parse_from_str(value(pairs, "start"), "%H:%M"),
-    ) else {
-        return Ok(Err(CaseProblem::BadDateOrTime));
+    let Slot { day, start, reason } = slot;
+    let (Some(day), Some(start)) = (day, start) else {
+        return Err(CaseProblem::BadDateOrTime.into());
     };
-    let reason = value(pairs, "reason");
     if reason.chars().count() > MAX_TEXT_CHARS {
-        return Ok(Err(CaseProblem::TooLong));
+        return Err(CaseProblem::TooLong.into());
     }
-    let calendar = store::calendar(pool).await?;
+    let calendar = calendar(pool).await?;
     let window = store::window_of(row, &calendar)?;
     let today = japan_time(&now).date();
-    if let Err(problems) = check_appointment(&calendar, &window, today, day, start, reason) {
-        return Ok(Err(CaseProblem::Schedule(problems)));
-    }
+    check_appointment(&calendar, &window, today, day, start, &reason)
+        .map_err(CaseProblem::Schedule)?;
     // The specialist sees one patient at a time: another of their current
     // appointments that day must end before this one starts, or start after
     // it ends (each lasts up to 60 minutes).
@@ -301,7 +393,7 @@ async fn schedule(
         .filter_map(|other| NaiveTime::parse_from_str(other, "%H:%M").ok())
         .find(|other| *other < start + length && start < *other + length);
     if let Some(other) = clash {
-        return Ok(Err(CaseProblem::SpecialistBusy(other)));
+        return Err(CaseProblem::SpecialistBusy(other).into());
     }
     let outside = day < window.earliest || day > window.latest;
     let before = store::current_appointment(&mut **transaction, row.id)
@@ -315,7 +407,7 @@ async fn schedule(
     .bind(row.id)
     .bind(day.to_string())
     .bind(start.format("%H:%M").to_string())
-    .bind(outside.then(|| reason.to_owned()))
+    .bind(outside.then_some(reason))
     .bind(&staff.login)
     .bind(timestamp(now))
     .execute(&mut **transaction)
@@ -325,17 +417,16 @@ async fn schedule(
         before,
         Some(format!("{day} {}", start.format("%H:%M"))),
     ));
-    Ok(Ok(change))
+    Ok(change)
 }
 
 /// Declines with one of the hospital's reasons; "other" needs it written.
-fn decline(status: CaseStatus, pairs: &[(String, String)]) -> Decided {
-    let reason = DeclineReason::from_code(value(pairs, "decline_reason"))
-        .ok_or(CaseProblem::DeclineNeedsText)?;
-    if value(pairs, "decline_note").chars().count() > MAX_TEXT_CHARS {
+fn decline(status: CaseStatus, reason: Option<DeclineReason>, note: &str) -> Decided {
+    let reason = reason.ok_or(CaseProblem::DeclineNeedsText)?;
+    if note.chars().count() > MAX_TEXT_CHARS {
         return Err(CaseProblem::TooLong);
     }
-    let note = text(pairs, "decline_note");
+    let note = bounded_text(note);
     if reason == DeclineReason::Other && note.is_none() {
         return Err(CaseProblem::DeclineNeedsText);
     }
@@ -352,7 +443,7 @@ async fn apply(
     mut change: Change,
     staff: &Staff,
     now: DateTime<Utc>,
-) -> Result<Outcome, sqlx::Error> {
+) -> Result<(), StaffError> {
     let updated = sqlx::query(
         "UPDATE cases SET status = COALESCE(?, status), department = COALESCE(?, department), \
          specialist_id = COALESCE(?, specialist_id), decline_reason = COALESCE(?, decline_reason), \
@@ -373,10 +464,10 @@ async fn apply(
     if updated.rows_affected() == 0 {
         // Cannot happen under the IMMEDIATE transaction; if it did, nothing
         // is written.
-        return Ok(Outcome::Refused(CaseProblem::Stale {
+        return Err(StaffError::Stale {
             by: String::new(),
             at: String::new(),
-        }));
+        });
     }
     if let Some((from, to)) = change.status {
         change.audit.push((
@@ -414,7 +505,7 @@ async fn apply(
         audit(&mut *transaction, now, entry).await?;
     }
     transaction.commit().await?;
-    Ok(Outcome::Done)
+    Ok(())
 }
 
 /// Ends the current appointment, if any, keeping it in the history.
@@ -437,135 +528,188 @@ async fn end_appointment(
     Ok(())
 }
 
+/// A change to the specialists or departments posted by an admin, read
+/// once from the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpecialistAction {
+    Add { name: String, department: String },
+    Rename { id: Option<i64>, name: String },
+    Deactivate { id: Option<i64> },
+    Activate { id: Option<i64> },
+    AddDepartment {
+        code: String,
+        name_ja: String,
+        name_en: String,
+    },
+    ToggleDepartment { code: String },
+}
+
+impl SpecialistAction {
+    pub fn from_form(pairs: &[(String, String)]) -> Result<Self, StaffError> {
+        let text = |name: &str| value(pairs, name).to_owned();
+        let id = || value(pairs, "id").parse().ok();
+        Ok(match value(pairs, "action") {
+            "add" => Self::Add {
+                name: text("name"),
+                department: text("department"),
+            },
+            "rename" => Self::Rename {
+                id: id(),
+                name: text("name"),
+            },
+            "deactivate" => Self::Deactivate { id: id() },
+            "activate" => Self::Activate { id: id() },
+            "add_department" => Self::AddDepartment {
+                code: text("code"),
+                name_ja: text("name_ja"),
+                name_en: text("name_en"),
+            },
+            "toggle_department" => Self::ToggleDepartment { code: text("code") },
+            _ => return Err(StaffError::BadForm),
+        })
+    }
+}
+
+/// A change to the hospital's closure days posted by an admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClosureAction {
+    Add { day: Option<NaiveDate>, name: String },
+    Remove { day: Option<NaiveDate> },
+}
+
+impl ClosureAction {
+    pub fn from_form(pairs: &[(String, String)]) -> Result<Self, StaffError> {
+        let day = value(pairs, "day").parse().ok();
+        Ok(match value(pairs, "action") {
+            "add" => Self::Add {
+                day,
+                name: value(pairs, "name").to_owned(),
+            },
+            "remove" => Self::Remove { day },
+            _ => return Err(StaffError::BadForm),
+        })
+    }
+}
+
 fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name.chars().count() <= 100 && !name.chars().any(char::is_control)
 }
 
-/// Adds a department, or turns one on or off.
-async fn department(
+fn is_department_code(code: &str) -> bool {
+    (1..=32).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+/// Records an admin's change that touched a row; one that touched none
+/// (an unknown id, a department that exists) cannot be used.
+async fn record_admin_change(
     pool: &SqlitePool,
     staff: &Staff,
-    pairs: &[(String, String)],
+    changed: sqlx::sqlite::SqliteQueryResult,
+    action: &str,
+    detail: &str,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let code = value(pairs, "code");
-    let valid_code =
-        (1..=32).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-    let adding = value(pairs, "action") == "add_department";
-    let changed = if adding {
-        let (ja, en) = (value(pairs, "name_ja"), value(pairs, "name_en"));
-        if !valid_code || !is_plain_name(ja) || !is_plain_name(en) {
-            return Ok(false);
-        }
-        sqlx::query(
-            "INSERT INTO departments (code, name_ja, name_en) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING",
-        )
-        .bind(code)
-        .bind(ja)
-        .bind(en)
-        .execute(pool)
-        .await?
-    } else {
-        sqlx::query("UPDATE departments SET active = 1 - active WHERE code = ?")
-            .bind(code)
-            .execute(pool)
-            .await?
-    };
+) -> Result<(), StaffError> {
     if changed.rows_affected() == 0 {
-        return Ok(false);
+        return Err(StaffError::Unusable);
     }
     let entry = Entry {
         actor: Some(&staff.login),
-        action: if adding {
-            "department_added"
-        } else {
-            "department_toggled"
-        },
-        after: Some(code),
+        action,
+        after: Some(detail),
         ..Entry::default()
     };
     audit(pool, now, entry).await?;
-    Ok(true)
+    Ok(())
 }
 
-/// Admin changes to the specialists and departments. `false` when the
-/// posted values cannot be used.
-pub async fn specialists(
+/// An admin's change to the specialists and departments.
+pub async fn change_specialists(
     pool: &SqlitePool,
     staff: &Staff,
-    pairs: &[(String, String)],
+    action: SpecialistAction,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    if matches!(
-        value(pairs, "action"),
-        "add_department" | "toggle_department"
-    ) {
-        return department(pool, staff, pairs, now).await;
-    }
-    let name = value(pairs, "name");
-    let valid_name = is_plain_name(name);
-    let (sql, audit_action, detail): (&str, &str, String) = match value(pairs, "action") {
-        "add" if valid_name => (
-            "INSERT INTO specialists (name, department) SELECT ?1, code FROM departments WHERE code = ?2 AND active = 1",
+) -> Result<(), StaffError> {
+    use SpecialistAction as A;
+    let (changed, audit_action, detail) = match action {
+        A::Add { name, department } if is_plain_name(&name) => (
+            sqlx::query(
+                "INSERT INTO specialists (name, department) \
+                 SELECT ?, code FROM departments WHERE code = ? AND active = 1",
+            )
+            .bind(&name)
+            .bind(&department)
+            .execute(pool)
+            .await?,
             "specialist_added",
-            format!("{name} ({})", value(pairs, "department")),
+            format!("{name} ({department})"),
         ),
-        "rename" if valid_name => (
-            "UPDATE specialists SET name = ?1 WHERE id = ?2",
+        A::Rename { id: Some(id), name } if is_plain_name(&name) => (
+            sqlx::query("UPDATE specialists SET name = ? WHERE id = ?")
+                .bind(&name)
+                .bind(id)
+                .execute(pool)
+                .await?,
             "specialist_renamed",
-            name.to_owned(),
+            name,
         ),
-        "deactivate" => (
-            "UPDATE specialists SET active = 0 WHERE id = ?2 AND ?1 IS NOT NULL",
-            "specialist_deactivated",
-            value(pairs, "id").to_owned(),
+        A::Deactivate { id: Some(id) } | A::Activate { id: Some(id) } => {
+            let (active, audit_action) = if matches!(action, A::Activate { .. }) {
+                (true, "specialist_activated")
+            } else {
+                (false, "specialist_deactivated")
+            };
+            (
+                sqlx::query("UPDATE specialists SET active = ? WHERE id = ?")
+                    .bind(active)
+                    .bind(id)
+                    .execute(pool)
+                    .await?,
+                audit_action,
+                id.to_string(),
+            )
+        }
+        A::AddDepartment {
+            code,
+            name_ja,
+            name_en,
+        } if is_department_code(&code) && is_plain_name(&name_ja) && is_plain_name(&name_en) => (
+            sqlx::query(
+                "INSERT INTO departments (code, name_ja, name_en) VALUES (?, ?, ?) \
+                 ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(&code)
+            .bind(&name_ja)
+            .bind(&name_en)
+            .execute(pool)
+            .await?,
+            "department_added",
+            code,
         ),
-        "activate" => (
-            "UPDATE specialists SET active = 1 WHERE id = ?2 AND ?1 IS NOT NULL",
-            "specialist_activated",
-            value(pairs, "id").to_owned(),
+        A::ToggleDepartment { code } => (
+            sqlx::query("UPDATE departments SET active = 1 - active WHERE code = ?")
+                .bind(&code)
+                .execute(pool)
+                .await?,
+            "department_toggled",
+            code,
         ),
-        _ => return Ok(false),
+        _ => return Err(StaffError::Unusable),
     };
-    let key = if value(pairs, "action") == "add" {
-        value(pairs, "department")
-    } else {
-        value(pairs, "id")
-    };
-    let changed = sqlx::query(sql).bind(name).bind(key).execute(pool).await?;
-    if changed.rows_affected() == 0 {
-        return Ok(false);
-    }
-    audit(
-        pool,
-        now,
-        Entry {
-            actor: Some(&staff.login),
-            action: audit_action,
-            after: Some(&detail),
-            ..Entry::default()
-        },
-    )
-    .await?;
-    Ok(true)
+    record_admin_change(pool, staff, changed, audit_action, &detail, now).await
 }
 
-/// Admin changes to the hospital's closure days.
-pub async fn closures(
+/// An admin's change to the hospital's closure days.
+pub async fn change_closures(
     pool: &SqlitePool,
     staff: &Staff,
-    pairs: &[(String, String)],
+    action: ClosureAction,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let Ok(day) = value(pairs, "day").parse::<NaiveDate>() else {
-        return Ok(false);
-    };
-    let changed = match value(pairs, "action") {
-        "add" => {
-            let name = value(pairs, "name");
-            if !is_plain_name(name) {
-                return Ok(false);
-            }
+) -> Result<(), StaffError> {
+    let (changed, audit_action, day) = match action {
+        ClosureAction::Add {
+            day: Some(day),
+            name,
+        } if is_plain_name(&name) => {
             // A day with appointments booked cannot close: they would stay on
             // a closed day. Reception moves them first.
             let booked: i64 = sqlx::query_scalar(
@@ -576,42 +720,90 @@ pub async fn closures(
             .fetch_one(pool)
             .await?;
             if booked > 0 {
-                return Ok(false);
+                return Err(StaffError::Unusable);
             }
-            sqlx::query("INSERT INTO closure_days (day, name, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (day) DO NOTHING")
-                .bind(day.to_string())
-                .bind(name)
-                .bind(&staff.login)
-                .bind(timestamp(now))
-                .execute(pool)
-                .await?
+            let added = sqlx::query(
+                "INSERT INTO closure_days (day, name, added_by, added_at) VALUES (?, ?, ?, ?) \
+                 ON CONFLICT (day) DO NOTHING",
+            )
+            .bind(day.to_string())
+            .bind(&name)
+            .bind(&staff.login)
+            .bind(timestamp(now))
+            .execute(pool)
+            .await?;
+            (added, "closure_added", day)
         }
-        "remove" => {
+        ClosureAction::Remove { day: Some(day) } => (
             sqlx::query("DELETE FROM closure_days WHERE day = ?")
                 .bind(day.to_string())
                 .execute(pool)
-                .await?
-        }
-        _ => return Ok(false),
+                .await?,
+            "closure_removed",
+            day,
+        ),
+        _ => return Err(StaffError::Unusable),
     };
-    if changed.rows_affected() == 0 {
-        return Ok(false);
+    record_admin_change(pool, staff, changed, audit_action, &day.to_string(), now).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
-    let action = if value(pairs, "action") == "add" {
-        "closure_added"
-    } else {
-        "closure_removed"
-    };
-    audit(
-        pool,
-        now,
-        Entry {
-            actor: Some(&staff.login),
-            action,
-            after: Some(&day.to_string()),
-            ..Entry::default()
-        },
-    )
-    .await?;
-    Ok(true)
+
+    #[test]
+    fn a_post_is_read_once_into_its_action() {
+        let scheduled = CaseAction::from_form(&form(&[
+            ("action", "schedule"),
+            ("version", "3"),
+            ("day", "2027-01-13"),
+            ("other_day", ""),
+            ("start", "10:30"),
+        ]));
+        assert_eq!(
+            scheduled,
+            Ok(CaseAction::Change {
+                version: Some(3),
+                change: CaseChange::Schedule {
+                    day: NaiveDate::from_ymd_opt(2027, 1, 13),
+                    start: NaiveTime::from_hms_opt(10, 30, 0),
+                    reason: String::new(),
+                },
+            })
+        );
+        let moved = CaseAction::from_form(&form(&[("action", "no_show"), ("version", "x")]));
+        assert_eq!(
+            moved,
+            Ok(CaseAction::Change {
+                version: None,
+                change: CaseChange::Move(Step::NoShow),
+            })
+        );
+    }
+
+    #[test]
+    fn an_action_the_pages_do_not_send_is_a_bad_form() {
+        for action in ["", "delete", "decline_all", "reschedule"] {
+            assert_eq!(
+                CaseAction::from_form(&form(&[("action", action)])),
+                Err(StaffError::BadForm),
+                "{action:?}"
+            );
+        }
+        assert_eq!(
+            SpecialistAction::from_form(&form(&[("action", "drop")])),
+            Err(StaffError::BadForm)
+        );
+        assert_eq!(
+            ClosureAction::from_form(&form(&[("action", "drop")])),
+            Err(StaffError::BadForm)
+        );
+    }
 }

@@ -7,12 +7,17 @@ use std::net::IpAddr;
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use chrono::{DateTime, Duration, Utc};
+use cookie::{Cookie, SameSite};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-use super::store::Entry;
+use super::store::{Entry, audit};
 use super::{Role, Staff};
+use crate::store::timestamp;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -77,10 +82,6 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy password that matches nothing").unwrap_or_default())
 }
 
-fn timestamp(moment: DateTime<Utc>) -> String {
-    moment.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
 pub async fn add_user(
     pool: &SqlitePool,
     login: &str,
@@ -111,7 +112,7 @@ pub async fn add_user(
     if inserted.rows_affected() == 0 {
         return Err(AccountError::Exists(login.to_owned()));
     }
-    super::store::audit(
+    audit(
         pool,
         now,
         Entry {
@@ -146,7 +147,7 @@ pub async fn disable_user(
     .execute(&mut *transaction)
     .await?;
     transaction.commit().await?;
-    super::store::audit(
+    audit(
         pool,
         now,
         Entry {
@@ -216,7 +217,7 @@ pub async fn sign_in(
             action,
             ..Entry::default()
         };
-        super::store::audit(pool, now, entry)
+        audit(pool, now, entry)
     };
     if by_login >= MAX_FAILURES || by_address >= MAX_FAILURES {
         record("sign_in_throttled").await?;
@@ -249,7 +250,7 @@ pub async fn sign_in(
     .bind(timestamp(now))
     .execute(pool)
     .await?;
-    super::store::audit(
+    audit(
         pool,
         now,
         Entry {
@@ -265,24 +266,11 @@ pub async fn sign_in(
 
 /// 256 bits from the operating system's CSPRNG, in hex.
 fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    bytes
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            use std::fmt::Write;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    hex::encode(rand::random::<[u8; 32]>())
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            use std::fmt::Write;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// The staff member whose live session `token` is, touching it; `None` for
@@ -342,23 +330,43 @@ pub async fn end_session(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Err
 /// requests from other sites, `Secure` when the service is reached over
 /// HTTPS. It lasts as long as the browser; the server ends it.
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
-        if secure { "; Secure" } else { "" }
-    )
+    session_cookie_builder(token, secure).build().to_string()
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn cleared_session_cookie(secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{}",
-        if secure { "; Secure" } else { "" }
-    )
+    session_cookie_builder("", secure)
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+fn session_cookie_builder(token: &str, secure: bool) -> cookie::CookieBuilder<'_> {
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
 }
 
 /// The session token the browser sent, if any.
 pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    crate::server::cookie(headers, SESSION_COOKIE).map(str::to_owned)
+    crate::ssr::cookie(headers, SESSION_COOKIE)
+}
+
+/// The signed-in staff member, as the `server` crate's guard found them
+/// and put them on the request. A handler that takes a `Staff` cannot run
+/// without a live session: outside the guard it is refused, never guessed.
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Self>()
+            .cloned()
+            .ok_or((StatusCode::UNAUTHORIZED, "sign in first"))
+    }
 }
 
 #[cfg(test)]
@@ -389,10 +397,12 @@ mod tests {
     #[test]
     fn the_cookie_is_http_only_strict_and_secure_over_https() {
         let cookie = session_cookie("ab", true);
+        let attributes: Vec<&str> = cookie.split("; ").collect();
         assert!(
             cookie.contains("HttpOnly")
                 && cookie.contains("SameSite=Strict")
-                && cookie.ends_with("; Secure")
+                && attributes.contains(&"Secure"),
+            "{cookie}"
         );
         assert!(!session_cookie("ab", false).contains("Secure"));
     }

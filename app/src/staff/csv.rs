@@ -2,10 +2,9 @@
 //! in Japan reads it as UTF-8), headings and values in the reader's
 //! language, every cell quoted, and formula injection neutralised.
 
-use crate::i18n::{Locale, td_string};
-
 use super::QueueRow;
-use super::pages::{area_words, status_words, urgency_words};
+use crate::i18n::{Locale, td_string};
+use crate::words;
 
 /// A CSV cell, quoted. A cell that a spreadsheet would read as a formula
 /// (`=`, `+`, `-`, `@`, a tab or a carriage return first) starts with an
@@ -47,17 +46,17 @@ pub fn queue(locale: Locale, rows: Vec<QueueRow>) -> String {
             row.reference.to_string(),
             row.patient_name,
             row.patient_name_reading.unwrap_or_default(),
-            area_words(locale, &row.area).to_owned(),
+            words::area(locale, row.area).to_owned(),
             if row.contact_first {
                 td_string!(locale, common.yes)
             } else {
                 ""
             }
             .to_owned(),
-            status_words(locale, row.status).to_owned(),
+            words::status(locale, row.status).to_owned(),
             row.receipt_day.to_string(),
             row.age.to_string(),
-            urgency_words(locale, row.urgency).to_owned(),
+            words::urgency(locale, row.urgency).to_owned(),
             row.appointment
                 .map(|(day, start)| format!("{day} {}", start.format("%H:%M")))
                 .unwrap_or_default(),

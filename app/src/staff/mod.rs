@@ -12,15 +12,20 @@ use domain::case::{CaseStatus, DeclineReason, RefusedStep, ScheduleProblem, Urge
 use domain::reference::Reference;
 use domain::{AppointmentWindow, Document, Verdict};
 
+use crate::area::AreaCode;
+
 #[cfg(feature = "ssr")]
 pub mod actions;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod csv;
+pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
+
+pub use error::StaffError;
 
 /// What a staff member may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,8 +106,7 @@ impl QueueSort {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueueFilters {
     pub status: Option<CaseStatus>,
-    /// A diagnosis-area code: cancer, cardiovascular, cerebrovascular, other.
-    pub area: Option<String>,
+    pub area: Option<AreaCode>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// A reference (with or without its dash) or part of a name or reading.
@@ -111,8 +115,6 @@ pub struct QueueFilters {
     /// From 1.
     pub page: u32,
 }
-
-pub const AREAS: [&str; 4] = ["cancer", "cardiovascular", "cerebrovascular", "other"];
 
 impl QueueFilters {
     /// Reads the filters from query pairs; anything unreadable is ignored.
@@ -126,9 +128,7 @@ impl QueueFilters {
         };
         Self {
             status: value("status").and_then(CaseStatus::from_code),
-            area: value("area")
-                .filter(|area| AREAS.contains(area))
-                .map(str::to_owned),
+            area: value("area").and_then(AreaCode::from_code),
             from: value("from").and_then(|d| d.parse().ok()),
             to: value("to").and_then(|d| d.parse().ok()),
             search: value("q")
@@ -150,8 +150,8 @@ impl QueueFilters {
         if let Some(status) = self.status {
             pairs.push(("status", status.code().to_owned()));
         }
-        if let Some(area) = &self.area {
-            pairs.push(("area", area.clone()));
+        if let Some(area) = self.area {
+            pairs.push(("area", area.code().to_owned()));
         }
         if let Some(from) = self.from {
             pairs.push(("from", from.to_string()));
@@ -186,7 +186,7 @@ pub struct QueueRow {
     pub reference: Reference,
     pub patient_name: String,
     pub patient_name_reading: Option<String>,
-    pub area: String,
+    pub area: AreaCode,
     pub contact_first: bool,
     pub status: CaseStatus,
     pub receipt_day: NaiveDate,
@@ -299,14 +299,10 @@ pub struct CaseDetail {
     pub updated: Option<(String, String)>,
 }
 
-/// Why a change to a case was refused.
+/// Why a change to a case was refused: a rule of the case's flow or of
+/// the form, which the case page explains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseProblem {
-    /// Someone changed the case after this page was loaded.
-    Stale {
-        by: String,
-        at: String,
-    },
     Refused(RefusedStep),
     Schedule(Vec<ScheduleProblem>),
     /// The specialist already sees another patient then (that one's start).
@@ -334,7 +330,8 @@ pub enum Notice {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CasePage {
     pub case: CaseDetail,
-    pub problem: Option<CaseProblem>,
+    /// Why the change just posted was not saved.
+    pub problem: Option<StaffError>,
     pub notice: Option<Notice>,
     pub departments: Vec<Department>,
     pub specialists: Vec<Specialist>,

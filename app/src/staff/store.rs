@@ -1,7 +1,9 @@
 //! Reception's data in SQLite (server only): the queue, a case with its
-//! history, the lists admins keep, and the audit trail.
+//! history, the lists admins keep, and the audit trail. The closure days
+//! and stored moments, which the patient's side reads too, are in
+//! `crate::store`.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::case::{CaseStatus, DeclineReason, proposed_days, queue_age};
 use domain::form::Submission;
 use domain::reference::Reference;
@@ -15,18 +17,8 @@ use super::{
     AppointmentRow, AuditRow, CaseDetail, CasePage, DaySheetRow, Department, Note, QUEUE_PAGE_SIZE,
     QueueFilters, QueuePage, QueueRow, QueueSort, Specialist,
 };
-
-pub fn timestamp(moment: DateTime<Utc>) -> String {
-    moment.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// A stored UTC moment in Japan time, to the second.
-pub fn in_japan(stored: &str) -> String {
-    DateTime::parse_from_rfc3339(stored).map_or_else(
-        |_| stored.to_owned(),
-        |moment| japan_time(&moment).format("%Y-%m-%d %H:%M:%S").to_string(),
-    )
-}
+use crate::area::AreaCode;
+use crate::store::{calendar, in_japan, timestamp, undecodable};
 
 /// A line of the audit trail.
 #[derive(Debug, Default, Clone, Copy)]
@@ -60,28 +52,6 @@ pub async fn audit(
     Ok(())
 }
 
-/// The national calendar with the hospital's own closure days.
-pub async fn calendar(pool: &SqlitePool) -> Result<Calendar, sqlx::Error> {
-    Ok(Calendar::with_extra_closures(
-        closures(pool)
-            .await?
-            .into_iter()
-            .map(|(day, name, _)| (day, name)),
-    ))
-}
-
-/// The hospital's closure days: day, name, who added it.
-pub async fn closures(pool: &SqlitePool) -> Result<Vec<(NaiveDate, String, String)>, sqlx::Error> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT day, name, added_by FROM closure_days ORDER BY day")
-            .fetch_all(pool)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(day, name, by)| Some((day.parse().ok()?, name, by)))
-        .collect())
-}
-
 /// Hiragana to katakana, so that a search typed in either finds a reading.
 fn katakana(text: &str) -> String {
     text.chars()
@@ -106,18 +76,29 @@ fn like_pattern(text: &str) -> String {
     escaped
 }
 
-/// The `WHERE` clause of the filters (without the status when
-/// `with_status` is false) and its arguments, in order.
-fn filter_clause(filters: &QueueFilters, with_status: bool) -> (String, Vec<String>) {
-    let mut conditions = vec!["1 = 1".to_owned()];
-    let mut arguments = Vec::new();
-    if let (true, Some(status)) = (with_status, filters.status) {
+/// The `WHERE` clause of every filter and its arguments, in order.
+fn filter_clause(filters: &QueueFilters) -> (String, Vec<String>) {
+    let (mut conditions, mut arguments) = conditions_but_status(filters);
+    if let Some(status) = filters.status {
         conditions.push("c.status = ?".into());
         arguments.push(status.code().to_owned());
     }
-    if let Some(area) = &filters.area {
+    (conditions.join(" AND "), arguments)
+}
+
+/// The `WHERE` clause of every filter but the status (for the counts per
+/// status) and its arguments, in order.
+fn filter_clause_but_status(filters: &QueueFilters) -> (String, Vec<String>) {
+    let (conditions, arguments) = conditions_but_status(filters);
+    (conditions.join(" AND "), arguments)
+}
+
+fn conditions_but_status(filters: &QueueFilters) -> (Vec<String>, Vec<String>) {
+    let mut conditions = vec!["1 = 1".to_owned()];
+    let mut arguments = Vec::new();
+    if let Some(area) = filters.area {
         conditions.push("c.area = ?".into());
-        arguments.push(area.clone());
+        arguments.push(area.code().to_owned());
     }
     if let Some(from) = filters.from {
         conditions.push("c.receipt_day >= ?".into());
@@ -146,7 +127,7 @@ fn filter_clause(filters: &QueueFilters, with_status: bool) -> (String, Vec<Stri
             &search.replace([' ', '\u{3000}'], ""),
         )));
     }
-    (conditions.join(" AND "), arguments)
+    (conditions, arguments)
 }
 
 type QueueSqlRow = (
@@ -190,7 +171,7 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
         reference: Reference::parse(&reference)?,
         patient_name: name,
         patient_name_reading: reading,
-        area,
+        area: AreaCode::from_code(&area)?,
         contact_first,
         status,
         receipt_day,
@@ -201,15 +182,14 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
 }
 
 /// The queue: one page of the filtered cases, the counts per status and
-/// the number of pages. `all` gives every matching case on one page (CSV).
-pub async fn queue(
+/// the number of pages.
+pub async fn queue_page(
     pool: &SqlitePool,
     filters: QueueFilters,
     today: NaiveDate,
-    all: bool,
 ) -> Result<QueuePage, sqlx::Error> {
     let calendar = calendar(pool).await?;
-    let (clause, arguments) = filter_clause(&filters, true);
+    let (clause, arguments) = filter_clause(&filters);
     let total_sql = format!("SELECT COUNT(*) FROM cases c WHERE {clause}");
     let mut count = sqlx::query_scalar::<_, i64>(&total_sql);
     for argument in &arguments {
@@ -218,30 +198,13 @@ pub async fn queue(
     let matching = u32::try_from(count.fetch_one(pool).await?).unwrap_or(u32::MAX);
     let pages = matching.div_ceil(QUEUE_PAGE_SIZE).max(1);
     let page = filters.page.min(pages);
-    let limit = if all {
-        String::new()
-    } else {
-        format!(
-            " LIMIT {QUEUE_PAGE_SIZE} OFFSET {}",
-            (page - 1) * QUEUE_PAGE_SIZE
-        )
-    };
-    let sql = format!(
-        "{QUEUE_SELECT} WHERE {clause} ORDER BY {}{limit}",
-        order_by(filters.sort)
+    let limit = format!(
+        " LIMIT {QUEUE_PAGE_SIZE} OFFSET {}",
+        (page - 1) * QUEUE_PAGE_SIZE
     );
-    let mut rows = sqlx::query_as::<_, QueueSqlRow>(&sql);
-    for argument in &arguments {
-        rows = rows.bind(argument);
-    }
-    let rows = rows
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .filter_map(|row| queue_row(row, &calendar, today))
-        .collect();
+    let rows = queue_rows(pool, &filters, &limit, &calendar, today).await?;
 
-    let (clause, arguments) = filter_clause(&filters, false);
+    let (clause, arguments) = filter_clause_but_status(&filters);
     let counts_sql =
         format!("SELECT c.status, COUNT(*) FROM cases c WHERE {clause} GROUP BY c.status");
     let mut counts = sqlx::query_as::<_, (String, i64)>(&counts_sql);
@@ -267,6 +230,41 @@ pub async fn queue(
         pages,
         today,
     })
+}
+
+/// Every case matching the filters, in the queue's order (the CSV).
+pub async fn queue_all(
+    pool: &SqlitePool,
+    filters: &QueueFilters,
+    today: NaiveDate,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
+    let calendar = calendar(pool).await?;
+    queue_rows(pool, filters, "", &calendar, today).await
+}
+
+/// The rows matching the filters, in their order, within `limit`.
+async fn queue_rows(
+    pool: &SqlitePool,
+    filters: &QueueFilters,
+    limit: &str,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
+    let (clause, arguments) = filter_clause(filters);
+    let sql = format!(
+        "{QUEUE_SELECT} WHERE {clause} ORDER BY {}{limit}",
+        order_by(filters.sort)
+    );
+    let mut rows = sqlx::query_as::<_, QueueSqlRow>(&sql);
+    for argument in &arguments {
+        rows = rows.bind(argument);
+    }
+    Ok(rows
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .filter_map(|row| queue_row(row, calendar, today))
+        .collect())
 }
 
 /// The stored case row reception works on.
@@ -301,19 +299,15 @@ pub async fn case_row(
     .await
 }
 
-fn decode(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("stored {what}").into())
-}
-
 /// The patient's answers of a stored case.
 pub fn submission(row: &CaseRow) -> Result<Submission, sqlx::Error> {
-    serde_json::from_str(&row.answers).map_err(|_| decode("answers"))
+    serde_json::from_str(&row.answers).map_err(|_| undecodable("answers"))
 }
 
 /// The window of a case with today's calendar.
 pub fn window_of(row: &CaseRow, calendar: &Calendar) -> Result<AppointmentWindow, sqlx::Error> {
     let received =
-        DateTime::parse_from_rfc3339(&row.received_at).map_err(|_| decode("received_at"))?;
+        DateTime::parse_from_rfc3339(&row.received_at).map_err(|_| undecodable("received_at"))?;
     Ok(appointment_window(japan_time(&received), calendar))
 }
 
@@ -476,8 +470,8 @@ pub async fn case_page(
         &submission.unsuitable_dates,
     );
     let case = CaseDetail {
-        reference: Reference::parse(&row.reference).ok_or_else(|| decode("reference"))?,
-        status: CaseStatus::from_code(&row.status).ok_or_else(|| decode("status"))?,
+        reference: Reference::parse(&row.reference).ok_or_else(|| undecodable("reference"))?,
+        status: CaseStatus::from_code(&row.status).ok_or_else(|| undecodable("status"))?,
         version: row.version,
         contact_first: row.contact_first,
         received_at: in_japan(&row.received_at),
@@ -565,15 +559,15 @@ pub async fn day_sheet(pool: &SqlitePool, day: NaiveDate) -> Result<Vec<DaySheet
     let mut sheet = Vec::with_capacity(rows.len());
     for (case_id, start, reference, answers, department, specialist) in rows {
         let submission: Submission =
-            serde_json::from_str(&answers).map_err(|_| decode("answers"))?;
+            serde_json::from_str(&answers).map_err(|_| undecodable("answers"))?;
         let handed_in: Vec<String> =
             sqlx::query_scalar("SELECT document FROM case_documents WHERE case_id = ?")
                 .bind(case_id)
                 .fetch_all(pool)
                 .await?;
         sheet.push(DaySheetRow {
-            start: NaiveTime::parse_from_str(&start, "%H:%M").map_err(|_| decode("start"))?,
-            reference: Reference::parse(&reference).ok_or_else(|| decode("reference"))?,
+            start: NaiveTime::parse_from_str(&start, "%H:%M").map_err(|_| undecodable("start"))?,
+            reference: Reference::parse(&reference).ok_or_else(|| undecodable("reference"))?,
             patient_name: submission.patient_name.as_str().to_owned(),
             department,
             specialist,

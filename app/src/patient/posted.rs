@@ -8,11 +8,13 @@ use domain::form::RequestForm;
 use leptos::server_fn::http_export::StatusCode;
 use sqlx::SqlitePool;
 
-use crate::api::{StatusQuery, SubmitRequestInput, accept_request, look_up_status};
+use super::api::{
+    StatusQuery, SubmitRequestInput, accept_request, is_submission_id, look_up_status,
+};
+use super::request::{FormPage, Stage, check_answers, new_submission_id};
+use super::status::StatusPage;
 use crate::error::AppError;
-use crate::request_page::{FormPage, Stage, check_answers, new_submission_id};
-use crate::server::{AttemptLimiter, is_submission_id, status_of};
-use crate::status_page::StatusPage;
+use crate::ssr::{AttemptLimiter, status_of};
 
 /// What to answer a post with.
 #[derive(Debug)]

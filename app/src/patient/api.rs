@@ -1,6 +1,6 @@
 //! The patient's server functions: sending a request and looking up its
 //! status. Each is thin: parse with `domain`, decide with `domain`, store
-//! through `db`.
+//! through `patient::store`.
 
 use domain::form::RequestForm;
 use domain::reference::Reference;
@@ -33,14 +33,14 @@ pub struct SentRequest {
 /// Checks the request again with the server's clock and stores it once.
 #[server(endpoint = "submit_request")]
 pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, AppError> {
-    use crate::server;
+    use crate::ssr;
     use leptos::server_fn::http_export::{HeaderValue, header};
-    let sent = accept_request(&server::pool()?, input)
+    let sent = accept_request(&ssr::pool()?, input)
         .await
-        .map_err(server::fail)?;
+        .map_err(ssr::fail)?;
     if let (Some(response), Ok(cookie)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&server::sent_cookie(&sent.reference)),
+        HeaderValue::from_str(&sent_cookie(&sent.reference)),
     ) {
         response.append_header(header::SET_COOKIE, cookie);
     }
@@ -54,10 +54,11 @@ pub async fn accept_request(
     pool: &sqlx::SqlitePool,
     input: SubmitRequestInput,
 ) -> Result<SentRequest, AppError> {
-    use crate::{clock, db, server};
+    use super::store;
+    use crate::{clock, ssr};
     use domain::{appointment_window, assess, documents_to_bring, japan_time};
 
-    if !server::is_submission_id(&input.submission_id)
+    if !is_submission_id(&input.submission_id)
         || !matches!(input.language.as_str(), "ja" | "en")
     {
         return Err(AppError::BadRequest);
@@ -73,11 +74,11 @@ pub async fn accept_request(
     if !verdict.may_be_submitted() {
         return Err(AppError::NotSendable { verdict });
     }
-    let calendar = crate::staff::store::calendar(pool)
+    let calendar = crate::store::calendar(pool)
         .await
-        .map_err(|e| server::database_error("read the closure days", &e))?;
+        .map_err(|e| ssr::database_error("read the closure days", &e))?;
     let window = appointment_window(now_in_japan, &calendar);
-    let case = db::NewCase {
+    let case = store::NewCase {
         submission_id: &input.submission_id,
         submission: &submission,
         verdict: &verdict,
@@ -85,9 +86,9 @@ pub async fn accept_request(
         received_at,
         language: &input.language,
     };
-    let stored = db::store_case(pool, &case)
+    let stored = store::store_case(pool, &case)
         .await
-        .map_err(|e| server::database_error("store a case", &e))?;
+        .map_err(|e| ssr::database_error("store a case", &e))?;
     let Some(stored) = stored else {
         // The submission id was used before for other answers: not a retry.
         return Err(AppError::Resubmitted);
@@ -98,6 +99,38 @@ pub async fn accept_request(
         window: stored.window,
         documents: documents_to_bring(&stored.request),
     })
+}
+
+/// 8 to 64 letters, digits and dashes: what the form generates.
+#[cfg(feature = "ssr")]
+pub fn is_submission_id(text: &str) -> bool {
+    (8..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// The cookie that lets the browser which sent a request show its
+/// confirmation again (reload, print). The reference alone does not: a
+/// reference can be seen over a shoulder or in a browser's history.
+#[cfg(feature = "ssr")]
+pub const SENT_COOKIE: &str = "second_opinion_sent";
+
+/// The `Set-Cookie` value for a request just sent: for one day, never to
+/// scripts, never on requests from other sites.
+#[cfg(feature = "ssr")]
+pub fn sent_cookie(reference: &Reference) -> String {
+    cookie::Cookie::build((SENT_COOKIE, reference.compact()))
+        .path("/")
+        .max_age(cookie::time::Duration::days(1))
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .build()
+        .to_string()
+}
+
+/// Whether the request's `Cookie` headers hold the sent cookie for this
+/// reference.
+#[cfg(feature = "ssr")]
+pub fn has_sent_cookie(headers: &axum::http::HeaderMap, reference: &Reference) -> bool {
+    crate::ssr::cookie(headers, SENT_COOKIE).as_deref() == Some(reference.compact())
 }
 
 /// What the confirmation page shows: nothing personal, only what the
@@ -115,19 +148,20 @@ pub struct SentSummary {
 /// as for a reference that does not exist.
 #[server(endpoint = "find_sent")]
 pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
-    use crate::{db, server};
+    use super::store;
+    use crate::ssr;
     use domain::documents_to_bring;
 
     let headers = leptos_axum::extract::<axum::http::HeaderMap>()
         .await
         .map_err(|e| AppError::internal("read the request headers", &e))?;
     let reference = Reference::parse(&reference)
-        .filter(|reference| server::has_sent_cookie(&headers, reference))
-        .ok_or_else(|| server::fail(AppError::NotFound))?;
-    let stored = db::find_case(&server::pool()?, &reference)
+        .filter(|reference| has_sent_cookie(&headers, reference))
+        .ok_or_else(|| ssr::fail(AppError::NotFound))?;
+    let stored = store::find_case(&ssr::pool()?, &reference)
         .await
-        .map_err(|e| server::database_error("find a case", &e))?
-        .ok_or_else(|| server::fail(AppError::NotFound))?;
+        .map_err(|e| ssr::database_error("find a case", &e))?
+        .ok_or_else(|| ssr::fail(AppError::NotFound))?;
     Ok(SentSummary {
         reference: stored.reference,
         contact_first: matches!(stored.verdict, Verdict::ContactFirst { .. }),
@@ -173,13 +207,13 @@ pub enum CaseStatus {
 /// per 15 minutes.
 #[server(endpoint = "find_status")]
 pub async fn find_status(query: StatusQuery) -> Result<CaseStatus, AppError> {
-    use crate::server;
-    let limiter = use_context::<server::AttemptLimiter>()
+    use crate::ssr;
+    let limiter = use_context::<ssr::AttemptLimiter>()
         .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
-    let client = server::client_address().await?;
-    look_up_status(&server::pool()?, &limiter, client, &query)
+    let client = ssr::client_address().await?;
+    look_up_status(&ssr::pool()?, &limiter, client, &query)
         .await
-        .map_err(server::fail)
+        .map_err(ssr::fail)
 }
 
 /// The work of [`find_status`], shared with the form posted without
@@ -187,11 +221,12 @@ pub async fn find_status(query: StatusQuery) -> Result<CaseStatus, AppError> {
 #[cfg(feature = "ssr")]
 pub async fn look_up_status(
     pool: &sqlx::SqlitePool,
-    limiter: &crate::server::AttemptLimiter,
+    limiter: &crate::ssr::AttemptLimiter,
     client: std::net::IpAddr,
     query: &StatusQuery,
 ) -> Result<CaseStatus, AppError> {
-    use crate::{clock, db, server};
+    use super::store;
+    use crate::{clock, ssr};
     use domain::case::{CaseStatus as Stage, DeclineReason};
     use domain::fields::DateOfBirth;
 
@@ -204,13 +239,13 @@ pub async fn look_up_status(
     let (Some(reference), Some(date_of_birth)) = (reference, date_of_birth) else {
         return Err(AppError::NotFound);
     };
-    let row = db::find_case_status(pool, &reference, date_of_birth.date())
+    let row = store::find_case_status(pool, &reference, date_of_birth.date())
         .await
-        .map_err(|e| server::database_error("find a case's status", &e))?
+        .map_err(|e| ssr::database_error("find a case's status", &e))?
         .ok_or(AppError::NotFound)?;
-    let calendar = crate::staff::store::calendar(pool)
+    let calendar = crate::store::calendar(pool)
         .await
-        .map_err(|e| server::database_error("read the closure days", &e))?;
+        .map_err(|e| ssr::database_error("read the closure days", &e))?;
     let received = chrono::DateTime::parse_from_rfc3339(&row.received_at)
         .map_err(|e| AppError::internal("read a stored moment", &e))?;
     // With today's calendar: a closure day added since counts.

@@ -1,6 +1,6 @@
-//! Server-only helpers of the server functions: the pool from context, the
-//! HTTP status of each error, what counts as a submission id, and the limit
-//! on attempts per client address.
+//! Server-only helpers of both areas: the pool from context, the HTTP
+//! status of each error, cookies, the one rule for where a redirect may go,
+//! the client's address, and the limit on attempts per client address.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos::server_fn::http_export::StatusCode;
 use sqlx::SqlitePool;
 
-use crate::db;
 use crate::error::AppError;
+use crate::store;
 
 /// The process's one pool, provided by the `server` crate.
 pub fn pool() -> Result<SqlitePool, AppError> {
@@ -45,7 +45,7 @@ pub fn fail(error: AppError) -> AppError {
 /// A database error as the browser sees it: "busy, try again" when SQLite
 /// is locked, otherwise a logged internal error.
 pub fn database_error(context: &str, error: &sqlx::Error) -> AppError {
-    if db::is_busy(error) {
+    if store::is_busy(error) {
         tracing::warn!(%error, "database busy: {context}");
         fail(AppError::Busy)
     } else {
@@ -53,44 +53,39 @@ pub fn database_error(context: &str, error: &sqlx::Error) -> AppError {
     }
 }
 
-/// The cookie that lets the browser which sent a request show its
-/// confirmation again (reload, print). The reference alone does not: a
-/// reference can be seen over a shoulder or in a browser's history.
-pub const SENT_COOKIE: &str = "second_opinion_sent";
-
-/// The `Set-Cookie` value for a request just sent: for one day, never to
-/// scripts, never on requests from other sites.
-pub fn sent_cookie(reference: &domain::reference::Reference) -> String {
-    format!(
-        "{SENT_COOKIE}={}; Path=/; Max-Age=86400; HttpOnly; SameSite=Strict",
-        reference.compact()
-    )
-}
-
 /// The value of the cookie `name` in the request's `Cookie` headers.
-pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
 }
 
-/// Whether the request's `Cookie` headers hold the sent cookie for this
-/// reference.
-pub fn has_sent_cookie(
-    headers: &axum::http::HeaderMap,
-    reference: &domain::reference::Reference,
-) -> bool {
-    cookie(headers, SENT_COOKIE) == Some(reference.compact())
+/// The `Set-Cookie` value that remembers the chosen language for a year,
+/// for the pages the server renders next (see `LANGUAGE_COOKIE`).
+pub fn language_cookie(locale: crate::i18n::Locale) -> String {
+    use crate::i18n::I18nLocaleTrait;
+    cookie::Cookie::build((crate::LANGUAGE_COOKIE, locale.as_str()))
+        .path("/")
+        .max_age(cookie::time::Duration::days(365))
+        .same_site(cookie::SameSite::Lax)
+        .build()
+        .to_string()
 }
 
-/// 8 to 64 letters, digits and dashes: what the form generates.
-pub fn is_submission_id(text: &str) -> bool {
-    (8..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+/// `next` if it is a path on this site, for a redirect: never an open
+/// redirect, however the address is disguised (browsers read `//` as
+/// another host, a backslash as a slash, and drop tabs and line breaks).
+pub fn local_path(next: &str) -> Option<&str> {
+    (next.starts_with('/')
+        && !next.contains("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control))
+    .then_some(next)
 }
 
 /// Counts attempts per client address over a sliding window, so that a
@@ -231,6 +226,31 @@ mod tests {
         assert_eq!(last_forwarded_for(&headers), Some([198, 51, 100, 7].into()));
         headers.insert("x-forwarded-for", "not an address".parse().expect("header"));
         assert_eq!(last_forwarded_for(&headers), None);
+    }
+
+    #[test]
+    fn only_paths_on_this_site_are_redirected_to() {
+        assert_eq!(local_path("/status?x=1"), Some("/status?x=1"));
+        for elsewhere in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "",
+        ] {
+            assert_eq!(local_path(elsewhere), None, "{elsewhere:?}");
+        }
+    }
+
+    #[test]
+    fn cookies_are_read_by_name_from_every_cookie_header() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.append("cookie", "a=1; b=2".parse().expect("header"));
+        headers.append("cookie", "c=3".parse().expect("header"));
+        assert_eq!(cookie(&headers, "b").as_deref(), Some("2"));
+        assert_eq!(cookie(&headers, "c").as_deref(), Some("3"));
+        assert_eq!(cookie(&headers, "d"), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::Erase;
-use crate::api::{SentSummary, find_sent};
+use crate::patient::api::{SentSummary, find_sent};
 use crate::format;
 use crate::i18n::{Locale, td, td_string};
 use crate::words::DocumentText;

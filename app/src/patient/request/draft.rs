@@ -7,7 +7,7 @@ use domain::form::RequestForm;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::request_page::FormState;
+use super::state::FormState;
 
 /// The `localStorage` key.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]

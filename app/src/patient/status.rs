@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::Erase;
-use crate::api::{CaseStatus, StatusQuery};
+use crate::patient::api::{CaseStatus, StatusQuery};
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
@@ -57,7 +57,7 @@ pub fn StatusLookupPage() -> impl IntoView {
                 td_string!(locale, status.scheduled, day, start, department).to_string()
             }
             Ok(CaseStatus::Declined { reason }) => {
-                let reason = crate::staff::pages::decline_words(locale, reason);
+                let reason = words::decline(locale, reason);
                 td_string!(locale, status.declined, reason).to_string()
             }
             Ok(CaseStatus::Completed) => td_string!(locale, status.completed).to_owned(),

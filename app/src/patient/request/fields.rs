@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::Erase;
 use crate::i18n::td_string;
-use crate::request_page::FormState;
+use super::state::FormState;
 use crate::words;
 
 /// The kind of a one-line input.

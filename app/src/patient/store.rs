@@ -1,13 +1,17 @@
-//! The app's database access, on the server only: storing a request
-//! durably and exactly once, and reading its status.
+//! The patient's side of the database (server only): storing a request
+//! durably and exactly once, and reading it back for the confirmation and
+//! the status.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::fields::NameReading;
 use domain::form::Submission;
 use domain::reference::{REFERENCE_ALPHABET, REFERENCE_LENGTH, Reference};
-use domain::{AppointmentWindow, DiagnosisArea, Request, Verdict};
+use domain::{AppointmentWindow, Request, Verdict};
 use rand::Rng;
 use sqlx::SqlitePool;
+
+use crate::area::AreaCode;
+use crate::store::{timestamp, undecodable};
 
 /// A request the server accepted, ready to store.
 #[derive(Debug)]
@@ -26,15 +30,6 @@ fn new_reference() -> Reference {
     let indices: [usize; REFERENCE_LENGTH] =
         std::array::from_fn(|_| rng.random_range(0..REFERENCE_ALPHABET.len()));
     Reference::from_indices(indices).expect("indices are within the alphabet")
-}
-
-fn area_code(area: Option<&DiagnosisArea>) -> &'static str {
-    match area {
-        Some(DiagnosisArea::Cancer) => "cancer",
-        Some(DiagnosisArea::Cardiovascular) => "cardiovascular",
-        Some(DiagnosisArea::Cerebrovascular) => "cerebrovascular",
-        Some(DiagnosisArea::Other(_)) | None => "other",
-    }
 }
 
 /// A stored case as the patient's pages need it.
@@ -62,19 +57,18 @@ const STORED_COLUMNS: &str =
 
 impl StoredRow {
     fn into_case(self) -> Result<StoredCase, sqlx::Error> {
-        let decode = |what: &str| sqlx::Error::Decode(format!("stored {what}").into());
-        let day = |text: &str| text.parse().map_err(|_| decode("day"));
+        let day = |text: &str| text.parse().map_err(|_| undecodable("day"));
         let verdict = match self.verdict.as_str() {
             "eligible" => Verdict::Eligible,
             "contact_first" => Verdict::ContactFirst {
-                reasons: serde_json::from_str(&self.reasons).map_err(|_| decode("reasons"))?,
+                reasons: serde_json::from_str(&self.reasons).map_err(|_| undecodable("reasons"))?,
             },
-            _ => return Err(decode("verdict")),
+            _ => return Err(undecodable("verdict")),
         };
         let submission: Submission =
-            serde_json::from_str(&self.answers).map_err(|_| decode("answers"))?;
+            serde_json::from_str(&self.answers).map_err(|_| undecodable("answers"))?;
         Ok(StoredCase {
-            reference: Reference::parse(&self.reference).ok_or_else(|| decode("reference"))?,
+            reference: Reference::parse(&self.reference).ok_or_else(|| undecodable("reference"))?,
             verdict,
             window: AppointmentWindow {
                 receipt: day(&self.receipt_day)?,
@@ -119,7 +113,7 @@ pub async fn store_case(
         .bind(case.verdict.code())
         .bind(&reasons)
         .bind(matches!(case.verdict, Verdict::ContactFirst { .. }))
-        .bind(case.received_at.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .bind(timestamp(case.received_at))
         .bind(case.window.receipt.to_string())
         .bind(case.window.earliest.to_string())
         .bind(case.window.latest.to_string())
@@ -127,7 +121,7 @@ pub async fn store_case(
         .bind(submission.patient_name.as_str())
         .bind(submission.patient_name_reading.as_ref().map(NameReading::as_str))
         .bind(submission.patient_date_of_birth.date().to_string())
-        .bind(area_code(submission.request.area.as_ref()))
+        .bind(AreaCode::of(submission.request.area.as_ref()).code())
         .bind(&answers)
         .execute(&mut *transaction)
         .await;
@@ -199,18 +193,4 @@ pub async fn find_case_status(
     .bind(date_of_birth.to_string())
     .fetch_optional(pool)
     .await
-}
-
-/// Whether a database error means "busy, try again" rather than a fault.
-pub fn is_busy(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(error) => {
-            matches!(
-                error.code().as_deref(),
-                Some("5" | "6" | "261" | "262" | "517")
-            )
-        }
-        _ => false,
-    }
 }

@@ -2,30 +2,32 @@
 //! passes through [`guard`], which finds the session and the staff member
 //! before any handler runs; a request without a live session gets a
 //! redirect to the sign-in page (pages) or 401 (posts), and no data. Posts
-//! from other sites are refused before they get here (`web`).
-
-use std::net::SocketAddr;
+//! from other sites are refused before they get here (`security`).
+//!
+//! Handlers take the signed-in [`Staff`] as an extractor and answer a
+//! [`StaffError`] through [`refuse`], the one place it becomes a response.
 
 use app::i18n::Locale;
-use app::staff::actions::{self, Outcome};
+use app::staff::actions::{self, CaseAction, ClosureAction, SpecialistAction};
 use app::staff::auth::{self, SignIn};
 use app::staff::{
-    CalendarPage, CaseProblem, DaySheetPage, LoginPage, LoginProblem, Notice, QueueFilters, Role,
-    SpecialistsPage, Staff, StaffPage, store,
+    CalendarPage, DaySheetPage, LoginPage, LoginProblem, Notice, QueueFilters, Role,
+    SpecialistsPage, Staff, StaffError, StaffPage, store,
 };
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{any, get, post};
 use chrono::{NaiveDate, Utc};
 use domain::japan_time;
 use domain::reference::Reference;
 use leptos::prelude::*;
 
-use crate::web::{Site, read_form};
+use super::security::is_https;
+use super::site::{Site, read_form};
 
 pub fn routes(site: Site) -> Router<LeptosOptions> {
     // Admins only: the role is checked once, for every route here (the
@@ -43,8 +45,8 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
         .route("/staff/day-sheet", get(day_sheet))
         .route("/staff/cases/{reference}", get(case).post(change_case))
         .merge(admin)
-        .route("/staff/logout", axum::routing::post(logout))
-        .route("/staff/{*rest}", axum::routing::any(not_found))
+        .route("/staff/logout", post(logout))
+        .route("/staff/{*rest}", any(not_found))
         .route_layer(middleware::from_fn_with_state(site.clone(), guard));
     Router::new()
         .route("/staff/login", get(login_page).post(login))
@@ -52,9 +54,40 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
         .with_state(site)
 }
 
-/// Whether the service is reached over HTTPS (as the hospital's proxy says).
-fn is_https(site: &Site, headers: &HeaderMap) -> bool {
-    crate::web::is_https(site.client_address, headers)
+/// The HTTP status of each error.
+const fn status_of(error: &StaffError) -> StatusCode {
+    match error {
+        StaffError::BadForm => StatusCode::BAD_REQUEST,
+        StaffError::Refused(_) | StaffError::Unusable => StatusCode::UNPROCESSABLE_ENTITY,
+        StaffError::NotFound => StatusCode::NOT_FOUND,
+        StaffError::Stale { .. } => StatusCode::CONFLICT,
+        StaffError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        StaffError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The response to an error: for a signed-in member, the staff page "not
+/// found" for a missing case; otherwise its status and a short text in
+/// words (never an internal error's text, which `StaffError` does not
+/// carry: it was logged where it happened).
+async fn refuse(site: Site, parts: Parts, staff: Staff, error: StaffError) -> Response {
+    match error {
+        StaffError::NotFound => {
+            render(
+                site,
+                parts,
+                Some(staff),
+                StaffPage::NotFound,
+                status_of(&error),
+            )
+            .await
+        }
+        error => in_words(&error),
+    }
+}
+
+fn in_words(error: &StaffError) -> Response {
+    (status_of(error), error.to_string()).into_response()
 }
 
 /// Finds the signed-in staff member or stops the request.
@@ -63,10 +96,7 @@ async fn guard(State(site): State<Site>, mut request: Request, next: Next) -> Re
     let staff = match auth::session_token(request.headers()) {
         Some(token) => match auth::session(&site.pool, &token, now).await {
             Ok(staff) => staff,
-            Err(error) => {
-                tracing::error!(%error, "read a staff session");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
+            Err(error) => return in_words(&error.into()),
         },
         None => None,
     };
@@ -87,13 +117,24 @@ async fn guard(State(site): State<Site>, mut request: Request, next: Next) -> Re
 }
 
 /// Lets only admins through (after `guard` found the staff member).
-async fn admins_only(State(site): State<Site>, request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
-    let staff = staff_of(&parts);
+async fn admins_only(
+    State(site): State<Site>,
+    staff: Staff,
+    request: Request,
+    next: Next,
+) -> Response {
     if staff.role != Role::Admin {
-        return forbidden(site, parts, staff).await;
+        let (parts, _) = request.into_parts();
+        return render(
+            site,
+            parts,
+            Some(staff),
+            StaffPage::Forbidden,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
     }
-    next.run(Request::from_parts(parts, body)).await
+    next.run(request).await
 }
 
 /// Renders a staff page for `staff` (none on the sign-in page).
@@ -117,14 +158,6 @@ async fn render(
     .await
 }
 
-fn staff_of(parts: &Parts) -> Staff {
-    parts
-        .extensions
-        .get::<Staff>()
-        .cloned()
-        .expect("the guard put the staff member in the request")
-}
-
 fn query_pairs(parts: &Parts) -> Vec<(String, String)> {
     parts
         .uri
@@ -137,26 +170,12 @@ fn today() -> NaiveDate {
     japan_time(&Utc::now()).date()
 }
 
-fn unavailable(error: &sqlx::Error) -> Response {
-    tracing::error!(%error, "reception's database work");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "the service is busy, please try again",
-    )
-        .into_response()
-}
-
-/// Only a path under `/staff` on this site: never an open redirect.
+/// Where to go after signing in: a path under `/staff` on this site, by
+/// the same rule as every redirect (`app::ssr::local_path`).
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/staff")
-        && !next.contains("//")
-        && !next.contains('\\')
-        && !next.chars().any(char::is_control)
-    {
-        next
-    } else {
-        "/staff"
-    }
+    app::ssr::local_path(next)
+        .filter(|path| path.starts_with("/staff"))
+        .unwrap_or("/staff")
 }
 
 async fn login_page(State(site): State<Site>, request: Request) -> Response {
@@ -187,21 +206,19 @@ async fn login(State(site): State<Site>, request: Request) -> Response {
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
     };
-    let Some(ConnectInfo(connection)) = parts.extensions.get::<ConnectInfo<SocketAddr>>().copied()
-    else {
+    let Some(address) = site.client_of(&parts) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let address = app::server::address_of(site.client_address, &parts.headers, connection);
     let login = value("login").chars().take(64).collect::<String>();
     let outcome = auth::sign_in(&site.pool, &login, value("password"), address, Utc::now()).await;
     let next = safe_next(value("next")).to_owned();
-    let problem = match outcome {
+    let (problem, status) = match outcome {
         Ok(SignIn::Accepted { token }) => {
             // A session the browser brought along is ended: never reused.
             if let Some(old) = auth::session_token(&parts.headers) {
                 let _ = auth::end_session(&site.pool, &old).await;
             }
-            let cookie = auth::session_cookie(&token, is_https(&site, &parts.headers));
+            let cookie = auth::session_cookie(&token, is_https(site.client_address, &parts.headers));
             return (
                 AppendHeaders([(header::SET_COOKIE, cookie)]),
                 Redirect::to(&next),
@@ -210,19 +227,18 @@ async fn login(State(site): State<Site>, request: Request) -> Response {
         }
         Ok(SignIn::Refused) => (LoginProblem::Refused, StatusCode::UNAUTHORIZED),
         Ok(SignIn::Throttled) => (LoginProblem::TooManyAttempts, StatusCode::TOO_MANY_REQUESTS),
-        Err(error) => return unavailable(&error),
+        Err(error) => return in_words(&error.into()),
     };
     let page = LoginPage {
         login,
         next,
-        problem: Some(problem.0),
+        problem: Some(problem),
     };
-    render(site, parts, None, StaffPage::Login(page), problem.1).await
+    render(site, parts, None, StaffPage::Login(page), status).await
 }
 
-async fn logout(State(site): State<Site>, request: Request) -> Response {
+async fn logout(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let staff = staff_of(&parts);
     if let Some(token) = auth::session_token(&parts.headers) {
         let ended = async {
             auth::end_session(&site.pool, &token).await?;
@@ -234,10 +250,10 @@ async fn logout(State(site): State<Site>, request: Request) -> Response {
             store::audit(&site.pool, Utc::now(), entry).await
         };
         if let Err(error) = ended.await {
-            return unavailable(&error);
+            return refuse(site, parts, staff, error.into()).await;
         }
     }
-    let cookie = auth::cleared_session_cookie(is_https(&site, &parts.headers));
+    let cookie = auth::cleared_session_cookie(is_https(site.client_address, &parts.headers));
     (
         AppendHeaders([(header::SET_COOKIE, cookie)]),
         Redirect::to("/staff/login?out=1"),
@@ -245,11 +261,10 @@ async fn logout(State(site): State<Site>, request: Request) -> Response {
         .into_response()
 }
 
-async fn queue(State(site): State<Site>, request: Request) -> Response {
+async fn queue(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let staff = staff_of(&parts);
     let filters = QueueFilters::from_query(&query_pairs(&parts));
-    match store::queue(&site.pool, filters, today(), false).await {
+    match store::queue_page(&site.pool, filters, today()).await {
         Ok(page) => {
             render(
                 site,
@@ -260,7 +275,7 @@ async fn queue(State(site): State<Site>, request: Request) -> Response {
             )
             .await
         }
-        Err(error) => unavailable(&error),
+        Err(error) => refuse(site, parts, staff, error.into()).await,
     }
 }
 
@@ -268,7 +283,7 @@ async fn queue(State(site): State<Site>, request: Request) -> Response {
 /// `Accept-Language`, else Japanese (as the pages choose).
 fn locale_of(headers: &HeaderMap) -> Locale {
     let cookie =
-        app::server::cookie(headers, app::LANGUAGE_COOKIE).and_then(|value| value.parse().ok());
+        app::ssr::cookie(headers, app::LANGUAGE_COOKIE).and_then(|value| value.parse().ok());
     cookie.unwrap_or_else(|| {
         let accepted = headers
             .get(header::ACCEPT_LANGUAGE)
@@ -283,26 +298,27 @@ fn locale_of(headers: &HeaderMap) -> Locale {
     })
 }
 
-async fn export_csv(State(site): State<Site>, request: Request) -> Response {
+async fn export_csv(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let staff = staff_of(&parts);
     let locale = locale_of(&parts.headers);
     let filters = QueueFilters::from_query(&query_pairs(&parts));
-    let page = match store::queue(&site.pool, filters.clone(), today(), true).await {
-        Ok(page) => page,
-        Err(error) => return unavailable(&error),
+    let exported = async {
+        let rows = store::queue_all(&site.pool, &filters, today()).await?;
+        // An export of personal data that cannot be recorded does not happen.
+        let entry = store::Entry {
+            actor: Some(&staff.login),
+            action: "queue_exported",
+            after: Some(&filters.to_query()),
+            ..store::Entry::default()
+        };
+        store::audit(&site.pool, Utc::now(), entry).await?;
+        Ok::<_, sqlx::Error>(rows)
     };
-    // An export of personal data that cannot be recorded does not happen.
-    let entry = store::Entry {
-        actor: Some(&staff.login),
-        action: "queue_exported",
-        after: Some(&filters.to_query()),
-        ..store::Entry::default()
+    let rows = match exported.await {
+        Ok(rows) => rows,
+        Err(error) => return refuse(site, parts, staff, error.into()).await,
     };
-    if let Err(error) = store::audit(&site.pool, Utc::now(), entry).await {
-        return unavailable(&error);
-    }
-    let csv = app::staff::csv::queue(locale, page.rows);
+    let csv = app::staff::csv::queue(locale, rows);
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -320,9 +336,8 @@ async fn export_csv(State(site): State<Site>, request: Request) -> Response {
         .into_response()
 }
 
-async fn day_sheet(State(site): State<Site>, request: Request) -> Response {
+async fn day_sheet(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let staff = staff_of(&parts);
     let day = query_pairs(&parts)
         .iter()
         .find(|(k, _)| k == "day")
@@ -339,40 +354,57 @@ async fn day_sheet(State(site): State<Site>, request: Request) -> Response {
             )
             .await
         }
-        Err(error) => unavailable(&error),
+        Err(error) => refuse(site, parts, staff, error.into()).await,
     }
+}
+
+/// The case page, and a record that `staff` viewed it; with `problem`,
+/// the change just refused and the values posted, kept for the form.
+async fn case_page(
+    site: Site,
+    parts: Parts,
+    staff: Staff,
+    reference: &Reference,
+    problem: Option<(StaffError, Vec<(String, String)>)>,
+) -> Response {
+    let saved = query_pairs(&parts).iter().any(|(k, _)| k == "saved");
+    let page = match store::case_page(&site.pool, reference, &staff.login, Utc::now()).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return refuse(site, parts, staff, StaffError::NotFound).await,
+        Err(error) => return refuse(site, parts, staff, error.into()).await,
+    };
+    let mut page = Box::new(page);
+    let status = match problem {
+        Some((problem, posted)) => {
+            let status = status_of(&problem);
+            page.problem = Some(problem);
+            page.posted = posted;
+            status
+        }
+        None => {
+            page.notice = saved.then_some(Notice::Saved);
+            StatusCode::OK
+        }
+    };
+    render(site, parts, Some(staff), StaffPage::Case(page), status).await
 }
 
 async fn case(
     State(site): State<Site>,
+    staff: Staff,
     Path(reference): Path<String>,
     request: Request,
 ) -> Response {
     let (parts, _) = request.into_parts();
-    let staff = staff_of(&parts);
     let Some(reference) = Reference::parse(&reference) else {
-        return not_found_page(site, parts, staff).await;
+        return refuse(site, parts, staff, StaffError::NotFound).await;
     };
-    let saved = query_pairs(&parts).iter().any(|(k, _)| k == "saved");
-    match store::case_page(&site.pool, &reference, &staff.login, Utc::now()).await {
-        Ok(Some(mut page)) => {
-            page.notice = saved.then_some(Notice::Saved);
-            render(
-                site,
-                parts,
-                Some(staff),
-                StaffPage::Case(Box::new(page)),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Ok(None) => not_found_page(site, parts, staff).await,
-        Err(error) => unavailable(&error),
-    }
+    case_page(site, parts, staff, &reference, None).await
 }
 
 async fn change_case(
     State(site): State<Site>,
+    staff: Staff,
     Path(reference): Path<String>,
     request: Request,
 ) -> Response {
@@ -380,73 +412,32 @@ async fn change_case(
         Ok(read) => read,
         Err(response) => return response,
     };
-    let staff = staff_of(&parts);
     let Some(reference) = Reference::parse(&reference) else {
-        return not_found_page(site, parts, staff).await;
+        return refuse(site, parts, staff, StaffError::NotFound).await;
     };
-    let problem = match actions::act(&site.pool, &staff, &reference, &pairs, Utc::now()).await {
-        Ok(Outcome::Done) => {
-            return Redirect::to(&format!("/staff/cases/{}?saved=1", reference.compact()))
-                .into_response();
-        }
-        Ok(Outcome::NotFound) => return not_found_page(site, parts, staff).await,
-        Ok(Outcome::Refused(problem)) => problem,
-        Err(sqlx::Error::Protocol(_)) => {
-            return (StatusCode::BAD_REQUEST, "unknown action").into_response();
-        }
-        Err(error) => return unavailable(&error),
+    let done = match CaseAction::from_form(&pairs) {
+        Ok(action) => actions::act(&site.pool, &staff, &reference, action, Utc::now()).await,
+        Err(error) => Err(error),
     };
-    let status = if matches!(problem, CaseProblem::Stale { .. }) {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    match store::case_page(&site.pool, &reference, &staff.login, Utc::now()).await {
-        Ok(Some(mut page)) => {
-            page.problem = Some(problem);
-            page.posted = pairs;
-            render(
-                site,
-                parts,
-                Some(staff),
-                StaffPage::Case(Box::new(page)),
-                status,
-            )
-            .await
+    match done {
+        Ok(()) => {
+            Redirect::to(&format!("/staff/cases/{}?saved=1", reference.compact())).into_response()
         }
-        Ok(None) => not_found_page(site, parts, staff).await,
-        Err(error) => unavailable(&error),
+        // Told on the case page, above the form as it was posted.
+        Err(problem) if problem.is_shown_on_the_case() => {
+            case_page(site, parts, staff, &reference, Some((problem, pairs))).await
+        }
+        Err(error) => refuse(site, parts, staff, error).await,
     }
 }
 
-async fn not_found_page(site: Site, parts: Parts, staff: Staff) -> Response {
-    render(
-        site,
-        parts,
-        Some(staff),
-        StaffPage::NotFound,
-        StatusCode::NOT_FOUND,
-    )
-    .await
-}
-
-async fn not_found(State(site): State<Site>, request: Request) -> Response {
+async fn not_found(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let staff = staff_of(&parts);
-    not_found_page(site, parts, staff).await
+    refuse(site, parts, staff, StaffError::NotFound).await
 }
 
-async fn forbidden(site: Site, parts: Parts, staff: Staff) -> Response {
-    render(
-        site,
-        parts,
-        Some(staff),
-        StaffPage::Forbidden,
-        StatusCode::FORBIDDEN,
-    )
-    .await
-}
-
+/// The specialists page; with `problem`, after a change that could not be
+/// made.
 async fn specialists_page(site: Site, parts: Parts, staff: Staff, problem: bool) -> Response {
     let loaded = async {
         Ok::<_, sqlx::Error>(SpecialistsPage {
@@ -459,7 +450,7 @@ async fn specialists_page(site: Site, parts: Parts, staff: Staff, problem: bool)
     match loaded {
         Ok(page) => {
             let status = if problem {
-                StatusCode::UNPROCESSABLE_ENTITY
+                status_of(&StaffError::Unusable)
             } else {
                 StatusCode::OK
             };
@@ -472,34 +463,38 @@ async fn specialists_page(site: Site, parts: Parts, staff: Staff, problem: bool)
             )
             .await
         }
-        Err(error) => unavailable(&error),
+        Err(error) => refuse(site, parts, staff, error.into()).await,
     }
 }
 
-async fn specialists(State(site): State<Site>, request: Request) -> Response {
+async fn specialists(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let staff = staff_of(&parts);
     specialists_page(site, parts, staff, false).await
 }
 
-async fn change_specialists(State(site): State<Site>, request: Request) -> Response {
+async fn change_specialists(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, pairs) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
-    let staff = staff_of(&parts);
-    match actions::specialists(&site.pool, &staff, &pairs, Utc::now()).await {
-        Ok(true) => Redirect::to("/staff/specialists").into_response(),
-        Ok(false) => specialists_page(site, parts, staff, true).await,
-        Err(error) => unavailable(&error),
+    let done = match SpecialistAction::from_form(&pairs) {
+        Ok(action) => actions::change_specialists(&site.pool, &staff, action, Utc::now()).await,
+        Err(error) => Err(error),
+    };
+    match done {
+        Ok(()) => Redirect::to("/staff/specialists").into_response(),
+        Err(StaffError::Unusable) => specialists_page(site, parts, staff, true).await,
+        Err(error) => refuse(site, parts, staff, error).await,
     }
 }
 
+/// The closure days page; with `problem`, after a change that could not be
+/// made.
 async fn calendar_page(site: Site, parts: Parts, staff: Staff, problem: bool) -> Response {
-    match store::closures(&site.pool).await {
+    match app::store::closures(&site.pool).await {
         Ok(closures) => {
             let status = if problem {
-                StatusCode::UNPROCESSABLE_ENTITY
+                status_of(&StaffError::Unusable)
             } else {
                 StatusCode::OK
             };
@@ -510,26 +505,28 @@ async fn calendar_page(site: Site, parts: Parts, staff: Staff, problem: bool) ->
             };
             render(site, parts, Some(staff), StaffPage::Calendar(page), status).await
         }
-        Err(error) => unavailable(&error),
+        Err(error) => refuse(site, parts, staff, error.into()).await,
     }
 }
 
-async fn calendar(State(site): State<Site>, request: Request) -> Response {
+async fn calendar(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let staff = staff_of(&parts);
     calendar_page(site, parts, staff, false).await
 }
 
-async fn change_calendar(State(site): State<Site>, request: Request) -> Response {
+async fn change_calendar(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, pairs) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
-    let staff = staff_of(&parts);
-    match actions::closures(&site.pool, &staff, &pairs, Utc::now()).await {
-        Ok(true) => Redirect::to("/staff/calendar").into_response(),
-        Ok(false) => calendar_page(site, parts, staff, true).await,
-        Err(error) => unavailable(&error),
+    let done = match ClosureAction::from_form(&pairs) {
+        Ok(action) => actions::change_closures(&site.pool, &staff, action, Utc::now()).await,
+        Err(error) => Err(error),
+    };
+    match done {
+        Ok(()) => Redirect::to("/staff/calendar").into_response(),
+        Err(StaffError::Unusable) => calendar_page(site, parts, staff, true).await,
+        Err(error) => refuse(site, parts, staff, error).await,
     }
 }
 

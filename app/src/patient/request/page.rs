@@ -1,201 +1,51 @@
-//! `/request`: the form in short sections, the live panel beside it, the
-//! check-answers step and Send.
-//!
-//! One `<form method="post" action="/request">` serves both ways of using
-//! the page. Once hydrated, its submit buttons are handled here: the check
-//! runs in the browser with `domain` and Send calls the `submit_request`
-//! server function. Without JavaScript the same buttons post the form and
-//! the server (`crate::posted`) answers with this page rendered from the
-//! posted answers: the errors, the check step, or a redirect to the
-//! confirmation. Either way nothing typed is lost.
+//! The request page put together: the island that holds the form, the
+//! check step and the live panel, the error summary, and what Send leads to.
 
-use domain::form::{Field, FieldErrors, RequestForm};
-use domain::{Verdict, assess};
+use domain::form::RequestForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
 
+use super::check::CheckAnswers;
+use super::draft;
+use super::fields::FormFields;
+use super::panel::LivePanel;
+use super::state::{FormPage, FormState, Stage, check_answers, new_submission_id};
 use crate::Erase;
-use crate::api::{SubmitRequestInput, submit_request};
-use crate::clock::now_in_japan;
 use crate::error::AppError;
 use crate::i18n::{I18nLocaleTrait, Locale, td_string};
-use crate::panel::LivePanel;
-use crate::{draft, words};
+use crate::patient::api::{SentRequest, SubmitRequestInput, submit_request};
+use crate::ui::verdict::VerdictReasons;
+use crate::words;
 
-/// The step of the form page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Stage {
-    Editing,
-    Checking,
+/// "Start again": an empty form, a new submission id, no draft.
+fn start_again(state: FormState) {
+    draft::clear();
+    state.form.set(RequestForm::default());
+    state.submission_id.set(new_submission_id());
+    state.errors.set(Vec::new());
+    state.problem.set(None);
+    state.stage.set(Stage::Editing);
 }
 
-/// Everything the form page shows, as the server renders it: fresh, or
-/// from answers posted without JavaScript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormPage {
-    pub form: RequestForm,
-    pub submission_id: String,
-    pub stage: Stage,
-    pub errors: FieldErrors,
-    pub problem: Option<AppError>,
-    /// Rendered from a post: the answers come from it, not from a draft.
-    pub posted: bool,
-}
-
-impl FormPage {
-    pub fn fresh() -> Self {
-        Self {
-            form: RequestForm::default(),
-            submission_id: new_submission_id(),
-            stage: Stage::Editing,
-            errors: Vec::new(),
-            problem: None,
-            posted: false,
+/// "Check your answers": the check step, or the errors with the focus
+/// on their summary.
+fn go_to_check(
+state: FormState,
+summary: NodeRef<leptos::html::Div>,
+heading: NodeRef<leptos::html::H2>,
+) {
+    match state.form.with_untracked(check_answers) {
+        Ok(()) => {
+            state.errors.set(Vec::new());
+            state.problem.set(None);
+            state.stage.set(Stage::Checking);
+            focus_later(move || heading.get_untracked().map(Into::into));
         }
-    }
-}
-
-/// Whether the answers may go to the check step: every field valid and a
-/// verdict that allows sending. Otherwise the field errors, and the
-/// verdict when it stops the request.
-pub fn check_answers(form: &RequestForm) -> Result<(), (FieldErrors, Option<Verdict>)> {
-    let today = now_in_japan().date();
-    let verdict = assess(&form.to_request(today), today);
-    let blocking = (!verdict.may_be_submitted()).then_some(verdict);
-    match (form.parse(today), blocking) {
-        (Ok(_), None) => Ok(()),
-        (Ok(_), blocking) => Err((Vec::new(), blocking)),
-        (Err(errors), blocking) => Err((errors, blocking)),
-    }
-}
-
-/// A fresh submission id: 128 random bits in hex, from the operating
-/// system on the server and from `crypto.getRandomValues` in the browser.
-pub fn new_submission_id() -> String {
-    let bytes = random_bytes();
-    bytes
-        .iter()
-        .fold(String::with_capacity(32), |mut hex, byte| {
-            use std::fmt::Write;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
-}
-
-#[cfg(feature = "ssr")]
-fn random_bytes() -> [u8; 16] {
-    rand::random()
-}
-
-#[cfg(all(not(feature = "ssr"), target_arch = "wasm32"))]
-fn random_bytes() -> [u8; 16] {
-    let mut bytes = [0_u8; 16];
-    if let Ok(crypto) = window().crypto() {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    bytes
-}
-
-#[cfg(all(not(feature = "ssr"), not(target_arch = "wasm32")))]
-fn random_bytes() -> [u8; 16] {
-    let nanos = crate::clock::now()
-        .timestamp_nanos_opt()
-        .unwrap_or_default();
-    u128::from_le_bytes(i128::from(nanos).to_le_bytes()).to_le_bytes()
-}
-
-/// The page's reactive state, shared by its parts.
-#[derive(Debug, Clone, Copy)]
-pub struct FormState {
-    pub form: RwSignal<RequestForm>,
-    pub submission_id: RwSignal<String>,
-    pub stage: RwSignal<Stage>,
-    pub errors: RwSignal<FieldErrors>,
-    pub problem: RwSignal<Option<AppError>>,
-    pub hydrated: RwSignal<bool>,
-}
-
-impl FormState {
-    /// The error shown at a field, if any.
-    /// The error shown at a field: its own, or "please answer" when the
-    /// last check stopped on this question still being open.
-    pub fn error(self, field: Field) -> Option<domain::fields::FieldError> {
-        self.errors
-            .with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, e)| *e))
-            .or_else(|| {
-                self.problem.with(|problem| match problem {
-                    Some(AppError::NotSendable {
-                        verdict: Verdict::Incomplete { missing, .. },
-                    }) if missing.iter().any(|q| q.field() == field) => {
-                        Some(domain::fields::FieldError::Required)
-                    }
-                    _ => None,
-                })
-            })
-    }
-
-    /// Sets an input as the browser reports it; errors already shown are
-    /// re-checked, so a corrected answer loses its message at once.
-    pub fn set(self, name: &str, value: &str) {
-        self.form.update(|form| {
-            form.set(name, value);
-        });
-        // A verdict that stopped the check follows the answers too.
-        if self
-            .problem
-            .with(|problem| matches!(problem, Some(AppError::NotSendable { .. })))
-        {
-            let today = now_in_japan().date();
-            let verdict = self
-                .form
-                .with(|form| assess(&form.to_request(today), today));
-            self.problem
-                .set((!verdict.may_be_submitted()).then_some(AppError::NotSendable { verdict }));
-        }
-        if self.errors.with(|errors| !errors.is_empty()) {
-            let today = now_in_japan().date();
-            let fresh = self
-                .form
-                .with(|form| form.parse(today).err())
-                .unwrap_or_default();
-            self.errors.update(|shown| {
-                *shown = fresh
-                    .into_iter()
-                    .filter(|(field, _)| shown.iter().any(|(f, _)| f == field))
-                    .collect();
-            });
-        }
-    }
-}
-
-impl FormState {
-    /// "Start again": an empty form, a new submission id, no draft.
-    fn start_again(self) {
-        draft::clear();
-        self.form.set(RequestForm::default());
-        self.submission_id.set(new_submission_id());
-        self.errors.set(Vec::new());
-        self.problem.set(None);
-        self.stage.set(Stage::Editing);
-    }
-
-    /// "Check your answers": the check step, or the errors with the focus
-    /// on their summary.
-    fn go_to_check(self, summary: NodeRef<leptos::html::Div>, heading: NodeRef<leptos::html::H2>) {
-        match self.form.with_untracked(check_answers) {
-            Ok(()) => {
-                self.errors.set(Vec::new());
-                self.problem.set(None);
-                self.stage.set(Stage::Checking);
-                focus_later(move || heading.get_untracked().map(Into::into));
-            }
-            Err((errors, verdict)) => {
-                self.errors.set(errors);
-                self.problem
-                    .set(verdict.map(|verdict| AppError::NotSendable { verdict }));
-                focus_later(move || summary.get_untracked().map(Into::into));
-            }
+        Err((errors, verdict)) => {
+            state.errors.set(errors);
+            state.problem
+                .set(verdict.map(|verdict| AppError::NotSendable { verdict }));
+            focus_later(move || summary.get_untracked().map(Into::into));
         }
     }
 }
@@ -259,8 +109,8 @@ fn RequestForm(page: FormPage, locale: Locale) -> impl IntoView {
                 let field = attribute("data-field");
                 request_animation_frame(move || focus_by_id(&field));
             }
-            "reset" => state.start_again(),
-            _ => state.go_to_check(summary, check_heading),
+            "reset" => start_again(state),
+            _ => go_to_check(state, summary, check_heading),
         }
     };
 
@@ -291,7 +141,7 @@ fn RequestForm(page: FormPage, locale: Locale) -> impl IntoView {
                         when=move || state.stage.get() == Stage::Editing
                         fallback=move || {
                             view! {
-                                <crate::check::CheckAnswers
+                                <CheckAnswers
                                     state
                                     heading=check_heading
                                     sending=send.pending()
@@ -300,7 +150,7 @@ fn RequestForm(page: FormPage, locale: Locale) -> impl IntoView {
                             }
                         }
                     >
-                        <crate::form_fields::FormFields state />
+                        <FormFields state />
                     </Show>
                 </form>
             </div>
@@ -313,7 +163,7 @@ fn RequestForm(page: FormPage, locale: Locale) -> impl IntoView {
 /// What follows Send: the confirmation page, or the errors with the answers
 /// kept.
 fn follow_send(
-    send: Action<SubmitRequestInput, Result<crate::api::SentRequest, AppError>>,
+    send: Action<SubmitRequestInput, Result<SentRequest, AppError>>,
     state: FormState,
     summary: NodeRef<leptos::html::Div>,
 ) {
@@ -389,7 +239,7 @@ fn ErrorSummary(
         state.problem.get().map(|problem| match problem {
             AppError::NotSendable { verdict } => view! {
                 <h2>{td_string!(locale, request.cannot_send_heading)}</h2>
-                <crate::panel::VerdictReasons verdict links=true />
+                <VerdictReasons verdict links=true />
             }
             .into_any(),
             other => view! { <p>{words::app_error(locale, &other)}</p> }.into_any(),

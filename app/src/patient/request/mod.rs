@@ -1,0 +1,23 @@
+//! `/request`: the form in short sections, the live panel beside it, the
+//! check-answers step and Send.
+//!
+//! One `<form method="post" action="/request">` serves both ways of using
+//! the page. Once hydrated, its submit buttons are handled in the browser:
+//! the check runs with `domain` and Send calls the `submit_request` server
+//! function. Without JavaScript the same buttons post the form and the
+//! server (`patient::posted`) answers with this page rendered from the
+//! posted answers: the errors, the check step, or a redirect to the
+//! confirmation. Either way nothing typed is lost.
+//!
+//! `state` holds the page's state, which every other part reads; `page`
+//! puts the parts together (`fields`, `check`, `panel`, `draft`).
+
+mod check;
+pub mod draft;
+mod fields;
+pub mod page;
+mod panel;
+pub mod state;
+
+pub use page::RequestPage;
+pub use state::{FormPage, Stage, check_answers, new_submission_id};

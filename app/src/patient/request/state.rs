@@ -1,0 +1,149 @@
+//! The request page's state: as the server renders it (`FormPage`, also
+//! the props of the island) and as the island holds it (`FormState`), with
+//! the check that decides whether the answers may go to the check step.
+
+use domain::form::{Field, FieldErrors, RequestForm};
+use domain::{Verdict, assess};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::clock::now_in_japan;
+use crate::error::AppError;
+
+/// The step of the form page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    Editing,
+    Checking,
+}
+
+/// Everything the form page shows, as the server renders it: fresh, or
+/// from answers posted without JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormPage {
+    pub form: RequestForm,
+    pub submission_id: String,
+    pub stage: Stage,
+    pub errors: FieldErrors,
+    pub problem: Option<AppError>,
+    /// Rendered from a post: the answers come from it, not from a draft.
+    pub posted: bool,
+}
+
+impl FormPage {
+    pub fn fresh() -> Self {
+        Self {
+            form: RequestForm::default(),
+            submission_id: new_submission_id(),
+            stage: Stage::Editing,
+            errors: Vec::new(),
+            problem: None,
+            posted: false,
+        }
+    }
+}
+
+/// Whether the answers may go to the check step: every field valid and a
+/// verdict that allows sending. Otherwise the field errors, and the
+/// verdict when it stops the request.
+pub fn check_answers(form: &RequestForm) -> Result<(), (FieldErrors, Option<Verdict>)> {
+    let today = now_in_japan().date();
+    let verdict = assess(&form.to_request(today), today);
+    let blocking = (!verdict.may_be_submitted()).then_some(verdict);
+    match (form.parse(today), blocking) {
+        (Ok(_), None) => Ok(()),
+        (Ok(_), blocking) => Err((Vec::new(), blocking)),
+        (Err(errors), blocking) => Err((errors, blocking)),
+    }
+}
+
+/// A fresh submission id: 128 random bits in hex, from the operating
+/// system on the server and from `crypto.getRandomValues` in the browser.
+pub fn new_submission_id() -> String {
+    hex::encode(random_bytes())
+}
+
+#[cfg(feature = "ssr")]
+fn random_bytes() -> [u8; 16] {
+    rand::random()
+}
+
+#[cfg(all(not(feature = "ssr"), target_arch = "wasm32"))]
+fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0_u8; 16];
+    if let Ok(crypto) = window().crypto() {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
+}
+
+#[cfg(all(not(feature = "ssr"), not(target_arch = "wasm32")))]
+fn random_bytes() -> [u8; 16] {
+    let nanos = crate::clock::now()
+        .timestamp_nanos_opt()
+        .unwrap_or_default();
+    u128::from_le_bytes(i128::from(nanos).to_le_bytes()).to_le_bytes()
+}
+
+/// The page's reactive state, shared by its parts.
+#[derive(Debug, Clone, Copy)]
+pub struct FormState {
+    pub form: RwSignal<RequestForm>,
+    pub submission_id: RwSignal<String>,
+    pub stage: RwSignal<Stage>,
+    pub errors: RwSignal<FieldErrors>,
+    pub problem: RwSignal<Option<AppError>>,
+    pub hydrated: RwSignal<bool>,
+}
+
+impl FormState {
+    /// The error shown at a field: its own, or "please answer" when the
+    /// last check stopped on this question still being open.
+    pub fn error(self, field: Field) -> Option<domain::fields::FieldError> {
+        self.errors
+            .with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, e)| *e))
+            .or_else(|| {
+                self.problem.with(|problem| match problem {
+                    Some(AppError::NotSendable {
+                        verdict: Verdict::Incomplete { missing, .. },
+                    }) if missing.iter().any(|q| q.field() == field) => {
+                        Some(domain::fields::FieldError::Required)
+                    }
+                    _ => None,
+                })
+            })
+    }
+
+    /// Sets an input as the browser reports it; errors already shown are
+    /// re-checked, so a corrected answer loses its message at once.
+    pub fn set(self, name: &str, value: &str) {
+        self.form.update(|form| {
+            form.set(name, value);
+        });
+        // A verdict that stopped the check follows the answers too.
+        if self
+            .problem
+            .with(|problem| matches!(problem, Some(AppError::NotSendable { .. })))
+        {
+            let today = now_in_japan().date();
+            let verdict = self
+                .form
+                .with(|form| assess(&form.to_request(today), today));
+            self.problem
+                .set((!verdict.may_be_submitted()).then_some(AppError::NotSendable { verdict }));
+        }
+        if self.errors.with(|errors| !errors.is_empty()) {
+            let today = now_in_japan().date();
+            let fresh = self
+                .form
+                .with(|form| form.parse(today).err())
+                .unwrap_or_default();
+            self.errors.update(|shown| {
+                *shown = fresh
+                    .into_iter()
+                    .filter(|(field, _)| shown.iter().any(|(f, _)| f == field))
+                    .collect();
+            });
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! `/staff`: the queue with its counts, filters, pages and CSV export.
+
+use domain::case::CaseStatus;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::day;
+use crate::Erase;
+use crate::area::AreaCode;
+use crate::i18n::td_string;
+use crate::staff::{QueueFilters, QueuePage, QueueSort};
+use crate::words;
+
+#[component]
+pub(super) fn Queue(page: QueuePage) -> impl IntoView {
+    let locale = crate::use_locale();
+    let filters = page.filters.clone();
+    let query = filters.to_query();
+    let csv = if query.is_empty() {
+        "/staff/export.csv".to_owned()
+    } else {
+        format!("/staff/export.csv?{query}")
+    };
+    let counts = page
+        .counts
+        .iter()
+        .map(|(status, n)| {
+            let mut only = filters.clone();
+            only.status = Some(*status);
+            only.page = 1;
+            view! { <li><a href=only.page_link(1)>{words::status(locale, *status)} ": " <strong>{*n}</strong></a></li> }
+        })
+        .collect_view();
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|row| {
+            let reference = row.reference.to_string();
+            let class = format!("urgency-{}", row.urgency.code());
+            view! {
+                <tr class=class>
+                    <td><a href=format!("/staff/cases/{}", row.reference.compact())>{reference}</a></td>
+                    <td>{row.patient_name}{row.patient_name_reading.map(|r| view! { <br /><small>{r}</small> })}</td>
+                    <td>{words::area(locale, row.area)}</td>
+                    <td>{row.contact_first.then(|| view! { <span class="flag">{td_string!(locale, staff.contact_first)}</span> })}</td>
+                    <td>{words::status(locale, row.status)}
+                        {row.appointment.map(|(d, t)| view! { <br /><small>{format!("{} {}", day(locale, d), t.format("%H:%M"))}</small> })}
+                    </td>
+                    <td>{day(locale, row.receipt_day)}</td>
+                    <td>{row.age} " " <span class="urgency">{words::urgency(locale, row.urgency)}</span></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let pager = (page.pages > 1).then(|| {
+        let current = filters.page;
+        view! {
+            <nav class="pager" aria-label=td_string!(locale, staff.pages_label)>
+                {(current > 1).then(|| view! { <a href=filters.page_link(current - 1) rel="prev">{td_string!(locale, staff.previous)}</a> })}
+                <span>{format!("{current} / {}", page.pages)}</span>
+                {(current < page.pages).then(|| view! { <a href=filters.page_link(current + 1) rel="next">{td_string!(locale, staff.next)}</a> })}
+            </nav>
+        }
+    });
+    view! {
+        <Title text=td_string!(locale, staff.queue_title).to_owned() />
+        <h1>{td_string!(locale, staff.queue_title)}</h1>
+        <ul class="counts">{counts}</ul>
+        <Filters filters=filters.clone() csv />
+        <p>{td_string!(locale, staff.matching)} " " <strong data-testid="matching">{page.matching}</strong></p>
+        <table class="queue">
+            <caption class="visually-hidden">{td_string!(locale, staff.queue_title)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{td_string!(locale, staff.reference)}</th>
+                    <th scope="col">{td_string!(locale, staff.patient)}</th>
+                    <th scope="col">{td_string!(locale, staff.area)}</th>
+                    <th scope="col">{td_string!(locale, staff.flag)}</th>
+                    <th scope="col">{td_string!(locale, staff.status)}</th>
+                    <th scope="col">{td_string!(locale, staff.receipt_day)}</th>
+                    <th scope="col">{td_string!(locale, staff.age)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {pager}
+    }
+    .erase()
+}
+
+/// The queue's filters: a search, the status, the area, the receipt days
+/// and the order, with the CSV of what they find.
+#[component]
+fn Filters(filters: QueueFilters, csv: String) -> impl IntoView {
+    let locale = crate::use_locale();
+    let status_options = CaseStatus::ALL
+        .iter()
+        .map(|status| view! { <option value=status.code() selected=filters.status == Some(*status)>{words::status(locale, *status)}</option> })
+        .collect_view();
+    let area_options = AreaCode::ALL
+        .iter()
+        .map(|area| view! { <option value=area.code() selected=filters.area == Some(*area)>{words::area(locale, *area)}</option> })
+        .collect_view();
+    let sort_options = QueueSort::ALL
+        .iter()
+        .map(|sort| {
+            let words = match sort {
+                QueueSort::Oldest => td_string!(locale, staff.sort_oldest),
+                QueueSort::Newest => td_string!(locale, staff.sort_newest),
+                QueueSort::Reference => td_string!(locale, staff.sort_reference),
+                QueueSort::Name => td_string!(locale, staff.sort_name),
+            };
+            view! { <option value=sort.code() selected=filters.sort == *sort>{words}</option> }
+        })
+        .collect_view();
+    view! {
+    <form method="get" action="/staff" class="filters">
+        <div class="field">
+            <label for="q">{td_string!(locale, staff.search)}</label>
+            <input id="q" name="q" type="search" value=filters.search.clone() />
+        </div>
+        <div class="field">
+            <label for="status">{td_string!(locale, staff.status)}</label>
+            <select id="status" name="status">
+                <option value="">{td_string!(locale, staff.any)}</option>
+                {status_options}
+            </select>
+        </div>
+        <div class="field">
+            <label for="area">{td_string!(locale, staff.area)}</label>
+            <select id="area" name="area">
+                <option value="">{td_string!(locale, staff.any)}</option>
+                {area_options}
+            </select>
+        </div>
+        <div class="field">
+            <label for="from">{td_string!(locale, staff.received_from)}</label>
+            <input id="from" name="from" type="date" value=filters.from.map(|d| d.to_string()) />
+        </div>
+        <div class="field">
+            <label for="to">{td_string!(locale, staff.received_to)}</label>
+            <input id="to" name="to" type="date" value=filters.to.map(|d| d.to_string()) />
+        </div>
+        <div class="field">
+            <label for="sort">{td_string!(locale, staff.sort)}</label>
+            <select id="sort" name="sort">{sort_options}</select>
+        </div>
+        <p class="actions">
+            <button type="submit" class="button">{td_string!(locale, staff.apply)}</button>
+            <a href="/staff">{td_string!(locale, staff.clear)}</a>
+            <a href=csv download>{td_string!(locale, staff.export_csv)}</a>
+        </p>
+    </form>
+    }
+}

@@ -1,0 +1,62 @@
+//! What the patient's and reception's database code both read (server
+//! only): whether an error means "busy", how moments are stored and shown,
+//! and the hospital's closure days as a `Calendar`.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use domain::{Calendar, japan_time};
+use sqlx::SqlitePool;
+
+/// Whether a database error means "busy, try again" rather than a fault.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(error) => {
+            matches!(
+                error.code().as_deref(),
+                Some("5" | "6" | "261" | "262" | "517")
+            )
+        }
+        _ => false,
+    }
+}
+
+/// A moment as it is stored: RFC 3339 in UTC, to the millisecond, so that
+/// stored moments sort as text.
+pub fn timestamp(moment: DateTime<Utc>) -> String {
+    moment.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A stored UTC moment in Japan time, to the second.
+pub fn in_japan(stored: &str) -> String {
+    DateTime::parse_from_rfc3339(stored).map_or_else(
+        |_| stored.to_owned(),
+        |moment| japan_time(&moment).format("%Y-%m-%d %H:%M:%S").to_string(),
+    )
+}
+
+/// A stored value that cannot be read back.
+pub fn undecodable(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("stored {what}").into())
+}
+
+/// The national calendar with the hospital's own closure days.
+pub async fn calendar(pool: &SqlitePool) -> Result<Calendar, sqlx::Error> {
+    Ok(Calendar::with_extra_closures(
+        closures(pool)
+            .await?
+            .into_iter()
+            .map(|(day, name, _)| (day, name)),
+    ))
+}
+
+/// The hospital's closure days: day, name, who added it.
+pub async fn closures(pool: &SqlitePool) -> Result<Vec<(NaiveDate, String, String)>, sqlx::Error> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT day, name, added_by FROM closure_days ORDER BY day")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(day, name, by)| Some((day.parse().ok()?, name, by)))
+        .collect())
+}

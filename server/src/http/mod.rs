@@ -1,0 +1,140 @@
+//! The web service: the `serve` command (Leptos options, the database,
+//! the listener, graceful shutdown) and the router. `patient` and `staff`
+//! hold each area's routes; both stand on `site` (rendering a page) and
+//! `security` (what every request passes through), never on each other.
+
+mod patient;
+mod security;
+mod site;
+mod staff;
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result};
+use app::ssr::ClientAddressSource;
+use app::{App, shell};
+use axum::Router;
+use axum::middleware;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sqlx::SqlitePool;
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::cli::ServeArgs;
+use crate::database;
+use site::Site;
+
+pub async fn serve(args: ServeArgs) -> Result<()> {
+    init_logging();
+    let mut options = get_configuration(None)
+        .context("cannot read the Leptos configuration")?
+        .leptos_options;
+    // Set at compile time by cargo-leptos; a plain `cargo build` leaves it empty.
+    if options.output_name.is_empty() {
+        options.output_name = "second-opinion".into();
+    }
+    if let Some(addr) = args.addr {
+        options.site_addr = addr;
+    }
+    let pool = database::open(&args.database_url).await?;
+    let listener = TcpListener::bind(options.site_addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", options.site_addr))?;
+    let client_address = if args.behind_proxy {
+        ClientAddressSource::ForwardedFor
+    } else {
+        ClientAddressSource::Connection
+    };
+    let router = router(options, pool, client_address);
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    // The client's address is what the status lookup's attempt limit counts.
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+/// Every route of the service. The pool reaches server functions and pages
+/// through Leptos's context.
+pub fn router(
+    options: LeptosOptions,
+    pool: SqlitePool,
+    client_address: ClientAddressSource,
+) -> Router {
+    let routes = generate_route_list(App);
+    let limiter = app::ssr::status_lookup_limiter();
+    let context = {
+        let (pool, limiter) = (pool.clone(), limiter.clone());
+        move || {
+            provide_context(pool.clone());
+            provide_context(limiter.clone());
+            provide_context(client_address);
+        }
+    };
+    let site = Site {
+        options: options.clone(),
+        pool,
+        limiter,
+        client_address,
+    };
+    // Reception's pages are served by `staff`, which checks the session
+    // before anything is loaded; Leptos renders them from there.
+    let routes = routes
+        .into_iter()
+        .filter(|route| !route.path().starts_with("/staff"))
+        .collect::<Vec<_>>();
+    Router::new()
+        .merge(patient::routes(site.clone()))
+        .merge(staff::routes(site))
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .layer(middleware::from_fn(
+            security::unreadable_arguments_are_bad_requests,
+        ))
+        .layer(middleware::from_fn(security::same_site_posts_only))
+        .layer(middleware::from_fn_with_state(
+            client_address,
+            security::security_headers,
+        ))
+        .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
+        .with_state(options)
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,73 @@
+//! The patient's routes that are not Leptos pages or server functions: the
+//! language switch without JavaScript, and the request and status forms
+//! posted without JavaScript (rendered through `app::patient::posted`).
+
+use std::collections::HashMap;
+
+use app::i18n::Locale;
+use app::patient::api::sent_cookie;
+use app::patient::posted::{self, Answer};
+use axum::Router;
+use axum::extract::{Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use leptos::prelude::*;
+
+use super::site::{Site, read_form};
+
+pub fn routes(site: Site) -> Router<LeptosOptions> {
+    Router::new()
+        .route("/set-lang", get(set_language))
+        .route("/request", post(post_request))
+        .route("/status", post(post_status))
+        .with_state(site)
+}
+
+/// `GET /set-lang?lang=ja&next=/request`: remembers the language in the
+/// cookie the app reads and goes back to the page. This is the language
+/// switch without JavaScript; with it, the switch works in place.
+async fn set_language(Query(query): Query<HashMap<String, String>>) -> impl IntoResponse {
+    let locale: Locale = query
+        .get("lang")
+        .and_then(|lang| lang.parse().ok())
+        .unwrap_or_default();
+    let next = query
+        .get("next")
+        .and_then(|next| app::ssr::local_path(next))
+        .unwrap_or("/");
+    (
+        AppendHeaders([(header::SET_COOKIE, app::ssr::language_cookie(locale))]),
+        Redirect::to(next),
+    )
+}
+
+/// `POST /request`: check, send, change or start again, without JavaScript.
+async fn post_request(State(site): State<Site>, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match posted::request(&site.pool, &pairs).await {
+        Answer::Redirect(path) => Redirect::to(&path).into_response(),
+        Answer::Sent(reference) => (
+            AppendHeaders([(header::SET_COOKIE, sent_cookie(&reference))]),
+            Redirect::to(&format!("/request/sent/{reference}")),
+        )
+            .into_response(),
+        Answer::Render(page, status) => site.render(parts, page, status).await,
+    }
+}
+
+/// `POST /status`: the status lookup without JavaScript.
+async fn post_status(State(site): State<Site>, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(client) = site.client_of(&parts) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let (page, status) = posted::status(&site.pool, &site.limiter, client, &pairs).await;
+    site.render(parts, page, status).await
+}

@@ -1,0 +1,103 @@
+//! `Site`: what every handler that renders a page holds, and how it
+//! renders the app with a page state in its context; `read_form` reads a
+//! posted form.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+use sqlx::SqlitePool;
+
+use app::shell;
+use app::ssr::{AttemptLimiter, ClientAddressSource};
+
+use super::security::MAX_BODY_BYTES;
+
+/// What every handler that renders a page needs: the Leptos options, the
+/// pool, the status lookup's limiter, and where client addresses come from.
+#[derive(Clone)]
+pub struct Site {
+    pub options: LeptosOptions,
+    pub pool: SqlitePool,
+    pub limiter: AttemptLimiter,
+    pub client_address: ClientAddressSource,
+}
+
+impl Site {
+    /// The app rendered at the posted path with `page` in its context.
+    pub async fn render<Page>(self, parts: Parts, page: Page, status: StatusCode) -> Response
+    where
+        Page: Clone + Send + Sync + 'static,
+    {
+        self.render_with(parts, move || provide_context(page.clone()), status)
+            .await
+    }
+
+    /// The app rendered at the request's path, with what `provide` puts in
+    /// its context.
+    pub async fn render_with(
+        self,
+        parts: Parts,
+        provide: impl Fn() + Clone + Send + Sync + 'static,
+        status: StatusCode,
+    ) -> Response {
+        let Self {
+            options,
+            pool,
+            limiter,
+            client_address,
+        } = self;
+        let context = move || {
+            provide_context(pool.clone());
+            provide_context(limiter.clone());
+            provide_context(client_address);
+            provide();
+        };
+        let handler =
+            leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()));
+        // Leptos keeps its reactive arena in a thread-local and reads it
+        // (for `<Title>`) after an await; on the multi-threaded runtime this
+        // future could resume on another worker and find no arena. Rendering
+        // on one dedicated thread keeps it in place.
+        let runtime = tokio::runtime::Handle::current();
+        let request = Request::from_parts(parts, Body::empty());
+        let Ok(mut response) =
+            tokio::task::spawn_blocking(move || runtime.block_on(handler(request))).await
+        else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        if response.status() == StatusCode::OK {
+            *response.status_mut() = status;
+        }
+        response
+    }
+
+    /// The client's address, from the connection or, behind the hospital's
+    /// proxy, from the header it writes.
+    pub fn client_of(&self, parts: &Parts) -> Option<std::net::IpAddr> {
+        use axum::extract::ConnectInfo;
+        let ConnectInfo(connection) = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .copied()?;
+        Some(app::ssr::address_of(
+            self.client_address,
+            &parts.headers,
+            connection,
+        ))
+    }
+}
+
+/// A urlencoded form body as name/value pairs, or the response refusing it.
+pub async fn read_form(request: Request) -> Result<(Parts, Vec<(String, String)>), Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let pairs = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| StatusCode::BAD_REQUEST.into_response())?;
+    Ok((parts, pairs))
+}
+
