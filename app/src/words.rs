@@ -387,10 +387,7 @@ mod tests {
             all.iter().map(|code| words(*code).to_owned()).collect()
         }
         for locale in LOCALES {
-            all_distinct(
-                &texts(CaseStatus::ALL, |s| status(locale, s)),
-                "statuses",
-            );
+            all_distinct(&texts(CaseStatus::ALL, |s| status(locale, s)), "statuses");
             all_distinct(&texts(Urgency::ALL, |u| urgency(locale, u)), "urgencies");
             all_distinct(&texts(&AreaCode::ALL, |a| area(locale, a)), "areas");
             all_distinct(

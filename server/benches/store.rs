@@ -4,13 +4,16 @@
 //! iteration is a new submission, so each one is parsed, assessed and
 //! committed to disk.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+// The tests' helper set; the bench uses only starting a server and
+// calling server functions.
+#[allow(dead_code)]
+#[path = "../tests/api/helpers.rs"]
+mod helpers;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use common::{TestServer, call_server_fn, eligible_submission};
 use criterion::{Criterion, criterion_group, criterion_main};
+use helpers::{TestServer, eligible_submission};
 
 fn store(c: &mut Criterion) {
     let server = TestServer::start();
@@ -18,8 +21,7 @@ fn store(c: &mut Criterion) {
     c.bench_function("submit_request over HTTP, stored durably", |b| {
         b.iter(|| {
             let id = format!("bench-{:012}", counter.fetch_add(1, Ordering::Relaxed));
-            let (status, body) =
-                call_server_fn(&server, "submit_request", &eligible_submission(&id));
+            let (status, body) = server.call_server_fn("submit_request", &eligible_submission(&id));
             assert_eq!(status, 200, "{body}");
         });
     });
@@ -40,11 +42,8 @@ fn lookup(c: &mut Criterion) {
         // A server of its own for each case: no case inherits another's
         // state (the limiter's addresses, the page cache).
         let server = TestServer::start_with(&["--behind-proxy"]);
-        let (status, body) = call_server_fn(
-            &server,
-            "submit_request",
-            &eligible_submission("lookup-00001"),
-        );
+        let (status, body) =
+            server.call_server_fn("submit_request", &eligible_submission("lookup-00001"));
         assert_eq!(status, 200, "{body}");
         let json: serde_json::Value = serde_json::from_str(&body).expect("json");
         let stored = json["reference"].as_str().expect("reference").to_owned();
@@ -63,7 +62,7 @@ fn lookup(c: &mut Criterion) {
                     ("query[date_of_birth]".to_owned(), date_of_birth.to_owned()),
                 ];
                 let (status, _) =
-                    common::call_server_fn_from(&server, "find_status", &fields, Some(&address));
+                    server.call_server_fn_from("find_status", &fields, Some(&address));
                 assert!(status == 200 || status == 404, "{status}");
             });
         });

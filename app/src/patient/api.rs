@@ -58,9 +58,7 @@ pub async fn accept_request(
     use crate::{clock, ssr};
     use domain::{appointment_window, assess, documents_to_bring, japan_time};
 
-    if !is_submission_id(&input.submission_id)
-        || !matches!(input.language.as_str(), "ja" | "en")
-    {
+    if !is_submission_id(&input.submission_id) || !matches!(input.language.as_str(), "ja" | "en") {
         return Err(AppError::BadRequest);
     }
     let received_at = clock::now();

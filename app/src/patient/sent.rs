@@ -9,9 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::Erase;
-use crate::patient::api::{SentSummary, find_sent};
 use crate::format;
 use crate::i18n::{Locale, td, td_string};
+use crate::patient::api::{SentSummary, find_sent};
 use crate::words::DocumentText;
 
 #[component]

@@ -8,10 +8,10 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::Erase;
-use crate::patient::api::{CaseStatus, StatusQuery};
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
+use crate::patient::api::{CaseStatus, StatusQuery};
 use crate::words;
 
 /// The status page as the server renders it after a post.

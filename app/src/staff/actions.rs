@@ -532,16 +532,28 @@ async fn end_appointment(
 /// once from the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SpecialistAction {
-    Add { name: String, department: String },
-    Rename { id: Option<i64>, name: String },
-    Deactivate { id: Option<i64> },
-    Activate { id: Option<i64> },
+    Add {
+        name: String,
+        department: String,
+    },
+    Rename {
+        id: Option<i64>,
+        name: String,
+    },
+    Deactivate {
+        id: Option<i64>,
+    },
+    Activate {
+        id: Option<i64>,
+    },
     AddDepartment {
         code: String,
         name_ja: String,
         name_en: String,
     },
-    ToggleDepartment { code: String },
+    ToggleDepartment {
+        code: String,
+    },
 }
 
 impl SpecialistAction {
@@ -573,8 +585,13 @@ impl SpecialistAction {
 /// A change to the hospital's closure days posted by an admin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClosureAction {
-    Add { day: Option<NaiveDate>, name: String },
-    Remove { day: Option<NaiveDate> },
+    Add {
+        day: Option<NaiveDate>,
+        name: String,
+    },
+    Remove {
+        day: Option<NaiveDate>,
+    },
 }
 
 impl ClosureAction {

@@ -80,4 +80,3 @@ pub fn answer_rows(
     }
     rows
 }
-

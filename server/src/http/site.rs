@@ -100,4 +100,3 @@ pub async fn read_form(request: Request) -> Result<(Parts, Vec<(String, String)>
         .map_err(|_| StatusCode::BAD_REQUEST.into_response())?;
     Ok((parts, pairs))
 }
-

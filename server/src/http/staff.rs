@@ -218,7 +218,8 @@ async fn login(State(site): State<Site>, request: Request) -> Response {
             if let Some(old) = auth::session_token(&parts.headers) {
                 let _ = auth::end_session(&site.pool, &old).await;
             }
-            let cookie = auth::session_cookie(&token, is_https(site.client_address, &parts.headers));
+            let cookie =
+                auth::session_cookie(&token, is_https(site.client_address, &parts.headers));
             return (
                 AppendHeaders([(header::SET_COOKIE, cookie)]),
                 Redirect::to(&next),
@@ -374,17 +375,14 @@ async fn case_page(
         Err(error) => return refuse(site, parts, staff, error.into()).await,
     };
     let mut page = Box::new(page);
-    let status = match problem {
-        Some((problem, posted)) => {
-            let status = status_of(&problem);
-            page.problem = Some(problem);
-            page.posted = posted;
-            status
-        }
-        None => {
-            page.notice = saved.then_some(Notice::Saved);
-            StatusCode::OK
-        }
+    let status = if let Some((problem, posted)) = problem {
+        let status = status_of(&problem);
+        page.problem = Some(problem);
+        page.posted = posted;
+        status
+    } else {
+        page.notice = saved.then_some(Notice::Saved);
+        StatusCode::OK
     };
     render(site, parts, Some(staff), StaffPage::Case(page), status).await
 }

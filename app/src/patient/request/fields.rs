@@ -7,9 +7,9 @@
 use domain::form::Field;
 use leptos::prelude::*;
 
+use super::state::FormState;
 use crate::Erase;
 use crate::i18n::td_string;
-use super::state::FormState;
 use crate::words;
 
 /// The kind of a one-line input.

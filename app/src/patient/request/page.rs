@@ -30,9 +30,9 @@ fn start_again(state: FormState) {
 /// "Check your answers": the check step, or the errors with the focus
 /// on their summary.
 fn go_to_check(
-state: FormState,
-summary: NodeRef<leptos::html::Div>,
-heading: NodeRef<leptos::html::H2>,
+    state: FormState,
+    summary: NodeRef<leptos::html::Div>,
+    heading: NodeRef<leptos::html::H2>,
 ) {
     match state.form.with_untracked(check_answers) {
         Ok(()) => {
@@ -43,7 +43,8 @@ heading: NodeRef<leptos::html::H2>,
         }
         Err((errors, verdict)) => {
             state.errors.set(errors);
-            state.problem
+            state
+                .problem
                 .set(verdict.map(|verdict| AppError::NotSendable { verdict }));
             focus_later(move || summary.get_untracked().map(Into::into));
         }

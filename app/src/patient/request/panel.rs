@@ -4,8 +4,8 @@
 
 use domain::form::RequestForm;
 use domain::{
-    AppointmentWindow, Calendar, Document, SECOND_OPINION_FEE, Verdict, appointment_window,
-    assess, documents_to_bring,
+    AppointmentWindow, Calendar, Document, SECOND_OPINION_FEE, Verdict, appointment_window, assess,
+    documents_to_bring,
 };
 use leptos::prelude::*;
 

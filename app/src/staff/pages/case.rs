@@ -39,10 +39,10 @@ fn audit_value(
             .iter()
             .find(|s| s.id.to_string() == value)
             .map_or_else(|| value.to_owned(), |s| s.name.clone()),
-        "department_assigned" => departments.iter().find(|d| d.code == value).map_or_else(
-            || value.to_owned(),
-            |d| department_name(locale, d),
-        ),
+        "department_assigned" => departments
+            .iter()
+            .find(|d| d.code == value)
+            .map_or_else(|| value.to_owned(), |d| department_name(locale, d)),
         "document_received" => value
             .split_once(": ")
             .and_then(|(code, on)| {
@@ -127,10 +127,10 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
     let version = case.version.to_string();
     let allowed = case.status.allowed_steps();
     let department_of = |code: &str| {
-        departments.iter().find(|d| d.code == code).map_or_else(
-            || code.to_owned(),
-            |d| department_name(locale, d),
-        )
+        departments
+            .iter()
+            .find(|d| d.code == code)
+            .map_or_else(|| code.to_owned(), |d| department_name(locale, d))
     };
     let assigned = case
         .specialist_id
@@ -304,7 +304,10 @@ fn Schedule(
         }
     }).collect_view();
     let other_day = posted_value("other_day");
-    let start = { let s = posted_value("start"); if s.is_empty() { "10:00".to_owned() } else { s } };
+    let start = {
+        let s = posted_value("start");
+        if s.is_empty() { "10:00".to_owned() } else { s }
+    };
     view! {
         <section aria-labelledby="schedule-heading">
             <h2 id="schedule-heading">{td_string!(locale, staff.schedule)}</h2>

@@ -70,4 +70,3 @@ pub fn DaySheet(page: DaySheetPage) -> impl IntoView {
     }
     .erase()
 }
-

@@ -37,4 +37,3 @@ pub fn Login(page: LoginPage) -> impl IntoView {
         </form>
     }
 }
-

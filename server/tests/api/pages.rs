@@ -1,13 +1,11 @@
 //! The patient's pages over HTTP, as a browser without JavaScript uses them:
 //! the form posted to `/request` and `/status`, and the confirmation page.
 
-mod common;
-
-use common::{TestServer, count_rows};
+use crate::helpers::{Answer, TestServer};
 
 /// The fields of an eligible request, named as the form's inputs.
 fn eligible(submission_id: &str, step: &str) -> Vec<(&'static str, String)> {
-    let mut fields: Vec<(&'static str, String)> = common::ELIGIBLE
+    let mut fields: Vec<(&'static str, String)> = crate::helpers::ELIGIBLE
         .iter()
         .map(|(k, v)| (*k, (*v).to_owned()))
         .collect();
@@ -27,60 +25,18 @@ fn with(
     fields
 }
 
-use common::browser;
-
-struct Answer {
-    status: u16,
-    location: Option<String>,
-    cache_control: Option<String>,
-    set_cookie: Option<String>,
-    body: String,
-}
-
-fn read(mut response: ureq::http::Response<ureq::Body>) -> Answer {
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let location = header("location");
-    let cache_control = header("cache-control");
-    let set_cookie = header("set-cookie");
-    Answer {
-        status: response.status().as_u16(),
-        location,
-        cache_control,
-        set_cookie,
-        body: response.body_mut().read_to_string().expect("body"),
-    }
-}
-
+/// Posts the form as a browser without JavaScript, in English.
 fn post(server: &TestServer, path: &str, fields: &[(&'static str, String)]) -> Answer {
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    read(
-        browser()
-            .post(&server.url(path))
-            .header("Accept-Language", "en")
-            .send_form(pairs)
-            .expect("request"),
-    )
+    server.send_with("POST", path, None, &pairs, &[("Accept-Language", "en")])
 }
 
 fn get(server: &TestServer, path: &str) -> Answer {
-    get_with_cookie(server, path, "")
+    server.send_with("GET", path, None, &[], &[("Accept-Language", "en")])
 }
 
 fn get_with_cookie(server: &TestServer, path: &str, cookie: &str) -> Answer {
-    read(
-        browser()
-            .get(&server.url(path))
-            .header("Accept-Language", "en")
-            .header("Cookie", cookie)
-            .call()
-            .expect("request"),
-    )
+    server.send_with("GET", path, Some(cookie), &[], &[("Accept-Language", "en")])
 }
 
 #[test]
@@ -88,7 +44,7 @@ fn a_form_posted_without_javascript_is_checked_then_sent_once() {
     let server = TestServer::start();
     let checked = post(&server, "/request", &eligible("nojs-0001", "check"));
     assert_eq!(checked.status, 200);
-    assert_eq!(checked.cache_control.as_deref(), Some("no-store"));
+    assert_eq!(checked.cache_control, "no-store");
     assert!(checked.body.contains("Check your answers"), "check step");
     // The answers travel on as hidden inputs.
     assert!(
@@ -96,18 +52,19 @@ fn a_form_posted_without_javascript_is_checked_then_sent_once() {
             .body
             .contains(r#"name="patient_name" value="Hanako Yamada""#)
     );
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
 
     let sent = post(&server, "/request", &eligible("nojs-0001", "send"));
     assert_eq!(sent.status, 303);
-    let location = sent.location.expect("redirect");
+    let location = sent.location.clone();
     assert!(location.starts_with("/request/sent/"), "{location}");
     let again = post(&server, "/request", &eligible("nojs-0001", "send"));
-    assert_eq!(again.location.as_deref(), Some(location.as_str()));
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+    assert_eq!(again.location, location);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
 
     // The confirmation shows only in the browser that sent the request.
-    let cookie = sent.set_cookie.expect("the sent cookie");
+    let cookie = sent.set_cookie.clone();
+    assert!(!cookie.is_empty(), "the sent cookie");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"
@@ -119,7 +76,7 @@ fn a_form_posted_without_javascript_is_checked_then_sent_once() {
 
     let confirmation = get_with_cookie(&server, &location, &cookie);
     assert_eq!(confirmation.status, 200);
-    assert_eq!(confirmation.cache_control.as_deref(), Some("no-store"));
+    assert_eq!(confirmation.cache_control, "no-store");
     let reference = location.trim_start_matches("/request/sent/");
     assert!(confirmation.body.contains(reference));
     assert!(confirmation.body.contains("Request received"));
@@ -139,7 +96,7 @@ fn a_form_with_errors_comes_back_with_every_answer_kept_and_nothing_stored() {
     let fields = with(eligible("nojs-0002", "send"), "patient_phone", "call me");
     let answer = post(&server, "/request", &fields);
     assert_eq!(answer.status, 422);
-    assert_eq!(answer.cache_control.as_deref(), Some("no-store"));
+    assert_eq!(answer.cache_control, "no-store");
     assert!(answer.body.contains("Please correct these answers"));
     assert!(answer.body.contains("Please enter a phone number"));
     assert!(answer.body.contains(r#"value="call me""#));
@@ -150,7 +107,7 @@ fn a_form_with_errors_comes_back_with_every_answer_kept_and_nothing_stored() {
             .body
             .contains(r#"aria-describedby="patient_phone-hint patient_phone-error""#)
     );
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
 }
 
 #[test]
@@ -165,14 +122,15 @@ fn a_litigation_request_posted_without_javascript_is_refused_with_its_reason() {
             .body
             .contains("We do not accept a second opinion for a dispute or a lawsuit.")
     );
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
 }
 
 #[test]
 fn the_status_posted_without_javascript_answers_and_keeps_the_reference() {
     let server = TestServer::start();
     let sent = post(&server, "/request", &eligible("nojs-0004", "send"));
-    let location = sent.location.expect("redirect");
+    let location = sent.location.clone();
+    assert!(!location.is_empty(), "redirect");
     let reference = location.trim_start_matches("/request/sent/").to_owned();
 
     let found = post(
@@ -185,7 +143,7 @@ fn the_status_posted_without_javascript_answers_and_keeps_the_reference() {
     );
     assert_eq!(found.status, 200);
     assert!(found.body.contains("Received on"), "received");
-    assert_eq!(found.cache_control.as_deref(), Some("no-store"));
+    assert_eq!(found.cache_control, "no-store");
 
     let wrong = post(
         &server,
@@ -220,13 +178,13 @@ fn an_unknown_confirmation_says_so_with_404() {
 fn a_posted_form_over_the_size_limit_is_refused_with_413_before_it_is_read() {
     let server = TestServer::start();
     for path in ["/request", "/status"] {
-        let status_line = common::answer_to_oversized_post(&server, path);
+        let status_line = server.answer_to_oversized_post(path);
         assert!(
             status_line.starts_with("HTTP/1.1 413"),
             "{path}: {status_line}"
         );
     }
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
 }
 
 #[test]
@@ -252,5 +210,5 @@ fn changed_answers_sent_again_from_the_same_form_get_a_new_id_to_send_with() {
         !answer.body.contains(r#"value="nojs-0006""#),
         "a new submission id"
     );
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
 }

@@ -1,11 +1,9 @@
 //! Sending a request over HTTP through the same server function the form uses.
 
-mod common;
-
-use common::{TestServer, call_server_fn, count_rows};
+use crate::helpers::TestServer;
 
 fn eligible(submission_id: &str) -> Vec<(String, String)> {
-    common::eligible_submission(submission_id)
+    crate::helpers::eligible_submission(submission_id)
 }
 
 fn with(mut fields: Vec<(String, String)>, key: &str, value: &str) -> Vec<(String, String)> {
@@ -23,7 +21,7 @@ fn reference_in(body: &str) -> String {
 #[test]
 fn an_eligible_request_is_stored_once_with_a_reference() {
     let server = TestServer::start();
-    let (status, body) = call_server_fn(&server, "submit_request", &eligible("submission-0001"));
+    let (status, body) = server.call_server_fn("submit_request", &eligible("submission-0001"));
     assert_eq!(status, 200, "{body}");
     let reference = reference_in(&body);
     assert_eq!(reference.len(), 8);
@@ -34,12 +32,9 @@ fn an_eligible_request_is_stored_once_with_a_reference() {
         "{reference}"
     );
     assert!(body.contains(r#""verdict":"eligible""#), "{body}");
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM cases WHERE status = 'received' AND contact_first = 0"
-        ),
+        server.count("SELECT COUNT(*) FROM cases WHERE status = 'received' AND contact_first = 0"),
         1
     );
 }
@@ -47,12 +42,12 @@ fn an_eligible_request_is_stored_once_with_a_reference() {
 #[test]
 fn the_same_submission_sent_twice_gets_the_same_reference_and_one_row() {
     let server = TestServer::start();
-    let (_, first) = call_server_fn(&server, "submit_request", &eligible("submission-0002"));
-    let (status, second) = call_server_fn(&server, "submit_request", &eligible("submission-0002"));
+    let (_, first) = server.call_server_fn("submit_request", &eligible("submission-0002"));
+    let (status, second) = server.call_server_fn("submit_request", &eligible("submission-0002"));
     assert_eq!(status, 200);
     assert_eq!(reference_in(&first), reference_in(&second));
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
-    let (_, other) = call_server_fn(&server, "submit_request", &eligible("submission-0003"));
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
+    let (_, other) = server.call_server_fn("submit_request", &eligible("submission-0003"));
     assert_ne!(
         reference_in(&first),
         reference_in(&other),
@@ -63,14 +58,13 @@ fn the_same_submission_sent_twice_gets_the_same_reference_and_one_row() {
 #[test]
 fn a_litigation_request_is_refused_with_its_reason_and_not_stored() {
     let server = TestServer::start();
-    let (status, body) = call_server_fn(
-        &server,
+    let (status, body) = server.call_server_fn(
         "submit_request",
         &with(eligible("submission-0004"), "purpose", "litigation"),
     );
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("purpose_is_litigation"), "{body}");
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
 }
 
 #[test]
@@ -81,14 +75,11 @@ fn a_request_outside_the_main_areas_is_stored_and_flagged_for_a_call() {
         "area_other",
         "kidney disease",
     );
-    let (status, body) = call_server_fn(&server, "submit_request", &fields);
+    let (status, body) = server.call_server_fn("submit_request", &fields);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("contact_first"), "{body}");
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM cases WHERE contact_first = 1"
-        ),
+        server.count("SELECT COUNT(*) FROM cases WHERE contact_first = 1"),
         1
     );
 }
@@ -97,8 +88,7 @@ fn a_request_outside_the_main_areas_is_stored_and_flagged_for_a_call() {
 fn an_over_long_field_is_refused_with_the_field_and_the_limit() {
     let server = TestServer::start();
     let long = "x".repeat(2_001);
-    let (status, body) = call_server_fn(
-        &server,
+    let (status, body) = server.call_server_fn(
         "submit_request",
         &with(eligible("submission-0006"), "questions", &long),
     );
@@ -107,7 +97,7 @@ fn an_over_long_field_is_refused_with_the_field_and_the_limit() {
         body.contains(r#""questions""#) && body.contains(r#""max":2000"#),
         "{body}"
     );
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
 }
 
 #[test]
@@ -118,17 +108,16 @@ fn an_incomplete_request_is_refused_with_the_questions_still_open() {
         "acknowledges_fee_paid_on_the_day",
         "false",
     );
-    let (status, body) = call_server_fn(&server, "submit_request", &fields);
+    let (status, body) = server.call_server_fn("submit_request", &fields);
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("acknowledges_fee_paid_on_the_day"), "{body}");
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
 }
 
 #[test]
 fn a_malformed_body_is_a_400_without_internal_details() {
     let server = TestServer::start();
-    let (status, body) = call_server_fn(
-        &server,
+    let (status, body) = server.call_server_fn(
         "submit_request",
         &[("input[form][weekday_mon]".to_owned(), "maybe".to_owned())],
     );
@@ -142,11 +131,10 @@ fn a_malformed_body_is_a_400_without_internal_details() {
 #[test]
 fn the_status_lookup_needs_the_right_reference_and_date_of_birth() {
     let server = TestServer::start();
-    let (_, body) = call_server_fn(&server, "submit_request", &eligible("submission-0008"));
+    let (_, body) = server.call_server_fn("submit_request", &eligible("submission-0008"));
     let reference = reference_in(&body);
     let lookup = |reference: &str, born: &str| {
-        call_server_fn(
-            &server,
+        server.call_server_fn(
             "find_status",
             &[
                 ("query[reference]".to_owned(), reference.to_owned()),
@@ -174,22 +162,22 @@ fn the_status_lookup_needs_the_right_reference_and_date_of_birth() {
 #[test]
 fn an_oversized_body_is_refused_with_413_before_it_is_read() {
     let server = TestServer::start();
-    let status_line = common::answer_to_oversized_post(&server, "/api/submit_request");
+    let status_line = server.answer_to_oversized_post("/api/submit_request");
     assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
 }
 
 #[test]
 fn the_status_lookup_allows_ten_attempts_per_address_then_asks_to_try_later() {
     let server = TestServer::start();
-    let (_, body) = call_server_fn(&server, "submit_request", &eligible("submission-0010"));
+    let (_, body) = server.call_server_fn("submit_request", &eligible("submission-0010"));
     let reference = reference_in(&body);
     let lookup = |born: &str| {
         let fields = [
             ("query[reference]".to_owned(), reference.clone()),
             ("query[date_of_birth]".to_owned(), born.to_owned()),
         ];
-        call_server_fn(&server, "find_status", &fields)
+        server.call_server_fn("find_status", &fields)
     };
     for _ in 0..9 {
         assert_eq!(lookup("1999-01-01").0, 404);
@@ -212,7 +200,9 @@ fn behind_a_proxy_the_limit_counts_each_forwarded_client_apart() {
             ("query[reference]".to_owned(), "ZZZZ-ZZZZ".to_owned()),
             ("query[date_of_birth]".to_owned(), "1970-04-01".to_owned()),
         ];
-        common::call_server_fn_from(&server, "find_status", &fields, Some(client)).0
+        server
+            .call_server_fn_from("find_status", &fields, Some(client))
+            .0
     };
     for _ in 0..10 {
         assert_eq!(lookup("203.0.113.1, 192.0.2.10"), 404);
@@ -226,15 +216,15 @@ fn behind_a_proxy_the_limit_counts_each_forwarded_client_apart() {
 #[test]
 fn a_submission_id_sent_again_with_other_answers_does_not_reveal_the_first_reference() {
     let server = TestServer::start();
-    let (status, first) = call_server_fn(&server, "submit_request", &eligible("submission-0009"));
+    let (status, first) = server.call_server_fn("submit_request", &eligible("submission-0009"));
     assert_eq!(status, 200, "{first}");
     let reference = reference_in(&first);
     let other = with(eligible("submission-0009"), "patient_name", "Someone Else");
-    let (status, body) = call_server_fn(&server, "submit_request", &other);
+    let (status, body) = server.call_server_fn("submit_request", &other);
     assert_eq!(status, 409, "{body}");
     assert!(body.contains("resubmitted"), "{body}");
     assert!(!body.contains(&reference), "{body}");
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
 }
 
 #[test]
@@ -257,8 +247,8 @@ fn a_locked_database_answers_busy_and_the_same_submission_goes_through_later() {
             .expect("lock");
         connection
     });
-    let fields = common::eligible_submission("locked-00001");
-    let (status, body) = common::call_server_fn(&server, "submit_request", &fields);
+    let fields = crate::helpers::eligible_submission("locked-00001");
+    let (status, body) = server.call_server_fn("submit_request", &fields);
     assert_eq!(status, 503, "{body}");
     assert_eq!(
         body, r#"{"kind":"busy"}"#,
@@ -270,7 +260,7 @@ fn a_locked_database_answers_busy_and_the_same_submission_goes_through_later() {
             .await
             .expect("unlock");
     });
-    let (status, body) = common::call_server_fn(&server, "submit_request", &fields);
+    let (status, body) = server.call_server_fn("submit_request", &fields);
     assert_eq!(status, 200, "{body}");
-    assert_eq!(common::count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
 }

@@ -1,37 +1,26 @@
 //! The headers every response carries, the Content-Security-Policy with its
 //! nonce, and the refusal of requests another site makes a browser send.
 
-mod common;
+use crate::helpers::{TestServer, eligible_submission};
 
-use common::{TestServer, count_rows, eligible_submission};
-
+/// GETs `path` with `headers` as a browser that follows no redirect.
 fn get(
     server: &TestServer,
     path: &str,
     headers: &[(&str, &str)],
 ) -> (u16, ureq::http::HeaderMap, String) {
-    let agent = common::browser();
-    let mut request = agent.get(&server.url(path));
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let mut response = request.call().expect("GET");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    (
-        status,
-        headers,
-        response.body_mut().read_to_string().unwrap_or_default(),
-    )
+    let answer = server.send_with("GET", path, None, &[], headers);
+    (answer.status, answer.headers, answer.body)
 }
 
+/// POSTs `form` to a server function with `headers`.
 fn post(
     server: &TestServer,
     path: &str,
     headers: &[(&str, &str)],
     form: &[(String, String)],
 ) -> (u16, ureq::http::HeaderMap) {
-    let agent = common::browser();
+    let agent = crate::helpers::browser();
     let mut request = agent
         .post(&server.url(path))
         .header("Accept", "application/json");
@@ -125,8 +114,8 @@ fn a_page_allows_exactly_its_own_scripts_by_nonce_and_the_bundle() {
 #[test]
 fn staff_pages_and_the_csv_are_never_kept_by_the_browser() {
     let server = TestServer::start();
-    common::add_staff(&server, "rita", "reception", "Rita");
-    let cookie = common::staff_cookie(&server, "rita");
+    server.add_staff("rita", "reception", "Rita");
+    let cookie = server.sign_in("rita");
     for path in ["/staff", "/staff/export.csv", "/staff/day-sheet"] {
         let (status, headers, _) = get(&server, path, &[("Cookie", &cookie)]);
         assert_eq!(status, 200, "{path}");
@@ -166,7 +155,7 @@ fn server_functions_take_only_posts_and_refuse_other_sites() {
         &submission,
     );
     assert_eq!(status, 403);
-    let form: Vec<(String, String)> = common::ELIGIBLE
+    let form: Vec<(String, String)> = crate::helpers::ELIGIBLE
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .chain([
@@ -181,7 +170,7 @@ fn server_functions_take_only_posts_and_refuse_other_sites() {
         &form,
     );
     assert_eq!(status, 403, "a sibling subdomain is another site for us");
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
     // The same request from the page itself goes through, including the
     // `Origin: null` a browser sends under `Referrer-Policy: no-referrer`.
     let (status, _) = post(
@@ -191,5 +180,5 @@ fn server_functions_take_only_posts_and_refuse_other_sites() {
         &submission,
     );
     assert_eq!(status, 200);
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM cases"), 1);
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
 }

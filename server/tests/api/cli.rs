@@ -1,11 +1,9 @@
 //! The administration commands, run as the real binary.
 
-mod common;
-
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(common::BINARY)
+    Command::new(crate::helpers::BINARY)
         .args(args)
         .output()
         .expect("run second-opinion")
@@ -69,7 +67,7 @@ fn bad_arguments_get_a_clear_message_and_a_failure_exit() {
 
 #[test]
 fn backup_copies_the_live_database_into_a_new_file() {
-    let server = common::TestServer::start();
+    let server = crate::helpers::TestServer::start();
     let directory = tempfile::tempdir().expect("temporary directory");
     let copy = directory.path().join("backups").join("copy.db");
     let database_url = format!("sqlite://{}", server.database.display());

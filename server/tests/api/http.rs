@@ -1,12 +1,10 @@
 //! The server over HTTP, started as the real binary on a free port.
 
-mod common;
-
-use common::TestServer;
+use crate::helpers::TestServer;
 
 /// GETs a page as a browser that prefers `language`.
 fn get(url: &str, language: &str) -> (u16, String) {
-    let mut response = common::agent()
+    let mut response = crate::helpers::agent()
         .get(url)
         .header("Accept-Language", language)
         .call()
@@ -54,7 +52,7 @@ fn the_database_is_created_with_its_directory_in_wal_mode() {
 #[test]
 fn the_page_is_in_japanese_for_a_japanese_browser_and_in_the_cookie_language_after() {
     let server = TestServer::start();
-    let agent = common::agent();
+    let agent = crate::helpers::agent();
     let body = |request: ureq::RequestBuilder<ureq::typestate::WithoutBody>| {
         request
             .call()
@@ -88,7 +86,7 @@ fn the_page_is_in_japanese_for_a_japanese_browser_and_in_the_cookie_language_aft
 #[test]
 fn the_language_switch_sets_the_cookie_and_returns_to_the_same_page_only() {
     let server = TestServer::start();
-    let agent = common::browser();
+    let agent = crate::helpers::browser();
     let response = agent
         .get(&server.url("/set-lang?lang=ja&next=%2Fstatus%3Fx%3D1"))
         .call()

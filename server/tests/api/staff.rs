@@ -2,111 +2,9 @@
 //! limits, the throttle, the guard on every staff route, roles, the case's
 //! flow with its version check, the audit trail, the CSV export.
 
-mod common;
+use crate::helpers::{Answer, TestServer};
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use common::{TestServer, call_server_fn, count_rows, eligible_submission};
-
-const PASSWORD: &str = common::STAFF_PASSWORD;
-
-fn add_user(server: &TestServer, login: &str, role: &str, name: &str) {
-    common::add_staff(server, login, role, name);
-}
-
-struct Answer {
-    status: u16,
-    location: String,
-    set_cookie: String,
-    body: String,
-}
-
-fn send(
-    server: &TestServer,
-    method: &str,
-    path: &str,
-    cookie: Option<&str>,
-    form: &[(&str, &str)],
-) -> Answer {
-    send_with(server, method, path, cookie, form, &[])
-}
-
-fn send_with(
-    server: &TestServer,
-    method: &str,
-    path: &str,
-    cookie: Option<&str>,
-    form: &[(&str, &str)],
-    headers: &[(&str, &str)],
-) -> Answer {
-    let agent = common::browser();
-    let url = server.url(path);
-    let mut cookies_and_headers: Vec<(&str, &str)> =
-        cookie.map(|c| ("Cookie", c)).into_iter().collect();
-    cookies_and_headers.extend_from_slice(headers);
-    let mut response = if method == "GET" {
-        let mut request = agent.get(&url);
-        for (name, value) in &cookies_and_headers {
-            request = request.header(*name, *value);
-        }
-        request.call().expect("GET")
-    } else {
-        let mut request = agent.post(&url);
-        for (name, value) in &cookies_and_headers {
-            request = request.header(*name, *value);
-        }
-        request.send_form(form.iter().copied()).expect("POST")
-    };
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let (location, set_cookie) = (header("location"), header("set-cookie"));
-    Answer {
-        status: response.status().as_u16(),
-        location,
-        set_cookie,
-        body: response.body_mut().read_to_string().unwrap_or_default(),
-    }
-}
-
-/// Signs in and returns the `Cookie` header value of the session.
-fn sign_in(server: &TestServer, login: &str) -> String {
-    let answer = send(
-        server,
-        "POST",
-        "/staff/login",
-        None,
-        &[("login", login), ("password", PASSWORD), ("next", "/staff")],
-    );
-    assert_eq!(answer.status, 303, "{}", answer.body);
-    answer
-        .set_cookie
-        .split(';')
-        .next()
-        .expect("cookie")
-        .to_owned()
-}
-
-fn submit(server: &TestServer, id: &str, extra: &[(&str, &str)]) -> String {
-    let mut fields = eligible_submission(id);
-    for (name, value) in extra {
-        fields.retain(|(k, _)| k != &format!("input[form][{name}]"));
-        fields.push((format!("input[form][{name}]"), (*value).to_owned()));
-    }
-    let (status, body) = call_server_fn(server, "submit_request", &fields);
-    assert_eq!(status, 200, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
-    json["reference"]
-        .as_str()
-        .expect("reference")
-        .replace('-', "")
-}
+const PASSWORD: &str = crate::helpers::STAFF_PASSWORD;
 
 /// The value of the first `name="…" value="…"` hidden input on a page.
 fn hidden_value(page: &str, name: &str) -> String {
@@ -121,10 +19,9 @@ fn hidden_value(page: &str, name: &str) -> String {
 /// An admin signed in, with one cancer specialist listed: the cookie and
 /// the specialist's id.
 fn admin_with_specialist(server: &TestServer) -> (String, String) {
-    add_user(server, "admin", "admin", "Admin");
-    let admin = sign_in(server, "admin");
-    let added = send(
-        server,
+    server.add_staff("admin", "admin", "Admin");
+    let admin = server.sign_in("admin");
+    let added = server.send(
         "POST",
         "/staff/specialists",
         Some(&admin),
@@ -135,7 +32,7 @@ fn admin_with_specialist(server: &TestServer) -> (String, String) {
         ],
     );
     assert_eq!(added.status, 303);
-    let specialist = count_rows(server, "SELECT id FROM specialists").to_string();
+    let specialist = server.count("SELECT id FROM specialists").to_string();
     (admin, specialist)
 }
 
@@ -159,11 +56,10 @@ fn assign_and_book(
 ) -> (String, Answer) {
     let path = format!("/staff/cases/{reference}");
     let version = hidden_value(
-        &send(server, "GET", &path, Some(cookie), &[]).body,
+        &server.send("GET", &path, Some(cookie), &[]).body,
         "version",
     );
-    let assigned = send(
-        server,
+    let assigned = server.send(
         "POST",
         &path,
         Some(cookie),
@@ -174,10 +70,9 @@ fn assign_and_book(
         ],
     );
     assert_eq!(assigned.status, 303);
-    let page = send(server, "GET", &path, Some(cookie), &[]).body;
+    let page = server.send("GET", &path, Some(cookie), &[]).body;
     let (version, day) = (hidden_value(&page, "version"), hidden_value(&page, "day"));
-    let booked = send(
-        server,
+    let booked = server.send(
         "POST",
         &path,
         Some(cookie),
@@ -194,7 +89,7 @@ fn assign_and_book(
 #[test]
 fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() {
     let server = TestServer::start();
-    let reference = submit(&server, "sweep-0001", &[]);
+    let reference = server.submit("sweep-0001", &[]);
     let case = format!("/staff/cases/{reference}");
     let pages = [
         "/staff",
@@ -206,7 +101,7 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
         "/staff/anything",
     ];
     for path in pages {
-        let answer = send(&server, "GET", path, None, &[]);
+        let answer = server.send("GET", path, None, &[]);
         assert_eq!(answer.status, 303, "GET {path}");
         assert!(
             answer.location.starts_with("/staff/login?next="),
@@ -223,8 +118,7 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
         "/staff/anything",
     ];
     for path in posts {
-        let answer = send(
-            &server,
+        let answer = server.send(
             "POST",
             path,
             None,
@@ -235,15 +129,9 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
     }
     // A forged or expired cookie is no session either.
     let forged = format!("second_opinion_staff={}", "a".repeat(64));
+    assert_eq!(server.send("GET", "/staff", Some(&forged), &[]).status, 303);
     assert_eq!(
-        send(&server, "GET", "/staff", Some(&forged), &[]).status,
-        303
-    );
-    assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM cases WHERE status <> 'received'"
-        ),
+        server.count("SELECT COUNT(*) FROM cases WHERE status <> 'received'"),
         0
     );
 }
@@ -251,9 +139,8 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
 #[test]
 fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
     let server = TestServer::start();
-    add_user(&server, "alice", "reception", "Alice Sato");
-    let answer = send(
-        &server,
+    server.add_staff("alice", "reception", "Alice Sato");
+    let answer = server.send(
         "POST",
         "/staff/login",
         None,
@@ -281,13 +168,12 @@ fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
         "second_opinion_staff=".len() + 64,
         "256 random bits"
     );
-    let queue = send(&server, "GET", "/staff", Some(&first), &[]);
+    let queue = server.send("GET", "/staff", Some(&first), &[]);
     assert_eq!(queue.status, 200);
     assert!(queue.body.contains("Alice Sato"));
 
     // Signing in again, even with the old cookie, gives a new session and ends the old one.
-    let again = send(
-        &server,
+    let again = server.send(
         "POST",
         "/staff/login",
         Some(&first),
@@ -304,28 +190,16 @@ fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
         .expect("cookie")
         .to_owned();
     assert_ne!(first, second);
-    assert_eq!(
-        send(&server, "GET", "/staff", Some(&first), &[]).status,
-        303
-    );
-    assert_eq!(
-        send(&server, "GET", "/staff", Some(&second), &[]).status,
-        200
-    );
+    assert_eq!(server.send("GET", "/staff", Some(&first), &[]).status, 303);
+    assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 200);
 
     // Sign out ends it.
-    let out = send(&server, "POST", "/staff/logout", Some(&second), &[]);
+    let out = server.send("POST", "/staff/logout", Some(&second), &[]);
     assert_eq!(out.status, 303);
     assert!(out.set_cookie.contains("Max-Age=0"));
+    assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 303);
     assert_eq!(
-        send(&server, "GET", "/staff", Some(&second), &[]).status,
-        303
-    );
-    assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in' AND actor = 'alice'"
-        ),
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in' AND actor = 'alice'"),
         2
     );
 }
@@ -333,66 +207,44 @@ fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
 #[test]
 fn an_idle_or_too_old_session_ends() {
     let server = TestServer::start();
-    add_user(&server, "alice", "reception", "Alice");
-    let cookie = sign_in(&server, "alice");
-    execute(
-        &server,
-        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-31 minutes')",
+    server.add_staff("alice", "reception", "Alice");
+    let cookie = server.sign_in("alice");
+    server.execute("UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-31 minutes')",
     );
     assert_eq!(
-        send(&server, "GET", "/staff", Some(&cookie), &[]).status,
+        server.send("GET", "/staff", Some(&cookie), &[]).status,
         303,
         "30 minutes idle"
     );
-    let cookie = sign_in(&server, "alice");
-    execute(
-        &server,
-        "UPDATE staff_sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-12 hours', '-1 minutes')",
+    let cookie = server.sign_in("alice");
+    server.execute("UPDATE staff_sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-12 hours', '-1 minutes')",
     );
     assert_eq!(
-        send(&server, "GET", "/staff", Some(&cookie), &[]).status,
+        server.send("GET", "/staff", Some(&cookie), &[]).status,
         303,
         "12 hours in all"
     );
-    let cookie = sign_in(&server, "alice");
-    execute(
-        &server,
-        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-29 minutes')",
+    let cookie = server.sign_in("alice");
+    server.execute("UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-29 minutes')",
     );
     assert_eq!(
-        send(&server, "GET", "/staff", Some(&cookie), &[]).status,
+        server.send("GET", "/staff", Some(&cookie), &[]).status,
         200,
         "still alive at 29 minutes"
     );
 }
 
-fn execute(server: &TestServer, sql: &str) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.database.display()))
-            .await
-            .expect("open");
-        sqlx::query(sql).execute(&pool).await.expect("execute");
-        pool.close().await;
-    });
-}
-
 #[test]
 fn failed_sign_ins_get_one_message_and_are_throttled_per_account_and_per_address() {
     let server = TestServer::start();
-    add_user(&server, "alice", "reception", "Alice");
-    let unknown = send(
-        &server,
+    server.add_staff("alice", "reception", "Alice");
+    let unknown = server.send(
         "POST",
         "/staff/login",
         None,
         &[("login", "nobody"), ("password", PASSWORD)],
     );
-    let wrong = send(
-        &server,
+    let wrong = server.send(
         "POST",
         "/staff/login",
         None,
@@ -410,8 +262,7 @@ fn failed_sign_ins_get_one_message_and_are_throttled_per_account_and_per_address
         "the password is not"
     );
     for _ in 0..3 {
-        send(
-            &server,
+        server.send(
             "POST",
             "/staff/login",
             None,
@@ -419,8 +270,7 @@ fn failed_sign_ins_get_one_message_and_are_throttled_per_account_and_per_address
         );
     }
     // Five failures from this address: even the right password waits now.
-    let throttled = send(
-        &server,
+    let throttled = server.send(
         "POST",
         "/staff/login",
         None,
@@ -429,24 +279,17 @@ fn failed_sign_ins_get_one_message_and_are_throttled_per_account_and_per_address
     assert_eq!(throttled.status, 429);
     assert!(throttled.body.contains("15分"));
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"
-        ),
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"),
         5
     );
-    assert_eq!(
-        count_rows(&server, "SELECT COUNT(*) FROM staff_sessions"),
-        0
-    );
+    assert_eq!(server.count("SELECT COUNT(*) FROM staff_sessions"), 0);
 
     // Per account too: failures from other addresses (behind the proxy) add up for alice.
     let proxied = TestServer::start_with(&["--behind-proxy"]);
-    add_user(&proxied, "alice", "reception", "Alice");
+    proxied.add_staff("alice", "reception", "Alice");
     for n in 0..5 {
         let address = format!("192.0.2.{n}");
-        send_with(
-            &proxied,
+        proxied.send_with(
             "POST",
             "/staff/login",
             None,
@@ -454,8 +297,7 @@ fn failed_sign_ins_get_one_message_and_are_throttled_per_account_and_per_address
             &[("X-Forwarded-For", &address)],
         );
     }
-    let answer = send_with(
-        &proxied,
+    let answer = proxied.send_with(
         "POST",
         "/staff/login",
         None,
@@ -468,17 +310,16 @@ fn failed_sign_ins_get_one_message_and_are_throttled_per_account_and_per_address
 #[test]
 fn reception_cannot_manage_specialists_or_closure_days() {
     let server = TestServer::start();
-    add_user(&server, "rita", "reception", "Rita");
-    let cookie = sign_in(&server, "rita");
+    server.add_staff("rita", "reception", "Rita");
+    let cookie = server.sign_in("rita");
     for path in ["/staff/specialists", "/staff/calendar"] {
         assert_eq!(
-            send(&server, "GET", path, Some(&cookie), &[]).status,
+            server.send("GET", path, Some(&cookie), &[]).status,
             403,
             "GET {path}"
         );
     }
-    let answer = send(
-        &server,
+    let answer = server.send(
         "POST",
         "/staff/specialists",
         Some(&cookie),
@@ -489,30 +330,28 @@ fn reception_cannot_manage_specialists_or_closure_days() {
         ],
     );
     assert_eq!(answer.status, 403);
-    let answer = send(
-        &server,
+    let answer = server.send(
         "POST",
         "/staff/calendar",
         Some(&cookie),
         &[("action", "add"), ("day", "2027-01-05"), ("name", "Closed")],
     );
     assert_eq!(answer.status, 403);
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM specialists"), 0);
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM closure_days"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM specialists"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM closure_days"), 0);
 }
 
 #[test]
 fn a_cross_site_post_with_a_valid_staff_cookie_is_refused() {
     let server = TestServer::start();
-    add_user(&server, "alice", "admin", "Alice");
-    let cookie = sign_in(&server, "alice");
+    server.add_staff("alice", "admin", "Alice");
+    let cookie = server.sign_in("alice");
     let form = [
         ("action", "add"),
         ("name", "Dr Evil"),
         ("department", "cancer"),
     ];
-    let cross = send_with(
-        &server,
+    let cross = server.send_with(
         "POST",
         "/staff/specialists",
         Some(&cookie),
@@ -520,8 +359,7 @@ fn a_cross_site_post_with_a_valid_staff_cookie_is_refused() {
         &[("Sec-Fetch-Site", "cross-site")],
     );
     assert_eq!(cross.status, 403);
-    let origin = send_with(
-        &server,
+    let origin = server.send_with(
         "POST",
         "/staff/specialists",
         Some(&cookie),
@@ -529,9 +367,8 @@ fn a_cross_site_post_with_a_valid_staff_cookie_is_refused() {
         &[("Origin", "https://evil.example")],
     );
     assert_eq!(origin.status, 403);
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM specialists"), 0);
-    let same = send_with(
-        &server,
+    assert_eq!(server.count("SELECT COUNT(*) FROM specialists"), 0);
+    let same = server.send_with(
         "POST",
         "/staff/specialists",
         Some(&cookie),
@@ -539,54 +376,50 @@ fn a_cross_site_post_with_a_valid_staff_cookie_is_refused() {
         &[("Sec-Fetch-Site", "same-origin")],
     );
     assert_eq!(same.status, 303);
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM specialists"), 1);
+    assert_eq!(server.count("SELECT COUNT(*) FROM specialists"), 1);
 }
 
 #[test]
 #[allow(clippy::too_many_lines, reason = "one journey, told in order")]
 fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audited() {
     let server = TestServer::start();
-    add_user(&server, "admin", "admin", "Admin Ito");
-    add_user(&server, "rita", "reception", "Rita Mori");
-    let admin = sign_in(&server, "admin");
-    let rita = sign_in(&server, "rita");
+    server.add_staff("admin", "admin", "Admin Ito");
+    server.add_staff("rita", "reception", "Rita Mori");
+    let admin = server.sign_in("admin");
+    let rita = server.sign_in("rita");
     assert_eq!(
-        send(
-            &server,
-            "POST",
-            "/staff/specialists",
-            Some(&admin),
-            &[
-                ("action", "add"),
-                ("name", "Dr Tanaka"),
-                ("department", "cancer")
-            ]
-        )
-        .status,
+        server
+            .send(
+                "POST",
+                "/staff/specialists",
+                Some(&admin),
+                &[
+                    ("action", "add"),
+                    ("name", "Dr Tanaka"),
+                    ("department", "cancer")
+                ]
+            )
+            .status,
         303
     );
     let weekdays: Vec<(&str, &str)> = ["weekday_mon", "weekday_wed", "weekday_thu", "weekday_fri"]
         .iter()
         .map(|d| (*d, "true"))
         .collect();
-    let reference = submit(&server, "flow-00001", &weekdays);
+    let reference = server.submit("flow-00001", &weekdays);
     let path = format!("/staff/cases/{reference}");
 
-    let page = send(&server, "GET", &path, Some(&rita), &[]);
+    let page = server.send("GET", &path, Some(&rita), &[]);
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Hanako Yamada") && page.body.contains("Stage II breast cancer"));
     let version = hidden_value(&page.body, "version");
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM audit WHERE action = 'case_viewed' AND actor = 'rita'"
-        ),
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'case_viewed' AND actor = 'rita'"),
         1
     );
 
     // Scheduling before review is refused by the flow.
-    let early = send(
-        &server,
+    let early = server.send(
         "POST",
         &path,
         Some(&rita),
@@ -594,9 +427,10 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
     );
     assert_eq!(early.status, 422);
 
-    let specialist = count_rows(&server, "SELECT id FROM specialists LIMIT 1").to_string();
-    let assigned = send(
-        &server,
+    let specialist = server
+        .count("SELECT id FROM specialists LIMIT 1")
+        .to_string();
+    let assigned = server.send(
         "POST",
         &path,
         Some(&rita),
@@ -608,16 +442,14 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
     );
     assert_eq!(assigned.status, 303);
     assert_eq!(
-        count_rows(
-            &server,
+        server.count(
             "SELECT COUNT(*) FROM cases WHERE status = 'under_review' AND department = 'cancer'"
         ),
         1
     );
 
     // The admin, on the version Rita started from, is told who changed it.
-    let stale = send(
-        &server,
+    let stale = server.send(
         "POST",
         &path,
         Some(&admin),
@@ -630,19 +462,15 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
     assert_eq!(stale.status, 409);
     assert!(stale.body.contains("Rita Mori"), "names who changed it");
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM cases WHERE status = 'declined'"
-        ),
+        server.count("SELECT COUNT(*) FROM cases WHERE status = 'declined'"),
         0
     );
 
-    let page = send(&server, "GET", &path, Some(&rita), &[]);
+    let page = server.send("GET", &path, Some(&rita), &[]);
     let version = hidden_value(&page.body, "version");
     let day = hidden_value(&page.body, "day"); // the first proposed day
     // Outside the hours: refused, and the typed values stay on the page.
-    let late = send(
-        &server,
+    let late = server.send(
         "POST",
         &path,
         Some(&rita),
@@ -655,8 +483,7 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
     );
     assert_eq!(late.status, 422);
     assert!(late.body.contains("value=\"16:00\""));
-    let booked = send(
-        &server,
+    let booked = server.send(
         "POST",
         &path,
         Some(&rita),
@@ -669,16 +496,12 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
     );
     assert_eq!(booked.status, 303, "{}", booked.body);
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM cases WHERE status = 'scheduled'"
-        ),
+        server.count("SELECT COUNT(*) FROM cases WHERE status = 'scheduled'"),
         1
     );
 
     // The patient's status page shows the appointment.
-    let status = send(
-        &server,
+    let status = server.send(
         "POST",
         "/status",
         None,
@@ -687,10 +510,9 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
     assert!(status.body.contains("10:30"), "{}", status.body);
 
     // Declining a scheduled case is not in the flow.
-    let page = send(&server, "GET", &path, Some(&rita), &[]);
+    let page = server.send("GET", &path, Some(&rita), &[]);
     let version = hidden_value(&page.body, "version");
-    let refused = send(
-        &server,
+    let refused = server.send(
         "POST",
         &path,
         Some(&rita),
@@ -710,10 +532,9 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
         "case_viewed",
     ] {
         assert!(
-            count_rows(
-                &server,
-                &format!("SELECT COUNT(*) FROM audit WHERE action = '{action}'")
-            ) >= 1,
+            server.count(&format!(
+                "SELECT COUNT(*) FROM audit WHERE action = '{action}'"
+            )) >= 1,
             "{action}"
         );
     }
@@ -738,16 +559,12 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
 #[test]
 fn a_declined_request_tells_the_patient_the_reason() {
     let server = TestServer::start();
-    add_user(&server, "rita", "reception", "Rita");
-    let rita = sign_in(&server, "rita");
-    let reference = submit(&server, "decline-001", &[]);
+    server.add_staff("rita", "reception", "Rita");
+    let rita = server.sign_in("rita");
+    let reference = server.submit("decline-001", &[]);
     let path = format!("/staff/cases/{reference}");
-    let version = hidden_value(
-        &send(&server, "GET", &path, Some(&rita), &[]).body,
-        "version",
-    );
-    let blank = send(
-        &server,
+    let version = hidden_value(&server.send("GET", &path, Some(&rita), &[]).body, "version");
+    let blank = server.send(
         "POST",
         &path,
         Some(&rita),
@@ -758,8 +575,7 @@ fn a_declined_request_tells_the_patient_the_reason() {
         ],
     );
     assert_eq!(blank.status, 422, "other needs a written reason");
-    let declined = send(
-        &server,
+    let declined = server.send(
         "POST",
         &path,
         Some(&rita),
@@ -770,8 +586,7 @@ fn a_declined_request_tells_the_patient_the_reason() {
         ],
     );
     assert_eq!(declined.status, 303);
-    let status = send_with(
-        &server,
+    let status = server.send_with(
         "POST",
         "/status",
         None,
@@ -788,15 +603,13 @@ fn a_declined_request_tells_the_patient_the_reason() {
 #[test]
 fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
     let server = TestServer::start();
-    add_user(&server, "rita", "reception", "Rita");
-    let rita = sign_in(&server, "rita");
-    let reference = submit(
-        &server,
+    server.add_staff("rita", "reception", "Rita");
+    let rita = server.sign_in("rita");
+    let reference = server.submit(
         "csv-000001",
         &[("patient_name", "=HYPERLINK(\"http://x\")")],
     );
-    submit(
-        &server,
+    server.submit(
         "csv-000002",
         &[
             ("patient_name", "<script>alert(1)</script>"),
@@ -804,13 +617,7 @@ fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
             ("area", "cardiovascular"),
         ],
     );
-    let csv = send(
-        &server,
-        "GET",
-        "/staff/export.csv?area=cancer",
-        Some(&rita),
-        &[],
-    );
+    let csv = server.send("GET", "/staff/export.csv?area=cancer", Some(&rita), &[]);
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with('\u{feff}'));
     assert!(
@@ -824,8 +631,7 @@ fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
     );
     assert!(!csv.body.contains("alert(1)"), "filtered by area");
     // The queue finds by reading typed in hiragana.
-    let queue = send(
-        &server,
+    let queue = server.send(
         "GET",
         "/staff?q=%E3%82%84%E3%81%BE%E3%81%A0",
         Some(&rita),
@@ -837,102 +643,66 @@ fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
     );
     assert!(queue.body.contains("HYPERLINK"));
     // Stored markup is shown as text, never run.
-    let all = send(&server, "GET", "/staff", Some(&rita), &[]);
+    let all = server.send("GET", "/staff", Some(&rita), &[]);
     assert!(
         all.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "escaped in the queue"
     );
     assert!(!all.body.contains("<script>alert(1)"));
-    let csv = send(&server, "GET", "/staff/export.csv", Some(&rita), &[]);
+    let csv = server.send("GET", "/staff/export.csv", Some(&rita), &[]);
     assert!(
         csv.body.contains("\"<script>alert(1)</script>\""),
         "as text in the CSV"
     );
 }
 
-fn user_command(server: &TestServer, args: &[&str], stdin: &str) -> std::process::Output {
-    let mut child = Command::new(common::BINARY)
-        .arg("user")
-        .args(args)
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", server.database.display()),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run user");
-    write!(child.stdin.take().expect("stdin"), "{stdin}").expect("stdin");
-    child.wait_with_output().expect("user")
-}
-
 #[test]
 fn accounts_are_managed_from_the_command_line_and_a_disabled_one_is_signed_out() {
     let server = TestServer::start();
-    let short = user_command(
-        &server,
-        &["add", "bob", "--role", "reception"],
-        "too short\n",
-    );
+    let short = server.user(&["add", "bob", "--role", "reception"], "too short\n");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
-    let bad_role = user_command(
-        &server,
-        &["add", "bob", "--role", "root"],
-        &format!("{PASSWORD}\n"),
-    );
+    let bad_role = server.user(&["add", "bob", "--role", "root"], &format!("{PASSWORD}\n"));
     assert!(!bad_role.status.success());
-    add_user(&server, "bob", "reception", "Bob Ueda");
-    let again = user_command(
-        &server,
-        &["add", "bob", "--role", "admin"],
-        &format!("{PASSWORD}\n"),
-    );
+    server.add_staff("bob", "reception", "Bob Ueda");
+    let again = server.user(&["add", "bob", "--role", "admin"], &format!("{PASSWORD}\n"));
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 
-    let cookie = sign_in(&server, "bob");
-    let hash: i64 = count_rows(
-        &server,
-        "SELECT COUNT(*) FROM staff_users WHERE password_hash LIKE '$argon2id$%'",
-    );
+    let cookie = server.sign_in("bob");
+    let hash: i64 =
+        server.count("SELECT COUNT(*) FROM staff_users WHERE password_hash LIKE '$argon2id$%'");
     assert_eq!(hash, 1, "stored as Argon2id, never as typed");
-    let list = user_command(&server, &["list"], "");
+    let list = server.user(&["list"], "");
     assert_eq!(
         String::from_utf8_lossy(&list.stdout),
         "bob\treception\tactive\tBob Ueda\n"
     );
 
-    assert!(
-        user_command(&server, &["disable", "bob"], "")
-            .status
-            .success()
-    );
+    assert!(server.user(&["disable", "bob"], "").status.success());
     assert_eq!(
-        send(&server, "GET", "/staff", Some(&cookie), &[]).status,
+        server.send("GET", "/staff", Some(&cookie), &[]).status,
         303,
         "its session ended"
     );
-    let refused = send(
-        &server,
+    let refused = server.send(
         "POST",
         "/staff/login",
         None,
         &[("login", "bob"), ("password", PASSWORD)],
     );
     assert_eq!(refused.status, 401);
-    let list = user_command(&server, &["list"], "");
+    let list = server.user(&["list"], "");
     assert!(String::from_utf8_lossy(&list.stdout).contains("bob\treception\tdisabled"));
 }
 
 #[test]
 fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
     let server = TestServer::start();
-    add_user(&server, "admin", "admin", "Admin");
-    let admin = sign_in(&server, "admin");
-    let reference = submit(&server, "closure-01", &[]);
+    server.add_staff("admin", "admin", "Admin");
+    let admin = server.sign_in("admin");
+    let reference = server.submit("closure-01", &[]);
     let path = format!("/staff/cases/{reference}");
-    let page = send(&server, "GET", &path, Some(&admin), &[]).body;
+    let page = server.send("GET", &path, Some(&admin), &[]).body;
     // The window's first day as stored when the request was received.
     let earliest = {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -952,8 +722,7 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
         })
     };
     assert!(page.contains("Hanako Yamada"));
-    let added = send(
-        &server,
+    let added = server.send(
         "POST",
         "/staff/calendar",
         Some(&admin),
@@ -964,11 +733,10 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
         ],
     );
     assert_eq!(added.status, 303);
-    let calendar = send(&server, "GET", "/staff/calendar", Some(&admin), &[]);
+    let calendar = server.send("GET", "/staff/calendar", Some(&admin), &[]);
     assert!(calendar.body.contains("Founding day"));
     // The patient's status now counts the closure: the earliest day moved.
-    let status = send_with(
-        &server,
+    let status = server.send_with(
         "POST",
         "/status",
         None,
@@ -984,30 +752,25 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
         status.body
     );
     // The command line sees it too.
-    let output = Command::new(common::BINARY)
+    let output = std::process::Command::new(crate::helpers::BINARY)
         .args(["calendar", "--from", &earliest, "--to", &earliest])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", server.database.display()),
-        )
+        .env("DATABASE_URL", server.database_url())
         .output()
         .expect("calendar");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         format!("{earliest} closure Founding day\n")
     );
-    let removed = send(
-        &server,
+    let removed = server.send(
         "POST",
         "/staff/calendar",
         Some(&admin),
         &[("action", "remove"), ("day", &earliest)],
     );
     assert_eq!(removed.status, 303);
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM closure_days"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM closure_days"), 0);
     assert_eq!(
-        count_rows(
-            &server,
+        server.count(
             "SELECT COUNT(*) FROM audit WHERE action IN ('closure_added', 'closure_removed')"
         ),
         2
@@ -1017,10 +780,12 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
 #[test]
 fn admins_keep_the_departments_and_specialists_and_an_inactive_specialist_cannot_be_assigned() {
     let server = TestServer::start();
-    add_user(&server, "admin", "admin", "Admin");
-    let admin = sign_in(&server, "admin");
+    server.add_staff("admin", "admin", "Admin");
+    let admin = server.sign_in("admin");
     let post = |form: &[(&str, &str)]| {
-        send(&server, "POST", "/staff/specialists", Some(&admin), form).status
+        server
+            .send("POST", "/staff/specialists", Some(&admin), form)
+            .status
     };
     assert_eq!(
         post(&[
@@ -1052,30 +817,28 @@ fn admins_keep_the_departments_and_specialists_and_an_inactive_specialist_cannot
         post(&[("action", "add"), ("name", ""), ("department", "kidney")]),
         422
     );
-    let id = count_rows(&server, "SELECT id FROM specialists WHERE name = 'Dr Kato'").to_string();
+    let id = server
+        .count("SELECT id FROM specialists WHERE name = 'Dr Kato'")
+        .to_string();
     assert_eq!(
         post(&[("action", "rename"), ("id", &id), ("name", "Dr Kato Jun")]),
         303
     );
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM specialists WHERE name = 'Dr Kato Jun'"
-        ),
+        server.count("SELECT COUNT(*) FROM specialists WHERE name = 'Dr Kato Jun'"),
         1
     );
-    let page = send(&server, "GET", "/staff/specialists", Some(&admin), &[]);
+    let page = server.send("GET", "/staff/specialists", Some(&admin), &[]);
     assert!(page.body.contains("Nephrology") && page.body.contains("Dr Kato Jun"));
 
     assert_eq!(post(&[("action", "deactivate"), ("id", &id)]), 303);
-    let reference = submit(&server, "inactive-01", &[]);
+    let reference = server.submit("inactive-01", &[]);
     let path = format!("/staff/cases/{reference}");
     let version = hidden_value(
-        &send(&server, "GET", &path, Some(&admin), &[]).body,
+        &server.send("GET", &path, Some(&admin), &[]).body,
         "version",
     );
-    let refused = send(
-        &server,
+    let refused = server.send(
         "POST",
         &path,
         Some(&admin),
@@ -1087,16 +850,11 @@ fn admins_keep_the_departments_and_specialists_and_an_inactive_specialist_cannot
     );
     assert_eq!(refused.status, 422);
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM cases WHERE specialist_id IS NOT NULL"
-        ),
+        server.count("SELECT COUNT(*) FROM cases WHERE specialist_id IS NOT NULL"),
         0
     );
     assert!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM audit WHERE action IN ('department_added', 'specialist_added', 'specialist_renamed', 'specialist_deactivated')"
+        server.count("SELECT COUNT(*) FROM audit WHERE action IN ('department_added', 'specialist_added', 'specialist_renamed', 'specialist_deactivated')"
         ) >= 4
     );
 }
@@ -1104,20 +862,16 @@ fn admins_keep_the_departments_and_specialists_and_an_inactive_specialist_cannot
 #[test]
 fn two_changes_made_at_once_on_the_same_version_save_one_and_name_its_author_to_the_other() {
     let server = TestServer::start();
-    add_user(&server, "rita", "reception", "Rita Mori");
-    add_user(&server, "ken", "reception", "Ken Abe");
-    let (rita, ken) = (sign_in(&server, "rita"), sign_in(&server, "ken"));
+    server.add_staff("rita", "reception", "Rita Mori");
+    server.add_staff("ken", "reception", "Ken Abe");
+    let (rita, ken) = (server.sign_in("rita"), server.sign_in("ken"));
     for round in 0..5 {
-        let reference = submit(&server, &format!("race-{round:06}"), &[]);
+        let reference = server.submit(&format!("race-{round:06}"), &[]);
         let path = format!("/staff/cases/{reference}");
-        let version = hidden_value(
-            &send(&server, "GET", &path, Some(&rita), &[]).body,
-            "version",
-        );
+        let version = hidden_value(&server.send("GET", &path, Some(&rita), &[]).body, "version");
         let answers = std::thread::scope(|scope| {
             let review = scope.spawn(|| {
-                send(
-                    &server,
+                server.send(
                     "POST",
                     &path,
                     Some(&rita),
@@ -1125,8 +879,7 @@ fn two_changes_made_at_once_on_the_same_version_save_one_and_name_its_author_to_
                 )
             });
             let decline = scope.spawn(|| {
-                send(
-                    &server,
+                server.send(
                     "POST",
                     &path,
                     Some(&ken),
@@ -1152,7 +905,7 @@ fn two_changes_made_at_once_on_the_same_version_save_one_and_name_its_author_to_
         );
     }
     assert_eq!(
-        count_rows(&server, "SELECT COUNT(*) FROM cases WHERE version = 2"),
+        server.count("SELECT COUNT(*) FROM cases WHERE version = 2"),
         5,
         "each changed once"
     );
@@ -1161,16 +914,14 @@ fn two_changes_made_at_once_on_the_same_version_save_one_and_name_its_author_to_
 #[test]
 fn reception_finds_readings_typed_with_a_japanese_space_and_signing_out_is_audited() {
     let server = TestServer::start();
-    add_user(&server, "rita", "reception", "Rita");
-    let rita = sign_in(&server, "rita");
-    submit(
-        &server,
+    server.add_staff("rita", "reception", "Rita");
+    let rita = server.sign_in("rita");
+    server.submit(
         "kana-00001",
         &[("patient_name_reading", "ヤマダ\u{3000}ハナコ")],
     );
     // やまだはなこ, typed without a space.
-    let found = send(
-        &server,
+    let found = server.send(
         "GET",
         "/staff?q=%E3%82%84%E3%81%BE%E3%81%A0%E3%81%AF%E3%81%AA%E3%81%93",
         Some(&rita),
@@ -1181,14 +932,13 @@ fn reception_finds_readings_typed_with_a_japanese_space_and_signing_out_is_audit
         "found by its reading"
     );
     assert_eq!(
-        send(&server, "POST", "/staff/logout", Some(&rita), &[]).status,
+        server
+            .send("POST", "/staff/logout", Some(&rita), &[])
+            .status,
         303
     );
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM audit WHERE action = 'sign_out' AND actor = 'rita'"
-        ),
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_out' AND actor = 'rita'"),
         1
     );
 }
@@ -1197,26 +947,24 @@ fn reception_finds_readings_typed_with_a_japanese_space_and_signing_out_is_audit
 fn a_day_with_appointments_cannot_be_closed_and_unchanged_documents_make_no_new_version() {
     let server = TestServer::start();
     let (admin, specialist) = admin_with_specialist(&server);
-    let reference = submit(&server, "booked-0001", EVERY_WEEKDAY);
+    let reference = server.submit("booked-0001", EVERY_WEEKDAY);
     let path = format!("/staff/cases/{reference}");
     let version = hidden_value(
-        &send(&server, "GET", &path, Some(&admin), &[]).body,
+        &server.send("GET", &path, Some(&admin), &[]).body,
         "version",
     );
     // Saving the documents without a change writes nothing.
-    let saved = send(
-        &server,
+    let saved = server.send(
         "POST",
         &path,
         Some(&admin),
         &[("action", "documents"), ("version", &version)],
     );
     assert_eq!(saved.status, 303);
-    assert_eq!(count_rows(&server, "SELECT version FROM cases"), 1);
+    assert_eq!(server.count("SELECT version FROM cases"), 1);
     let (day, booked) = assign_and_book(&server, &admin, &reference, &specialist, "09:00");
     assert_eq!(booked.status, 303);
-    let closed = send(
-        &server,
+    let closed = server.send(
         "POST",
         "/staff/calendar",
         Some(&admin),
@@ -1226,18 +974,17 @@ fn a_day_with_appointments_cannot_be_closed_and_unchanged_documents_make_no_new_
         closed.status, 422,
         "reception must move the appointment first"
     );
-    assert_eq!(count_rows(&server, "SELECT COUNT(*) FROM closure_days"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM closure_days"), 0);
 }
 
 #[test]
 fn guesses_sent_in_parallel_do_not_slip_past_the_throttle() {
     let server = TestServer::start();
-    add_user(&server, "alice", "reception", "Alice");
+    server.add_staff("alice", "reception", "Alice");
     std::thread::scope(|scope| {
         for _ in 0..10 {
             scope.spawn(|| {
-                send(
-                    &server,
+                server.send(
                     "POST",
                     "/staff/login",
                     None,
@@ -1247,17 +994,11 @@ fn guesses_sent_in_parallel_do_not_slip_past_the_throttle() {
         }
     });
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"
-        ),
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"),
         5
     );
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM audit WHERE action = 'sign_in_throttled'"
-        ),
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in_throttled'"),
         5
     );
 }
@@ -1270,7 +1011,7 @@ fn a_specialist_is_not_booked_twice_at_the_same_time() {
         .into_iter()
         .enumerate()
         .map(|(n, start)| {
-            let reference = submit(&server, &format!("double-{n:05}"), EVERY_WEEKDAY);
+            let reference = server.submit(&format!("double-{n:05}"), EVERY_WEEKDAY);
             (
                 start,
                 assign_and_book(&server, &admin, &reference, &specialist, start).1,
@@ -1288,10 +1029,7 @@ fn a_specialist_is_not_booked_twice_at_the_same_time() {
         "names the other appointment's start"
     );
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM cases WHERE status = 'scheduled'"
-        ),
+        server.count("SELECT COUNT(*) FROM cases WHERE status = 'scheduled'"),
         2
     );
 }

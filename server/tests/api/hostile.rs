@@ -4,11 +4,9 @@
 //! answer is always a 4xx with a readable body (or the page rendered again
 //! with its errors), never a 5xx; nothing is stored; the server lives on.
 
-mod common;
-
 use std::io::{Read, Write};
 
-use common::{ELIGIBLE, TestServer, count_rows};
+use crate::helpers::{ELIGIBLE, TestServer};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -135,7 +133,7 @@ fn no_hostile_body_gets_a_server_error_or_stores_anything() {
             .unwrap_or_else(|failure| panic!("{failure}"));
     }
     assert_eq!(
-        count_rows(&server, "SELECT COUNT(*) FROM cases"),
+        server.count("SELECT COUNT(*) FROM cases"),
         0,
         "nothing stored"
     );
@@ -152,19 +150,16 @@ fn no_hostile_body_gets_a_server_error_or_stores_anything() {
 #[test]
 fn stored_markup_is_text_on_the_case_page() {
     let server = TestServer::start();
-    let mut fields = common::eligible_submission("markup-0001");
+    let mut fields = crate::helpers::eligible_submission("markup-0001");
     for (name, value) in &mut fields {
         if name == "input[form][questions]" {
             *value = "<img src=x onerror=alert(1)><script>alert(2)</script>".to_owned();
         }
     }
-    let (status, body) = common::call_server_fn(&server, "submit_request", &fields);
+    let (status, body) = server.call_server_fn("submit_request", &fields);
     assert_eq!(status, 200, "{body}");
     assert_eq!(
-        count_rows(
-            &server,
-            "SELECT COUNT(*) FROM cases WHERE answers LIKE '%<script>%'"
-        ),
+        server.count("SELECT COUNT(*) FROM cases WHERE answers LIKE '%<script>%'"),
         1,
         "stored as typed"
     );
@@ -172,9 +167,15 @@ fn stored_markup_is_text_on_the_case_page() {
         .as_str()
         .expect("reference")
         .replace('-', "");
-    common::add_staff(&server, "rita", "reception", "Rita");
-    let cookie = common::staff_cookie(&server, "rita");
-    let (status, page) = common::staff_page(&server, &cookie, &format!("/staff/cases/{reference}"));
+    server.add_staff("rita", "reception", "Rita");
+    let cookie = server.sign_in("rita");
+    let answer = server.send(
+        "GET",
+        &format!("/staff/cases/{reference}"),
+        Some(&cookie),
+        &[],
+    );
+    let (status, page) = (answer.status, answer.body);
     assert_eq!(status, 200);
     assert!(
         page.contains("&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;"),

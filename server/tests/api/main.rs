@@ -1,0 +1,11 @@
+//! The server's integration tests, one binary: each module drives the real
+//! `second-opinion` binary through [`helpers::TestServer`].
+
+mod cli;
+mod helpers;
+mod hostile;
+mod http;
+mod pages;
+mod security;
+mod staff;
+mod submit;
