@@ -64,21 +64,13 @@ pub fn router(
     client_address: ClientAddressSource,
 ) -> Router {
     let routes = generate_route_list(App);
-    let limiter = app::ssr::status_lookup_limiter();
-    let context = {
-        let (pool, limiter) = (pool.clone(), limiter.clone());
-        move || {
-            provide_context(pool.clone());
-            provide_context(limiter.clone());
-            provide_context(client_address);
-        }
-    };
     let site = Site {
         options: options.clone(),
         pool,
-        limiter,
+        limiter: app::ssr::status_lookup_limiter(),
         client_address,
     };
+    let context = site.context();
     // Reception's pages are served by `staff`, which checks the session
     // before anything is loaded; Leptos renders them from there.
     let routes = routes

@@ -26,6 +26,18 @@ pub struct Site {
 }
 
 impl Site {
+    /// What every page and server function finds in its context: the pool,
+    /// the status lookup's limiter and where client addresses come from.
+    pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
+        let (pool, limiter, client_address) =
+            (self.pool.clone(), self.limiter.clone(), self.client_address);
+        move || {
+            provide_context(pool.clone());
+            provide_context(limiter.clone());
+            provide_context(client_address);
+        }
+    }
+
     /// The app rendered at the posted path with `page` in its context.
     pub async fn render<Page>(self, parts: Parts, page: Page, status: StatusCode) -> Response
     where
@@ -43,16 +55,10 @@ impl Site {
         provide: impl Fn() + Clone + Send + Sync + 'static,
         status: StatusCode,
     ) -> Response {
-        let Self {
-            options,
-            pool,
-            limiter,
-            client_address,
-        } = self;
+        let shared = self.context();
+        let options = self.options;
         let context = move || {
-            provide_context(pool.clone());
-            provide_context(limiter.clone());
-            provide_context(client_address);
+            shared();
             provide();
         };
         let handler =
