@@ -434,32 +434,27 @@ async fn not_found(State(site): State<Site>, staff: Staff, request: Request) -> 
     refuse(site, parts, staff, StaffError::NotFound).await
 }
 
-/// The specialists page; with `problem`, after a change that could not be
-/// made.
-async fn specialists_page(site: Site, parts: Parts, staff: Staff, problem: bool) -> Response {
+/// The specialists page; with `refused`, again after a change whose values
+/// could not be used.
+async fn specialists_page(
+    site: Site,
+    parts: Parts,
+    staff: Staff,
+    refused: Option<StaffError>,
+) -> Response {
     let loaded = async {
         Ok::<_, sqlx::Error>(SpecialistsPage {
             departments: store::departments(&site.pool).await?,
             specialists: store::specialists(&site.pool).await?,
-            problem,
+            problem: refused.is_some(),
         })
     }
     .await;
     match loaded {
         Ok(page) => {
-            let status = if problem {
-                status_of(&StaffError::Unusable)
-            } else {
-                StatusCode::OK
-            };
-            render(
-                site,
-                parts,
-                Some(staff),
-                StaffPage::Specialists(page),
-                status,
-            )
-            .await
+            let status = refused.as_ref().map_or(StatusCode::OK, status_of);
+            let page = StaffPage::Specialists(page);
+            render(site, parts, Some(staff), page, status).await
         }
         Err(error) => refuse(site, parts, staff, error.into()).await,
     }
@@ -467,7 +462,7 @@ async fn specialists_page(site: Site, parts: Parts, staff: Staff, problem: bool)
 
 async fn specialists(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    specialists_page(site, parts, staff, false).await
+    specialists_page(site, parts, staff, None).await
 }
 
 async fn change_specialists(State(site): State<Site>, staff: Staff, request: Request) -> Response {
@@ -481,27 +476,30 @@ async fn change_specialists(State(site): State<Site>, staff: Staff, request: Req
     };
     match done {
         Ok(()) => Redirect::to("/staff/specialists").into_response(),
-        Err(StaffError::Unusable) => specialists_page(site, parts, staff, true).await,
+        Err(error @ StaffError::Unusable) => {
+            specialists_page(site, parts, staff, Some(error)).await
+        }
         Err(error) => refuse(site, parts, staff, error).await,
     }
 }
 
-/// The closure days page; with `problem`, after a change that could not be
-/// made.
-async fn calendar_page(site: Site, parts: Parts, staff: Staff, problem: bool) -> Response {
+/// The closure days page; with `refused`, again after a change whose values
+/// could not be used.
+async fn calendar_page(
+    site: Site,
+    parts: Parts,
+    staff: Staff,
+    refused: Option<StaffError>,
+) -> Response {
     match app::store::closures(&site.pool).await {
         Ok(closures) => {
-            let status = if problem {
-                status_of(&StaffError::Unusable)
-            } else {
-                StatusCode::OK
-            };
-            let page = CalendarPage {
+            let status = refused.as_ref().map_or(StatusCode::OK, status_of);
+            let page = StaffPage::Calendar(CalendarPage {
                 closures,
-                problem,
+                problem: refused.is_some(),
                 today: today(),
-            };
-            render(site, parts, Some(staff), StaffPage::Calendar(page), status).await
+            });
+            render(site, parts, Some(staff), page, status).await
         }
         Err(error) => refuse(site, parts, staff, error.into()).await,
     }
@@ -509,7 +507,7 @@ async fn calendar_page(site: Site, parts: Parts, staff: Staff, problem: bool) ->
 
 async fn calendar(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    calendar_page(site, parts, staff, false).await
+    calendar_page(site, parts, staff, None).await
 }
 
 async fn change_calendar(State(site): State<Site>, staff: Staff, request: Request) -> Response {
@@ -523,7 +521,7 @@ async fn change_calendar(State(site): State<Site>, staff: Staff, request: Reques
     };
     match done {
         Ok(()) => Redirect::to("/staff/calendar").into_response(),
-        Err(StaffError::Unusable) => calendar_page(site, parts, staff, true).await,
+        Err(error @ StaffError::Unusable) => calendar_page(site, parts, staff, Some(error)).await,
         Err(error) => refuse(site, parts, staff, error).await,
     }
 }
