@@ -10,7 +10,9 @@ use domain::{Document, japan_time};
 use sqlx::SqlitePool;
 
 use super::store::{self, Entry, audit};
-use super::{CaseProblem, Staff, StaffError};
+use super::{
+    CaseActionName, CaseProblem, ClosureActionName, SpecialistActionName, Staff, StaffError,
+};
 use crate::store::{calendar, in_japan, timestamp, undecodable};
 
 /// The longest internal note or written reason.
@@ -87,14 +89,16 @@ impl CaseAction {
     /// Reads the posted form; an action the case page does not send is a
     /// `BadForm`.
     pub fn from_form(pairs: &[(String, String)]) -> Result<Self, StaffError> {
-        let action = value(pairs, "action");
-        let change = match action {
-            "note" => {
+        let Some(name) = CaseActionName::from_code(value(pairs, "action")) else {
+            return Err(StaffError::BadForm);
+        };
+        let change = match name {
+            CaseActionName::Note => {
                 return Ok(Self::Note {
                     text: value(pairs, "note").to_owned(),
                 });
             }
-            "documents" => CaseChange::Documents(
+            CaseActionName::Documents => CaseChange::Documents(
                 Document::ALL
                     .iter()
                     .map(|document| {
@@ -107,10 +111,10 @@ impl CaseAction {
                     })
                     .collect(),
             ),
-            "assign" => CaseChange::Assign {
+            CaseActionName::Assign => CaseChange::Assign {
                 specialist: value(pairs, "specialist").parse().ok(),
             },
-            "schedule" => {
+            CaseActionName::Schedule => {
                 let day = Some(value(pairs, "other_day"))
                     .filter(|day| !day.is_empty())
                     .unwrap_or_else(|| value(pairs, "day"));
@@ -120,19 +124,14 @@ impl CaseAction {
                     reason: value(pairs, "reason").to_owned(),
                 }
             }
-            "decline" => CaseChange::Decline {
+            CaseActionName::Decline => CaseChange::Decline {
                 reason: DeclineReason::from_code(value(pairs, "decline_reason")),
                 note: value(pairs, "decline_note").to_owned(),
             },
-            step => match Step::from_code(step) {
-                Some(
-                    step @ (Step::StartReview
-                    | Step::Complete
-                    | Step::NoShow
-                    | Step::CancelAppointment),
-                ) => CaseChange::Move(step),
-                _ => return Err(StaffError::BadForm),
-            },
+            CaseActionName::StartReview => CaseChange::Move(Step::StartReview),
+            CaseActionName::Complete => CaseChange::Move(Step::Complete),
+            CaseActionName::NoShow => CaseChange::Move(Step::NoShow),
+            CaseActionName::CancelAppointment => CaseChange::Move(Step::CancelAppointment),
         };
         Ok(Self::Change {
             version: value(pairs, "version").parse().ok(),
@@ -560,24 +559,26 @@ impl SpecialistAction {
     pub fn from_form(pairs: &[(String, String)]) -> Result<Self, StaffError> {
         let text = |name: &str| value(pairs, name).to_owned();
         let id = || value(pairs, "id").parse().ok();
-        Ok(match value(pairs, "action") {
-            "add" => Self::Add {
+        let Some(name) = SpecialistActionName::from_code(value(pairs, "action")) else {
+            return Err(StaffError::BadForm);
+        };
+        Ok(match name {
+            SpecialistActionName::Add => Self::Add {
                 name: text("name"),
                 department: text("department"),
             },
-            "rename" => Self::Rename {
+            SpecialistActionName::Rename => Self::Rename {
                 id: id(),
                 name: text("name"),
             },
-            "deactivate" => Self::Deactivate { id: id() },
-            "activate" => Self::Activate { id: id() },
-            "add_department" => Self::AddDepartment {
+            SpecialistActionName::Deactivate => Self::Deactivate { id: id() },
+            SpecialistActionName::Activate => Self::Activate { id: id() },
+            SpecialistActionName::AddDepartment => Self::AddDepartment {
                 code: text("code"),
                 name_ja: text("name_ja"),
                 name_en: text("name_en"),
             },
-            "toggle_department" => Self::ToggleDepartment { code: text("code") },
-            _ => return Err(StaffError::BadForm),
+            SpecialistActionName::ToggleDepartment => Self::ToggleDepartment { code: text("code") },
         })
     }
 }
@@ -597,13 +598,15 @@ pub enum ClosureAction {
 impl ClosureAction {
     pub fn from_form(pairs: &[(String, String)]) -> Result<Self, StaffError> {
         let day = value(pairs, "day").parse().ok();
-        Ok(match value(pairs, "action") {
-            "add" => Self::Add {
+        let Some(name) = ClosureActionName::from_code(value(pairs, "action")) else {
+            return Err(StaffError::BadForm);
+        };
+        Ok(match name {
+            ClosureActionName::Add => Self::Add {
                 day,
                 name: value(pairs, "name").to_owned(),
             },
-            "remove" => Self::Remove { day },
-            _ => return Err(StaffError::BadForm),
+            ClosureActionName::Remove => Self::Remove { day },
         })
     }
 }

@@ -8,7 +8,7 @@
 //! browser could call without a session.
 
 use chrono::{NaiveDate, NaiveTime};
-use domain::case::{CaseStatus, DeclineReason, RefusedStep, ScheduleProblem, Urgency};
+use domain::case::{CaseStatus, DeclineReason, RefusedStep, ScheduleProblem, Step, Urgency};
 use domain::reference::Reference;
 use domain::{AppointmentWindow, Document, Verdict};
 
@@ -359,6 +359,82 @@ pub struct CalendarPage {
     pub closures: Vec<(NaiveDate, String, String)>,
     pub problem: bool,
     pub today: NaiveDate,
+}
+
+/// Declares the names of the changes one staff page posts (`action=…`):
+/// the page writes each with `code()` and `actions` reads it back with
+/// `from_code`, so the two cannot disagree.
+macro_rules! action_names {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
+
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|name| name.code() == code)
+            }
+        }
+    };
+}
+
+action_names!(
+    /// What the case page posts.
+    CaseActionName {
+        Note => "note",
+        Documents => "documents",
+        Assign => "assign",
+        Schedule => "schedule",
+        Decline => "decline",
+        StartReview => "start_review",
+        Complete => "complete",
+        NoShow => "no_show",
+        CancelAppointment => "cancel_appointment",
+    }
+);
+
+action_names!(
+    /// What the specialists page posts.
+    SpecialistActionName {
+        Add => "add",
+        Rename => "rename",
+        Deactivate => "deactivate",
+        Activate => "activate",
+        AddDepartment => "add_department",
+        ToggleDepartment => "toggle_department",
+    }
+);
+
+action_names!(
+    /// What the closure days page posts.
+    ClosureActionName {
+        Add => "add",
+        Remove => "remove",
+    }
+);
+
+impl CaseActionName {
+    /// The button that takes this step, for the steps that only move the
+    /// status.
+    pub const fn of_step(step: Step) -> Option<Self> {
+        match step {
+            Step::StartReview => Some(Self::StartReview),
+            Step::Complete => Some(Self::Complete),
+            Step::NoShow => Some(Self::NoShow),
+            Step::CancelAppointment => Some(Self::CancelAppointment),
+            Step::Schedule | Step::Reschedule | Step::Decline => None,
+        }
+    }
 }
 
 /// The state of any staff page, as the server provides it.

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use super::{day, department_name};
 use crate::Erase;
 use crate::i18n::td_string;
-use crate::staff::{CalendarPage, SpecialistsPage};
+use crate::staff::{CalendarPage, ClosureActionName, SpecialistActionName, SpecialistsPage};
 
 #[component]
 pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
     };
     let rows = page.specialists.iter().map(|s| {
         let id = s.id.to_string();
-        let toggle = if s.active { ("deactivate", td_string!(locale, staff.deactivate)) } else { ("activate", td_string!(locale, staff.activate)) };
+        let toggle = if s.active { (SpecialistActionName::Deactivate, td_string!(locale, staff.deactivate)) } else { (SpecialistActionName::Activate, td_string!(locale, staff.activate)) };
         let label = format!("{} {}", td_string!(locale, staff.name), s.name);
         view! {
             <tr>
@@ -31,7 +31,7 @@ pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
                         <input type="hidden" name="id" value=id.clone() />
                         <label class="visually-hidden" for=format!("name-{id}")>{label}</label>
                         <input id=format!("name-{id}") name="name" type="text" value=s.name.clone() maxlength="100" />
-                        <button type="submit" name="action" value="rename" class="button secondary">{td_string!(locale, staff.rename)}</button>
+                        <button type="submit" name="action" value=SpecialistActionName::Rename.code() class="button secondary">{td_string!(locale, staff.rename)}</button>
                     </form>
                 </td>
                 <td>{department_of(&s.department)}</td>
@@ -39,7 +39,7 @@ pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
                 <td>
                     <form method="post" action="/staff/specialists" class="inline">
                         <input type="hidden" name="id" value=id.clone() />
-                        <button type="submit" name="action" value=toggle.0 class="button secondary">{toggle.1}</button>
+                        <button type="submit" name="action" value=toggle.0.code() class="button secondary">{toggle.1}</button>
                     </form>
                 </td>
             </tr>
@@ -70,7 +70,7 @@ pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
                     {page.departments.iter().filter(|d| d.active).map(|d| view! { <option value=d.code.clone()>{department_name(locale, d)}</option> }).collect_view()}
                 </select>
             </div>
-            <p class="actions"><button type="submit" name="action" value="add" class="button">{td_string!(locale, staff.add_specialist)}</button></p>
+            <p class="actions"><button type="submit" name="action" value=SpecialistActionName::Add.code() class="button">{td_string!(locale, staff.add_specialist)}</button></p>
         </form>
         <h2>{td_string!(locale, staff.departments)}</h2>
         <ul class="plain">
@@ -82,7 +82,7 @@ pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
                         <form method="post" action="/staff/specialists" class="inline">
                             <span>{format!("{} / {} ({state})", d.name_ja, d.name_en)}</span>
                             <input type="hidden" name="code" value=d.code.clone() />
-                            <button type="submit" name="action" value="toggle_department" class="button secondary">
+                            <button type="submit" name="action" value=SpecialistActionName::ToggleDepartment.code() class="button secondary">
                                 {toggle}<span class="visually-hidden">{format!(" {}", d.name_en)}</span>
                             </button>
                         </form>
@@ -105,7 +105,7 @@ pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
                 <label for="department-en">{td_string!(locale, staff.department_name_en)}</label>
                 <input id="department-en" name="name_en" type="text" maxlength="100" required />
             </div>
-            <p class="actions"><button type="submit" name="action" value="add_department" class="button">{td_string!(locale, staff.add_department)}</button></p>
+            <p class="actions"><button type="submit" name="action" value=SpecialistActionName::AddDepartment.code() class="button">{td_string!(locale, staff.add_department)}</button></p>
         </form>
     }
     .erase()
@@ -124,7 +124,7 @@ pub fn ClosureDays(page: CalendarPage) -> impl IntoView {
                 <td>
                     <form method="post" action="/staff/calendar" class="inline">
                         <input type="hidden" name="day" value=value />
-                        <button type="submit" name="action" value="remove" class="button secondary">{td_string!(locale, staff.remove)}</button>
+                        <button type="submit" name="action" value=ClosureActionName::Remove.code() class="button secondary">{td_string!(locale, staff.remove)}</button>
                     </form>
                 </td>
             </tr>
@@ -154,7 +154,7 @@ pub fn ClosureDays(page: CalendarPage) -> impl IntoView {
                 <label for="closure-name">{td_string!(locale, staff.name)}</label>
                 <input id="closure-name" name="name" type="text" maxlength="100" required />
             </div>
-            <p class="actions"><button type="submit" name="action" value="add" class="button">{td_string!(locale, staff.add)}</button></p>
+            <p class="actions"><button type="submit" name="action" value=ClosureActionName::Add.code() class="button">{td_string!(locale, staff.add)}</button></p>
         </form>
     }
     .erase()

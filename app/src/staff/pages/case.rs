@@ -11,8 +11,8 @@ use super::{day, department_name};
 use crate::Erase;
 use crate::i18n::{Locale, td_string};
 use crate::staff::{
-    AppointmentRow, AuditRow, CaseDetail, CasePage, CaseProblem, Department, Note, Notice,
-    Specialist, StaffError,
+    AppointmentRow, AuditRow, CaseActionName, CaseDetail, CasePage, CaseProblem, Department, Note,
+    Notice, Specialist, StaffError,
 };
 use crate::ui::answers::answer_rows;
 use crate::ui::verdict::VerdictReasons;
@@ -140,11 +140,12 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
     let steps = [Step::StartReview, Step::Complete, Step::NoShow, Step::CancelAppointment]
         .into_iter()
         .filter(|step| allowed.contains(step))
-        .map(|step| {
+        .filter_map(|step| Some((step, CaseActionName::of_step(step)?)))
+        .map(|(step, name)| {
             view! {
                 <form method="post" action=action_path.clone() class="inline">
                     <input type="hidden" name="version" value=version.clone() />
-                    <button type="submit" name="action" value=step.code() class="button secondary">{words::step(locale, step)}</button>
+                    <button type="submit" name="action" value=name.code() class="button secondary">{words::step(locale, step)}</button>
                 </form>
             }
         })
@@ -275,7 +276,7 @@ fn Documents(
                     }
                 }).collect_view()}
             </fieldset>
-            <p class="actions"><button type="submit" name="action" value="documents" class="button">{td_string!(locale, staff.save_documents)}</button></p>
+            <p class="actions"><button type="submit" name="action" value=CaseActionName::Documents.code() class="button">{td_string!(locale, staff.save_documents)}</button></p>
         </form>
     </section>
 
@@ -332,7 +333,7 @@ fn Schedule(
                     <label for="reason">{td_string!(locale, staff.reason_outside_window)}</label>
                     <textarea id="reason" name="reason" rows="2" maxlength="2000">{posted_value("reason")}</textarea>
                 </div>
-                <p class="actions"><button type="submit" name="action" value="schedule" class="button">{td_string!(locale, staff.book)}</button></p>
+                <p class="actions"><button type="submit" name="action" value=CaseActionName::Schedule.code() class="button">{td_string!(locale, staff.book)}</button></p>
             </form>
         </section>
     }
@@ -358,7 +359,7 @@ fn Decline(action_path: String, version: String, posted: Vec<(String, String)>) 
                     <label for="decline-note">{td_string!(locale, staff.decline_note)}</label>
                     <textarea id="decline-note" name="decline_note" rows="2" maxlength="2000">{posted_value("decline_note")}</textarea>
                 </div>
-                <p class="actions"><button type="submit" name="action" value="decline" class="button danger">{td_string!(locale, staff.decline_button)}</button></p>
+                <p class="actions"><button type="submit" name="action" value=CaseActionName::Decline.code() class="button danger">{td_string!(locale, staff.decline_button)}</button></p>
             </form>
         </section>
     }
@@ -400,7 +401,7 @@ fn Notes(notes: Vec<Note>, action_path: String, posted: Vec<(String, String)>) -
                 <label for="note">{td_string!(locale, staff.new_note)}</label>
                 <textarea id="note" name="note" rows="3" maxlength="2000">{posted_value("note")}</textarea>
             </div>
-            <p class="actions"><button type="submit" name="action" value="note" class="button secondary">{td_string!(locale, staff.add_note)}</button></p>
+            <p class="actions"><button type="submit" name="action" value=CaseActionName::Note.code() class="button secondary">{td_string!(locale, staff.add_note)}</button></p>
         </form>
     </section>
 
@@ -469,7 +470,7 @@ fn Assign(
                         }).collect_view()}
                     </select>
                 </div>
-                <p class="actions"><button type="submit" name="action" value="assign" class="button">{td_string!(locale, staff.assign_button)}</button></p>
+                <p class="actions"><button type="submit" name="action" value=CaseActionName::Assign.code() class="button">{td_string!(locale, staff.assign_button)}</button></p>
             </form>
         </section>
     }
