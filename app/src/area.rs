@@ -13,27 +13,14 @@ pub enum AreaCode {
     Other,
 }
 
+domain::codes!(AreaCode {
+    Cancer => "cancer",
+    Cardiovascular => "cardiovascular",
+    Cerebrovascular => "cerebrovascular",
+    Other => "other",
+});
+
 impl AreaCode {
-    pub const ALL: [Self; 4] = [
-        Self::Cancer,
-        Self::Cardiovascular,
-        Self::Cerebrovascular,
-        Self::Other,
-    ];
-
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Cancer => "cancer",
-            Self::Cardiovascular => "cardiovascular",
-            Self::Cerebrovascular => "cerebrovascular",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|area| area.code() == code)
-    }
-
     /// The code of a request's area; an unanswered area counts as `Other`.
     pub const fn of(area: Option<&DiagnosisArea>) -> Self {
         match area {
@@ -52,7 +39,7 @@ mod tests {
     #[test]
     fn every_area_reads_back_from_its_code() {
         for area in AreaCode::ALL {
-            assert_eq!(AreaCode::from_code(area.code()), Some(area));
+            assert_eq!(AreaCode::from_code(area.code()), Some(*area));
         }
         assert_eq!(AreaCode::from_code("oncology"), None);
     }

@@ -78,12 +78,14 @@ pub fn language_cookie(locale: crate::i18n::Locale) -> String {
 }
 
 /// `next` if it is a path on this site, for a redirect: never an open
-/// redirect, however the address is disguised (browsers read `//` as
-/// another host, a backslash as a slash, and drop tabs and line breaks).
+/// redirect, however the address is disguised. Browsers read `//` or a
+/// backslash in the path as the start of another host and drop tabs and
+/// line breaks anywhere; what the query holds is only data.
 pub fn local_path(next: &str) -> Option<&str> {
-    (next.starts_with('/')
-        && !next.contains("//")
-        && !next.contains('\\')
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    (path.starts_with('/')
+        && !path.contains("//")
+        && !path.contains('\\')
         && !next.chars().any(char::is_control))
     .then_some(next)
 }
@@ -231,11 +233,16 @@ mod tests {
     #[test]
     fn only_paths_on_this_site_are_redirected_to() {
         assert_eq!(local_path("/status?x=1"), Some("/status?x=1"));
+        // A search for an address stays a search.
+        let search = "/staff?q=https://clinic.example/";
+        assert_eq!(local_path(search), Some(search));
         for elsewhere in [
             "https://evil.example/",
             "//evil.example/",
             "/\\evil.example/",
+            "/staff//evil.example/",
             "/\t/evil.example/",
+            "/?\t",
             "/\n/evil.example/",
             "",
         ] {

@@ -389,7 +389,7 @@ mod tests {
         for locale in LOCALES {
             all_distinct(&texts(CaseStatus::ALL, |s| status(locale, s)), "statuses");
             all_distinct(&texts(Urgency::ALL, |u| urgency(locale, u)), "urgencies");
-            all_distinct(&texts(&AreaCode::ALL, |a| area(locale, a)), "areas");
+            all_distinct(&texts(AreaCode::ALL, |a| area(locale, a)), "areas");
             all_distinct(
                 &texts(DeclineReason::ALL, |r| decline(locale, r)),
                 "decline reasons",

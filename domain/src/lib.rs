@@ -7,15 +7,18 @@
 //! answer from the same inputs.
 
 /// Gives a fieldless enum `ALL` (every value, in order), `code()` (its
-/// stable machine-readable code, the same as its serde name) and
-/// `from_code()` (the value a code names).
+/// stable machine-readable code; for the domain's types the same as its
+/// serde name) and `from_code()` (the value a code names). Exported, so
+/// that the app's own codes (an area, a role, the name of a posted action)
+/// are declared the same way.
+#[macro_export]
 macro_rules! codes {
     ($kind:ident { $($variant:ident => $code:literal,)+ }) => {
         impl $kind {
-            /// Every value, in the order the form shows them.
+            /// Every value, in order.
             pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
 
-            /// The stable machine-readable code, the same as its serde name.
+            /// The stable machine-readable code.
             pub const fn code(self) -> &'static str {
                 match self { $(Self::$variant => $code,)+ }
             }

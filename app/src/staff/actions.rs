@@ -63,6 +63,16 @@ pub enum CaseAction {
     },
 }
 
+/// The appointment posted: the day (`other_day` wins over the proposed
+/// `day` when one is typed) and start as read, and the reason written for
+/// a day outside the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub day: Option<NaiveDate>,
+    pub start: Option<NaiveTime>,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseChange {
     /// A step that only moves the status: start review, complete, no-show,
@@ -73,12 +83,7 @@ pub enum CaseChange {
     Assign {
         specialist: Option<i64>,
     },
-    /// `other_day` wins over the proposed `day` when one is typed.
-    Schedule {
-        day: Option<NaiveDate>,
-        start: Option<NaiveTime>,
-        reason: String,
-    },
+    Schedule(Slot),
     Decline {
         reason: Option<DeclineReason>,
         note: String,
@@ -118,11 +123,11 @@ impl CaseAction {
                 let day = Some(value(pairs, "other_day"))
                     .filter(|day| !day.is_empty())
                     .unwrap_or_else(|| value(pairs, "day"));
-                CaseChange::Schedule {
+                CaseChange::Schedule(Slot {
                     day: day.parse().ok(),
                     start: NaiveTime::parse_from_str(value(pairs, "start"), "%H:%M").ok(),
                     reason: value(pairs, "reason").to_owned(),
-                }
+                })
             }
             CaseActionName::Decline => CaseChange::Decline {
                 reason: DeclineReason::from_code(value(pairs, "decline_reason")),
@@ -156,15 +161,6 @@ type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
 /// A change to apply, or why it is refused.
 type Decided = Result<Change, CaseProblem>;
-
-/// The appointment posted: day and start as read, and the reason written
-/// for a day outside the window.
-#[derive(Debug)]
-struct Slot {
-    day: Option<NaiveDate>,
-    start: Option<NaiveTime>,
-    reason: String,
-}
 
 /// Makes the change, as `staff`.
 pub async fn act(
@@ -209,8 +205,7 @@ pub async fn act(
             change
         }
         CaseChange::Assign { specialist } => assign(&mut transaction, status, specialist).await?,
-        CaseChange::Schedule { day, start, reason } => {
-            let slot = Slot { day, start, reason };
+        CaseChange::Schedule(slot) => {
             schedule(pool, &mut transaction, &row, status, staff, slot, now).await?
         }
         CaseChange::Decline { reason, note } => decline(status, reason, &note)?,
@@ -539,11 +534,10 @@ pub enum SpecialistAction {
         id: Option<i64>,
         name: String,
     },
-    Deactivate {
+    /// Turns a specialist on (they can be assigned) or off.
+    SetActive {
         id: Option<i64>,
-    },
-    Activate {
-        id: Option<i64>,
+        active: bool,
     },
     AddDepartment {
         code: String,
@@ -571,8 +565,14 @@ impl SpecialistAction {
                 id: id(),
                 name: text("name"),
             },
-            SpecialistActionName::Deactivate => Self::Deactivate { id: id() },
-            SpecialistActionName::Activate => Self::Activate { id: id() },
+            SpecialistActionName::Deactivate => Self::SetActive {
+                id: id(),
+                active: false,
+            },
+            SpecialistActionName::Activate => Self::SetActive {
+                id: id(),
+                active: true,
+            },
             SpecialistActionName::AddDepartment => Self::AddDepartment {
                 code: text("code"),
                 name_ja: text("name_ja"),
@@ -672,22 +672,22 @@ pub async fn change_specialists(
             "specialist_renamed",
             name,
         ),
-        A::Deactivate { id: Some(id) } | A::Activate { id: Some(id) } => {
-            let (active, audit_action) = if matches!(action, A::Activate { .. }) {
-                (true, "specialist_activated")
+        A::SetActive {
+            id: Some(id),
+            active,
+        } => (
+            sqlx::query("UPDATE specialists SET active = ? WHERE id = ?")
+                .bind(active)
+                .bind(id)
+                .execute(pool)
+                .await?,
+            if active {
+                "specialist_activated"
             } else {
-                (false, "specialist_deactivated")
-            };
-            (
-                sqlx::query("UPDATE specialists SET active = ? WHERE id = ?")
-                    .bind(active)
-                    .bind(id)
-                    .execute(pool)
-                    .await?,
-                audit_action,
-                id.to_string(),
-            )
-        }
+                "specialist_deactivated"
+            },
+            id.to_string(),
+        ),
         A::AddDepartment {
             code,
             name_ja,
@@ -791,11 +791,11 @@ mod tests {
             scheduled,
             Ok(CaseAction::Change {
                 version: Some(3),
-                change: CaseChange::Schedule {
+                change: CaseChange::Schedule(Slot {
                     day: NaiveDate::from_ymd_opt(2027, 1, 13),
                     start: NaiveTime::from_hms_opt(10, 30, 0),
                     reason: String::new(),
-                },
+                }),
             })
         );
         let moved = CaseAction::from_form(&form(&[("action", "no_show"), ("version", "x")]));

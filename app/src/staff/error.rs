@@ -12,7 +12,7 @@ pub enum StaffError {
     #[error("the form cannot be read")]
     BadForm,
     /// The change breaks one of the case's rules; the page says which.
-    #[error("the change is refused: {0:?}")]
+    #[error("the change breaks a rule of the case")]
     Refused(CaseProblem),
     /// Values an admin posted cannot be used (a bad code or name, a day
     /// with appointments); the page says so.

@@ -36,22 +36,10 @@ pub enum Role {
     Admin,
 }
 
-impl Role {
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Reception => "reception",
-            Self::Admin => "admin",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "reception" => Some(Self::Reception),
-            "admin" => Some(Self::Admin),
-            _ => None,
-        }
-    }
-}
+domain::codes!(Role {
+    Reception => "reception",
+    Admin => "admin",
+});
 
 /// The signed-in staff member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,18 +77,12 @@ pub enum QueueSort {
     Name,
 }
 
-impl QueueSort {
-    pub const ALL: [Self; 4] = [Self::Oldest, Self::Newest, Self::Reference, Self::Name];
-
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Oldest => "oldest",
-            Self::Newest => "newest",
-            Self::Reference => "reference",
-            Self::Name => "name",
-        }
-    }
-}
+domain::codes!(QueueSort {
+    Oldest => "oldest",
+    Newest => "newest",
+    Reference => "reference",
+    Name => "name",
+});
 
 /// The queue's filters, read from and written to the URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -135,7 +117,7 @@ impl QueueFilters {
                 .map(|q| q.chars().take(100).collect())
                 .unwrap_or_default(),
             sort: value("sort")
-                .and_then(|s| QueueSort::ALL.into_iter().find(|sort| sort.code() == s))
+                .and_then(QueueSort::from_code)
                 .unwrap_or_default(),
             page: value("page")
                 .and_then(|p| p.parse().ok())
@@ -361,67 +343,65 @@ pub struct CalendarPage {
     pub today: NaiveDate,
 }
 
-/// Declares the names of the changes one staff page posts (`action=…`):
-/// the page writes each with `code()` and `actions` reads it back with
-/// `from_code`, so the two cannot disagree.
-macro_rules! action_names {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal,)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name {
-            $($variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
-
-            pub const fn code(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $code,)+
-                }
-            }
-
-            pub fn from_code(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|name| name.code() == code)
-            }
-        }
-    };
+/// What the case page posts as `action`: the page writes each name with
+/// `code()` and `actions` reads it back with `from_code`, so the two cannot
+/// disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseActionName {
+    Note,
+    Documents,
+    Assign,
+    Schedule,
+    Decline,
+    StartReview,
+    Complete,
+    NoShow,
+    CancelAppointment,
 }
 
-action_names!(
-    /// What the case page posts.
-    CaseActionName {
-        Note => "note",
-        Documents => "documents",
-        Assign => "assign",
-        Schedule => "schedule",
-        Decline => "decline",
-        StartReview => "start_review",
-        Complete => "complete",
-        NoShow => "no_show",
-        CancelAppointment => "cancel_appointment",
-    }
-);
+domain::codes!(CaseActionName {
+    Note => "note",
+    Documents => "documents",
+    Assign => "assign",
+    Schedule => "schedule",
+    Decline => "decline",
+    StartReview => "start_review",
+    Complete => "complete",
+    NoShow => "no_show",
+    CancelAppointment => "cancel_appointment",
+});
 
-action_names!(
-    /// What the specialists page posts.
-    SpecialistActionName {
-        Add => "add",
-        Rename => "rename",
-        Deactivate => "deactivate",
-        Activate => "activate",
-        AddDepartment => "add_department",
-        ToggleDepartment => "toggle_department",
-    }
-);
+/// What the specialists page posts as `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecialistActionName {
+    Add,
+    Rename,
+    Deactivate,
+    Activate,
+    AddDepartment,
+    ToggleDepartment,
+}
 
-action_names!(
-    /// What the closure days page posts.
-    ClosureActionName {
-        Add => "add",
-        Remove => "remove",
-    }
-);
+domain::codes!(SpecialistActionName {
+    Add => "add",
+    Rename => "rename",
+    Deactivate => "deactivate",
+    Activate => "activate",
+    AddDepartment => "add_department",
+    ToggleDepartment => "toggle_department",
+});
+
+/// What the closure days page posts as `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureActionName {
+    Add,
+    Remove,
+}
+
+domain::codes!(ClosureActionName {
+    Add => "add",
+    Remove => "remove",
+});
 
 impl CaseActionName {
     /// The button that takes this step, for the steps that only move the

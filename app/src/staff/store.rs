@@ -78,22 +78,17 @@ fn like_pattern(text: &str) -> String {
 
 /// The `WHERE` clause of every filter and its arguments, in order.
 fn filter_clause(filters: &QueueFilters) -> (String, Vec<String>) {
-    let (mut conditions, mut arguments) = conditions_but_status(filters);
+    let (mut clause, mut arguments) = filter_clause_but_status(filters);
     if let Some(status) = filters.status {
-        conditions.push("c.status = ?".into());
+        clause.push_str(" AND c.status = ?");
         arguments.push(status.code().to_owned());
     }
-    (conditions.join(" AND "), arguments)
+    (clause, arguments)
 }
 
 /// The `WHERE` clause of every filter but the status (for the counts per
 /// status) and its arguments, in order.
 fn filter_clause_but_status(filters: &QueueFilters) -> (String, Vec<String>) {
-    let (conditions, arguments) = conditions_but_status(filters);
-    (conditions.join(" AND "), arguments)
-}
-
-fn conditions_but_status(filters: &QueueFilters) -> (Vec<String>, Vec<String>) {
     let mut conditions = vec!["1 = 1".to_owned()];
     let mut arguments = Vec::new();
     if let Some(area) = filters.area {
@@ -127,7 +122,7 @@ fn conditions_but_status(filters: &QueueFilters) -> (Vec<String>, Vec<String>) {
             &search.replace([' ', '\u{3000}'], ""),
         )));
     }
-    (conditions, arguments)
+    (conditions.join(" AND "), arguments)
 }
 
 type QueueSqlRow = (
@@ -171,7 +166,8 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
         reference: Reference::parse(&reference)?,
         patient_name: name,
         patient_name_reading: reading,
-        area: AreaCode::from_code(&area)?,
+        // Never a case lost from the queue over its area's code.
+        area: AreaCode::from_code(&area).unwrap_or(AreaCode::Other),
         contact_first,
         status,
         receipt_day,

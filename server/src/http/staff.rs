@@ -413,11 +413,11 @@ async fn change_case(
     let Some(reference) = Reference::parse(&reference) else {
         return refuse(site, parts, staff, StaffError::NotFound).await;
     };
-    let done = match CaseAction::from_form(&pairs) {
-        Ok(action) => actions::act(&site.pool, &staff, &reference, action, Utc::now()).await,
-        Err(error) => Err(error),
+    let done = async {
+        let action = CaseAction::from_form(&pairs)?;
+        actions::act(&site.pool, &staff, &reference, action, Utc::now()).await
     };
-    match done {
+    match done.await {
         Ok(()) => {
             Redirect::to(&format!("/staff/cases/{}?saved=1", reference.compact())).into_response()
         }
@@ -470,11 +470,11 @@ async fn change_specialists(State(site): State<Site>, staff: Staff, request: Req
         Ok(read) => read,
         Err(response) => return response,
     };
-    let done = match SpecialistAction::from_form(&pairs) {
-        Ok(action) => actions::change_specialists(&site.pool, &staff, action, Utc::now()).await,
-        Err(error) => Err(error),
+    let done = async {
+        let action = SpecialistAction::from_form(&pairs)?;
+        actions::change_specialists(&site.pool, &staff, action, Utc::now()).await
     };
-    match done {
+    match done.await {
         Ok(()) => Redirect::to("/staff/specialists").into_response(),
         Err(error @ StaffError::Unusable) => {
             specialists_page(site, parts, staff, Some(error)).await
@@ -515,11 +515,11 @@ async fn change_calendar(State(site): State<Site>, staff: Staff, request: Reques
         Ok(read) => read,
         Err(response) => return response,
     };
-    let done = match ClosureAction::from_form(&pairs) {
-        Ok(action) => actions::change_closures(&site.pool, &staff, action, Utc::now()).await,
-        Err(error) => Err(error),
+    let done = async {
+        let action = ClosureAction::from_form(&pairs)?;
+        actions::change_closures(&site.pool, &staff, action, Utc::now()).await
     };
-    match done {
+    match done.await {
         Ok(()) => Redirect::to("/staff/calendar").into_response(),
         Err(error @ StaffError::Unusable) => calendar_page(site, parts, staff, Some(error)).await,
         Err(error) => refuse(site, parts, staff, error).await,

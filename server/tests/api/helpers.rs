@@ -22,36 +22,41 @@ pub struct TestServer {
     _directory: tempfile::TempDir,
 }
 
-/// What a browser that follows no redirect sees of an answer; a header
-/// that is absent reads as "".
+/// What a browser that follows no redirect sees of an answer.
 #[derive(Debug)]
 pub struct Answer {
     pub status: u16,
-    pub location: String,
-    pub set_cookie: String,
-    pub cache_control: String,
     pub headers: ureq::http::HeaderMap,
     pub body: String,
 }
 
 impl Answer {
     fn read(mut response: ureq::http::Response<ureq::Body>) -> Self {
-        let headers = response.headers().clone();
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
-        };
         Self {
             status: response.status().as_u16(),
-            location: header("location"),
-            set_cookie: header("set-cookie"),
-            cache_control: header("cache-control"),
+            headers: response.headers().clone(),
             body: response.body_mut().read_to_string().unwrap_or_default(),
-            headers,
         }
+    }
+
+    /// A header of the answer, "" when it is absent.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn location(&self) -> &str {
+        self.header("location")
+    }
+
+    pub fn set_cookie(&self) -> &str {
+        self.header("set-cookie")
+    }
+
+    pub fn cache_control(&self) -> &str {
+        self.header("cache-control")
     }
 }
 
@@ -252,7 +257,7 @@ impl TestServer {
         );
         assert_eq!(answer.status, 303, "{}", answer.body);
         answer
-            .set_cookie
+            .set_cookie()
             .split(';')
             .next()
             .expect("cookie")

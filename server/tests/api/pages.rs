@@ -44,7 +44,7 @@ fn a_form_posted_without_javascript_is_checked_then_sent_once() {
     let server = TestServer::start();
     let checked = post(&server, "/request", &eligible("nojs-0001", "check"));
     assert_eq!(checked.status, 200);
-    assert_eq!(checked.cache_control, "no-store");
+    assert_eq!(checked.cache_control(), "no-store");
     assert!(checked.body.contains("Check your answers"), "check step");
     // The answers travel on as hidden inputs.
     assert!(
@@ -56,14 +56,14 @@ fn a_form_posted_without_javascript_is_checked_then_sent_once() {
 
     let sent = post(&server, "/request", &eligible("nojs-0001", "send"));
     assert_eq!(sent.status, 303);
-    let location = sent.location.clone();
+    let location = sent.location().to_owned();
     assert!(location.starts_with("/request/sent/"), "{location}");
     let again = post(&server, "/request", &eligible("nojs-0001", "send"));
-    assert_eq!(again.location, location);
+    assert_eq!(again.location(), location);
     assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
 
     // The confirmation shows only in the browser that sent the request.
-    let cookie = sent.set_cookie.clone();
+    let cookie = sent.set_cookie().to_owned();
     assert!(!cookie.is_empty(), "the sent cookie");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
@@ -76,7 +76,7 @@ fn a_form_posted_without_javascript_is_checked_then_sent_once() {
 
     let confirmation = get_with_cookie(&server, &location, &cookie);
     assert_eq!(confirmation.status, 200);
-    assert_eq!(confirmation.cache_control, "no-store");
+    assert_eq!(confirmation.cache_control(), "no-store");
     let reference = location.trim_start_matches("/request/sent/");
     assert!(confirmation.body.contains(reference));
     assert!(confirmation.body.contains("Request received"));
@@ -96,7 +96,7 @@ fn a_form_with_errors_comes_back_with_every_answer_kept_and_nothing_stored() {
     let fields = with(eligible("nojs-0002", "send"), "patient_phone", "call me");
     let answer = post(&server, "/request", &fields);
     assert_eq!(answer.status, 422);
-    assert_eq!(answer.cache_control, "no-store");
+    assert_eq!(answer.cache_control(), "no-store");
     assert!(answer.body.contains("Please correct these answers"));
     assert!(answer.body.contains("Please enter a phone number"));
     assert!(answer.body.contains(r#"value="call me""#));
@@ -129,7 +129,7 @@ fn a_litigation_request_posted_without_javascript_is_refused_with_its_reason() {
 fn the_status_posted_without_javascript_answers_and_keeps_the_reference() {
     let server = TestServer::start();
     let sent = post(&server, "/request", &eligible("nojs-0004", "send"));
-    let location = sent.location.clone();
+    let location = sent.location().to_owned();
     assert!(!location.is_empty(), "redirect");
     let reference = location.trim_start_matches("/request/sent/").to_owned();
 
@@ -143,7 +143,7 @@ fn the_status_posted_without_javascript_answers_and_keeps_the_reference() {
     );
     assert_eq!(found.status, 200);
     assert!(found.body.contains("Received on"), "received");
-    assert_eq!(found.cache_control, "no-store");
+    assert_eq!(found.cache_control(), "no-store");
 
     let wrong = post(
         &server,

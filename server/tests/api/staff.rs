@@ -104,9 +104,9 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
         let answer = server.send("GET", path, None, &[]);
         assert_eq!(answer.status, 303, "GET {path}");
         assert!(
-            answer.location.starts_with("/staff/login?next="),
+            answer.location().starts_with("/staff/login?next="),
             "GET {path}: {}",
-            answer.location
+            answer.location()
         );
         assert!(!answer.body.contains("Hanako"), "GET {path}");
     }
@@ -151,14 +151,14 @@ fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
         ],
     );
     assert_eq!(answer.status, 303);
-    assert_eq!(answer.location, "/staff", "never an open redirect");
+    assert_eq!(answer.location(), "/staff", "never an open redirect");
     assert!(
-        answer.set_cookie.contains("HttpOnly") && answer.set_cookie.contains("SameSite=Strict"),
+        answer.set_cookie().contains("HttpOnly") && answer.set_cookie().contains("SameSite=Strict"),
         "{}",
-        answer.set_cookie
+        answer.set_cookie()
     );
     let first = answer
-        .set_cookie
+        .set_cookie()
         .split(';')
         .next()
         .expect("cookie")
@@ -184,7 +184,7 @@ fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
         ],
     );
     let second = again
-        .set_cookie
+        .set_cookie()
         .split(';')
         .next()
         .expect("cookie")
@@ -196,7 +196,7 @@ fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
     // Sign out ends it.
     let out = server.send("POST", "/staff/logout", Some(&second), &[]);
     assert_eq!(out.status, 303);
-    assert!(out.set_cookie.contains("Max-Age=0"));
+    assert!(out.set_cookie().contains("Max-Age=0"));
     assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 303);
     assert_eq!(
         server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in' AND actor = 'alice'"),
