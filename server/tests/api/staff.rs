@@ -209,7 +209,8 @@ fn an_idle_or_too_old_session_ends() {
     let server = TestServer::start();
     server.add_staff("alice", "reception", "Alice");
     let cookie = server.sign_in("alice");
-    server.execute("UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-31 minutes')",
+    server.execute(
+        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-31 minutes')",
     );
     assert_eq!(
         server.send("GET", "/staff", Some(&cookie), &[]).status,
@@ -217,7 +218,8 @@ fn an_idle_or_too_old_session_ends() {
         "30 minutes idle"
     );
     let cookie = server.sign_in("alice");
-    server.execute("UPDATE staff_sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-12 hours', '-1 minutes')",
+    server.execute(
+        "UPDATE staff_sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-12 hours', '-1 minutes')",
     );
     assert_eq!(
         server.send("GET", "/staff", Some(&cookie), &[]).status,
@@ -225,7 +227,8 @@ fn an_idle_or_too_old_session_ends() {
         "12 hours in all"
     );
     let cookie = server.sign_in("alice");
-    server.execute("UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-29 minutes')",
+    server.execute(
+        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-29 minutes')",
     );
     assert_eq!(
         server.send("GET", "/staff", Some(&cookie), &[]).status,
@@ -854,7 +857,8 @@ fn admins_keep_the_departments_and_specialists_and_an_inactive_specialist_cannot
         0
     );
     assert!(
-        server.count("SELECT COUNT(*) FROM audit WHERE action IN ('department_added', 'specialist_added', 'specialist_renamed', 'specialist_deactivated')"
+        server.count(
+            "SELECT COUNT(*) FROM audit WHERE action IN ('department_added', 'specialist_added', 'specialist_renamed', 'specialist_deactivated')",
         ) >= 4
     );
 }
