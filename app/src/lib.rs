@@ -18,6 +18,7 @@ use leptos_router::{SsrMode, path};
 
 // The shared layer: what both areas stand on.
 pub mod area;
+pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod format;

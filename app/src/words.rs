@@ -11,6 +11,7 @@ use domain::{ContactReason, Document, Question, RefusalReason};
 use leptos::prelude::*;
 
 use crate::area::AreaCode;
+use crate::audit::AuditAction;
 use crate::error::AppError;
 use crate::i18n::{Locale, td_string};
 
@@ -320,20 +321,52 @@ pub fn step(locale: Locale, step: Step) -> &'static str {
     }
 }
 
-/// An audit line's action in words (its code if it has none).
-pub fn audit_action(locale: Locale, action: &str) -> String {
+/// An audit line's action in words (its stored code, if it is none the
+/// program knows).
+pub fn audit_action(locale: Locale, code: &str) -> String {
+    AuditAction::from_code(code).map_or_else(|| code.to_owned(), |a| audit(locale, a).to_owned())
+}
+
+fn audit(locale: Locale, action: AuditAction) -> &'static str {
+    use AuditAction as A;
     match action {
-        "case_viewed" => td_string!(locale, staff.audit_case_viewed),
-        "status_changed" => td_string!(locale, staff.audit_status_changed),
-        "department_assigned" => td_string!(locale, staff.audit_department_assigned),
-        "specialist_assigned" => td_string!(locale, staff.audit_specialist_assigned),
-        "appointment_booked" => td_string!(locale, staff.audit_appointment_booked),
-        "document_received" => td_string!(locale, staff.audit_document_received),
-        "declined" => td_string!(locale, staff.audit_declined),
-        "note_added" => td_string!(locale, staff.audit_note_added),
-        other => return other.to_owned(),
+        A::CaseViewed => td_string!(locale, staff.audit_case_viewed),
+        A::QueueViewed => td_string!(locale, staff.audit_queue_viewed),
+        A::QueueExported => td_string!(locale, staff.audit_queue_exported),
+        A::DaySheetViewed => td_string!(locale, staff.audit_day_sheet_viewed),
+        A::StatusChanged => td_string!(locale, staff.audit_status_changed),
+        A::DepartmentAssigned => td_string!(locale, staff.audit_department_assigned),
+        A::SpecialistAssigned => td_string!(locale, staff.audit_specialist_assigned),
+        A::AppointmentBooked => td_string!(locale, staff.audit_appointment_booked),
+        A::DocumentReceived => td_string!(locale, staff.audit_document_received),
+        A::Declined => td_string!(locale, staff.audit_declined),
+        A::NoteAdded => td_string!(locale, staff.audit_note_added),
+        A::PasswordAccepted => td_string!(locale, staff.audit_password_accepted),
+        A::SignIn => td_string!(locale, staff.audit_sign_in),
+        A::SignInFailed => td_string!(locale, staff.audit_sign_in_failed),
+        A::CodeFailed => td_string!(locale, staff.audit_code_failed),
+        A::SignInUnknownLogin => td_string!(locale, staff.audit_sign_in_unknown_login),
+        A::SignInThrottled => td_string!(locale, staff.audit_sign_in_throttled),
+        A::SignInNotEnrolled => td_string!(locale, staff.audit_sign_in_not_enrolled),
+        A::SignInAlert => td_string!(locale, staff.audit_sign_in_alert),
+        A::SignInAlertAcknowledged => td_string!(locale, staff.audit_sign_in_alert_acknowledged),
+        A::SignOut => td_string!(locale, staff.audit_sign_out),
+        A::SessionEnded => td_string!(locale, staff.audit_session_ended),
+        A::SessionsEnded => td_string!(locale, staff.audit_sessions_ended),
+        A::PasswordChanged => td_string!(locale, staff.audit_password_changed),
+        A::UserAdded => td_string!(locale, staff.audit_user_added),
+        A::UserDisabled => td_string!(locale, staff.audit_user_disabled),
+        A::UserEnrolled => td_string!(locale, staff.audit_user_enrolled),
+        A::UserPasswordSet => td_string!(locale, staff.audit_user_password_set),
+        A::SpecialistAdded => td_string!(locale, staff.audit_specialist_added),
+        A::SpecialistRenamed => td_string!(locale, staff.audit_specialist_renamed),
+        A::SpecialistActivated => td_string!(locale, staff.audit_specialist_activated),
+        A::SpecialistDeactivated => td_string!(locale, staff.audit_specialist_deactivated),
+        A::DepartmentAdded => td_string!(locale, staff.audit_department_added),
+        A::DepartmentToggled => td_string!(locale, staff.audit_department_toggled),
+        A::ClosureAdded => td_string!(locale, staff.audit_closure_added),
+        A::ClosureRemoved => td_string!(locale, staff.audit_closure_removed),
     }
-    .to_owned()
 }
 
 #[cfg(test)]
@@ -399,6 +432,10 @@ mod tests {
                 "schedule problems",
             );
             all_distinct(&texts(Step::ALL, |s| step(locale, s)), "steps");
+            all_distinct(
+                &texts(AuditAction::ALL, |a| audit(locale, a)),
+                "audit actions",
+            );
         }
     }
 

@@ -35,12 +35,17 @@ pub enum Command {
     /// Manage reception's accounts (the password is read from standard input).
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Add an account; the password (at least 12 characters) is read from
-    /// standard input, never from the command line.
+    /// Add an account and enrol its second factor. The password (12 to 128
+    /// characters, not easy to guess) is read from standard input, never
+    /// from the command line; the authenticator app's address and ten
+    /// recovery codes are printed once, to hand to the member.
     Add {
         login: String,
         #[arg(long, value_enum)]
@@ -48,17 +53,51 @@ pub enum UserCommand {
         /// The name shown to colleagues [default: the login].
         #[arg(long, default_value = "")]
         name: String,
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-        database_url: String,
+        #[command(flatten)]
+        accounts: AccountsArgs,
+    },
+    /// Give an account a new second factor and new recovery codes (a lost
+    /// phone, or an account made before two-factor sign-in); ends its
+    /// sessions.
+    TotpReset {
+        login: String,
+        #[command(flatten)]
+        accounts: AccountsArgs,
+    },
+    /// Set an account's password from standard input; ends its sessions.
+    Password {
+        login: String,
+        #[command(flatten)]
+        accounts: AccountsArgs,
     },
     /// Disable an account and end its sessions.
     Disable {
         login: String,
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-        database_url: String,
+        #[command(flatten)]
+        accounts: AccountsArgs,
     },
     /// List the accounts.
     List {
+        #[command(flatten)]
+        accounts: AccountsArgs,
+    },
+}
+
+/// What every account command needs.
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+    pub database_url: String,
+    /// The hospital's name: the authenticator app shows it, and no password may contain it.
+    #[arg(long, env = "SECOND_OPINION_HOSPITAL_NAME", default_value = DEFAULT_HOSPITAL_NAME, value_name = "NAME")]
+    pub hospital_name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit trail's hash chain: `ok N rows` and the last hash, or
+    /// the first row that does not fit (and a failure exit).
+    Verify {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
         database_url: String,
     },
@@ -83,9 +122,13 @@ pub struct ServeArgs {
     /// except through that proxy.
     #[arg(long, env = "SECOND_OPINION_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// The hospital's name: no new password may contain it.
+    #[arg(long, env = "SECOND_OPINION_HOSPITAL_NAME", default_value = DEFAULT_HOSPITAL_NAME, value_name = "NAME")]
+    pub hospital_name: String,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/second-opinion.db";
+pub const DEFAULT_HOSPITAL_NAME: &str = "University Hospital";
 
 #[derive(Debug, Args)]
 pub struct CalendarArgs {

@@ -1,4 +1,5 @@
-//! The `calendar` and `window` commands: the domain's calendar, printed.
+//! The `calendar` and `window` commands (the domain's calendar, printed)
+//! and `audit verify` (the audit trail's hash chain, walked).
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -12,6 +13,18 @@ use crate::cli::{CalendarArgs, Language, WindowArgs};
 pub async fn print_calendar(args: &CalendarArgs, out: &mut impl Write) -> Result<()> {
     let calendar = hospital_calendar(&args.database_url).await?;
     out.write_all(calendar_lines(args, &calendar)?.as_bytes())?;
+    Ok(())
+}
+
+/// Walks the audit trail's chain and prints what it found; an error when a
+/// row does not fit, so the command fails.
+pub async fn verify_audit(database_url: &str, out: &mut impl Write) -> Result<()> {
+    let pool = crate::database::open(database_url).await?;
+    let check = app::audit::chain::verify(&pool).await?;
+    if let app::audit::chain::ChainCheck::Broken { .. } = check {
+        bail!("the audit trail is broken: {check}");
+    }
+    writeln!(out, "{check}")?;
     Ok(())
 }
 

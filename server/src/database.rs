@@ -9,6 +9,8 @@ use anyhow::{Context, Result, bail};
 use sqlx::ConnectOptions;
 use sqlx::SqlitePool;
 
+use app::staff::auth::LoginKey;
+
 use crate::cli::BackupArgs;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -34,7 +36,53 @@ pub async fn open(url: &str) -> Result<SqlitePool> {
         .run(&pool)
         .await
         .context("cannot apply the database migrations")?;
+    let sealed = app::audit::chain::seal_unchained(&pool)
+        .await
+        .context("cannot seal the audit trail")?;
+    if sealed > 0 {
+        tracing::info!("the audit trail's {sealed} earlier rows are now chained by hashes");
+    }
     Ok(pool)
+}
+
+/// The key of the keyed hashes of typed logins (`LoginKey`), from the file
+/// beside the database (`…/second-opinion.key`, mode 0600), made at first
+/// start. It is kept out of the database so that a copy of the database
+/// (a backup) alone cannot be searched for what was typed. Lost, a new one
+/// is made: only old audit lines can no longer be matched with new ones.
+pub fn login_key(url: &str) -> Result<LoginKey> {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?;
+    let path = options.get_filename().with_extension("key");
+    create_parent_directory(&path)?;
+    let mut secret = [0_u8; 32];
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+    {
+        Ok(mut file) => {
+            secret = rand::random();
+            file.write_all(&secret)
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write the key file {}", path.display()))?;
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::File::open(&path)
+                .and_then(|mut file| file.read_exact(&mut secret))
+                .with_context(|| {
+                    format!("cannot read the key file {} (32 bytes)", path.display())
+                })?;
+        }
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("cannot create the key file {}", path.display()));
+        }
+    }
+    Ok(LoginKey::new(secret))
 }
 
 /// Copies the database at `args.database_url` into a new file with SQLite's

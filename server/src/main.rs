@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command};
+use cli::{AuditCommand, Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,6 +23,9 @@ async fn main() -> ExitCode {
         Command::Window(args) => commands::print_window(&args, &mut std::io::stdout()).await,
         Command::Backup(args) => database::backup(&args).await,
         Command::User(command) => users::run(command).await,
+        Command::Audit(AuditCommand::Verify { database_url }) => {
+            commands::verify_audit(&database_url, &mut std::io::stdout()).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,51 +1,133 @@
-//! `second-opinion user add|disable|list`: reception's accounts, for the
-//! hospital's IT admin. Passwords come from standard input (hidden at a
-//! terminal), never from the command line, and are never printed or logged.
+//! `second-opinion user add|totp-reset|password|disable|list`: reception's
+//! accounts, for the hospital's IT admin. Passwords come from standard
+//! input (hidden at a terminal), never from the command line. The second
+//! factor's address (and, at a terminal, its QR code) and the recovery
+//! codes are printed once on standard output and never logged. Each change
+//! is in the audit trail with the operating-system user who ran it.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Context, Result, bail};
 use app::staff::Role;
-use app::staff::auth;
+use app::staff::auth::{self, Enrolment};
 use chrono::Utc;
+use qrcode::QrCode;
+use qrcode::render::unicode::Dense1x2;
 
-use crate::cli::{RoleArg, UserCommand};
+use crate::cli::{AccountsArgs, RoleArg, UserCommand};
 use crate::database;
 
 pub async fn run(command: UserCommand) -> Result<()> {
-    let mut out = std::io::stdout();
+    let mut out = std::io::stdout().lock();
+    let actor = operator();
+    let now = Utc::now();
     match command {
         UserCommand::Add {
             login,
             role,
             name,
-            database_url,
+            accounts,
         } => {
             let password = read_password()?;
-            let pool = database::open(&database_url).await?;
+            let pool = database::open(&accounts.database_url).await?;
             let role = match role {
                 RoleArg::Reception => Role::Reception,
                 RoleArg::Admin => Role::Admin,
             };
-            auth::add_user(&pool, &login, &name, role, &password, Utc::now()).await?;
+            let hospital = &accounts.hospital_name;
+            let enrolment =
+                auth::add_user(&pool, &login, &name, role, &password, hospital, &actor, now)
+                    .await?;
             writeln!(out, "added {login} ({})", role.code())?;
+            print_enrolment(&mut out, &login, &enrolment)?;
         }
-        UserCommand::Disable {
-            login,
-            database_url,
-        } => {
+        UserCommand::TotpReset { login, accounts } => {
+            let pool = database::open(&accounts.database_url).await?;
+            let enrolment =
+                auth::enrol(&pool, &login, &accounts.hospital_name, &actor, now).await?;
+            writeln!(
+                out,
+                "new second factor for {login}; their sessions have ended"
+            )?;
+            print_enrolment(&mut out, &login, &enrolment)?;
+        }
+        UserCommand::Password { login, accounts } => {
+            let password = read_password()?;
+            let AccountsArgs {
+                database_url,
+                hospital_name,
+            } = accounts;
             let pool = database::open(&database_url).await?;
-            auth::disable_user(&pool, &login, Utc::now()).await?;
+            auth::set_password(&pool, &login, &password, &hospital_name, &actor, now).await?;
+            writeln!(out, "new password for {login}; their sessions have ended")?;
+        }
+        UserCommand::Disable { login, accounts } => {
+            let pool = database::open(&accounts.database_url).await?;
+            auth::disable_user(&pool, &login, &actor, now).await?;
             writeln!(out, "disabled {login}; their sessions have ended")?;
         }
-        UserCommand::List { database_url } => {
-            let pool = database::open(&database_url).await?;
-            for (login, name, role, active) in auth::list_users(&pool).await? {
-                let state = if active { "active" } else { "disabled" };
-                writeln!(out, "{login}\t{role}\t{state}\t{name}")?;
+        UserCommand::List { accounts } => {
+            let pool = database::open(&accounts.database_url).await?;
+            for user in auth::list_users(&pool).await? {
+                let state = if user.active { "active" } else { "disabled" };
+                let factor = if user.enrolled {
+                    "two-factor"
+                } else {
+                    "no second factor: run user totp-reset"
+                };
+                writeln!(
+                    out,
+                    "{}\t{}\t{state}\t{factor}\t{}",
+                    user.login, user.role, user.name
+                )?;
             }
         }
     }
+    Ok(())
+}
+
+/// Who ran the command, as the audit trail records it: the user `sudo`
+/// was run by, else the logged-in user.
+fn operator() -> String {
+    let user = ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned());
+    format!("os:{user}")
+}
+
+/// The enrolment for the member: the address for the authenticator app
+/// (as a QR code too, at a terminal) and the recovery codes.
+fn print_enrolment(out: &mut impl Write, login: &str, enrolment: &Enrolment) -> Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Authenticator app for {login}: scan the QR code, or enter this address:"
+    )?;
+    writeln!(out, "{}", enrolment.uri)?;
+    if std::io::stdout().is_terminal() {
+        let code = QrCode::new(enrolment.uri.as_bytes()).context("cannot draw the QR code")?;
+        let drawn = code
+            .render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .quiet_zone(true)
+            .build();
+        writeln!(out, "{drawn}")?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Recovery codes, each usable once in place of a code (keep them on paper, apart from the phone):"
+    )?;
+    for code in &enrolment.recovery_codes {
+        writeln!(out, "  {code}")?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "These are shown only now. Hand them to {login} in person; they are not kept anywhere."
+    )?;
     Ok(())
 }
 
@@ -53,7 +135,11 @@ pub async fn run(command: UserCommand) -> Result<()> {
 /// line of standard input.
 fn read_password() -> Result<String> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Password (at least 12 characters): ")?;
+        let first = rpassword::prompt_password(format!(
+            "Password ({} to {} characters; a few unrelated words are good): ",
+            auth::MIN_PASSWORD_CHARS,
+            auth::MAX_PASSWORD_CHARS
+        ))?;
         let second = rpassword::prompt_password("Again: ")?;
         if first != second {
             bail!("the two passwords differ");
@@ -65,12 +151,5 @@ fn read_password() -> Result<String> {
         .lock()
         .read_line(&mut line)
         .context("cannot read the password from standard input")?;
-    let password = line.trim_end_matches(['\r', '\n']).to_owned();
-    if password.chars().count() < auth::MIN_PASSWORD_CHARS {
-        bail!(
-            "the password must have at least {} characters",
-            auth::MIN_PASSWORD_CHARS
-        );
-    }
-    Ok(password)
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

@@ -1,5 +1,6 @@
 //! The changes reception makes (server only). A post is read once into a
-//! typed action (`CaseAction`, `SpecialistAction`, `ClosureAction`); each
+//! typed action (`CaseAction`, `SpecialistAction`, `ClosureAction`,
+//! `AccountAction`, `AdminAccountAction`); each
 //! case change is one transaction that checks the case's version, applies
 //! the flow defined in `domain::case`, and writes the audit trail.
 
@@ -9,10 +10,13 @@ use domain::reference::Reference;
 use domain::{Document, japan_time};
 use sqlx::SqlitePool;
 
-use super::store::{self, Entry, audit};
+use super::store;
 use super::{
-    CaseActionName, CaseProblem, ClosureActionName, SpecialistActionName, Staff, StaffError,
+    AccountActionName, AdminAccountActionName, CaseActionName, CaseProblem, ClosureActionName,
+    SpecialistActionName, Staff, StaffError,
 };
+use crate::audit::AuditAction;
+use crate::audit::chain::{Entry, append, record};
 use crate::store::{calendar, in_japan, timestamp, undecodable};
 
 /// The longest internal note or written reason.
@@ -154,7 +158,7 @@ struct Change {
     specialist: Option<(i64, String)>,
     decline: Option<(DeclineReason, Option<String>)>,
     /// Audit lines: action, before, after.
-    audit: Vec<(&'static str, Option<String>, Option<String>)>,
+    audit: Vec<(AuditAction, Option<String>, Option<String>)>,
 }
 
 type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
@@ -239,11 +243,10 @@ async fn add_note(
         .await?;
     let entry = Entry {
         actor: Some(&staff.login),
-        action: "note_added",
         case_id: Some(row.id),
-        ..Entry::default()
+        ..Entry::of(AuditAction::NoteAdded)
     };
-    audit(&mut *transaction, now, entry).await?;
+    append(&mut transaction, now, entry).await?;
     transaction.commit().await?;
     Ok(())
 }
@@ -301,7 +304,7 @@ async fn documents(
                 .await?;
         }
         change.audit.push((
-            "document_received",
+            AuditAction::DocumentReceived,
             before.map(|on| format!("{}: {on}", document.code())),
             after.map(|on| format!("{}: {on}", document.code())),
         ));
@@ -407,7 +410,7 @@ async fn schedule(
     .execute(&mut **transaction)
     .await?;
     change.audit.push((
-        "appointment_booked",
+        AuditAction::AppointmentBooked,
         before,
         Some(format!("{day} {}", start.format("%H:%M"))),
     ));
@@ -465,19 +468,19 @@ async fn apply(
     }
     if let Some((from, to)) = change.status {
         change.audit.push((
-            "status_changed",
+            AuditAction::StatusChanged,
             Some(from.code().to_owned()),
             Some(to.code().to_owned()),
         ));
     }
     if let Some((specialist, department)) = &change.specialist {
         change.audit.push((
-            "department_assigned",
+            AuditAction::DepartmentAssigned,
             row.department.clone(),
             Some(department.clone()),
         ));
         change.audit.push((
-            "specialist_assigned",
+            AuditAction::SpecialistAssigned,
             row.specialist_id.map(|id| id.to_string()),
             Some(specialist.to_string()),
         ));
@@ -485,18 +488,17 @@ async fn apply(
     if let Some((reason, _)) = &change.decline {
         change
             .audit
-            .push(("declined", None, Some(reason.code().to_owned())));
+            .push((AuditAction::Declined, None, Some(reason.code().to_owned())));
     }
     for (action, before, after) in &change.audit {
         let entry = Entry {
             actor: Some(&staff.login),
-            action,
             case_id: Some(row.id),
             before: before.as_deref(),
             after: after.as_deref(),
-            ..Entry::default()
+            ..Entry::of(*action)
         };
-        audit(&mut *transaction, now, entry).await?;
+        append(&mut transaction, now, entry).await?;
     }
     transaction.commit().await?;
     Ok(())
@@ -611,6 +613,72 @@ impl ClosureAction {
     }
 }
 
+/// A post of the member's account page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountAction {
+    /// The passwords as typed (never trimmed: a space is a character).
+    ChangePassword {
+        current: String,
+        code: String,
+        new: String,
+        repeated: String,
+    },
+    EndSession {
+        id: Option<i64>,
+    },
+    EndOthers,
+}
+
+impl AccountAction {
+    pub fn from_form(pairs: &[(String, String)]) -> Result<Self, StaffError> {
+        let raw = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default()
+        };
+        let Some(name) = AccountActionName::from_code(value(pairs, "action")) else {
+            return Err(StaffError::BadForm);
+        };
+        Ok(match name {
+            AccountActionName::ChangePassword => Self::ChangePassword {
+                current: raw("current"),
+                code: value(pairs, "code").to_owned(),
+                new: raw("new"),
+                repeated: raw("repeated"),
+            },
+            AccountActionName::EndSession => Self::EndSession {
+                id: value(pairs, "id").parse().ok(),
+            },
+            AccountActionName::EndOthers => Self::EndOthers,
+        })
+    }
+}
+
+/// A post of the admins' accounts page or of a sign-in alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminAccountAction {
+    EndSessions { login: String },
+    AcknowledgeAlert { id: Option<i64> },
+}
+
+impl AdminAccountAction {
+    pub fn from_form(pairs: &[(String, String)]) -> Result<Self, StaffError> {
+        let Some(name) = AdminAccountActionName::from_code(value(pairs, "action")) else {
+            return Err(StaffError::BadForm);
+        };
+        Ok(match name {
+            AdminAccountActionName::EndSessions => Self::EndSessions {
+                login: value(pairs, "login").to_owned(),
+            },
+            AdminAccountActionName::AcknowledgeAlert => Self::AcknowledgeAlert {
+                id: value(pairs, "alert").parse().ok(),
+            },
+        })
+    }
+}
+
 fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name.chars().count() <= 100 && !name.chars().any(char::is_control)
 }
@@ -625,7 +693,7 @@ async fn record_admin_change(
     pool: &SqlitePool,
     staff: &Staff,
     changed: sqlx::sqlite::SqliteQueryResult,
-    action: &str,
+    action: AuditAction,
     detail: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StaffError> {
@@ -634,11 +702,10 @@ async fn record_admin_change(
     }
     let entry = Entry {
         actor: Some(&staff.login),
-        action,
         after: Some(detail),
-        ..Entry::default()
+        ..Entry::of(action)
     };
-    audit(pool, now, entry).await?;
+    record(pool, now, entry).await?;
     Ok(())
 }
 
@@ -660,7 +727,7 @@ pub async fn change_specialists(
             .bind(&department)
             .execute(pool)
             .await?,
-            "specialist_added",
+            AuditAction::SpecialistAdded,
             format!("{name} ({department})"),
         ),
         A::Rename { id: Some(id), name } if is_plain_name(&name) => (
@@ -669,7 +736,7 @@ pub async fn change_specialists(
                 .bind(id)
                 .execute(pool)
                 .await?,
-            "specialist_renamed",
+            AuditAction::SpecialistRenamed,
             name,
         ),
         A::SetActive {
@@ -682,9 +749,9 @@ pub async fn change_specialists(
                 .execute(pool)
                 .await?,
             if active {
-                "specialist_activated"
+                AuditAction::SpecialistActivated
             } else {
-                "specialist_deactivated"
+                AuditAction::SpecialistDeactivated
             },
             id.to_string(),
         ),
@@ -702,7 +769,7 @@ pub async fn change_specialists(
             .bind(&name_en)
             .execute(pool)
             .await?,
-            "department_added",
+            AuditAction::DepartmentAdded,
             code,
         ),
         A::ToggleDepartment { code } => (
@@ -710,7 +777,7 @@ pub async fn change_specialists(
                 .bind(&code)
                 .execute(pool)
                 .await?,
-            "department_toggled",
+            AuditAction::DepartmentToggled,
             code,
         ),
         _ => return Err(StaffError::Unusable),
@@ -752,14 +819,14 @@ pub async fn change_closures(
             .bind(timestamp(now))
             .execute(pool)
             .await?;
-            (added, "closure_added", day)
+            (added, AuditAction::ClosureAdded, day)
         }
         ClosureAction::Remove { day: Some(day) } => (
             sqlx::query("DELETE FROM closure_days WHERE day = ?")
                 .bind(day.to_string())
                 .execute(pool)
                 .await?,
-            "closure_removed",
+            AuditAction::ClosureRemoved,
             day,
         ),
         _ => return Err(StaffError::Unusable),
@@ -824,6 +891,34 @@ mod tests {
         assert_eq!(
             ClosureAction::from_form(&form(&[("action", "drop")])),
             Err(StaffError::BadForm)
+        );
+        assert_eq!(
+            AccountAction::from_form(&form(&[("action", "drop_all")])),
+            Err(StaffError::BadForm)
+        );
+        assert_eq!(
+            AdminAccountAction::from_form(&form(&[("action", "")])),
+            Err(StaffError::BadForm)
+        );
+    }
+
+    #[test]
+    fn passwords_are_read_as_typed_spaces_and_all() {
+        let change = AccountAction::from_form(&form(&[
+            ("action", "change_password"),
+            ("current", " old words "),
+            ("code", " 123456 "),
+            ("new", "new words here "),
+            ("repeated", "new words here "),
+        ]));
+        assert_eq!(
+            change,
+            Ok(AccountAction::ChangePassword {
+                current: " old words ".into(),
+                code: "123456".into(),
+                new: "new words here ".into(),
+                repeated: "new words here ".into(),
+            })
         );
     }
 }

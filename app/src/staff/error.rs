@@ -63,3 +63,17 @@ impl From<sqlx::Error> for StaffError {
         }
     }
 }
+
+/// An account's change that failed for a reason the member cannot act on.
+#[cfg(feature = "ssr")]
+impl From<super::auth::AccountError> for StaffError {
+    fn from(error: super::auth::AccountError) -> Self {
+        match error {
+            super::auth::AccountError::Database(error) => error.into(),
+            other => {
+                tracing::error!(error = %other, "an account's change");
+                Self::Internal
+            }
+        }
+    }
+}

@@ -7,7 +7,7 @@
 //! browser's bundle, and no staff data is ever in a server function that a
 //! browser could call without a session.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use domain::case::{CaseStatus, DeclineReason, RefusedStep, ScheduleProblem, Step, Urgency};
 use domain::reference::Reference;
 use domain::{AppointmentWindow, Document, Verdict};
@@ -41,15 +41,22 @@ domain::codes!(Role {
     Admin => "admin",
 });
 
-/// The signed-in staff member.
+/// The signed-in staff member, in the session their browser brought.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staff {
+    pub user_id: i64,
     pub login: String,
     pub name: String,
     pub role: Role,
+    pub session_id: i64,
+    /// When the session ends if nothing is done before (30 minutes idle,
+    /// or 12 hours after sign-in if that comes first), Japan time.
+    pub session_ends: NaiveDateTime,
+    /// Whether that end is the idle limit (else the 12 hours).
+    pub ends_when_idle: bool,
 }
 
-/// `/staff/login`.
+/// `/staff/login`: login and password, the first step.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoginPage {
     pub login: String,
@@ -58,12 +65,140 @@ pub struct LoginPage {
     pub problem: Option<LoginProblem>,
 }
 
+/// `/staff/login/code`: the code from the authenticator app, the second
+/// step, for the sign-in whose password was accepted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodePage {
+    pub problem: Option<LoginProblem>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginProblem {
     /// Unknown login, wrong password or disabled account: one message.
     Refused,
-    TooManyAttempts,
+    /// The code (or recovery code) is not right, or was used already.
+    CodeRefused,
+    /// Too many failures for this login from this address: how many
+    /// minutes until the next attempt is taken.
+    TooManyAttempts {
+        minutes: i64,
+    },
+    /// The password is right but the account has no second factor yet.
+    NotEnrolled,
+    /// The five minutes between password and code are over: start again.
+    Expired,
     SignedOut,
+    /// The session ended after 30 minutes without use (or 12 hours).
+    SessionEnded,
+}
+
+/// Why a new password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    ContainsLogin,
+    ContainsHospitalName,
+    /// On the list of commonly used passwords.
+    Common,
+    /// The strength estimator finds it easy to guess, and why.
+    Weak(WeakBecause),
+}
+
+/// What makes a password easy to guess, as the estimator found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeakBecause {
+    KeyboardPattern,
+    Repeats,
+    Sequence,
+    DatesOrYears,
+    CommonWords,
+    Names,
+    Short,
+}
+
+/// `/staff/account`: the member's own password and sessions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountPage {
+    pub sessions: Vec<SessionRow>,
+    pub recovery_codes_left: u32,
+    /// Japan time, `YYYY-MM-DD HH:MM:SS`, if it was ever changed.
+    pub password_changed: Option<String>,
+    pub problem: Option<AccountProblem>,
+    pub notice: Option<AccountNotice>,
+}
+
+/// Why the password was not changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountProblem {
+    WrongPassword,
+    WrongCode,
+    /// The new password and its repetition differ.
+    Mismatch,
+    NewPassword(PasswordProblem),
+    TooManyAttempts {
+        minutes: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountNotice {
+    PasswordChanged,
+    SessionEnded,
+    OthersEnded,
+}
+
+/// A live session, as its member (or an admin) sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: i64,
+    /// Japan time, `YYYY-MM-DD HH:MM:SS`.
+    pub started: String,
+    pub last_used: String,
+    pub address: String,
+    /// The browser and its system, in short.
+    pub browser: String,
+    /// The session of the page being shown.
+    pub current: bool,
+}
+
+/// The sign-in alerts open on the admins' pages, as the server provides
+/// them with an admin's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Alerts(pub Vec<SignInAlert>);
+
+/// `/staff/accounts` (admins): every member, with their live sessions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountsPage {
+    pub members: Vec<MemberRow>,
+    pub notice: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    /// Whether the second factor is enrolled.
+    pub enrolled: bool,
+    pub sessions: Vec<SessionRow>,
+}
+
+/// Many failed sign-ins for one login, shown to admins until one of them
+/// acknowledges it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInAlert {
+    pub id: i64,
+    /// The account's login; `None` for a login that does not exist, shown
+    /// by `key`, the start of its keyed hash.
+    pub login: Option<String>,
+    pub key: String,
+    pub failures: i64,
+    pub addresses: i64,
+    /// Japan time, `YYYY-MM-DD HH:MM:SS`.
+    pub first_at: String,
+    pub last_at: String,
 }
 
 /// How the queue is ordered.
@@ -417,10 +552,39 @@ impl CaseActionName {
     }
 }
 
+/// What the account page posts as `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountActionName {
+    ChangePassword,
+    EndSession,
+    EndOthers,
+}
+
+domain::codes!(AccountActionName {
+    ChangePassword => "change_password",
+    EndSession => "end_session",
+    EndOthers => "end_others",
+});
+
+/// What the admins' pages post as `action` about accounts and alerts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminAccountActionName {
+    EndSessions,
+    AcknowledgeAlert,
+}
+
+domain::codes!(AdminAccountActionName {
+    EndSessions => "end_sessions",
+    AcknowledgeAlert => "acknowledge_alert",
+});
+
 /// The state of any staff page, as the server provides it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StaffPage {
     Login(LoginPage),
+    Code(CodePage),
+    Account(AccountPage),
+    Accounts(AccountsPage),
     Queue(QueuePage),
     DaySheet(DaySheetPage),
     Case(Box<CasePage>),

@@ -13,44 +13,15 @@ use domain::{
 };
 use sqlx::{SqliteExecutor, SqlitePool};
 
+use crate::audit::AuditAction;
+use crate::audit::chain::{Entry, record};
+
 use super::{
     AppointmentRow, AuditRow, CaseDetail, CasePage, DaySheetRow, Department, Note, QUEUE_PAGE_SIZE,
     QueueFilters, QueuePage, QueueRow, QueueSort, Specialist,
 };
 use crate::area::AreaCode;
-use crate::store::{calendar, in_japan, timestamp, undecodable};
-
-/// A line of the audit trail.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Entry<'a> {
-    pub actor: Option<&'a str>,
-    pub address: Option<&'a str>,
-    pub action: &'a str,
-    pub case_id: Option<i64>,
-    pub before: Option<&'a str>,
-    pub after: Option<&'a str>,
-}
-
-/// Appends to the audit trail (the table refuses updates and deletes).
-pub async fn audit(
-    executor: impl SqliteExecutor<'_>,
-    now: DateTime<Utc>,
-    entry: Entry<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit (at, actor, address, action, case_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(timestamp(now))
-    .bind(entry.actor)
-    .bind(entry.address)
-    .bind(entry.action)
-    .bind(entry.case_id)
-    .bind(entry.before)
-    .bind(entry.after)
-    .execute(executor)
-    .await?;
-    Ok(())
-}
+use crate::store::{calendar, in_japan, undecodable};
 
 /// Hiragana to katakana, so that a search typed in either finds a reading.
 fn katakana(text: &str) -> String {
@@ -449,11 +420,10 @@ pub async fn case_page(
     };
     let seen = Entry {
         actor: Some(viewer),
-        action: "case_viewed",
         case_id: Some(row.id),
-        ..Entry::default()
+        ..Entry::of(AuditAction::CaseViewed)
     };
-    audit(pool, now, seen).await?;
+    record(pool, now, seen).await?;
     let calendar = calendar(pool).await?;
     let today = japan_time(&now).date();
     let submission = submission(&row)?;

@@ -17,7 +17,6 @@ use axum::Router;
 use axum::middleware;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -38,6 +37,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         options.site_addr = addr;
     }
     let pool = database::open(&args.database_url).await?;
+    let login_key = database::login_key(&args.database_url)?;
     let listener = TcpListener::bind(options.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
@@ -46,7 +46,15 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     } else {
         ClientAddressSource::Connection
     };
-    let router = router(options, pool, client_address);
+    let site = Site {
+        options,
+        pool,
+        limiter: app::ssr::status_lookup_limiter(),
+        client_address,
+        login_key,
+        hospital: args.hospital_name.into(),
+    };
+    let router = router(site);
     tracing::info!("listening on http://{}", listener.local_addr()?);
     // The client's address is what the status lookup's attempt limit counts.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -58,18 +66,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
 
 /// Every route of the service. The pool reaches server functions and pages
 /// through Leptos's context.
-pub fn router(
-    options: LeptosOptions,
-    pool: SqlitePool,
-    client_address: ClientAddressSource,
-) -> Router {
+pub fn router(site: Site) -> Router {
     let routes = generate_route_list(App);
-    let site = Site {
-        options: options.clone(),
-        pool,
-        limiter: app::ssr::status_lookup_limiter(),
-        client_address,
-    };
+    let (options, client_address) = (site.options.clone(), site.client_address);
     let context = site.context();
     // Reception's pages are served by `staff`, which checks the session
     // before anything is loaded; Leptos renders them from there.

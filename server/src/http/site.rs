@@ -12,17 +12,22 @@ use sqlx::SqlitePool;
 
 use app::shell;
 use app::ssr::{AttemptLimiter, ClientAddressSource};
+use app::staff::auth::LoginKey;
 
 use super::security::MAX_BODY_BYTES;
 
 /// What every handler that renders a page needs: the Leptos options, the
-/// pool, the status lookup's limiter, and where client addresses come from.
+/// pool, the status lookup's limiter, where client addresses come from,
+/// the key of typed logins' hashes, and the hospital's name (which no new
+/// password may contain).
 #[derive(Clone)]
 pub struct Site {
     pub options: LeptosOptions,
     pub pool: SqlitePool,
     pub limiter: AttemptLimiter,
     pub client_address: ClientAddressSource,
+    pub login_key: LoginKey,
+    pub hospital: std::sync::Arc<str>,
 }
 
 impl Site {

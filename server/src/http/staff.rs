@@ -7,12 +7,17 @@
 //! Handlers take the signed-in [`Staff`] as an extractor and answer a
 //! [`StaffError`] through [`refuse`], the one place it becomes a response.
 
+use app::audit::AuditAction;
+use app::audit::chain::{Entry, record};
 use app::i18n::Locale;
-use app::staff::actions::{self, CaseAction, ClosureAction, SpecialistAction};
-use app::staff::auth::{self, SignIn};
+use app::staff::actions::{
+    self, AccountAction, AdminAccountAction, CaseAction, ClosureAction, SpecialistAction,
+};
+use app::staff::auth::{self, CodeOutcome, PasswordChange, PasswordOutcome};
 use app::staff::{
-    CalendarPage, DaySheetPage, LoginPage, LoginProblem, Notice, QueueFilters, Role,
-    SpecialistsPage, Staff, StaffError, StaffPage, store,
+    AccountNotice, AccountPage, AccountProblem, AccountsPage, Alerts, CalendarPage, CodePage,
+    DaySheetPage, LoginPage, LoginProblem, Notice, QueueFilters, Role, SpecialistsPage, Staff,
+    StaffError, StaffPage, store,
 };
 use axum::Router;
 use axum::extract::{Path, Request, State};
@@ -38,18 +43,23 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
             get(specialists).post(change_specialists),
         )
         .route("/staff/calendar", get(calendar).post(change_calendar))
+        .route("/staff/accounts", get(accounts).post(change_accounts))
         .route_layer(middleware::from_fn_with_state(site.clone(), admins_only));
     let guarded = Router::new()
         .route("/staff", get(queue))
         .route("/staff/export.csv", get(export_csv))
         .route("/staff/day-sheet", get(day_sheet))
         .route("/staff/cases/{reference}", get(case).post(change_case))
+        .route("/staff/account", get(account).post(change_account))
+        .route("/staff/keep-alive", post(keep_alive))
         .merge(admin)
         .route("/staff/logout", post(logout))
         .route("/staff/{*rest}", any(not_found))
         .route_layer(middleware::from_fn_with_state(site.clone(), guard));
+    // Signing in: the only staff routes without a session.
     Router::new()
         .route("/staff/login", get(login_page).post(login))
+        .route("/staff/login/code", get(code_page).post(code))
         .merge(guarded)
         .with_state(site)
 }
@@ -93,7 +103,8 @@ fn in_words(error: &StaffError) -> Response {
 /// Finds the signed-in staff member or stops the request.
 async fn guard(State(site): State<Site>, mut request: Request, next: Next) -> Response {
     let now = Utc::now();
-    let staff = match auth::session_token(request.headers()) {
+    let https = is_https(site.client_address, request.headers());
+    let staff = match auth::session_token(request.headers(), https) {
         Some(token) => match auth::session(&site.pool, &token, now).await {
             Ok(staff) => staff,
             Err(error) => return in_words(&error.into()),
@@ -137,7 +148,8 @@ async fn admins_only(
     next.run(request).await
 }
 
-/// Renders a staff page for `staff` (none on the sign-in page).
+/// Renders a staff page for `staff` (none on the sign-in pages); for an
+/// admin, with the sign-in alerts still open.
 async fn render(
     site: Site,
     parts: Parts,
@@ -145,12 +157,22 @@ async fn render(
     page: StaffPage,
     status: StatusCode,
 ) -> Response {
+    let alerts = match &staff {
+        Some(staff) if staff.role == Role::Admin => {
+            auth::open_alerts(&site.pool).await.unwrap_or_else(|error| {
+                tracing::error!(%error, "cannot read the sign-in alerts");
+                Vec::new()
+            })
+        }
+        _ => Vec::new(),
+    };
     site.render_with(
         parts,
         move || {
             if let Some(staff) = staff.clone() {
                 provide_context(staff);
             }
+            provide_context(Alerts(alerts.clone()));
             provide_context(page.clone());
         },
         status,
@@ -178,56 +200,79 @@ fn safe_next(next: &str) -> &str {
         .unwrap_or("/staff")
 }
 
+fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
 async fn login_page(State(site): State<Site>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let pairs = query_pairs(&parts);
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
+    let has = |name: &str| pairs.iter().any(|(k, _)| k == name);
+    let problem = if has("out") {
+        Some(LoginProblem::SignedOut)
+    } else if has("ended") {
+        Some(LoginProblem::SessionEnded)
+    } else {
+        None
     };
     let page = LoginPage {
         login: String::new(),
-        next: safe_next(&value("next").unwrap_or_default()).to_owned(),
-        problem: value("out").map(|_| LoginProblem::SignedOut),
+        next: safe_next(form_value(&pairs, "next")).to_owned(),
+        problem,
     };
     render(site, parts, None, StaffPage::Login(page), StatusCode::OK).await
 }
 
+/// The first step: login and password. Right, the browser gets a pending
+/// sign-in's cookie and goes on to the code; the login typed is kept on
+/// every other answer, the password never.
 async fn login(State(site): State<Site>, request: Request) -> Response {
     let (parts, pairs) = match read_form(request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
     let Some(address) = site.client_of(&parts) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let login = value("login").chars().take(64).collect::<String>();
-    let outcome = auth::sign_in(&site.pool, &login, value("password"), address, Utc::now()).await;
-    let next = safe_next(value("next")).to_owned();
+    let https = is_https(site.client_address, &parts.headers);
+    let login = form_value(&pairs, "login")
+        .chars()
+        .take(64)
+        .collect::<String>();
+    let next = safe_next(form_value(&pairs, "next")).to_owned();
+    let password = form_value(&pairs, "password");
+    let now = Utc::now();
+    let outcome = auth::check_password(
+        &site.pool,
+        &site.login_key,
+        &login,
+        password,
+        address,
+        &next,
+        now,
+    )
+    .await;
     let (problem, status) = match outcome {
-        Ok(SignIn::Accepted { token }) => {
-            // A session the browser brought along is ended: never reused.
-            if let Some(old) = auth::session_token(&parts.headers) {
-                let _ = auth::end_session(&site.pool, &old).await;
+        Ok(PasswordOutcome::CodeNeeded { token }) => {
+            // A pending sign-in the browser brought along is over.
+            if let Some(old) = auth::pending_token(&parts.headers, https) {
+                let _ = auth::end_pending(&site.pool, &old).await;
             }
-            let cookie =
-                auth::session_cookie(&token, is_https(site.client_address, &parts.headers));
             return (
-                AppendHeaders([(header::SET_COOKIE, cookie)]),
-                Redirect::to(&next),
+                AppendHeaders([(header::SET_COOKIE, auth::pending_cookie(&token, https))]),
+                Redirect::to("/staff/login/code"),
             )
                 .into_response();
         }
-        Ok(SignIn::Refused) => (LoginProblem::Refused, StatusCode::UNAUTHORIZED),
-        Ok(SignIn::Throttled) => (LoginProblem::TooManyAttempts, StatusCode::TOO_MANY_REQUESTS),
+        Ok(PasswordOutcome::Refused) => (LoginProblem::Refused, StatusCode::UNAUTHORIZED),
+        Ok(PasswordOutcome::NotEnrolled) => (LoginProblem::NotEnrolled, StatusCode::FORBIDDEN),
+        Ok(PasswordOutcome::Throttled { minutes }) => (
+            LoginProblem::TooManyAttempts { minutes },
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
         Err(error) => return in_words(&error.into()),
     };
     let page = LoginPage {
@@ -238,23 +283,110 @@ async fn login(State(site): State<Site>, request: Request) -> Response {
     render(site, parts, None, StaffPage::Login(page), status).await
 }
 
+async fn code_page(State(site): State<Site>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let https = is_https(site.client_address, &parts.headers);
+    if auth::pending_token(&parts.headers, https).is_none() {
+        return Redirect::to("/staff/login").into_response();
+    }
+    let page = StaffPage::Code(CodePage::default());
+    render(site, parts, None, page, StatusCode::OK).await
+}
+
+/// The second step: the code (or a recovery code) for the pending sign-in.
+/// Accepted, a new session begins and the browser goes where it was going.
+async fn code(State(site): State<Site>, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(address) = site.client_of(&parts) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let https = is_https(site.client_address, &parts.headers);
+    let Some(pending) = auth::pending_token(&parts.headers, https) else {
+        return Redirect::to("/staff/login").into_response();
+    };
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let typed = form_value(&pairs, "code");
+    let now = Utc::now();
+    let outcome = auth::check_code(
+        &site.pool,
+        &site.login_key,
+        &pending,
+        typed,
+        address,
+        &user_agent,
+        now,
+    )
+    .await;
+    let (page, status) = match outcome {
+        Ok(CodeOutcome::SignedIn { token, next }) => {
+            // A session the browser brought along is ended: never reused.
+            if let Some(old) = auth::session_token(&parts.headers, https) {
+                let _ = auth::end_session(&site.pool, &old).await;
+            }
+            let cookies = [
+                (header::SET_COOKIE, auth::session_cookie(&token, https)),
+                (
+                    header::SET_COOKIE,
+                    auth::cleared_cookie(auth::PENDING_COOKIE, https),
+                ),
+            ];
+            return (AppendHeaders(cookies), Redirect::to(safe_next(&next))).into_response();
+        }
+        Ok(CodeOutcome::Refused) => (
+            StaffPage::Code(CodePage {
+                problem: Some(LoginProblem::CodeRefused),
+            }),
+            StatusCode::UNAUTHORIZED,
+        ),
+        Ok(CodeOutcome::Throttled { minutes }) => (
+            StaffPage::Code(CodePage {
+                problem: Some(LoginProblem::TooManyAttempts { minutes }),
+            }),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Ok(CodeOutcome::Expired) => {
+            let page = LoginPage {
+                login: String::new(),
+                next: "/staff".to_owned(),
+                problem: Some(LoginProblem::Expired),
+            };
+            let cleared = auth::cleared_cookie(auth::PENDING_COOKIE, https);
+            let response = render(
+                site,
+                parts,
+                None,
+                StaffPage::Login(page),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await;
+            return (AppendHeaders([(header::SET_COOKIE, cleared)]), response).into_response();
+        }
+        Err(error) => return in_words(&error.into()),
+    };
+    render(site, parts, None, page, status).await
+}
+
 async fn logout(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    if let Some(token) = auth::session_token(&parts.headers) {
+    let https = is_https(site.client_address, &parts.headers);
+    if let Some(token) = auth::session_token(&parts.headers, https) {
         let ended = async {
             auth::end_session(&site.pool, &token).await?;
-            let entry = store::Entry {
-                actor: Some(&staff.login),
-                action: "sign_out",
-                ..store::Entry::default()
-            };
-            store::audit(&site.pool, Utc::now(), entry).await
+            auth::record_sign_out(&site.pool, &staff, Utc::now()).await
         };
         if let Err(error) = ended.await {
             return refuse(site, parts, staff, error.into()).await;
         }
     }
-    let cookie = auth::cleared_session_cookie(is_https(site.client_address, &parts.headers));
+    let cookie = auth::cleared_cookie(auth::SESSION_COOKIE, https);
     (
         AppendHeaders([(header::SET_COOKIE, cookie)]),
         Redirect::to("/staff/login?out=1"),
@@ -262,10 +394,50 @@ async fn logout(State(site): State<Site>, staff: Staff, request: Request) -> Res
         .into_response()
 }
 
+/// The session goes on (the guard touched it): when it ends now, for the
+/// page's clock.
+async fn keep_alive(staff: Staff, request: Request) -> Response {
+    let locale = locale_of(request.headers());
+    let ends_at = (staff.session_ends - chrono::TimeDelta::hours(9))
+        .and_utc()
+        .timestamp();
+    let answer = serde_json::json!({
+        "ends_at": ends_at,
+        "idle": staff.ends_when_idle,
+        "text": app::staff::pages::session_clock(locale, &staff),
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        answer.to_string(),
+    )
+        .into_response()
+}
+
+/// Records that `staff` is shown personal data (`action`, with `detail`):
+/// a page that cannot be recorded is not shown.
+async fn record_view(
+    site: &Site,
+    staff: &Staff,
+    action: AuditAction,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let entry = Entry {
+        actor: Some(&staff.login),
+        after: Some(detail),
+        ..Entry::of(action)
+    };
+    record(&site.pool, Utc::now(), entry).await
+}
+
 async fn queue(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let filters = QueueFilters::from_query(&query_pairs(&parts));
-    match store::queue_page(&site.pool, filters, today()).await {
+    let shown = async {
+        let detail = format!("{} page={}", filters.to_query(), filters.page);
+        record_view(&site, &staff, AuditAction::QueueViewed, &detail).await?;
+        store::queue_page(&site.pool, filters, today()).await
+    };
+    match shown.await {
         Ok(page) => {
             render(
                 site,
@@ -306,13 +478,13 @@ async fn export_csv(State(site): State<Site>, staff: Staff, request: Request) ->
     let exported = async {
         let rows = store::queue_all(&site.pool, &filters, today()).await?;
         // An export of personal data that cannot be recorded does not happen.
-        let entry = store::Entry {
-            actor: Some(&staff.login),
-            action: "queue_exported",
-            after: Some(&filters.to_query()),
-            ..store::Entry::default()
-        };
-        store::audit(&site.pool, Utc::now(), entry).await?;
+        record_view(
+            &site,
+            &staff,
+            AuditAction::QueueExported,
+            &filters.to_query(),
+        )
+        .await?;
         Ok::<_, sqlx::Error>(rows)
     };
     let rows = match exported.await {
@@ -344,7 +516,11 @@ async fn day_sheet(State(site): State<Site>, staff: Staff, request: Request) -> 
         .find(|(k, _)| k == "day")
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or_else(today);
-    match store::day_sheet(&site.pool, day).await {
+    let shown = async {
+        record_view(&site, &staff, AuditAction::DaySheetViewed, &day.to_string()).await?;
+        store::day_sheet(&site.pool, day).await
+    };
+    match shown.await {
         Ok(rows) => {
             render(
                 site,
@@ -522,6 +698,145 @@ async fn change_calendar(State(site): State<Site>, staff: Staff, request: Reques
     match done.await {
         Ok(()) => Redirect::to("/staff/calendar").into_response(),
         Err(error @ StaffError::Unusable) => calendar_page(site, parts, staff, Some(error)).await,
+        Err(error) => refuse(site, parts, staff, error).await,
+    }
+}
+
+/// The member's account page; with `problem`, again after a password
+/// change that was refused (the typed passwords are never shown again).
+async fn account_page(
+    site: Site,
+    parts: Parts,
+    staff: Staff,
+    problem: Option<AccountProblem>,
+) -> Response {
+    let notice = query_pairs(&parts)
+        .iter()
+        .find(|(k, _)| k == "done")
+        .and_then(|(_, v)| match v.as_str() {
+            "password" => Some(AccountNotice::PasswordChanged),
+            "session" => Some(AccountNotice::SessionEnded),
+            "others" => Some(AccountNotice::OthersEnded),
+            _ => None,
+        });
+    let now = Utc::now();
+    let loaded = async {
+        Ok::<_, sqlx::Error>(AccountPage {
+            sessions: auth::sessions_of(&site.pool, &staff, now).await?,
+            recovery_codes_left: auth::recovery_codes_left(&site.pool, staff.user_id).await?,
+            password_changed: auth::password_changed_at(&site.pool, staff.user_id)
+                .await?
+                .map(|at| app::store::in_japan(&at)),
+            problem,
+            notice: notice.filter(|_| problem.is_none()),
+        })
+    };
+    match loaded.await {
+        Ok(page) => {
+            let status = match problem {
+                None => StatusCode::OK,
+                Some(AccountProblem::TooManyAttempts { .. }) => StatusCode::TOO_MANY_REQUESTS,
+                Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            render(site, parts, Some(staff), StaffPage::Account(page), status).await
+        }
+        Err(error) => refuse(site, parts, staff, error.into()).await,
+    }
+}
+
+async fn account(State(site): State<Site>, staff: Staff, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    account_page(site, parts, staff, None).await
+}
+
+async fn change_account(State(site): State<Site>, staff: Staff, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(address) = site.client_of(&parts) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let now = Utc::now();
+    let done = async {
+        match AccountAction::from_form(&pairs)? {
+            AccountAction::ChangePassword {
+                current,
+                code,
+                new,
+                repeated,
+            } => {
+                let change = PasswordChange {
+                    current: &current,
+                    code: &code,
+                    new: &new,
+                    repeated: &repeated,
+                };
+                let hospital = &site.hospital;
+                let key = &site.login_key;
+                let changed = auth::change_own_password(
+                    &site.pool, key, &staff, &change, hospital, address, now,
+                )
+                .await?;
+                Ok::<_, StaffError>(changed.map(|()| "password"))
+            }
+            AccountAction::EndSession { id } => {
+                let id = id.ok_or(StaffError::BadForm)?;
+                if !auth::end_own_session(&site.pool, &staff, id, now).await? {
+                    return Err(StaffError::NotFound);
+                }
+                Ok(Ok("session"))
+            }
+            AccountAction::EndOthers => {
+                auth::end_other_sessions(&site.pool, &staff, now).await?;
+                Ok(Ok("others"))
+            }
+        }
+    };
+    match done.await {
+        Ok(Ok(what)) => Redirect::to(&format!("/staff/account?done={what}")).into_response(),
+        Ok(Err(problem)) => account_page(site, parts, staff, Some(problem)).await,
+        Err(error) => refuse(site, parts, staff, error).await,
+    }
+}
+
+/// The admins' page of members and their sessions.
+async fn accounts(State(site): State<Site>, staff: Staff, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let notice = query_pairs(&parts).iter().any(|(k, _)| k == "done");
+    match auth::members(&site.pool, Utc::now()).await {
+        Ok(members) => {
+            let page = StaffPage::Accounts(AccountsPage { members, notice });
+            render(site, parts, Some(staff), page, StatusCode::OK).await
+        }
+        Err(error) => refuse(site, parts, staff, error.into()).await,
+    }
+}
+
+async fn change_accounts(State(site): State<Site>, staff: Staff, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let now = Utc::now();
+    let done = async {
+        let found = match AdminAccountAction::from_form(&pairs)? {
+            AdminAccountAction::EndSessions { login } => {
+                auth::end_sessions_of(&site.pool, &staff, &login, now).await?
+            }
+            AdminAccountAction::AcknowledgeAlert { id } => {
+                let id = id.ok_or(StaffError::BadForm)?;
+                auth::acknowledge_alert(&site.pool, &staff, id, now).await?
+            }
+        };
+        if found {
+            Ok(())
+        } else {
+            Err(StaffError::NotFound)
+        }
+    };
+    match done.await {
+        Ok(()) => Redirect::to("/staff/accounts?done=1").into_response(),
         Err(error) => refuse(site, parts, staff, error).await,
     }
 }

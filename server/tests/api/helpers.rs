@@ -3,23 +3,67 @@
 //! when the test ends) whose methods speak the steps of a test, and the
 //! answers of an eligible request.
 
-use std::io::{BufRead, BufReader, Write};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{Mutex, mpsc};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_second-opinion");
 
 /// The password of the staff accounts the tests make.
 pub const STAFF_PASSWORD: &str = "correct horse battery";
 
+/// The loopback address the tests' requests come from unless they say.
+pub const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
 /// A server started on 127.0.0.1 with its own database, killed on drop.
 pub struct TestServer {
     child: Child,
     pub base_url: String,
     pub database: PathBuf,
+    /// Each account's enrolment, as `user add` printed it.
+    enrolments: Mutex<HashMap<String, Enrolment>>,
+    /// Each account's last time step used for a code: a code is accepted
+    /// once, so the next sign-in takes a later one.
+    last_steps: Mutex<HashMap<String, u64>>,
     _directory: tempfile::TempDir,
+}
+
+/// What `user add` or `user totp-reset` printed for an account.
+#[derive(Debug, Clone)]
+pub struct Enrolment {
+    pub uri: String,
+    pub recovery_codes: Vec<String>,
+}
+
+impl Enrolment {
+    /// Reads the enrolment address and the recovery codes from the output.
+    pub fn read(stdout: &str) -> Self {
+        let uri = stdout
+            .lines()
+            .find(|line| line.starts_with("otpauth://totp/"))
+            .expect("the enrolment address")
+            .to_owned();
+        let recovery_codes = stdout
+            .lines()
+            .filter_map(|line| line.strip_prefix("  "))
+            .filter(|code| code.len() == 19 && code.matches('-').count() == 3)
+            .map(str::to_owned)
+            .collect();
+        Self {
+            uri,
+            recovery_codes,
+        }
+    }
+
+    /// The code the authenticator app shows for the 30-second step `step`.
+    pub fn code_at(&self, step: u64) -> String {
+        let totp = totp_rs::TOTP::from_url(&self.uri).expect("a TOTP address");
+        totp.generate(step * 30)
+    }
 }
 
 /// What a browser that follows no redirect sees of an answer.
@@ -31,14 +75,6 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn read(mut response: ureq::http::Response<ureq::Body>) -> Self {
-        Self {
-            status: response.status().as_u16(),
-            headers: response.headers().clone(),
-            body: response.body_mut().read_to_string().unwrap_or_default(),
-        }
-    }
-
     /// A header of the answer, "" when it is absent.
     pub fn header(&self, name: &str) -> &str {
         self.headers
@@ -57,6 +93,28 @@ impl Answer {
 
     pub fn cache_control(&self) -> &str {
         self.header("cache-control")
+    }
+
+    /// The `name=value` part of the `Set-Cookie` that sets `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with(&format!("{name}=")))
+            .and_then(|value| value.split(';').next())
+            .map(str::to_owned)
+    }
+
+    /// The whole `Set-Cookie` that sets `name`, attributes and all.
+    pub fn set_cookie_of(&self, name: &str) -> String {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with(&format!("{name}=")))
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -96,6 +154,8 @@ impl TestServer {
             child,
             base_url,
             database,
+            enrolments: Mutex::default(),
+            last_steps: Mutex::default(),
             _directory: directory,
         }
     }
@@ -230,8 +290,9 @@ impl TestServer {
         child.wait_with_output().expect("user")
     }
 
-    /// `second-opinion user add`, as the IT admin makes an account.
-    pub fn add_staff(&self, login: &str, role: &str, name: &str) {
+    /// `second-opinion user add`, as the IT admin makes an account; keeps
+    /// the enrolment it printed, as the member's authenticator app would.
+    pub fn add_staff(&self, login: &str, role: &str, name: &str) -> Enrolment {
         let output = self.user(
             &["add", login, "--role", role, "--name", name],
             &format!("{STAFF_PASSWORD}\n"),
@@ -241,11 +302,58 @@ impl TestServer {
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
+        self.enrolled(login, &output)
     }
 
-    /// Signs in and returns the `Cookie` header value of the session.
-    pub fn sign_in(&self, login: &str) -> String {
-        let answer = self.send(
+    /// Keeps the enrolment that `output` (of `user add` or `user
+    /// totp-reset`) printed for `login`.
+    pub fn enrolled(&self, login: &str, output: &Output) -> Enrolment {
+        let enrolment = Enrolment::read(&String::from_utf8_lossy(&output.stdout));
+        assert_eq!(enrolment.recovery_codes.len(), 10);
+        self.enrolments
+            .lock()
+            .expect("enrolments")
+            .insert(login.to_owned(), enrolment.clone());
+        self.last_steps.lock().expect("steps").remove(login);
+        enrolment
+    }
+
+    pub fn enrolment(&self, login: &str) -> Enrolment {
+        self.enrolments.lock().expect("enrolments")[login].clone()
+    }
+
+    /// A code the server has not seen for `login` yet: of the steps it
+    /// accepts now (one either way), the first after the last one used,
+    /// away from a step's edge so that the server's clock agrees; when all
+    /// three are used, the next step's.
+    pub fn fresh_code(&self, login: &str) -> String {
+        let enrolment = self.enrolment(login);
+        loop {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .expect("clock")
+                .as_secs();
+            let (step, into) = (now / 30, now % 30);
+            if !(3..=26).contains(&into) {
+                std::thread::sleep(Duration::from_secs(4));
+                continue;
+            }
+            let mut last_steps = self.last_steps.lock().expect("steps");
+            let last = last_steps.get(login).copied();
+            if let Some(step) = (step - 1..=step + 1).find(|s| last.is_none_or(|last| *s > last)) {
+                last_steps.insert(login.to_owned(), step);
+                return enrolment.code_at(step);
+            }
+            drop(last_steps);
+            std::thread::sleep(Duration::from_secs(30 - into + 3));
+        }
+    }
+
+    /// The first step of signing in from `from`: the pending sign-in's
+    /// cookie.
+    pub fn password_step(&self, from: IpAddr, login: &str) -> String {
+        let answer = self.send_from(
+            from,
             "POST",
             "/staff/login",
             None,
@@ -254,14 +362,37 @@ impl TestServer {
                 ("password", STAFF_PASSWORD),
                 ("next", "/staff"),
             ],
+            &[],
+        );
+        assert_eq!(answer.status, 303, "{}", answer.body);
+        assert_eq!(answer.location(), "/staff/login/code");
+        answer
+            .cookie("second_opinion_sign_in")
+            .expect("the pending sign-in's cookie")
+    }
+
+    /// Signs in from `from` with the password and a fresh code; the
+    /// `Cookie` header value of the session.
+    pub fn sign_in_from(&self, from: IpAddr, login: &str) -> String {
+        let pending = self.password_step(from, login);
+        let code = self.fresh_code(login);
+        let answer = self.send_from(
+            from,
+            "POST",
+            "/staff/login/code",
+            Some(&pending),
+            &[("code", &code)],
+            &[],
         );
         assert_eq!(answer.status, 303, "{}", answer.body);
         answer
-            .set_cookie()
-            .split(';')
-            .next()
-            .expect("cookie")
-            .to_owned()
+            .cookie("second_opinion_staff")
+            .expect("the session's cookie")
+    }
+
+    /// Signs in and returns the `Cookie` header value of the session.
+    pub fn sign_in(&self, login: &str) -> String {
+        self.sign_in_from(LOCALHOST, login)
     }
 
     /// A GET (without `form`) or a form POST, with the session `cookie` if
@@ -285,25 +416,88 @@ impl TestServer {
         form: &[(&str, &str)],
         headers: &[(&str, &str)],
     ) -> Answer {
-        let agent = browser();
-        let url = self.url(path);
-        let mut all_headers: Vec<(&str, &str)> =
-            cookie.map(|c| ("Cookie", c)).into_iter().collect();
-        all_headers.extend_from_slice(headers);
-        let response = if method == "GET" {
-            let mut request = agent.get(&url);
-            for (name, value) in &all_headers {
-                request = request.header(*name, *value);
-            }
-            request.call().expect("GET")
+        self.send_from(LOCALHOST, method, path, cookie, form, headers)
+    }
+
+    /// [`send_with`](Self::send_with) from the local address `from` (any
+    /// of 127.0.0.0/8 is this machine): the server counts each address as
+    /// another client. One connection per request, in HTTP/1.0, so the
+    /// answer ends where the connection does.
+    pub fn send_from(
+        &self,
+        from: IpAddr,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let server: SocketAddr = self
+            .base_url
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the server's address");
+        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+            .expect("socket");
+        socket
+            .bind(&SocketAddr::new(from, 0).into())
+            .expect("bind the client's address");
+        socket.connect(&server.into()).expect("connect");
+        let mut stream: TcpStream = socket.into();
+        let body = if method == "GET" {
+            String::new()
         } else {
-            let mut request = agent.post(&url);
-            for (name, value) in &all_headers {
-                request = request.header(*name, *value);
-            }
-            request.send_form(form.iter().copied()).expect("POST")
+            serde_urlencoded::to_string(form).expect("form")
         };
-        Answer::read(response)
+        let mut lines = vec![
+            format!("{method} {path} HTTP/1.0"),
+            format!("Host: {server}"),
+        ];
+        lines.extend(cookie.map(|cookie| format!("Cookie: {cookie}")));
+        lines.extend(
+            headers
+                .iter()
+                .map(|(name, value)| format!("{name}: {value}")),
+        );
+        if method != "GET" {
+            lines.push("Content-Type: application/x-www-form-urlencoded".to_owned());
+            lines.push(format!("Content-Length: {}", body.len()));
+        }
+        let request = format!("{}\r\n\r\n{body}", lines.join("\r\n"));
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("the answer");
+        Answer::parse(&raw)
+    }
+}
+
+impl Answer {
+    /// An HTTP/1.x answer read to its end.
+    fn parse(raw: &[u8]) -> Self {
+        let split = raw
+            .windows(4)
+            .position(|window| window == b"\r\n\r\n")
+            .expect("the end of the headers");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .and_then(|line| line.split(' ').nth(1))
+            .and_then(|code| code.parse().ok())
+            .expect("a status line");
+        let mut headers = ureq::http::HeaderMap::new();
+        for line in lines {
+            let (name, value) = line.split_once(':').expect("a header line");
+            headers.append(
+                ureq::http::HeaderName::from_bytes(name.trim().as_bytes()).expect("name"),
+                ureq::http::HeaderValue::from_bytes(value.trim().as_bytes()).expect("value"),
+            );
+        }
+        Self {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&raw[split + 4..]).into_owned(),
+        }
     }
 }
 

@@ -7,5 +7,6 @@ mod hostile;
 mod http;
 mod pages;
 mod security;
+mod sign_in;
 mod staff;
 mod submit;

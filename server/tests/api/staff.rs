@@ -1,10 +1,8 @@
-//! Reception over HTTP against the real binary: sign-in, sessions and their
-//! limits, the throttle, the guard on every staff route, roles, the case's
-//! flow with its version check, the audit trail, the CSV export.
+//! Reception over HTTP against the real binary: the guard on every staff
+//! route, roles, the case's flow with its version check, the audit trail,
+//! the CSV export. Signing in and accounts are in `sign_in`.
 
 use crate::helpers::{Answer, TestServer};
-
-const PASSWORD: &str = crate::helpers::STAFF_PASSWORD;
 
 /// The value of the first `name="…" value="…"` hidden input on a page.
 fn hidden_value(page: &str, name: &str) -> String {
@@ -134,180 +132,6 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
         server.count("SELECT COUNT(*) FROM cases WHERE status <> 'received'"),
         0
     );
-}
-
-#[test]
-fn signing_in_sets_a_strict_http_only_cookie_with_a_new_session_each_time() {
-    let server = TestServer::start();
-    server.add_staff("alice", "reception", "Alice Sato");
-    let answer = server.send(
-        "POST",
-        "/staff/login",
-        None,
-        &[
-            ("login", "alice"),
-            ("password", PASSWORD),
-            ("next", "//evil.example"),
-        ],
-    );
-    assert_eq!(answer.status, 303);
-    assert_eq!(answer.location(), "/staff", "never an open redirect");
-    assert!(
-        answer.set_cookie().contains("HttpOnly") && answer.set_cookie().contains("SameSite=Strict"),
-        "{}",
-        answer.set_cookie()
-    );
-    let first = answer
-        .set_cookie()
-        .split(';')
-        .next()
-        .expect("cookie")
-        .to_owned();
-    assert_eq!(
-        first.len(),
-        "second_opinion_staff=".len() + 64,
-        "256 random bits"
-    );
-    let queue = server.send("GET", "/staff", Some(&first), &[]);
-    assert_eq!(queue.status, 200);
-    assert!(queue.body.contains("Alice Sato"));
-
-    // Signing in again, even with the old cookie, gives a new session and ends the old one.
-    let again = server.send(
-        "POST",
-        "/staff/login",
-        Some(&first),
-        &[
-            ("login", "alice"),
-            ("password", PASSWORD),
-            ("next", "/staff"),
-        ],
-    );
-    let second = again
-        .set_cookie()
-        .split(';')
-        .next()
-        .expect("cookie")
-        .to_owned();
-    assert_ne!(first, second);
-    assert_eq!(server.send("GET", "/staff", Some(&first), &[]).status, 303);
-    assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 200);
-
-    // Sign out ends it.
-    let out = server.send("POST", "/staff/logout", Some(&second), &[]);
-    assert_eq!(out.status, 303);
-    assert!(out.set_cookie().contains("Max-Age=0"));
-    assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 303);
-    assert_eq!(
-        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in' AND actor = 'alice'"),
-        2
-    );
-}
-
-#[test]
-fn an_idle_or_too_old_session_ends() {
-    let server = TestServer::start();
-    server.add_staff("alice", "reception", "Alice");
-    let cookie = server.sign_in("alice");
-    server.execute(
-        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-31 minutes')",
-    );
-    assert_eq!(
-        server.send("GET", "/staff", Some(&cookie), &[]).status,
-        303,
-        "30 minutes idle"
-    );
-    let cookie = server.sign_in("alice");
-    server.execute(
-        "UPDATE staff_sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-12 hours', '-1 minutes')",
-    );
-    assert_eq!(
-        server.send("GET", "/staff", Some(&cookie), &[]).status,
-        303,
-        "12 hours in all"
-    );
-    let cookie = server.sign_in("alice");
-    server.execute(
-        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-29 minutes')",
-    );
-    assert_eq!(
-        server.send("GET", "/staff", Some(&cookie), &[]).status,
-        200,
-        "still alive at 29 minutes"
-    );
-}
-
-#[test]
-fn failed_sign_ins_get_one_message_and_are_throttled_per_account_and_per_address() {
-    let server = TestServer::start();
-    server.add_staff("alice", "reception", "Alice");
-    let unknown = server.send(
-        "POST",
-        "/staff/login",
-        None,
-        &[("login", "nobody"), ("password", PASSWORD)],
-    );
-    let wrong = server.send(
-        "POST",
-        "/staff/login",
-        None,
-        &[("login", "alice"), ("password", "wrong password!")],
-    );
-    assert_eq!((unknown.status, wrong.status), (401, 401));
-    let message = "ログインIDまたはパスワードが正しくないか";
-    assert!(unknown.body.contains(message) && wrong.body.contains(message));
-    assert!(
-        wrong.body.contains("value=\"alice\""),
-        "the login typed is kept"
-    );
-    assert!(
-        !wrong.body.contains("wrong password!"),
-        "the password is not"
-    );
-    for _ in 0..3 {
-        server.send(
-            "POST",
-            "/staff/login",
-            None,
-            &[("login", "alice"), ("password", "wrong password!")],
-        );
-    }
-    // Five failures from this address: even the right password waits now.
-    let throttled = server.send(
-        "POST",
-        "/staff/login",
-        None,
-        &[("login", "alice"), ("password", PASSWORD)],
-    );
-    assert_eq!(throttled.status, 429);
-    assert!(throttled.body.contains("15分"));
-    assert_eq!(
-        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"),
-        5
-    );
-    assert_eq!(server.count("SELECT COUNT(*) FROM staff_sessions"), 0);
-
-    // Per account too: failures from other addresses (behind the proxy) add up for alice.
-    let proxied = TestServer::start_with(&["--behind-proxy"]);
-    proxied.add_staff("alice", "reception", "Alice");
-    for n in 0..5 {
-        let address = format!("192.0.2.{n}");
-        proxied.send_with(
-            "POST",
-            "/staff/login",
-            None,
-            &[("login", "alice"), ("password", "wrong password!")],
-            &[("X-Forwarded-For", &address)],
-        );
-    }
-    let answer = proxied.send_with(
-        "POST",
-        "/staff/login",
-        None,
-        &[("login", "alice"), ("password", PASSWORD)],
-        &[("X-Forwarded-For", "192.0.2.99")],
-    );
-    assert_eq!(answer.status, 429);
 }
 
 #[test]
@@ -660,45 +484,6 @@ fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
 }
 
 #[test]
-fn accounts_are_managed_from_the_command_line_and_a_disabled_one_is_signed_out() {
-    let server = TestServer::start();
-    let short = server.user(&["add", "bob", "--role", "reception"], "too short\n");
-    assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
-    let bad_role = server.user(&["add", "bob", "--role", "root"], &format!("{PASSWORD}\n"));
-    assert!(!bad_role.status.success());
-    server.add_staff("bob", "reception", "Bob Ueda");
-    let again = server.user(&["add", "bob", "--role", "admin"], &format!("{PASSWORD}\n"));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
-
-    let cookie = server.sign_in("bob");
-    let hash: i64 =
-        server.count("SELECT COUNT(*) FROM staff_users WHERE password_hash LIKE '$argon2id$%'");
-    assert_eq!(hash, 1, "stored as Argon2id, never as typed");
-    let list = server.user(&["list"], "");
-    assert_eq!(
-        String::from_utf8_lossy(&list.stdout),
-        "bob\treception\tactive\tBob Ueda\n"
-    );
-
-    assert!(server.user(&["disable", "bob"], "").status.success());
-    assert_eq!(
-        server.send("GET", "/staff", Some(&cookie), &[]).status,
-        303,
-        "its session ended"
-    );
-    let refused = server.send(
-        "POST",
-        "/staff/login",
-        None,
-        &[("login", "bob"), ("password", PASSWORD)],
-    );
-    assert_eq!(refused.status, 401);
-    let list = server.user(&["list"], "");
-    assert!(String::from_utf8_lossy(&list.stdout).contains("bob\treception\tdisabled"));
-}
-
-#[test]
 fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
     let server = TestServer::start();
     server.add_staff("admin", "admin", "Admin");
@@ -979,32 +764,6 @@ fn a_day_with_appointments_cannot_be_closed_and_unchanged_documents_make_no_new_
         "reception must move the appointment first"
     );
     assert_eq!(server.count("SELECT COUNT(*) FROM closure_days"), 0);
-}
-
-#[test]
-fn guesses_sent_in_parallel_do_not_slip_past_the_throttle() {
-    let server = TestServer::start();
-    server.add_staff("alice", "reception", "Alice");
-    std::thread::scope(|scope| {
-        for _ in 0..10 {
-            scope.spawn(|| {
-                server.send(
-                    "POST",
-                    "/staff/login",
-                    None,
-                    &[("login", "alice"), ("password", "a wrong guess!")],
-                )
-            });
-        }
-    });
-    assert_eq!(
-        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in_failed'"),
-        5
-    );
-    assert_eq!(
-        server.count("SELECT COUNT(*) FROM audit WHERE action = 'sign_in_throttled'"),
-        5
-    );
 }
 
 #[test]

@@ -1,0 +1,92 @@
+//! The audit trail: what each line records (`AuditAction`, a stable code
+//! stored with the line) and, on the server, the hash chain that makes a
+//! line changed or removed with plain SQL show (`chain`).
+
+#[cfg(feature = "ssr")]
+pub mod chain;
+
+/// What an audit line records. The codes are stored, so they never change;
+/// lines written before a code existed are shown by their code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    // Personal data seen.
+    CaseViewed,
+    QueueViewed,
+    QueueExported,
+    DaySheetViewed,
+    // A case changed.
+    StatusChanged,
+    DepartmentAssigned,
+    SpecialistAssigned,
+    AppointmentBooked,
+    DocumentReceived,
+    Declined,
+    NoteAdded,
+    // Signing in and out.
+    PasswordAccepted,
+    SignIn,
+    SignInFailed,
+    CodeFailed,
+    SignInUnknownLogin,
+    SignInThrottled,
+    SignInNotEnrolled,
+    SignInAlert,
+    SignInAlertAcknowledged,
+    SignOut,
+    SessionEnded,
+    SessionsEnded,
+    PasswordChanged,
+    // Accounts, by the IT admin on the command line.
+    UserAdded,
+    UserDisabled,
+    UserEnrolled,
+    UserPasswordSet,
+    // Admins' lists.
+    SpecialistAdded,
+    SpecialistRenamed,
+    SpecialistActivated,
+    SpecialistDeactivated,
+    DepartmentAdded,
+    DepartmentToggled,
+    ClosureAdded,
+    ClosureRemoved,
+}
+
+domain::codes!(AuditAction {
+    CaseViewed => "case_viewed",
+    QueueViewed => "queue_viewed",
+    QueueExported => "queue_exported",
+    DaySheetViewed => "day_sheet_viewed",
+    StatusChanged => "status_changed",
+    DepartmentAssigned => "department_assigned",
+    SpecialistAssigned => "specialist_assigned",
+    AppointmentBooked => "appointment_booked",
+    DocumentReceived => "document_received",
+    Declined => "declined",
+    NoteAdded => "note_added",
+    PasswordAccepted => "password_accepted",
+    SignIn => "sign_in",
+    SignInFailed => "sign_in_failed",
+    CodeFailed => "code_failed",
+    SignInUnknownLogin => "sign_in_unknown_login",
+    SignInThrottled => "sign_in_throttled",
+    SignInNotEnrolled => "sign_in_not_enrolled",
+    SignInAlert => "sign_in_alert",
+    SignInAlertAcknowledged => "sign_in_alert_acknowledged",
+    SignOut => "sign_out",
+    SessionEnded => "session_ended",
+    SessionsEnded => "sessions_ended",
+    PasswordChanged => "password_changed",
+    UserAdded => "user_added",
+    UserDisabled => "user_disabled",
+    UserEnrolled => "user_enrolled",
+    UserPasswordSet => "user_password_set",
+    SpecialistAdded => "specialist_added",
+    SpecialistRenamed => "specialist_renamed",
+    SpecialistActivated => "specialist_activated",
+    SpecialistDeactivated => "specialist_deactivated",
+    DepartmentAdded => "department_added",
+    DepartmentToggled => "department_toggled",
+    ClosureAdded => "closure_added",
+    ClosureRemoved => "closure_removed",
+});

@@ -1,0 +1,411 @@
+//! Accounts: what the IT admin does on the command line (add, enrol the
+//! second factor, set a password, disable, list), recorded in the audit
+//! trail with the operating-system user who ran the command; what a member
+//! does on their account page (change their password); and the admins'
+//! list of members with their sessions.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+
+use super::password::{check_new_password, hash_password, verify_off_thread};
+use super::sessions::{end_all, live_sessions};
+use super::throttle::{self, Begun, Outcome, Pair};
+use super::totp::{self, new_recovery_codes, new_secret, recovery_hash};
+use super::{LoginKey, is_login};
+use crate::audit::AuditAction;
+use crate::audit::chain::{Entry, append};
+use crate::staff::{AccountProblem, MemberRow, PasswordProblem, Role, Staff};
+use crate::store::timestamp;
+
+/// Why an account command cannot be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{}", password_problem(*.0))]
+    Password(PasswordProblem),
+    #[error("a login is 1 to 64 letters, digits, dots, dashes or underscores")]
+    BadLogin,
+    #[error("the login {0} exists already")]
+    Exists(String),
+    #[error("there is no login {0}")]
+    Unknown(String),
+    #[error("cannot hash the password: {0}")]
+    Hash(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The reason, for the IT admin at the command line (in English, as the
+/// command's other messages).
+fn password_problem(problem: PasswordProblem) -> String {
+    use crate::staff::WeakBecause;
+    let text = match problem {
+        PasswordProblem::TooShort => "it must have at least 12 characters",
+        PasswordProblem::TooLong => "it must have at most 128 characters",
+        PasswordProblem::ContainsLogin => "it contains the login",
+        PasswordProblem::ContainsHospitalName => "it contains the hospital's name",
+        PasswordProblem::Common => "it is on the list of commonly used passwords",
+        PasswordProblem::Weak(why) => match why {
+            WeakBecause::KeyboardPattern => "it is easy to guess: a keyboard pattern",
+            WeakBecause::Repeats => "it is easy to guess: repeated characters",
+            WeakBecause::Sequence => "it is easy to guess: a sequence like abc or 6543",
+            WeakBecause::DatesOrYears => "it is easy to guess: dates and years",
+            WeakBecause::CommonWords => "it is easy to guess: common words",
+            WeakBecause::Names => "it is easy to guess: names",
+            WeakBecause::Short => "it is easy to guess: add more words",
+        },
+    };
+    format!("the password is refused: {text}")
+}
+
+/// What a new second factor gives the IT admin to hand over, once: the
+/// address for the authenticator app and the ten recovery codes. Neither
+/// is stored as it is, nor ever logged.
+#[derive(Debug)]
+pub struct Enrolment {
+    pub uri: String,
+    pub recovery_codes: Vec<String>,
+}
+
+/// An account as `user list` shows it.
+#[derive(Debug)]
+pub struct UserRow {
+    pub login: String,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+    pub enrolled: bool,
+}
+
+async fn user_id(
+    connection: &mut sqlx::SqliteConnection,
+    login: &str,
+) -> Result<i64, AccountError> {
+    sqlx::query_scalar("SELECT id FROM staff_users WHERE login = ?")
+        .bind(login)
+        .fetch_optional(connection)
+        .await?
+        .ok_or_else(|| AccountError::Unknown(login.to_owned()))
+}
+
+/// Adds an account with its password and second factor, as `actor` (the
+/// operating-system user); the enrolment to hand over.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_user(
+    pool: &SqlitePool,
+    login: &str,
+    display_name: &str,
+    role: Role,
+    password: &str,
+    hospital: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Enrolment, AccountError> {
+    if !is_login(login) {
+        return Err(AccountError::BadLogin);
+    }
+    check_new_password(password, login, hospital).map_err(AccountError::Password)?;
+    let hash = hash_password(password)?;
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let inserted = sqlx::query(
+        "INSERT INTO staff_users (login, display_name, password_hash, role, created_at, password_changed_at) \
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING",
+    )
+    .bind(login)
+    .bind(if display_name.trim().is_empty() {
+        login
+    } else {
+        display_name.trim()
+    })
+    .bind(hash)
+    .bind(role.code())
+    .bind(timestamp(now))
+    .bind(timestamp(now))
+    .execute(&mut *transaction)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(AccountError::Exists(login.to_owned()));
+    }
+    let detail = format!("{login} ({})", role.code());
+    let entry = Entry {
+        actor: Some(actor),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::UserAdded)
+    };
+    append(&mut transaction, now, entry).await?;
+    let enrolment = enrol_in(&mut transaction, login, hospital, actor, now).await?;
+    transaction.commit().await?;
+    Ok(enrolment)
+}
+
+/// Gives `login` a new second factor and new recovery codes, ending its
+/// sessions (`user totp-reset`).
+pub async fn enrol(
+    pool: &SqlitePool,
+    login: &str,
+    hospital: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Enrolment, AccountError> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let enrolment = enrol_in(&mut transaction, login, hospital, actor, now).await?;
+    transaction.commit().await?;
+    Ok(enrolment)
+}
+
+async fn enrol_in(
+    connection: &mut sqlx::SqliteConnection,
+    login: &str,
+    hospital: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Enrolment, AccountError> {
+    let id = user_id(connection, login).await?;
+    let secret = new_secret();
+    let issuer = format!("{hospital} Second Opinion");
+    let uri = totp::enrolment_uri(&secret, &issuer, login)
+        .ok_or_else(|| AccountError::Hash("cannot make the enrolment address".into()))?;
+    sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_last_step = NULL WHERE id = ?")
+        .bind(&secret)
+        .bind(id)
+        .execute(&mut *connection)
+        .await?;
+    sqlx::query("DELETE FROM staff_recovery_codes WHERE user_id = ?")
+        .bind(id)
+        .execute(&mut *connection)
+        .await?;
+    let recovery_codes = new_recovery_codes();
+    for code in &recovery_codes {
+        sqlx::query("INSERT INTO staff_recovery_codes (user_id, code_hash) VALUES (?, ?)")
+            .bind(id)
+            .bind(recovery_hash(code))
+            .execute(&mut *connection)
+            .await?;
+    }
+    let ended = end_all(connection, id, None).await?;
+    let detail = format!("{login}; {ended} sessions ended");
+    let entry = Entry {
+        actor: Some(actor),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::UserEnrolled)
+    };
+    append(connection, now, entry).await?;
+    Ok(Enrolment {
+        uri,
+        recovery_codes,
+    })
+}
+
+/// Sets the password of `login` (`user password`), ending all its sessions.
+pub async fn set_password(
+    pool: &SqlitePool,
+    login: &str,
+    password: &str,
+    hospital: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    check_new_password(password, login, hospital).map_err(AccountError::Password)?;
+    let hash = hash_password(password)?;
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let id = user_id(&mut transaction, login).await?;
+    store_password(&mut transaction, id, &hash, now).await?;
+    let ended = end_all(&mut transaction, id, None).await?;
+    let detail = format!("{login}; {ended} sessions ended");
+    let entry = Entry {
+        actor: Some(actor),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::UserPasswordSet)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+async fn store_password(
+    connection: &mut sqlx::SqliteConnection,
+    id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE staff_users SET password_hash = ?, password_changed_at = ? WHERE id = ?")
+        .bind(hash)
+        .bind(timestamp(now))
+        .bind(id)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// Disables an account and ends its sessions.
+pub async fn disable_user(
+    pool: &SqlitePool,
+    login: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let id = user_id(&mut transaction, login).await?;
+    sqlx::query("UPDATE staff_users SET active = 0 WHERE id = ?")
+        .bind(id)
+        .execute(&mut *transaction)
+        .await?;
+    end_all(&mut transaction, id, None).await?;
+    let entry = Entry {
+        actor: Some(actor),
+        after: Some(login),
+        ..Entry::of(AuditAction::UserDisabled)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Every account.
+pub async fn list_users(pool: &SqlitePool) -> Result<Vec<UserRow>, sqlx::Error> {
+    let rows: Vec<(String, String, String, bool, bool)> = sqlx::query_as(
+        "SELECT login, display_name, role, active, totp_secret IS NOT NULL \
+         FROM staff_users ORDER BY login",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(login, name, role, active, enrolled)| UserRow {
+            login,
+            name,
+            role,
+            active,
+            enrolled,
+        })
+        .collect())
+}
+
+/// The recovery codes `user_id` has not used yet.
+pub async fn recovery_codes_left(pool: &SqlitePool, user_id: i64) -> Result<u32, sqlx::Error> {
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM staff_recovery_codes WHERE user_id = ? AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(u32::try_from(left).unwrap_or_default())
+}
+
+/// What the account page's password form posts.
+#[derive(Debug)]
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    pub code: &'a str,
+    pub new: &'a str,
+    pub repeated: &'a str,
+}
+
+/// A member changes their own password: the current one and a fresh code
+/// first (both counted by the sign-in throttle), then the new one by the
+/// rules. Their other sessions end; this one goes on.
+pub async fn change_own_password(
+    pool: &SqlitePool,
+    key: &LoginKey,
+    staff: &Staff,
+    change: &PasswordChange<'_>,
+    hospital: &str,
+    address: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<Result<(), AccountProblem>, AccountError> {
+    if change.new != change.repeated {
+        return Ok(Err(AccountProblem::Mismatch));
+    }
+    if let Err(problem) = check_new_password(change.new, &staff.login, hospital) {
+        return Ok(Err(AccountProblem::NewPassword(problem)));
+    }
+    let (login_key, address) = (key.of(&staff.login), address.to_string());
+    let pair = Pair {
+        login_key: &login_key,
+        address: &address,
+    };
+    let attempt = match throttle::begin(pool, pair, now).await? {
+        Begun::Attempt(id) => id,
+        Begun::Throttled { minutes } => {
+            return Ok(Err(AccountProblem::TooManyAttempts { minutes }));
+        }
+    };
+    let (hash, secret): (String, Option<String>) =
+        sqlx::query_as("SELECT password_hash, totp_secret FROM staff_users WHERE id = ?")
+            .bind(staff.user_id)
+            .fetch_one(pool)
+            .await?;
+    let wrong_code = Some((AccountProblem::WrongCode, AuditAction::CodeFailed));
+    let refused = if !verify_off_thread(change.current, Some(hash)).await {
+        Some((AccountProblem::WrongPassword, AuditAction::SignInFailed))
+    } else if let Some(secret) = secret {
+        let accepted = totp::accept(pool, staff.user_id, &secret, change.code, now).await?;
+        wrong_code.filter(|_| accepted.is_none())
+    } else {
+        wrong_code
+    };
+    if let Some((problem, action)) = refused {
+        throttle::finish(pool, attempt, Outcome::Failed).await?;
+        let entry = Entry {
+            actor: Some(&staff.login),
+            address: Some(&address),
+            after: Some("password change"),
+            ..Entry::of(action)
+        };
+        crate::audit::chain::record(pool, now, entry).await?;
+        throttle::raise_alert(pool, &login_key, Some(&staff.login), now).await?;
+        return Ok(Err(problem));
+    }
+    throttle::finish(pool, attempt, Outcome::SignedIn).await?;
+    let hash = hash_password(change.new)?;
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    store_password(&mut transaction, staff.user_id, &hash, now).await?;
+    let ended = end_all(&mut transaction, staff.user_id, Some(staff.session_id)).await?;
+    let detail = format!("{ended} other sessions ended");
+    let entry = Entry {
+        actor: Some(&staff.login),
+        address: Some(&address),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::PasswordChanged)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(Ok(()))
+}
+
+/// When the member last changed their password, if ever (stored form).
+pub async fn password_changed_at(
+    pool: &SqlitePool,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_changed_at FROM staff_users WHERE id = ?")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// Every member with their live sessions, for the admins' page.
+pub async fn members(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<MemberRow>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, bool, bool)> = sqlx::query_as(
+        "SELECT id, login, display_name, role, active, totp_secret IS NOT NULL \
+         FROM staff_users ORDER BY active DESC, login",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut members = Vec::with_capacity(rows.len());
+    for (id, login, name, role, active, enrolled) in rows {
+        let Some(role) = Role::from_code(&role) else {
+            continue;
+        };
+        members.push(MemberRow {
+            login,
+            name,
+            role,
+            active,
+            enrolled,
+            sessions: live_sessions(pool, id, None, now).await?,
+        });
+    }
+    Ok(members)
+}

@@ -1,0 +1,229 @@
+//! Staff accounts and sign-in (server only), to the MHLW guideline's and
+//! OWASP ASVS level 2's rules:
+//!
+//! - `password`: Argon2id hashes and the rules for a new password (length,
+//!   the zxcvbn strength estimate and its list of common passwords, not the
+//!   login, not the hospital's name);
+//! - `totp`: the second factor (RFC 6238 codes, each accepted once) and the
+//!   single-use recovery codes;
+//! - `throttle`: attempts counted per login and client address (five
+//!   failures wait), a growing delay for a login failing from everywhere,
+//!   and the admins' alert;
+//! - `sign_in`: the two steps, password then code, with the short-lived
+//!   half-signed-in record between them;
+//! - `sessions`: sessions whose cookie holds 256 random bits (only their
+//!   SHA-256 is stored), the idle and absolute limits, listing and ending;
+//! - `accounts`: what the IT admin does on the command line and a member
+//!   does on their own account page.
+
+mod accounts;
+mod password;
+mod sessions;
+mod sign_in;
+mod throttle;
+mod totp;
+
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use chrono::Duration;
+use cookie::{Cookie, SameSite};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+pub use accounts::{
+    AccountError, Enrolment, PasswordChange, UserRow, add_user, change_own_password, disable_user,
+    enrol, list_users, members, password_changed_at, recovery_codes_left, set_password,
+};
+pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_new_password, hash_password};
+pub use sessions::{
+    end_other_sessions, end_own_session, end_session, end_sessions_of, record_sign_out, session,
+    sessions_of,
+};
+pub use sign_in::{
+    CodeOutcome, PENDING_LIMIT, PasswordOutcome, check_code, check_password, end_pending,
+};
+pub use throttle::{
+    ALERT_FAILURES, MAX_FAILURES, PAIR_WINDOW, acknowledge_alert, delay_after, open_alerts,
+};
+
+use super::Staff;
+
+/// A session ends after this long without a request…
+pub const IDLE_LIMIT: Duration = Duration::minutes(30);
+/// …and this long after sign-in in any case.
+pub const ABSOLUTE_LIMIT: Duration = Duration::hours(12);
+/// The staff session cookie (with `__Host-` in front over HTTPS).
+pub const SESSION_COOKIE: &str = "second_opinion_staff";
+/// The cookie of a sign-in whose password was accepted and whose code is
+/// still to come.
+pub const PENDING_COOKIE: &str = "second_opinion_sign_in";
+
+/// The secret that turns what was typed into a login box into the keyed
+/// hash the throttle counts by and the audit trail shows, so neither ever
+/// holds the text (people type passwords there). It lives in a file of its
+/// own beside the database, not in it, so a copy of the database alone
+/// cannot be searched for the texts.
+#[derive(Clone)]
+pub struct LoginKey([u8; 32]);
+
+impl std::fmt::Debug for LoginKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoginKey(…)")
+    }
+}
+
+impl LoginKey {
+    pub const fn new(secret: [u8; 32]) -> Self {
+        Self(secret)
+    }
+
+    /// The keyed hash of a typed login: HMAC-SHA-256 of the login as the
+    /// accounts know it (trimmed, lower case), its first 16 bytes in hex.
+    pub fn of(&self, typed: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            unreachable!("HMAC takes a key of any length")
+        };
+        mac.update(typed.trim().to_lowercase().as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+}
+
+/// Whether `text` can be a login: 1 to 64 letters, digits, dots, dashes or
+/// underscores.
+pub fn is_login(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+/// 256 bits from the operating system's CSPRNG, in hex.
+fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Whether `token` has the shape of one of ours (64 hex digits).
+fn is_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A cookie's name: over HTTPS with the `__Host-` prefix, which browsers
+/// accept only with `Secure`, `Path=/` and no `Domain`, so no other host
+/// or path can set or shadow it.
+pub fn cookie_name(base: &str, https: bool) -> String {
+    if https {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
+fn cookie_builder(name: &str, https: bool, value: String) -> cookie::CookieBuilder<'static> {
+    Cookie::build((cookie_name(name, https), value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(https)
+}
+
+/// The `Set-Cookie` value for a new session: never to scripts, never on
+/// requests from other sites, `Secure` and `__Host-` over HTTPS. It lasts
+/// as long as the browser; the server ends it.
+pub fn session_cookie(token: &str, https: bool) -> String {
+    cookie_builder(SESSION_COOKIE, https, token.to_owned())
+        .build()
+        .to_string()
+}
+
+/// The `Set-Cookie` value for a sign-in waiting for its code: five minutes.
+pub fn pending_cookie(token: &str, https: bool) -> String {
+    let seconds = PENDING_LIMIT.num_seconds();
+    cookie_builder(PENDING_COOKIE, https, token.to_owned())
+        .max_age(cookie::time::Duration::seconds(seconds))
+        .build()
+        .to_string()
+}
+
+/// The `Set-Cookie` value that removes the cookie `name`.
+pub fn cleared_cookie(name: &str, https: bool) -> String {
+    cookie_builder(name, https, String::new())
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+/// The session token the browser sent, if any.
+pub fn session_token(headers: &axum::http::HeaderMap, https: bool) -> Option<String> {
+    crate::ssr::cookie(headers, &cookie_name(SESSION_COOKIE, https))
+}
+
+/// The pending sign-in's token the browser sent, if any.
+pub fn pending_token(headers: &axum::http::HeaderMap, https: bool) -> Option<String> {
+    crate::ssr::cookie(headers, &cookie_name(PENDING_COOKIE, https))
+}
+
+/// The signed-in staff member, as the `server` crate's guard found them
+/// and put them on the request. A handler that takes a `Staff` cannot run
+/// without a live session: outside the guard it is refused, never guessed.
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Self>()
+            .cloned()
+            .ok_or((StatusCode::UNAUTHORIZED, "sign in first"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_random_bits_and_stored_only_as_their_hash() {
+        let (a, b) = (new_token(), new_token());
+        assert!(is_token(&a));
+        assert_ne!(a, b);
+        assert_ne!(token_hash(&a), a);
+        assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_strict_and_over_https_secure_with_the_host_prefix() {
+        let cookie = session_cookie("ab", true);
+        let attributes: Vec<&str> = cookie.split("; ").collect();
+        assert!(
+            cookie.starts_with("__Host-second_opinion_staff=ab"),
+            "{cookie}"
+        );
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")
+                && attributes.contains(&"Secure")
+                && attributes.contains(&"Path=/")
+                && !cookie.contains("Domain"),
+            "{cookie}"
+        );
+        let plain = session_cookie("ab", false);
+        assert!(plain.starts_with("second_opinion_staff=ab") && !plain.contains("Secure"));
+        assert!(pending_cookie("ab", false).contains("Max-Age=300"));
+    }
+
+    #[test]
+    fn the_login_key_hides_the_text_and_ignores_case_and_spaces() {
+        let key = LoginKey::new([7; 32]);
+        let hashed = key.of("Sato");
+        assert_eq!(hashed.len(), 32);
+        assert_eq!(hashed, key.of(" sato "));
+        assert_ne!(hashed, key.of("suzuki"));
+        assert_ne!(hashed, LoginKey::new([8; 32]).of("sato"), "keyed");
+        assert!(!hashed.contains("sato"));
+    }
+}

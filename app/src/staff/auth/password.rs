@@ -1,0 +1,203 @@
+//! Passwords: Argon2id hashes (the `argon2` crate's defaults, OWASP's
+//! recommended 19 MiB, two passes), and the rules for a new one: 12 to 128
+//! characters, no composition rules, refused when the zxcvbn estimator
+//! scores it below 3 or finds it on its list of the 30,000 most common
+//! passwords, or when it contains the login or the hospital's name.
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use zxcvbn::feedback::Warning;
+
+use super::AccountError;
+use crate::staff::{PasswordProblem, WeakBecause};
+
+/// The shortest password accepted…
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// …and the longest (a passphrase fits; a megabyte does not reach Argon2).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Whether `password` may become the password of `login`, at the hospital
+/// called `hospital`; the first reason against it otherwise.
+pub fn check_new_password(
+    password: &str,
+    login: &str,
+    hospital: &str,
+) -> Result<(), PasswordProblem> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        return Err(PasswordProblem::TooShort);
+    }
+    if length > MAX_PASSWORD_CHARS {
+        return Err(PasswordProblem::TooLong);
+    }
+    let folded = fold(password);
+    let login = fold(login);
+    if login.chars().count() >= 3 && folded.contains(&login) {
+        return Err(PasswordProblem::ContainsLogin);
+    }
+    if hospital_words(hospital).any(|word| folded.contains(&word)) {
+        return Err(PasswordProblem::ContainsHospitalName);
+    }
+    let words: Vec<String> = hospital_words(hospital).chain([login]).collect();
+    let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if estimate.score() >= zxcvbn::Score::Three {
+        return Ok(());
+    }
+    let warning = estimate
+        .feedback()
+        .and_then(zxcvbn::feedback::Feedback::warning);
+    Err(match warning {
+        Some(
+            Warning::ThisIsATop10Password
+            | Warning::ThisIsATop100Password
+            | Warning::ThisIsACommonPassword
+            | Warning::ThisIsSimilarToACommonlyUsedPassword,
+        ) => PasswordProblem::Common,
+        Some(
+            Warning::StraightRowsOfKeysAreEasyToGuess
+            | Warning::ShortKeyboardPatternsAreEasyToGuess,
+        ) => PasswordProblem::Weak(WeakBecause::KeyboardPattern),
+        Some(
+            Warning::RepeatsLikeAaaAreEasyToGuess
+            | Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+        ) => PasswordProblem::Weak(WeakBecause::Repeats),
+        Some(Warning::SequencesLikeAbcAreEasyToGuess) => {
+            PasswordProblem::Weak(WeakBecause::Sequence)
+        }
+        Some(Warning::RecentYearsAreEasyToGuess | Warning::DatesAreOftenEasyToGuess) => {
+            PasswordProblem::Weak(WeakBecause::DatesOrYears)
+        }
+        Some(Warning::AWordByItselfIsEasyToGuess) => {
+            PasswordProblem::Weak(WeakBecause::CommonWords)
+        }
+        Some(
+            Warning::NamesAndSurnamesByThemselvesAreEasyToGuess
+            | Warning::CommonNamesAndSurnamesAreEasyToGuess,
+        ) => PasswordProblem::Weak(WeakBecause::Names),
+        None => PasswordProblem::Weak(WeakBecause::Short),
+    })
+}
+
+/// Lower case, letters and digits only: "Sato-1" and "sato1" are the same
+/// word to a guesser.
+fn fold(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The hospital's name whole and each of its words of four letters or
+/// more, folded.
+fn hospital_words(hospital: &str) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(fold(hospital))
+        .chain(hospital.split_whitespace().map(fold))
+        .filter(|word| word.chars().count() >= 4)
+}
+
+/// An Argon2id hash of `password` in the PHC string format (the rules are
+/// checked by the caller, with the login they are for).
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| AccountError::Hash(error.to_string()))
+}
+
+pub(super) fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Checks `password` against `hash` (or, with none, against a decoy, so an
+/// unknown login takes as long as a wrong password) off the async workers:
+/// Argon2 takes tens of milliseconds of CPU on purpose.
+pub(super) async fn verify_off_thread(password: &str, hash: Option<String>) -> bool {
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
+    let password = password.to_owned();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    known && matches
+}
+
+/// A hash to verify against when the login is unknown.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password that matches nothing").unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSPITAL: &str = "Kita University Hospital";
+
+    #[test]
+    fn passwords_are_argon2id() {
+        let hash = hash_password("correct horse battery").expect("hash");
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterz", &hash));
+    }
+
+    #[test]
+    fn a_new_password_has_12_to_128_characters_and_no_composition_rules() {
+        assert_eq!(
+            check_new_password("kumo ga nagareru", "sato", HOSPITAL),
+            Ok(()),
+            "lower-case words alone are fine"
+        );
+        assert_eq!(
+            check_new_password("short pass", "sato", HOSPITAL),
+            Err(PasswordProblem::TooShort)
+        );
+        let long = "tsuki ".repeat(22);
+        assert_eq!(
+            check_new_password(&long, "sato", HOSPITAL),
+            Err(PasswordProblem::TooLong)
+        );
+        // Twelve characters counted as characters, not bytes.
+        assert_ne!(
+            check_new_password("雲が流れる空の下で海を見る", "sato", HOSPITAL),
+            Err(PasswordProblem::TooShort)
+        );
+    }
+
+    #[test]
+    fn common_weak_or_personal_passwords_are_refused_with_the_reason() {
+        let refused = |password| check_new_password(password, "sato.hanako", HOSPITAL);
+        assert_eq!(refused("password1234"), Err(PasswordProblem::Common));
+        assert_eq!(
+            refused("zxcvbnm,./asdf"),
+            Err(PasswordProblem::Weak(WeakBecause::KeyboardPattern))
+        );
+        assert_eq!(
+            refused("aaaaaaaaaaaaaa"),
+            Err(PasswordProblem::Weak(WeakBecause::Repeats))
+        );
+        assert_eq!(
+            refused("abcdefghijklmn"),
+            Err(PasswordProblem::Weak(WeakBecause::Sequence))
+        );
+        assert_eq!(
+            refused("Sato.Hanako-river"),
+            Err(PasswordProblem::ContainsLogin)
+        );
+        assert_eq!(
+            refused("my kita hospital pass"),
+            Err(PasswordProblem::ContainsHospitalName)
+        );
+        assert_eq!(
+            refused("KitaUniversityHospital!"),
+            Err(PasswordProblem::ContainsHospitalName)
+        );
+    }
+}

@@ -1,0 +1,341 @@
+//! Sessions: opened by an accepted code, found by the cookie's token (only
+//! its SHA-256 is stored), ended after 30 minutes idle or 12 hours in all,
+//! by signing out, by the member on their account page, by an admin, or
+//! when the account's password or second factor changes.
+
+use chrono::{DateTime, Utc};
+use domain::japan_time;
+use sqlx::SqlitePool;
+
+use super::{ABSOLUTE_LIMIT, IDLE_LIMIT, is_token, new_token, token_hash};
+use crate::audit::AuditAction;
+use crate::audit::chain::{Entry, append, record};
+use crate::staff::{Role, SessionRow, Staff};
+use crate::store::{in_japan, timestamp};
+
+/// The longest user-agent kept.
+const USER_AGENT_CHARS: usize = 300;
+
+/// Opens a session for `user_id`; the new token, for the cookie (a new
+/// one every time: never one the browser brought).
+pub(super) async fn open_session(
+    pool: &SqlitePool,
+    user_id: i64,
+    address: &str,
+    user_agent: &str,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO staff_sessions (token_hash, user_id, created_at, last_seen_at, address, user_agent) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(timestamp(now))
+    .bind(timestamp(now))
+    .bind(address)
+    .bind(user_agent.chars().take(USER_AGENT_CHARS).collect::<String>())
+    .execute(pool)
+    .await?;
+    Ok(token)
+}
+
+fn parse(stored: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(stored)
+        .map(|moment| moment.with_timezone(&Utc))
+        .ok()
+}
+
+/// When a session started at `created` and last used at `seen` ends, and
+/// whether that is the idle limit.
+fn end_of(created: DateTime<Utc>, seen: DateTime<Utc>) -> (DateTime<Utc>, bool) {
+    let (idle, absolute) = (seen + IDLE_LIMIT, created + ABSOLUTE_LIMIT);
+    if idle <= absolute {
+        (idle, true)
+    } else {
+        (absolute, false)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Found {
+    id: i64,
+    user_id: i64,
+    login: String,
+    display_name: String,
+    role: String,
+    active: bool,
+    created_at: String,
+    last_seen_at: String,
+}
+
+/// The staff member whose live session `token` is, touching it; `None` for
+/// an unknown, ended, idle or too old session (which is then removed).
+pub async fn session(
+    pool: &SqlitePool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Staff>, sqlx::Error> {
+    if !is_token(token) {
+        return Ok(None);
+    }
+    let hash = token_hash(token);
+    let found: Option<Found> = sqlx::query_as(
+        "SELECT s.id, s.user_id, u.login, u.display_name, u.role, u.active, s.created_at, s.last_seen_at \
+         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = ?",
+    )
+    .bind(&hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let live = parse(&found.created_at)
+        .zip(parse(&found.last_seen_at))
+        .filter(|(_, seen)| now - *seen <= IDLE_LIMIT)
+        .map(|(created, _)| created)
+        .filter(|created| now - *created <= ABSOLUTE_LIMIT);
+    match (live, Role::from_code(&found.role)) {
+        (Some(created), Some(role)) if found.active => {
+            sqlx::query("UPDATE staff_sessions SET last_seen_at = ? WHERE id = ?")
+                .bind(timestamp(now))
+                .bind(found.id)
+                .execute(pool)
+                .await?;
+            let (ends, ends_when_idle) = end_of(created, now);
+            Ok(Some(Staff {
+                user_id: found.user_id,
+                login: found.login,
+                name: found.display_name,
+                role,
+                session_id: found.id,
+                session_ends: japan_time(&ends),
+                ends_when_idle,
+            }))
+        }
+        _ => {
+            end_session(pool, token).await?;
+            Ok(None)
+        }
+    }
+}
+
+pub async fn end_session(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+        .bind(token_hash(token))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Removes the sessions of `user_id` that have ended by their limits.
+async fn forget_ended(
+    pool: &SqlitePool,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM staff_sessions WHERE user_id = ? AND (last_seen_at < ? OR created_at < ?)",
+    )
+    .bind(user_id)
+    .bind(timestamp(now - IDLE_LIMIT))
+    .bind(timestamp(now - ABSOLUTE_LIMIT))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Listed {
+    id: i64,
+    created_at: String,
+    last_seen_at: String,
+    address: String,
+    user_agent: String,
+}
+
+/// "Chrome 131 · Windows 10", or the start of the user-agent when it
+/// cannot be read.
+fn browser(user_agent: &str) -> String {
+    match woothee::parser::Parser::new().parse(user_agent) {
+        Some(found) if found.name != "UNKNOWN" && matches!(found.category, "pc" | "smartphone") => {
+            let major = found.version.split('.').next().unwrap_or_default();
+            format!("{} {major} · {}", found.name, found.os)
+        }
+        _ => user_agent.chars().take(60).collect(),
+    }
+}
+
+/// The live sessions of `user_id`, newest first; `current` marks the one
+/// with that id.
+pub(super) async fn live_sessions(
+    pool: &SqlitePool,
+    user_id: i64,
+    current: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<SessionRow>, sqlx::Error> {
+    forget_ended(pool, user_id, now).await?;
+    let rows: Vec<Listed> = sqlx::query_as(
+        "SELECT id, created_at, last_seen_at, address, user_agent FROM staff_sessions \
+         WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SessionRow {
+            id: row.id,
+            started: in_japan(&row.created_at),
+            last_used: in_japan(&row.last_seen_at),
+            address: row.address,
+            browser: browser(&row.user_agent),
+            current: Some(row.id) == current,
+        })
+        .collect())
+}
+
+/// The member's own live sessions, theirs marked.
+pub async fn sessions_of(
+    pool: &SqlitePool,
+    staff: &Staff,
+    now: DateTime<Utc>,
+) -> Result<Vec<SessionRow>, sqlx::Error> {
+    live_sessions(pool, staff.user_id, Some(staff.session_id), now).await
+}
+
+/// Ends one of the member's own sessions; false if it is not theirs (or
+/// already over).
+pub async fn end_own_session(
+    pool: &SqlitePool,
+    staff: &Staff,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let ended = sqlx::query("DELETE FROM staff_sessions WHERE id = ? AND user_id = ?")
+        .bind(id)
+        .bind(staff.user_id)
+        .execute(&mut *transaction)
+        .await?;
+    if ended.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let detail = format!("session {id}");
+    let entry = Entry {
+        actor: Some(&staff.login),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::SessionEnded)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(true)
+}
+
+/// Ends every session of the member but the one they are using.
+pub async fn end_other_sessions(
+    pool: &SqlitePool,
+    staff: &Staff,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let ended = sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id <> ?")
+        .bind(staff.user_id)
+        .bind(staff.session_id)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+    let detail = format!("{} other sessions of {}", ended, staff.login);
+    let entry = Entry {
+        actor: Some(&staff.login),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::SessionsEnded)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(ended)
+}
+
+/// An admin ends every session of the member `login`; false if there is
+/// no such member.
+pub async fn end_sessions_of(
+    pool: &SqlitePool,
+    admin: &Staff,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let user: Option<i64> = sqlx::query_scalar("SELECT id FROM staff_users WHERE login = ?")
+        .bind(login)
+        .fetch_optional(&mut *transaction)
+        .await?;
+    let Some(user) = user else {
+        return Ok(false);
+    };
+    let ended = sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
+        .bind(user)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+    let detail = format!("{ended} sessions of {login}");
+    let entry = Entry {
+        actor: Some(&admin.login),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::SessionsEnded)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(true)
+}
+
+/// Ends every session of `user_id` inside `transaction` (a changed
+/// password or second factor).
+pub(super) async fn end_all(
+    connection: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    except: Option<i64>,
+) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id IS NOT ?")
+            .bind(user_id)
+            .bind(except)
+            .execute(connection)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Records that `staff` signed out (their session already ended).
+pub async fn record_sign_out(
+    pool: &SqlitePool,
+    staff: &Staff,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let entry = Entry {
+        actor: Some(&staff.login),
+        ..Entry::of(AuditAction::SignOut)
+    };
+    record(pool, now, entry).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_ends_30_minutes_after_its_last_use_or_12_hours_after_it_began() {
+        let start = DateTime::from_timestamp(1_800_000_000, 0).expect("moment");
+        assert_eq!(end_of(start, start), (start + IDLE_LIMIT, true));
+        let late = start + chrono::Duration::hours(11) + chrono::Duration::minutes(45);
+        assert_eq!(end_of(start, late), (start + ABSOLUTE_LIMIT, false));
+    }
+
+    #[test]
+    fn the_browser_is_named_in_short() {
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
+                      (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        assert_eq!(browser(chrome), "Chrome 131 · Windows 10");
+        assert_eq!(browser("curl/8.5.0"), "curl/8.5.0");
+    }
+}

@@ -1,0 +1,255 @@
+//! Signing in, in two steps: the login and password, then the code from the
+//! authenticator app (or a recovery code). Between them the browser holds a
+//! pending sign-in, a record of five minutes on the server that opens
+//! nothing under `/staff`; only the accepted code opens a session. Both
+//! steps count in the same throttle, and both are audited, a login that
+//! does not exist only by its keyed hash.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::SqlitePool;
+
+use super::password::verify_off_thread;
+use super::sessions::open_session;
+use super::throttle::{self, Begun, Outcome, Pair};
+use super::totp::{self, Factor};
+use super::{LoginKey, is_token, new_token, token_hash};
+use crate::audit::AuditAction;
+use crate::audit::chain::{Entry, record};
+use crate::store::timestamp;
+
+/// How long the code may come after the password.
+pub const PENDING_LIMIT: Duration = Duration::minutes(5);
+
+/// The first step's outcome.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PasswordOutcome {
+    /// The password is right: the pending sign-in's token, for its cookie.
+    CodeNeeded {
+        token: String,
+    },
+    /// The password is right but the account has no second factor yet.
+    NotEnrolled,
+    /// Unknown login, wrong password or disabled account: one answer.
+    Refused,
+    Throttled {
+        minutes: i64,
+    },
+}
+
+/// The second step's outcome.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CodeOutcome {
+    /// Signed in: the session's token and where to go.
+    SignedIn {
+        token: String,
+        next: String,
+    },
+    /// Not the code, or one used already: try again.
+    Refused,
+    /// No pending sign-in (over five minutes, another address, or none).
+    Expired,
+    Throttled {
+        minutes: i64,
+    },
+}
+
+/// "delayed 2s", when the login's failures made this attempt wait.
+fn waited(seconds: u64) -> Option<String> {
+    (seconds > 0).then(|| format!("delayed {seconds}s"))
+}
+
+#[derive(sqlx::FromRow)]
+struct Account {
+    id: i64,
+    login: String,
+    password_hash: String,
+    active: bool,
+    totp_secret: Option<String>,
+}
+
+/// The first step: `login` and `password` from `address`; on success a
+/// pending sign-in that remembers `next`.
+pub async fn check_password(
+    pool: &SqlitePool,
+    key: &LoginKey,
+    login: &str,
+    password: &str,
+    address: IpAddr,
+    next: &str,
+    now: DateTime<Utc>,
+) -> Result<PasswordOutcome, sqlx::Error> {
+    let login = login.trim();
+    let login_key = key.of(login);
+    let address = address.to_string();
+    let account: Option<Account> = sqlx::query_as(
+        "SELECT id, login, password_hash, active, totp_secret FROM staff_users WHERE login = ?",
+    )
+    .bind(login)
+    .fetch_optional(pool)
+    .await?;
+    // The login as the audit trail may show it: an account's, never text
+    // that matches none (it could be a password typed in the wrong box).
+    let known_login = account.as_ref().map(|account| account.login.clone());
+    let known = known_login.as_deref();
+    let unknown_key = known.is_none().then_some(login_key.as_str());
+    let waited = waited(throttle::wait_for(pool, &login_key, now).await?);
+    let pair = Pair {
+        login_key: &login_key,
+        address: &address,
+    };
+    let line = |action| Entry {
+        actor: known,
+        address: Some(&address),
+        before: unknown_key,
+        after: waited.as_deref(),
+        ..Entry::of(action)
+    };
+    let attempt = match throttle::begin(pool, pair, now).await? {
+        Begun::Attempt(id) => id,
+        Begun::Throttled { minutes } => {
+            record(pool, now, line(AuditAction::SignInThrottled)).await?;
+            return Ok(PasswordOutcome::Throttled { minutes });
+        }
+    };
+    let hash = account
+        .as_ref()
+        .map(|account| account.password_hash.clone());
+    let matches = verify_off_thread(password, hash).await;
+    let account = account.filter(|account| matches && account.active);
+    let Some(account) = account else {
+        throttle::finish(pool, attempt, Outcome::Failed).await?;
+        let action = if known.is_some() {
+            AuditAction::SignInFailed
+        } else {
+            AuditAction::SignInUnknownLogin
+        };
+        record(pool, now, line(action)).await?;
+        throttle::raise_alert(pool, &login_key, known, now).await?;
+        return Ok(PasswordOutcome::Refused);
+    };
+    throttle::finish(pool, attempt, Outcome::Passed).await?;
+    if account.totp_secret.is_none() {
+        record(pool, now, line(AuditAction::SignInNotEnrolled)).await?;
+        return Ok(PasswordOutcome::NotEnrolled);
+    }
+    let token = new_token();
+    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE created_at < ?")
+        .bind(timestamp(now - PENDING_LIMIT))
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO staff_pending_sign_ins (token_hash, user_id, address, next, created_at) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash(&token))
+    .bind(account.id)
+    .bind(&address)
+    .bind(next)
+    .bind(timestamp(now))
+    .execute(pool)
+    .await?;
+    record(pool, now, line(AuditAction::PasswordAccepted)).await?;
+    Ok(PasswordOutcome::CodeNeeded { token })
+}
+
+#[derive(sqlx::FromRow)]
+struct Pending {
+    user_id: i64,
+    address: String,
+    next: String,
+    created_at: String,
+    login: String,
+    active: bool,
+    totp_secret: Option<String>,
+}
+
+/// The second step: the code typed for the pending sign-in `pending`, from
+/// `address` with the browser `user_agent`.
+pub async fn check_code(
+    pool: &SqlitePool,
+    key: &LoginKey,
+    pending: &str,
+    typed: &str,
+    address: IpAddr,
+    user_agent: &str,
+    now: DateTime<Utc>,
+) -> Result<CodeOutcome, sqlx::Error> {
+    if !is_token(pending) {
+        return Ok(CodeOutcome::Expired);
+    }
+    let address = address.to_string();
+    let found: Option<Pending> = sqlx::query_as(
+        "SELECT p.user_id, p.address, p.next, p.created_at, u.login, u.active, u.totp_secret \
+         FROM staff_pending_sign_ins p JOIN staff_users u ON u.id = p.user_id \
+         WHERE p.token_hash = ?",
+    )
+    .bind(token_hash(pending))
+    .fetch_optional(pool)
+    .await?;
+    let is_live = |p: &Pending| {
+        p.active
+            && p.address == address
+            && DateTime::parse_from_rfc3339(&p.created_at)
+                .is_ok_and(|created| now - created.with_timezone(&Utc) <= PENDING_LIMIT)
+    };
+    let Some((found, secret)) = found
+        .filter(is_live)
+        .and_then(|found| found.totp_secret.clone().map(|secret| (found, secret)))
+    else {
+        end_pending(pool, pending).await?;
+        return Ok(CodeOutcome::Expired);
+    };
+    let login_key = key.of(&found.login);
+    let waited = waited(throttle::wait_for(pool, &login_key, now).await?);
+    let pair = Pair {
+        login_key: &login_key,
+        address: &address,
+    };
+    let line = |action, detail: Option<&'static str>| Entry {
+        actor: Some(&found.login),
+        address: Some(&address),
+        before: waited.as_deref(),
+        after: detail,
+        ..Entry::of(action)
+    };
+    let attempt = match throttle::begin(pool, pair, now).await? {
+        Begun::Attempt(id) => id,
+        Begun::Throttled { minutes } => {
+            record(pool, now, line(AuditAction::SignInThrottled, Some("code"))).await?;
+            return Ok(CodeOutcome::Throttled { minutes });
+        }
+    };
+    let Some(factor) = totp::accept(pool, found.user_id, &secret, typed, now).await? else {
+        throttle::finish(pool, attempt, Outcome::Failed).await?;
+        record(pool, now, line(AuditAction::CodeFailed, None)).await?;
+        throttle::raise_alert(pool, &login_key, Some(&found.login), now).await?;
+        return Ok(CodeOutcome::Refused);
+    };
+    throttle::finish(pool, attempt, Outcome::SignedIn).await?;
+    end_pending(pool, pending).await?;
+    let token = open_session(pool, found.user_id, &address, user_agent, now).await?;
+    let how = match factor {
+        Factor::Code => "code".to_owned(),
+        Factor::Recovery { left } => format!("recovery code, {left} left"),
+    };
+    let entry = Entry {
+        after: Some(&how),
+        ..line(AuditAction::SignIn, None)
+    };
+    record(pool, now, entry).await?;
+    Ok(CodeOutcome::SignedIn {
+        token,
+        next: found.next,
+    })
+}
+
+/// Forgets a pending sign-in (used, expired or abandoned).
+pub async fn end_pending(pool: &SqlitePool, pending: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE token_hash = ?")
+        .bind(token_hash(pending))
+        .execute(pool)
+        .await?;
+    Ok(())
+}

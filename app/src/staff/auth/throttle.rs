@@ -1,0 +1,329 @@
+//! The sign-in throttle, which nobody can turn against staff:
+//!
+//! - failures are counted per (login, client address): five within 15
+//!   minutes make that pair wait, while the same login from another address
+//!   still signs in;
+//! - failures of one login from all addresses together, 20 and more within
+//!   an hour, add a growing delay to that login's attempts (never a refusal)
+//!   and raise an alert on the admins' pages.
+//!
+//! Each attempt is one row, inserted only if the pair is under its limit by
+//! a single conditional `INSERT` (SQLite runs one writer at a time), so
+//! guesses sent in parallel cannot slip past the limit, and no lock in the
+//! process holds one sign-in up behind another. The login is only ever
+//! stored as its keyed hash.
+
+use std::time::Duration as Wait;
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::SqlitePool;
+
+use crate::audit::AuditAction;
+use crate::audit::chain::{Entry, append};
+use crate::staff::{SignInAlert, Staff};
+use crate::store::{in_japan, timestamp};
+
+/// Failures per login and address…
+pub const MAX_FAILURES: i64 = 5;
+/// …within this window make that pair wait.
+pub const PAIR_WINDOW: Duration = Duration::minutes(15);
+/// Failures of one login from every address within [`LOGIN_WINDOW`] that
+/// start the delay and raise the admins' alert.
+pub const ALERT_FAILURES: i64 = 20;
+pub const LOGIN_WINDOW: Duration = Duration::hours(1);
+/// The longest delay.
+const MAX_DELAY_SECONDS: u64 = 16;
+
+/// The delay before an attempt for a login that failed `failures` times
+/// within the last hour: none below the alert's threshold, then one second,
+/// doubling every five more failures, up to 16 seconds. The right password
+/// and code still sign in, only later.
+pub fn delay_after(failures: i64) -> Wait {
+    let over = failures.saturating_sub(ALERT_FAILURES);
+    if over < 0 {
+        return Wait::ZERO;
+    }
+    let over = u32::try_from(over).unwrap_or(u32::MAX);
+    let seconds = 1_u64.checked_shl(over / 5).unwrap_or(u64::MAX);
+    Wait::from_secs(seconds.min(MAX_DELAY_SECONDS))
+}
+
+/// A login (by its keyed hash) tried from a client address.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pair<'a> {
+    pub login_key: &'a str,
+    pub address: &'a str,
+}
+
+/// An attempt taken, or why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Begun {
+    /// Counted as a failure until it is finished otherwise.
+    Attempt(i64),
+    /// The pair has failed too often: minutes until the next attempt.
+    Throttled { minutes: i64 },
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    Failed,
+    /// The password was right; the code is still to come.
+    Passed,
+    /// Signed in: the pair's failures before it no longer count.
+    SignedIn,
+}
+
+impl Outcome {
+    const fn code(self) -> &'static str {
+        match self {
+            Self::Failed => "failed",
+            Self::Passed => "passed",
+            Self::SignedIn => "ok",
+        }
+    }
+}
+
+/// The failures of a pair that count: within the window, after its last
+/// sign-in.
+const COUNTED: &str = "login_key = ?1 AND address = ?2 AND outcome IN ('pending', 'failed') \
+     AND at >= ?3 AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts \
+     WHERE login_key = ?1 AND address = ?2 AND outcome = 'ok'), '')";
+
+/// Takes an attempt for `pair` at `now`, if the pair is under its limit.
+pub(super) async fn begin(
+    pool: &SqlitePool,
+    pair: Pair<'_>,
+    now: DateTime<Utc>,
+) -> Result<Begun, sqlx::Error> {
+    let since = timestamp(now - PAIR_WINDOW);
+    // Attempts older than any window are of no more use.
+    sqlx::query("DELETE FROM sign_in_attempts WHERE at < ?")
+        .bind(timestamp(now - LOGIN_WINDOW))
+        .execute(pool)
+        .await?;
+    let taken = sqlx::query(&format!(
+        "INSERT INTO sign_in_attempts (login_key, address, at, outcome) \
+         SELECT ?1, ?2, ?4, 'pending' \
+         WHERE (SELECT COUNT(*) FROM sign_in_attempts WHERE {COUNTED}) < ?5"
+    ))
+    .bind(pair.login_key)
+    .bind(pair.address)
+    .bind(&since)
+    .bind(timestamp(now))
+    .bind(MAX_FAILURES)
+    .execute(pool)
+    .await?;
+    if taken.rows_affected() == 1 {
+        return Ok(Begun::Attempt(taken.last_insert_rowid()));
+    }
+    // The pair waits until the oldest of its last five failures leaves the
+    // window.
+    let oldest: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT at FROM sign_in_attempts WHERE {COUNTED} ORDER BY at DESC LIMIT 1 OFFSET ?4"
+    ))
+    .bind(pair.login_key)
+    .bind(pair.address)
+    .bind(&since)
+    .bind(MAX_FAILURES - 1)
+    .fetch_optional(pool)
+    .await?;
+    let free_at = oldest
+        .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
+        .map_or(now + PAIR_WINDOW, |at| at.with_timezone(&Utc) + PAIR_WINDOW);
+    let seconds = (free_at - now).num_seconds().max(1);
+    Ok(Begun::Throttled {
+        minutes: (seconds + 59) / 60,
+    })
+}
+
+pub(super) async fn finish(
+    pool: &SqlitePool,
+    attempt: i64,
+    outcome: Outcome,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sign_in_attempts SET outcome = ? WHERE id = ?")
+        .bind(outcome.code())
+        .bind(attempt)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The failures of a login from every address within the last hour.
+pub(super) async fn failures_of(
+    pool: &SqlitePool,
+    login_key: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sign_in_attempts \
+         WHERE login_key = ? AND outcome IN ('pending', 'failed') AND at >= ?",
+    )
+    .bind(login_key)
+    .bind(timestamp(now - LOGIN_WINDOW))
+    .fetch_one(pool)
+    .await
+}
+
+/// Waits as long as the login's failures call for; the seconds waited.
+pub(super) async fn wait_for(
+    pool: &SqlitePool,
+    login_key: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let delay = delay_after(failures_of(pool, login_key, now).await?);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    Ok(delay.as_secs())
+}
+
+/// After a failure: raises (or brings up to date) the admins' alert when
+/// the login has failed [`ALERT_FAILURES`] times or more within the hour,
+/// counting only failures since an admin last acknowledged one.
+pub(super) async fn raise_alert(
+    pool: &SqlitePool,
+    login_key: &str,
+    login: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let since: String = sqlx::query_scalar(
+        "SELECT MAX(?, COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts \
+         WHERE login_key = ?), ''))",
+    )
+    .bind(timestamp(now - LOGIN_WINDOW))
+    .bind(login_key)
+    .fetch_one(&mut *transaction)
+    .await?;
+    let (failures, addresses, first_at): (i64, i64, Option<String>) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT address), MIN(at) FROM sign_in_attempts \
+         WHERE login_key = ? AND outcome IN ('pending', 'failed') AND at > ?",
+    )
+    .bind(login_key)
+    .bind(&since)
+    .fetch_one(&mut *transaction)
+    .await?;
+    if failures < ALERT_FAILURES {
+        return Ok(());
+    }
+    let now_text = timestamp(now);
+    let updated = sqlx::query(
+        "UPDATE sign_in_alerts SET last_at = ?, failures = ?, addresses = ? \
+         WHERE login_key = ? AND acknowledged_at IS NULL",
+    )
+    .bind(&now_text)
+    .bind(failures)
+    .bind(addresses)
+    .bind(login_key)
+    .execute(&mut *transaction)
+    .await?;
+    if updated.rows_affected() == 0 {
+        let alert = sqlx::query(
+            "INSERT INTO sign_in_alerts (login_key, login, first_at, last_at, failures, addresses) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(login_key)
+        .bind(login)
+        .bind(first_at.unwrap_or_else(|| now_text.clone()))
+        .bind(&now_text)
+        .bind(failures)
+        .bind(addresses)
+        .execute(&mut *transaction)
+        .await?;
+        let detail = format!(
+            "alert {}: {failures} failures from {addresses} addresses",
+            alert.last_insert_rowid()
+        );
+        let entry = Entry {
+            actor: login,
+            before: login.is_none().then_some(login_key),
+            after: Some(&detail),
+            ..Entry::of(AuditAction::SignInAlert)
+        };
+        append(&mut transaction, now, entry).await?;
+    }
+    transaction.commit().await
+}
+
+#[derive(sqlx::FromRow)]
+struct AlertRow {
+    id: i64,
+    login_key: String,
+    login: Option<String>,
+    failures: i64,
+    addresses: i64,
+    first_at: String,
+    last_at: String,
+}
+
+/// The alerts no admin has acknowledged yet, newest first.
+pub async fn open_alerts(pool: &SqlitePool) -> Result<Vec<SignInAlert>, sqlx::Error> {
+    let rows: Vec<AlertRow> = sqlx::query_as(
+        "SELECT id, login_key, login, failures, addresses, first_at, last_at \
+         FROM sign_in_alerts WHERE acknowledged_at IS NULL ORDER BY last_at DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SignInAlert {
+            id: row.id,
+            login: row.login,
+            key: row.login_key.chars().take(8).collect(),
+            failures: row.failures,
+            addresses: row.addresses,
+            first_at: in_japan(&row.first_at),
+            last_at: in_japan(&row.last_at),
+        })
+        .collect())
+}
+
+/// An admin has seen the alert `id`; false if there is no such open alert.
+pub async fn acknowledge_alert(
+    pool: &SqlitePool,
+    admin: &Staff,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let acknowledged = sqlx::query(
+        "UPDATE sign_in_alerts SET acknowledged_by = ?, acknowledged_at = ? \
+         WHERE id = ? AND acknowledged_at IS NULL",
+    )
+    .bind(&admin.login)
+    .bind(timestamp(now))
+    .bind(id)
+    .execute(&mut *transaction)
+    .await?;
+    if acknowledged.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let detail = format!("alert {id}");
+    let entry = Entry {
+        actor: Some(&admin.login),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::SignInAlertAcknowledged)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delay_starts_at_the_alert_threshold_and_doubles_every_five_failures() {
+        assert_eq!(delay_after(0), Wait::ZERO);
+        assert_eq!(delay_after(ALERT_FAILURES - 1), Wait::ZERO);
+        assert_eq!(delay_after(ALERT_FAILURES), Wait::from_secs(1));
+        assert_eq!(delay_after(ALERT_FAILURES + 4), Wait::from_secs(1));
+        assert_eq!(delay_after(ALERT_FAILURES + 5), Wait::from_secs(2));
+        assert_eq!(delay_after(ALERT_FAILURES + 10), Wait::from_secs(4));
+        assert_eq!(delay_after(ALERT_FAILURES + 20), Wait::from_secs(16));
+        assert_eq!(delay_after(i64::MAX), Wait::from_secs(16), "never more");
+    }
+}

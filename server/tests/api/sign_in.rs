@@ -1,0 +1,985 @@
+//! Signing in to reception against the real binary: password then code,
+//! codes accepted once, recovery codes, the throttle counted per login and
+//! address (bound to other loopback addresses), the growing delay and the
+//! admins' alert, the audit of unknown logins, passwords' rules and
+//! changes, sessions listed and ended, `__Host-` cookies behind HTTPS, the
+//! account commands and `audit verify` on an intact and a tampered file.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::helpers::{LOCALHOST, STAFF_PASSWORD as PASSWORD, TestServer};
+
+const fn loopback(last: u8) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(127, 0, 0, last))
+}
+
+/// A wrong password for `login` from `from`.
+fn guess(server: &TestServer, from: IpAddr, login: &str) -> u16 {
+    let answer = server.send_from(
+        from,
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", login), ("password", "a wrong guess!")],
+        &[],
+    );
+    answer.status
+}
+
+/// Types `code` for the pending sign-in `pending` from `from`.
+fn type_code(
+    server: &TestServer,
+    from: IpAddr,
+    pending: &str,
+    code: &str,
+) -> crate::helpers::Answer {
+    server.send_from(
+        from,
+        "POST",
+        "/staff/login/code",
+        Some(pending),
+        &[("code", code)],
+        &[],
+    )
+}
+
+fn audit_count(server: &TestServer, condition: &str) -> i64 {
+    server.count(&format!("SELECT COUNT(*) FROM audit WHERE {condition}"))
+}
+
+#[test]
+fn signing_in_takes_the_password_then_a_code_and_nothing_is_open_in_between() {
+    let server = TestServer::start();
+    server.add_staff("alice", "reception", "Alice Sato");
+    let answer = server.send(
+        "POST",
+        "/staff/login",
+        None,
+        &[
+            ("login", "alice"),
+            ("password", PASSWORD),
+            ("next", "/staff/day-sheet"),
+        ],
+    );
+    assert_eq!(answer.status, 303);
+    assert_eq!(answer.location(), "/staff/login/code");
+    let pending_cookie = answer.set_cookie_of("second_opinion_sign_in");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Max-Age=300", "Path=/"] {
+        assert!(pending_cookie.contains(attribute), "{pending_cookie}");
+    }
+    assert!(
+        answer.cookie("second_opinion_staff").is_none(),
+        "no session yet"
+    );
+    let pending = answer.cookie("second_opinion_sign_in").expect("pending");
+
+    // Half signed in is not signed in: no staff page, whatever the cookie's name.
+    let token = pending.split('=').nth(1).expect("token");
+    for cookie in [pending.clone(), format!("second_opinion_staff={token}")] {
+        let queue = server.send("GET", "/staff", Some(&cookie), &[]);
+        assert_eq!(queue.status, 303, "{cookie}");
+        assert!(queue.location().starts_with("/staff/login"));
+    }
+    let page = server.send("GET", "/staff/login/code", Some(&pending), &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("autocomplete=\"one-time-code\""));
+
+    let wrong = type_code(&server, LOCALHOST, &pending, "000000");
+    assert_eq!(wrong.status, 401);
+    assert!(
+        wrong.body.contains("確認コードが正しくないか"),
+        "{}",
+        wrong.body
+    );
+
+    let code = server.fresh_code("alice");
+    let signed_in = type_code(&server, LOCALHOST, &pending, &code);
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    assert_eq!(
+        signed_in.location(),
+        "/staff/day-sheet",
+        "where it was going"
+    );
+    let session_cookie = signed_in.set_cookie_of("second_opinion_staff");
+    assert!(
+        session_cookie.contains("HttpOnly") && session_cookie.contains("SameSite=Strict"),
+        "{session_cookie}"
+    );
+    assert!(
+        signed_in
+            .set_cookie_of("second_opinion_sign_in")
+            .contains("Max-Age=0"),
+        "the pending cookie is cleared"
+    );
+    let session = signed_in.cookie("second_opinion_staff").expect("session");
+    assert_eq!(
+        session.len(),
+        "second_opinion_staff=".len() + 64,
+        "256 random bits"
+    );
+    let queue = server.send("GET", "/staff", Some(&session), &[]);
+    assert_eq!(queue.status, 200);
+    assert!(queue.body.contains("Alice Sato"));
+
+    // The pending sign-in was used up.
+    let again = type_code(&server, LOCALHOST, &pending, &server.fresh_code("alice"));
+    assert_eq!(again.status, 401);
+    assert!(again.body.contains("5分"), "start again: {}", again.body);
+
+    // Signing in again, even with the old cookie, gives a new session and ends the old one.
+    let pending = server.password_step(LOCALHOST, "alice");
+    let both = format!("{pending}; {session}");
+    let again = type_code(&server, LOCALHOST, &both, &server.fresh_code("alice"));
+    let second = again.cookie("second_opinion_staff").expect("a new session");
+    assert_ne!(session, second);
+    assert_eq!(
+        server.send("GET", "/staff", Some(&session), &[]).status,
+        303
+    );
+    assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 200);
+    assert_eq!(
+        audit_count(&server, "action = 'sign_in' AND actor = 'alice'"),
+        2
+    );
+    assert_eq!(
+        audit_count(&server, "action = 'code_failed' AND actor = 'alice'"),
+        1
+    );
+
+    // Sign out ends it.
+    let out = server.send("POST", "/staff/logout", Some(&second), &[]);
+    assert_eq!(out.status, 303);
+    assert!(out.set_cookie().contains("Max-Age=0"));
+    assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 303);
+}
+
+#[test]
+fn the_code_must_come_within_five_minutes_and_from_the_same_address() {
+    let server = TestServer::start();
+    server.add_staff("alice", "reception", "Alice");
+    let pending = server.password_step(LOCALHOST, "alice");
+    let elsewhere = type_code(&server, loopback(9), &pending, &server.fresh_code("alice"));
+    assert_eq!(elsewhere.status, 401, "another address");
+    let pending = server.password_step(LOCALHOST, "alice");
+    server.execute(
+        "UPDATE staff_pending_sign_ins SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-301 seconds')",
+    );
+    let late = type_code(&server, LOCALHOST, &pending, &server.fresh_code("alice"));
+    assert_eq!(late.status, 401);
+    assert!(late.body.contains("5分"), "{}", late.body);
+    assert_eq!(server.count("SELECT COUNT(*) FROM staff_sessions"), 0);
+}
+
+#[test]
+fn a_code_is_accepted_once_and_a_recovery_code_once() {
+    let server = TestServer::start();
+    let enrolment = server.add_staff("ken", "reception", "Ken");
+    let code = server.fresh_code("ken");
+    let first = server.password_step(LOCALHOST, "ken");
+    assert_eq!(type_code(&server, LOCALHOST, &first, &code).status, 303);
+    let replay = server.password_step(LOCALHOST, "ken");
+    let replayed = type_code(&server, LOCALHOST, &replay, &code);
+    assert_eq!(replayed.status, 401, "the same code again");
+    assert!(replayed.body.contains("すでに使用済み"));
+
+    // A recovery code, typed loosely, works once.
+    let recovery = enrolment.recovery_codes[3].to_uppercase().replace('-', " ");
+    assert_eq!(
+        type_code(&server, LOCALHOST, &replay, &recovery).status,
+        303
+    );
+    assert_eq!(
+        audit_count(
+            &server,
+            "action = 'sign_in' AND actor = 'ken' AND after = 'recovery code, 9 left'"
+        ),
+        1
+    );
+    let again = server.password_step(LOCALHOST, "ken");
+    assert_eq!(type_code(&server, LOCALHOST, &again, &recovery).status, 401);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM staff_recovery_codes WHERE used_at IS NOT NULL"),
+        1
+    );
+    // Only hashes are kept.
+    let plain = enrolment.recovery_codes[0].replace('-', "");
+    assert_eq!(
+        server.count(&format!(
+            "SELECT COUNT(*) FROM staff_recovery_codes WHERE code_hash LIKE '%{plain}%'"
+        )),
+        0
+    );
+}
+
+#[test]
+fn five_failures_from_one_address_do_not_stop_the_right_sign_in_from_another() {
+    let server = TestServer::start();
+    server.add_staff("sato", "reception", "Sato");
+    let attacker = loopback(2);
+    for _ in 0..5 {
+        assert_eq!(guess(&server, attacker, "sato"), 401);
+    }
+    // That pair waits now, even with the right password…
+    let held = server.send_from(
+        attacker,
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "sato"), ("password", PASSWORD)],
+        &[],
+    );
+    assert_eq!(held.status, 429);
+    assert!(held.body.contains("15分後に"), "{}", held.body);
+    assert!(
+        held.body.contains("value=\"sato\""),
+        "the login typed is kept"
+    );
+    // …and a login typed in another case is the same login.
+    assert_eq!(guess(&server, attacker, "SATO"), 429);
+
+    // …while sato signs in from the reception PC.
+    let cookie = server.sign_in_from(loopback(3), "sato");
+    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 200);
+
+    // Wrong codes count in the same throttle.
+    let other = loopback(4);
+    let pending = server.password_step(other, "sato");
+    for _ in 0..5 {
+        assert_eq!(type_code(&server, other, &pending, "000000").status, 401);
+    }
+    let code = server.fresh_code("sato");
+    let held = type_code(&server, other, &pending, &code);
+    assert_eq!(held.status, 429);
+    assert!(held.body.contains("分後に"));
+    assert_eq!(audit_count(&server, "action = 'sign_in_failed'"), 5);
+    assert_eq!(audit_count(&server, "action = 'code_failed'"), 5);
+    assert_eq!(audit_count(&server, "action = 'sign_in_throttled'"), 3);
+}
+
+#[test]
+fn guesses_sent_in_parallel_do_not_slip_past_the_throttle() {
+    let server = TestServer::start();
+    server.add_staff("alice", "reception", "Alice");
+    std::thread::scope(|scope| {
+        for _ in 0..10 {
+            scope.spawn(|| guess(&server, LOCALHOST, "alice"));
+        }
+    });
+    assert_eq!(audit_count(&server, "action = 'sign_in_failed'"), 5);
+    assert_eq!(audit_count(&server, "action = 'sign_in_throttled'"), 5);
+}
+
+#[test]
+fn a_login_failing_from_everywhere_is_delayed_never_refused_and_admins_are_alerted() {
+    let server = TestServer::start();
+    server.add_staff("sato", "reception", "Sato");
+    server.add_staff("ito", "admin", "Ito");
+    // 20 failures in the hour, five from each of four addresses.
+    for address in 10..14 {
+        for _ in 0..5 {
+            assert_eq!(guess(&server, loopback(address), "sato"), 401);
+        }
+    }
+    // The right password and code from yet another address still sign in,
+    // after a delay on each step that the audit trail records.
+    let started = Instant::now();
+    let cookie = server.sign_in_from(loopback(20), "sato");
+    assert!(
+        started.elapsed().as_secs_f64() >= 2.0,
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 200);
+    assert_eq!(
+        audit_count(
+            &server,
+            "action = 'password_accepted' AND after = 'delayed 1s'"
+        ),
+        1
+    );
+    assert_eq!(
+        audit_count(&server, "action = 'sign_in' AND before = 'delayed 1s'"),
+        1
+    );
+    // Five more failures double the delay.
+    for _ in 0..5 {
+        guess(&server, loopback(14), "sato");
+    }
+    guess(&server, loopback(15), "sato");
+    assert_eq!(
+        audit_count(
+            &server,
+            "action = 'sign_in_failed' AND after = 'delayed 2s'"
+        ),
+        1
+    );
+
+    // Admins see the alert on every staff page until one acknowledges it.
+    let admin = server.sign_in("ito");
+    let queue = server.send("GET", "/staff", Some(&admin), &[]);
+    assert!(
+        queue
+            .body
+            .contains("sato のログイン失敗が1時間以内に26回、6か所のアドレスから"),
+        "{}",
+        queue.body
+    );
+    let reception = server.send("GET", "/staff", Some(&cookie), &[]);
+    assert!(!reception.body.contains("ログイン失敗が"), "admins only");
+    assert_eq!(audit_count(&server, "action = 'sign_in_alert'"), 1);
+    let alert = server.count("SELECT id FROM sign_in_alerts").to_string();
+    let seen = server.send(
+        "POST",
+        "/staff/accounts",
+        Some(&admin),
+        &[("action", "acknowledge_alert"), ("alert", &alert)],
+    );
+    assert_eq!(seen.status, 303);
+    let queue = server.send("GET", "/staff", Some(&admin), &[]);
+    assert!(!queue.body.contains("ログイン失敗が"));
+    assert_eq!(
+        audit_count(
+            &server,
+            "action = 'sign_in_alert_acknowledged' AND actor = 'ito'"
+        ),
+        1
+    );
+    // Reception cannot acknowledge alerts.
+    let refused = server.send(
+        "POST",
+        "/staff/accounts",
+        Some(&cookie),
+        &[("action", "acknowledge_alert"), ("alert", &alert)],
+    );
+    assert_eq!(refused.status, 403);
+}
+
+#[test]
+fn a_login_that_does_not_exist_is_audited_by_a_keyed_hash_never_as_typed() {
+    let server = TestServer::start();
+    server.add_staff("alice", "reception", "Alice");
+    let typed = "MySecretPassw0rd";
+    for _ in 0..2 {
+        let answer = server.send(
+            "POST",
+            "/staff/login",
+            None,
+            &[("login", typed), ("password", "whatever it is")],
+        );
+        assert_eq!(answer.status, 401);
+        assert!(
+            answer
+                .body
+                .contains("ログインIDまたはパスワードが正しくないか")
+        );
+    }
+    // A wrong password for a real login gets the same answer.
+    assert_eq!(guess(&server, LOCALHOST, "alice"), 401);
+    assert_eq!(
+        audit_count(
+            &server,
+            "action = 'sign_in_unknown_login' AND actor IS NULL AND length(before) = 32"
+        ),
+        2
+    );
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(DISTINCT before) FROM audit WHERE action = 'sign_in_unknown_login'"
+        ),
+        1,
+        "the same text gives the same hash"
+    );
+    assert_eq!(
+        audit_count(&server, "action = 'sign_in_failed' AND actor = 'alice'"),
+        1
+    );
+    // Nowhere in the database is the text.
+    let like = format!("'%{}%'", typed.to_lowercase());
+    assert_eq!(
+        audit_count(
+            &server,
+            &format!(
+                "lower(coalesce(actor, '') || coalesce(before, '') || coalesce(after, '') || coalesce(address, '')) LIKE {like}"
+            )
+        ),
+        0
+    );
+    assert_eq!(
+        server.count(&format!(
+            "SELECT COUNT(*) FROM sign_in_attempts WHERE lower(login_key) LIKE {like}"
+        )),
+        0
+    );
+}
+
+#[test]
+fn an_account_made_before_two_factor_sign_in_is_told_to_ask_for_totp_reset() {
+    let server = TestServer::start();
+    server.add_staff("old", "reception", "Old");
+    server.execute("UPDATE staff_users SET totp_secret = NULL");
+    let answer = server.send(
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "old"), ("password", PASSWORD)],
+    );
+    assert_eq!(answer.status, 403);
+    assert!(answer.body.contains("user totp-reset"), "{}", answer.body);
+    assert!(answer.cookie("second_opinion_sign_in").is_none());
+    // A wrong password is not told so.
+    assert_eq!(guess(&server, LOCALHOST, "old"), 401);
+
+    let list = server.user(&["list"], "");
+    assert!(String::from_utf8_lossy(&list.stdout).contains("no second factor"));
+    let reset = server.user(&["totp-reset", "old"], "");
+    assert!(reset.status.success());
+    server.enrolled("old", &reset);
+    let cookie = server.sign_in("old");
+    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 200);
+
+    // A reset ends the account's sessions.
+    let reset = server.user(&["totp-reset", "old"], "");
+    server.enrolled("old", &reset);
+    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 303);
+}
+
+/// `second-opinion user ARGS…` as the IT admin runs it: logged in as root,
+/// under `sudo` by `sudo_user` (none when empty).
+fn user_as(
+    server: &TestServer,
+    args: &[&str],
+    stdin: &str,
+    sudo_user: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(crate::helpers::BINARY)
+        .arg("user")
+        .args(args)
+        .env("DATABASE_URL", server.database_url())
+        .env("USER", "root")
+        .env("SUDO_USER", sudo_user)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("user");
+    write!(child.stdin.take().expect("stdin"), "{stdin}").expect("stdin");
+    child.wait_with_output().expect("user")
+}
+
+#[test]
+fn a_weak_password_is_refused_at_the_command_line_with_its_reason() {
+    let server = TestServer::start();
+    for (password, reason) in [
+        ("too short\n", "at least 12 characters"),
+        ("password1234\n", "commonly used passwords"),
+        ("bob the builder 1\n", "contains the login"),
+        ("university hospital one\n", "contains the hospital's name"),
+    ] {
+        let refused = user_as(
+            &server,
+            &["add", "bob", "--role", "reception"],
+            password,
+            "",
+        );
+        assert!(!refused.status.success(), "{password}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(reason), "{password}: {stderr}");
+    }
+    assert_eq!(server.count("SELECT COUNT(*) FROM staff_users"), 0);
+}
+
+#[test]
+fn accounts_are_managed_from_the_command_line_with_the_operators_name_in_the_audit() {
+    let server = TestServer::start();
+    let user =
+        |args: &[&str], stdin: &str, sudo_user: &str| user_as(&server, args, stdin, sudo_user);
+    let added = user(
+        &["add", "bob", "--role", "reception", "--name", "Bob Ueda"],
+        &format!("{PASSWORD}\n"),
+        "tanaka",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let printed = String::from_utf8_lossy(&added.stdout);
+    assert!(
+        printed.contains("otpauth://totp/University%20Hospital%20Second%20Opinion:bob?secret="),
+        "{printed}"
+    );
+    assert!(!printed.contains('█'), "no QR code when not at a terminal");
+    server.enrolled("bob", &added);
+    assert_eq!(
+        audit_count(&server, "action = 'user_added' AND actor = 'os:tanaka'"),
+        1
+    );
+    let again = user(
+        &["add", "bob", "--role", "admin"],
+        &format!("{PASSWORD}\n"),
+        "tanaka",
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let bad_role = user(
+        &["add", "eve", "--role", "root"],
+        &format!("{PASSWORD}\n"),
+        "tanaka",
+    );
+    assert!(!bad_role.status.success());
+
+    let cookie = server.sign_in("bob");
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM staff_users WHERE password_hash LIKE '$argon2id$%'"),
+        1,
+        "stored as Argon2id, never as typed"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&server.user(&["list"], "").stdout),
+        "bob\treception\tactive\ttwo-factor\tBob Ueda\n"
+    );
+
+    // A password set by the IT admin ends the sessions; the new one signs in.
+    let set = user(&["password", "bob"], "paper lantern river stone\n", "");
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert_eq!(
+        audit_count(
+            &server,
+            "action = 'user_password_set' AND actor = 'os:root'"
+        ),
+        1,
+        "USER when not under sudo"
+    );
+    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 303);
+    let old = server.send(
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "bob"), ("password", PASSWORD)],
+    );
+    assert_eq!(old.status, 401);
+    let new = server.send(
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "bob"), ("password", "paper lantern river stone")],
+    );
+    assert_eq!(new.status, 303);
+
+    assert!(user(&["disable", "bob"], "", "tanaka").status.success());
+    let refused = server.send(
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "bob"), ("password", "paper lantern river stone")],
+    );
+    assert_eq!(refused.status, 401);
+    let list = server.user(&["list"], "");
+    assert!(String::from_utf8_lossy(&list.stdout).contains("bob\treception\tdisabled"));
+}
+
+/// The `(name, value)` pairs of the hidden inputs named `name` on a page.
+fn values_of(page: &str, name: &str) -> Vec<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    page.match_indices(&marker)
+        .filter_map(|(at, _)| page[at + marker.len()..].split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_member_changes_their_password_and_their_other_sessions_end() {
+    let server = TestServer::start();
+    server.add_staff("rita", "reception", "Rita");
+    let here = server.sign_in("rita");
+    let there = server.sign_in_from(loopback(7), "rita");
+    let change = |current: &str, new: &str, repeated: &str, code: &str| {
+        server.send(
+            "POST",
+            "/staff/account",
+            Some(&here),
+            &[
+                ("action", "change_password"),
+                ("current", current),
+                ("code", code),
+                ("new", new),
+                ("repeated", repeated),
+            ],
+        )
+    };
+    let weak = change(PASSWORD, "password1234", "password1234", "123456");
+    assert_eq!(weak.status, 422);
+    assert!(
+        weak.body.contains("よく使われるパスワードの一覧"),
+        "{}",
+        weak.body
+    );
+    let mismatch = change(
+        PASSWORD,
+        "paper lantern river",
+        "paper lantern rivet",
+        "123456",
+    );
+    assert!(mismatch.body.contains("一致しません"));
+    let wrong = change(
+        "not the password",
+        "paper lantern river",
+        "paper lantern river",
+        "123456",
+    );
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("現在のパスワードが正しくありません"));
+    let bad_code = change(
+        PASSWORD,
+        "paper lantern river",
+        "paper lantern river",
+        "000000",
+    );
+    assert!(bad_code.body.contains("確認コードが正しくないか"));
+    assert!(
+        !bad_code.body.contains("paper lantern"),
+        "typed passwords are not shown again"
+    );
+
+    let code = server.fresh_code("rita");
+    let changed = change(
+        PASSWORD,
+        "paper lantern river",
+        "paper lantern river",
+        &code,
+    );
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(changed.location(), "/staff/account?done=password");
+    assert_eq!(
+        server.send("GET", "/staff", Some(&here), &[]).status,
+        200,
+        "this one goes on"
+    );
+    assert_eq!(
+        server.send("GET", "/staff", Some(&there), &[]).status,
+        303,
+        "the other ended"
+    );
+    assert_eq!(
+        audit_count(&server, "action = 'password_changed' AND actor = 'rita'"),
+        1
+    );
+    let new = server.send(
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "rita"), ("password", "paper lantern river")],
+    );
+    assert_eq!(new.status, 303);
+}
+
+#[test]
+fn members_see_and_end_their_sessions_and_admins_end_anyones() {
+    let server = TestServer::start();
+    server.add_staff("rita", "reception", "Rita");
+    server.add_staff("ito", "admin", "Ito");
+    let first = server.sign_in_from(loopback(5), "rita");
+    let second = server.send_from(
+        loopback(6),
+        "POST",
+        "/staff/login/code",
+        Some(&server.password_step(loopback(6), "rita")),
+        &[("code", &server.fresh_code("rita"))],
+        &[("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")],
+    );
+    let second = second.cookie("second_opinion_staff").expect("session");
+    let third = server.sign_in_from(loopback(7), "rita");
+
+    let page = server.send_from(
+        loopback(6),
+        "GET",
+        "/staff/account",
+        Some(&second),
+        &[],
+        &[],
+    );
+    assert_eq!(page.status, 200);
+    for shown in [
+        "127.0.0.5",
+        "127.0.0.6",
+        "127.0.0.7",
+        "Chrome 131 · Windows 10",
+        "このセッション",
+    ] {
+        assert!(page.body.contains(shown), "{shown}");
+    }
+    // End the first from the second.
+    let ids = values_of(&page.body, "id");
+    assert_eq!(ids.len(), 2, "an end button on each other session: {ids:?}");
+    let first_id = server
+        .count("SELECT id FROM staff_sessions WHERE address = '127.0.0.5'")
+        .to_string();
+    let ended = server.send(
+        "POST",
+        "/staff/account",
+        Some(&second),
+        &[("action", "end_session"), ("id", &first_id)],
+    );
+    assert_eq!(ended.status, 303);
+    assert_eq!(server.send("GET", "/staff", Some(&first), &[]).status, 303);
+    assert_eq!(server.send("GET", "/staff", Some(&third), &[]).status, 200);
+    // Someone else's session cannot be ended from here.
+    let admin = server.sign_in("ito");
+    let admin_id = server
+        .count("SELECT s.id FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE u.login = 'ito'")
+        .to_string();
+    let not_theirs = server.send(
+        "POST",
+        "/staff/account",
+        Some(&second),
+        &[("action", "end_session"), ("id", &admin_id)],
+    );
+    assert_eq!(not_theirs.status, 404);
+    assert_eq!(server.send("GET", "/staff", Some(&admin), &[]).status, 200);
+    // End all others.
+    let others = server.send(
+        "POST",
+        "/staff/account",
+        Some(&second),
+        &[("action", "end_others")],
+    );
+    assert_eq!(others.status, 303);
+    assert_eq!(server.send("GET", "/staff", Some(&third), &[]).status, 303);
+    assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 200);
+
+    // Reception cannot see the accounts page; an admin ends all of rita's sessions.
+    assert_eq!(
+        server
+            .send("GET", "/staff/accounts", Some(&second), &[])
+            .status,
+        403
+    );
+    let accounts = server.send("GET", "/staff/accounts", Some(&admin), &[]);
+    assert!(accounts.body.contains("Rita (rita)") && accounts.body.contains("127.0.0.6"));
+    let ended = server.send(
+        "POST",
+        "/staff/accounts",
+        Some(&admin),
+        &[("action", "end_sessions"), ("login", "rita")],
+    );
+    assert_eq!(ended.status, 303);
+    assert_eq!(server.send("GET", "/staff", Some(&second), &[]).status, 303);
+    assert_eq!(
+        audit_count(&server, "action IN ('session_ended', 'sessions_ended')"),
+        3
+    );
+}
+
+#[test]
+fn an_idle_or_too_old_session_ends_and_the_page_says_when() {
+    let server = TestServer::start();
+    server.add_staff("alice", "reception", "Alice");
+    let cookie = server.sign_in("alice");
+    let page = server.send("GET", "/staff", Some(&cookie), &[]);
+    assert!(page.body.contains("30分間操作がないとログアウトします"));
+    assert!(page.body.contains("src=\"/staff-session.js\""));
+    let alive = server.send("POST", "/staff/keep-alive", Some(&cookie), &[]);
+    assert_eq!(alive.status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&alive.body).expect("json");
+    assert_eq!(answer["idle"], true);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let ends_at = answer["ends_at"].as_u64().expect("ends_at");
+    assert!(
+        (now + 1790..=now + 1800).contains(&ends_at),
+        "30 minutes from now: {ends_at}"
+    );
+    assert!(
+        answer["text"]
+            .as_str()
+            .is_some_and(|text| text.contains("30分間"))
+    );
+
+    server.execute(
+        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-31 minutes')",
+    );
+    assert_eq!(
+        server.send("GET", "/staff", Some(&cookie), &[]).status,
+        303,
+        "30 minutes idle"
+    );
+    let cookie = server.sign_in("alice");
+    server.execute(
+        "UPDATE staff_sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-12 hours', '-1 minutes')",
+    );
+    assert_eq!(
+        server.send("GET", "/staff", Some(&cookie), &[]).status,
+        303,
+        "12 hours in all"
+    );
+    let cookie = server.sign_in("alice");
+    server.execute(
+        "UPDATE staff_sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-29 minutes'), \
+         created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-11 hours', '-50 minutes')",
+    );
+    let late = server.send("GET", "/staff", Some(&cookie), &[]);
+    assert_eq!(late.status, 200, "still alive at 29 minutes");
+    assert!(
+        late.body.contains("ログインから12時間後の"),
+        "the 12 hours come first"
+    );
+}
+
+#[test]
+fn behind_https_the_cookies_have_the_host_prefix() {
+    let server = TestServer::start_with(&["--behind-proxy"]);
+    server.add_staff("alice", "reception", "Alice");
+    let https = [
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-For", "192.0.2.8"),
+    ];
+    let answer = server.send_with(
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "alice"), ("password", PASSWORD)],
+        &https,
+    );
+    assert_eq!(answer.status, 303);
+    let pending = answer.set_cookie_of("__Host-second_opinion_sign_in");
+    assert!(
+        pending.contains("; Secure") && pending.contains("Path=/"),
+        "{pending}"
+    );
+    let pending = answer
+        .cookie("__Host-second_opinion_sign_in")
+        .expect("pending");
+    let code = server.fresh_code("alice");
+    let signed_in = server.send_with(
+        "POST",
+        "/staff/login/code",
+        Some(&pending),
+        &[("code", &code)],
+        &https,
+    );
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    let session = signed_in.set_cookie_of("__Host-second_opinion_staff");
+    for attribute in ["; Secure", "; HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    assert!(!session.contains("Domain"), "{session}");
+    let session = signed_in
+        .cookie("__Host-second_opinion_staff")
+        .expect("session");
+    assert_eq!(
+        server
+            .send_with("GET", "/staff", Some(&session), &[], &https)
+            .status,
+        200
+    );
+    // Over plain HTTP the prefixed cookie is not the session cookie.
+    assert_eq!(
+        server.send("GET", "/staff", Some(&session), &[]).status,
+        303
+    );
+}
+
+#[test]
+fn every_page_with_personal_data_writes_a_view_line() {
+    let server = TestServer::start();
+    server.add_staff("rita", "reception", "Rita");
+    let rita = server.sign_in("rita");
+    let reference = server.submit("views-0001", &[]);
+    for path in [
+        "/staff?status=received&area=cancer",
+        "/staff/export.csv?status=received",
+        "/staff/day-sheet?day=2026-12-03",
+        &format!("/staff/cases/{reference}"),
+    ] {
+        assert_eq!(
+            server.send("GET", path, Some(&rita), &[]).status,
+            200,
+            "{path}"
+        );
+    }
+    for (action, detail) in [
+        ("queue_viewed", "status=received&area=cancer page=1"),
+        ("queue_exported", "status=received"),
+        ("day_sheet_viewed", "2026-12-03"),
+    ] {
+        assert_eq!(
+            audit_count(
+                &server,
+                &format!("action = '{action}' AND actor = 'rita' AND after = '{detail}'")
+            ),
+            1,
+            "{action}"
+        );
+    }
+    assert_eq!(
+        audit_count(&server, "action = 'case_viewed' AND actor = 'rita'"),
+        1
+    );
+}
+
+fn verify(server: &TestServer) -> std::process::Output {
+    Command::new(crate::helpers::BINARY)
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", server.database_url())
+        .output()
+        .expect("audit verify")
+}
+
+#[test]
+fn audit_verify_finds_a_row_changed_or_removed_with_plain_sql() {
+    let server = TestServer::start();
+    server.add_staff("rita", "reception", "Rita");
+    let rita = server.sign_in("rita");
+    for path in ["/staff", "/staff/day-sheet", "/staff?status=received"] {
+        server.send("GET", path, Some(&rita), &[]);
+    }
+    let rows = server.count("SELECT COUNT(*) FROM audit");
+    assert!(rows >= 6, "{rows}");
+    let intact = verify(&server);
+    assert!(
+        intact.status.success(),
+        "{}",
+        String::from_utf8_lossy(&intact.stderr)
+    );
+    let printed = String::from_utf8_lossy(&intact.stdout);
+    assert!(
+        printed.starts_with(&format!("ok {rows} rows, last hash ")),
+        "{printed}"
+    );
+
+    // An update, with the trigger dropped first.
+    server.execute("DROP TRIGGER audit_is_append_only_update");
+    server.execute("UPDATE audit SET actor = 'someone else' WHERE id = 4");
+    let changed = verify(&server);
+    assert!(!changed.status.success());
+    let stderr = String::from_utf8_lossy(&changed.stderr);
+    assert!(stderr.contains("row 4 does not fit"), "{stderr}");
+
+    // A row deleted, on another copy.
+    let other = TestServer::start();
+    other.add_staff("ken", "reception", "Ken");
+    let ken = other.sign_in("ken");
+    other.send("GET", "/staff", Some(&ken), &[]);
+    other.send("GET", "/staff", Some(&ken), &[]);
+    assert!(verify(&other).status.success());
+    other.execute("DROP TRIGGER audit_is_append_only_delete");
+    other.execute("DELETE FROM audit WHERE id = 3");
+    let stderr = String::from_utf8_lossy(&verify(&other).stderr).into_owned();
+    assert!(
+        stderr.contains("row 4 does not fit: rows 3 to 3 were removed"),
+        "{stderr}"
+    );
+    // …and the ids closed up after it, so no gap shows.
+    other.execute("DROP TRIGGER audit_is_append_only_update");
+    other.execute("UPDATE audit SET id = id - 1 WHERE id > 3");
+    let stderr = String::from_utf8_lossy(&verify(&other).stderr).into_owned();
+    assert!(stderr.contains("row 3 does not fit"), "{stderr}");
+}
