@@ -68,6 +68,7 @@ bench: rust-tools node-tools
 		$$SUDO apt-get update && $$SUDO apt-get install -y brotli wrk; }
 	cargo bench -p domain --bench rules -- --warm-up-time 1 --measurement-time 3
 	cargo bench -p server --bench store -- --warm-up-time 1 --measurement-time 6
+	cargo bench -p server --bench sign_in -- --warm-up-time 1 --measurement-time 6
 	cargo leptos build --release
 	scripts/bundle-size.sh target/site
 	scripts/panel-latency.sh

@@ -1,14 +1,18 @@
-// Reception's journeys in Chromium, by role and label: an admin adds a
-// specialist; a patient sends a request; reception finds it, records the
-// documents, assigns, schedules on a proposed day, and the patient's status
-// shows the appointment; a decline; the CSV export; axe on every staff page.
+// Reception's journeys in Chromium, by role and label: accounts made with
+// the real `user add`, sign-in with the password and then a code computed
+// from the enrolment address; an admin adds a specialist; a patient sends a
+// request; reception finds it, records the documents, assigns, schedules on
+// a proposed day, and the patient's status shows the appointment; a
+// decline; the CSV export; a member's sessions and password; axe on every
+// staff page.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expectNoAxeViolations, fillEnglishRequest, waitForHydration, watchCsp } from './helpers';
 
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = 'lantern maple harbour quiet';
 const binary = process.env.SECOND_OPINION_BIN ?? path.join(__dirname, '..', '..', 'target', 'debug', 'second-opinion');
 const run = Date.now().toString(36);
 /** CSP violations on every page these journeys open; none is allowed. */
@@ -18,12 +22,54 @@ test.afterEach(() => {
   expect(violations, 'Content-Security-Policy violations').toEqual([]);
 });
 
+/** Each login's TOTP secret, from the address `user add` printed. */
+const secrets = new Map<string, Buffer>();
+/** Each login's last time step used: the server takes a code once. */
+const lastSteps = new Map<string, number>();
+
 /** `second-opinion user add` on the served database (DATABASE_URL is shared). */
 function addStaff(login: string, role: 'reception' | 'admin', name: string): void {
-  execFileSync(binary, ['user', 'add', login, '--role', role, '--name', name], {
+  const printed = execFileSync(binary, ['user', 'add', login, '--role', role, '--name', name], {
     input: `${PASSWORD}\n`,
     env: process.env,
-  });
+  }).toString();
+  const uri = printed.split('\n').find((line) => line.startsWith('otpauth://totp/'));
+  expect(uri, 'the enrolment address').toBeTruthy();
+  secrets.set(login, base32(new URL(uri!).searchParams.get('secret')!));
+}
+
+function base32(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = bits.match(/.{8}/g) ?? [];
+  return Buffer.from(bytes.map((b) => parseInt(b, 2)));
+}
+
+/** The six-digit code of RFC 6238 (HMAC-SHA-1, 30-second steps) at `step`. */
+function totp(secret: Buffer, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', secret).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return number.toString().padStart(6, '0');
+}
+
+/** A code the server has not taken yet for `login`, as the app would show it. */
+async function freshCode(login: string): Promise<string> {
+  for (;;) {
+    const seconds = Date.now() / 1000;
+    const step = Math.floor(seconds / 30);
+    const into = seconds % 30;
+    const last = lastSteps.get(login) ?? -1;
+    const candidate = [step - 1, step, step + 1].find((s) => s > last);
+    if (into >= 3 && into <= 26 && candidate !== undefined) {
+      lastSteps.set(login, candidate);
+      return totp(secrets.get(login)!, candidate);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
 }
 
 async function signIn(browser: Browser, login: string): Promise<Page> {
@@ -34,6 +80,10 @@ async function signIn(browser: Browser, login: string): Promise<Page> {
   await expectNoAxeViolations(page, '/staff/login');
   await page.getByLabel('Login').fill(login);
   await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Reception sign-in: code' })).toBeVisible();
+  await expectNoAxeViolations(page, '/staff/login/code');
+  await page.getByLabel('Code').fill(await freshCode(login));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Requests' })).toBeVisible();
   return page;
@@ -82,6 +132,9 @@ test('reception finds a new request, records documents, assigns, schedules, and 
   await expect(admin.getByLabel(`Name Dr Tanaka ${run}`)).toBeVisible();
   await admin.getByRole('link', { name: 'Closure days' }).click();
   await expectNoAxeViolations(admin, '/staff/calendar');
+  await admin.getByRole('link', { name: 'Accounts' }).click();
+  await expect(admin.getByRole('heading', { level: 2, name: `Rita Mori (rita-${run})` })).toBeVisible();
+  await expectNoAxeViolations(admin, '/staff/accounts');
 
   const reference = await sendRequest(browser);
   const rita = await signIn(browser, `rita-${run}`);
@@ -143,4 +196,39 @@ test('reception declines a request with a reason, and the CSV holds the row', as
   await expect(rei.getByTestId('case-status')).toHaveText('Declined');
 
   expect(await statusOf(browser, reference)).toContain('Outside our specialties');
+});
+
+test('a member sees where they are signed in, ends another session, and changes their password', async ({ browser }) => {
+  const login = `mika-${run}`;
+  addStaff(login, 'reception', 'Mika Abe');
+  const office = await signIn(browser, login);
+  const desk = await signIn(browser, login);
+  await expect(desk.getByText(/Signed out after 30 minutes without use: at \d\d:\d\d/)).toBeVisible();
+
+  await desk.getByRole('link', { name: 'Mika Abe' }).click();
+  await expect(desk.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+  await expectNoAxeViolations(desk, '/staff/account');
+  const sessions = desk.getByRole('table').first().getByRole('row');
+  await expect(sessions).toHaveCount(3);
+  await expect(desk.getByText('This session', { exact: true })).toBeVisible();
+  await desk.getByRole('button', { name: 'End this session' }).click();
+  await expect(desk.getByText('The session has ended.')).toBeVisible();
+  await office.reload();
+  await expect(office).toHaveURL(/\/staff\/login/);
+
+  // A weak new password is refused with the reason, then a good one is taken.
+  await desk.getByLabel('Current password').fill(PASSWORD);
+  // The new password's rules come first: this code is never checked.
+  await desk.getByLabel('Code').fill('000000');
+  await desk.getByLabel('New password', { exact: true }).fill('password1234');
+  await desk.getByLabel('New password again').fill('password1234');
+  await desk.getByRole('button', { name: 'Change your password' }).click();
+  await expect(desk.getByRole('alert')).toContainText('commonly used passwords');
+  await expectNoAxeViolations(desk, '/staff/account with a refused password');
+  await desk.getByLabel('Current password').fill(PASSWORD);
+  await desk.getByLabel('Code').fill(await freshCode(login));
+  await desk.getByLabel('New password', { exact: true }).fill('willow copper meadow lamp');
+  await desk.getByLabel('New password again').fill('willow copper meadow lamp');
+  await desk.getByRole('button', { name: 'Change your password' }).click();
+  await expect(desk.getByText('Your password has been changed.')).toBeVisible();
 });

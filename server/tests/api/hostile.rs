@@ -18,6 +18,7 @@ const ENDPOINTS: &[&str] = &[
     "/request",
     "/status",
     "/staff/login",
+    "/staff/login/code",
 ];
 
 /// Sends raw bytes as a form post and returns the status and the body.

@@ -79,7 +79,10 @@ fn Sessions(sessions: Vec<SessionRow>, end: Option<&'static str>) -> impl IntoVi
             }
         })
         .collect_view();
+    // On a narrow screen the table scrolls sideways in its own region,
+    // which the keyboard can reach.
     view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-label=td_string!(locale, staff.sessions_title)>
         <table>
             <thead><tr>
                 <th scope="col">{td_string!(locale, staff.session_started)}</th>
@@ -90,6 +93,7 @@ fn Sessions(sessions: Vec<SessionRow>, end: Option<&'static str>) -> impl IntoVi
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
     }
 }
 

@@ -1,0 +1,189 @@
+//! Reception's work: the queue, its CSV, the day sheet and a case, each
+//! recorded in the audit trail before personal data is shown.
+
+use app::audit::AuditAction;
+use app::staff::actions::{self, CaseAction};
+use app::staff::{DaySheetPage, Notice, QueueFilters, Staff, StaffError, StaffPage, store};
+use axum::extract::{Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use domain::reference::Reference;
+
+use super::respond::{locale_of, query_pairs, record_view, refuse, render, status_of, today};
+use crate::http::site::{Site, read_form};
+
+pub(super) async fn queue(State(site): State<Site>, staff: Staff, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let filters = QueueFilters::from_query(&query_pairs(&parts));
+    let shown = async {
+        let detail = format!("{} page={}", filters.to_query(), filters.page);
+        record_view(&site, &staff, AuditAction::QueueViewed, &detail).await?;
+        store::queue_page(&site.pool, filters, today()).await
+    };
+    match shown.await {
+        Ok(page) => {
+            render(
+                site,
+                parts,
+                Some(staff),
+                StaffPage::Queue(page),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(error) => refuse(site, parts, staff, error.into()).await,
+    }
+}
+
+pub(super) async fn export_csv(
+    State(site): State<Site>,
+    staff: Staff,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let locale = locale_of(&parts.headers);
+    let filters = QueueFilters::from_query(&query_pairs(&parts));
+    let exported = async {
+        let rows = store::queue_all(&site.pool, &filters, today()).await?;
+        // An export of personal data that cannot be recorded does not happen.
+        record_view(
+            &site,
+            &staff,
+            AuditAction::QueueExported,
+            &filters.to_query(),
+        )
+        .await?;
+        Ok::<_, sqlx::Error>(rows)
+    };
+    let rows = match exported.await {
+        Ok(rows) => rows,
+        Err(error) => return refuse(site, parts, staff, error.into()).await,
+    };
+    let csv = app::staff::csv::queue(locale, rows);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"second-opinion-requests-{}.csv\"",
+                    today()
+                ),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
+pub(super) async fn day_sheet(
+    State(site): State<Site>,
+    staff: Staff,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let day = query_pairs(&parts)
+        .iter()
+        .find(|(k, _)| k == "day")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or_else(today);
+    let shown = async {
+        record_view(&site, &staff, AuditAction::DaySheetViewed, &day.to_string()).await?;
+        store::day_sheet(&site.pool, day).await
+    };
+    match shown.await {
+        Ok(rows) => {
+            render(
+                site,
+                parts,
+                Some(staff),
+                StaffPage::DaySheet(DaySheetPage { day, rows }),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(error) => refuse(site, parts, staff, error.into()).await,
+    }
+}
+
+/// The case page, and a record that `staff` viewed it; with `problem`,
+/// the change just refused and the values posted, kept for the form.
+async fn case_page(
+    site: Site,
+    parts: Parts,
+    staff: Staff,
+    reference: &Reference,
+    problem: Option<(StaffError, Vec<(String, String)>)>,
+) -> Response {
+    let saved = query_pairs(&parts).iter().any(|(k, _)| k == "saved");
+    let page = match store::case_page(&site.pool, reference, &staff.login, Utc::now()).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return refuse(site, parts, staff, StaffError::NotFound).await,
+        Err(error) => return refuse(site, parts, staff, error.into()).await,
+    };
+    let mut page = Box::new(page);
+    let status = if let Some((problem, posted)) = problem {
+        let status = status_of(&problem);
+        page.problem = Some(problem);
+        page.posted = posted;
+        status
+    } else {
+        page.notice = saved.then_some(Notice::Saved);
+        StatusCode::OK
+    };
+    render(site, parts, Some(staff), StaffPage::Case(page), status).await
+}
+
+pub(super) async fn case(
+    State(site): State<Site>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let Some(reference) = Reference::parse(&reference) else {
+        return refuse(site, parts, staff, StaffError::NotFound).await;
+    };
+    case_page(site, parts, staff, &reference, None).await
+}
+
+pub(super) async fn change_case(
+    State(site): State<Site>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(reference) = Reference::parse(&reference) else {
+        return refuse(site, parts, staff, StaffError::NotFound).await;
+    };
+    let done = async {
+        let action = CaseAction::from_form(&pairs)?;
+        actions::act(&site.pool, &staff, &reference, action, Utc::now()).await
+    };
+    match done.await {
+        Ok(()) => {
+            Redirect::to(&format!("/staff/cases/{}?saved=1", reference.compact())).into_response()
+        }
+        // Told on the case page, above the form as it was posted.
+        Err(problem) if problem.is_shown_on_the_case() => {
+            case_page(site, parts, staff, &reference, Some((problem, pairs))).await
+        }
+        Err(error) => refuse(site, parts, staff, error).await,
+    }
+}
+
+pub(super) async fn not_found(
+    State(site): State<Site>,
+    staff: Staff,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    refuse(site, parts, staff, StaffError::NotFound).await
+}
