@@ -90,6 +90,19 @@ pub fn local_path(next: &str) -> Option<&str> {
     .then_some(next)
 }
 
+/// The client as every limit counts it: an IPv4 address, or the /64 an
+/// IPv6 address is in (one subscriber's network gets a /64 and can use any
+/// address in it).
+pub fn client_key(address: IpAddr) -> String {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
 /// Counts attempts per client address over a sliding window, so that a
 /// lookup keyed by guessable data (a reference and a birth date) cannot be
 /// used to enumerate. A sliding log is exact ("at most 10 in any 15
@@ -228,6 +241,18 @@ mod tests {
         assert_eq!(last_forwarded_for(&headers), Some([198, 51, 100, 7].into()));
         headers.insert("x-forwarded-for", "not an address".parse().expect("header"));
         assert_eq!(last_forwarded_for(&headers), None);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64() {
+        let one: IpAddr = "2001:db8:1:2::10".parse().expect("address");
+        let same: IpAddr = "2001:db8:1:2:ffff::1".parse().expect("address");
+        let other: IpAddr = "2001:db8:1:3::10".parse().expect("address");
+        assert_eq!(client_key(one), "2001:db8:1:2::/64");
+        assert_eq!(client_key(one), client_key(same));
+        assert_ne!(client_key(one), client_key(other));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().expect("address");
+        assert_eq!(client_key(mapped), "192.0.2.7");
     }
 
     #[test]

@@ -60,29 +60,35 @@ CREATE TABLE sign_in_alerts (
 CREATE INDEX sign_in_alerts_open ON sign_in_alerts (login_key) WHERE acknowledged_at IS NULL;
 
 -- Sessions get an id (to be listed and ended one by one), the address and
--- the browser they began from. The sessions of the old table carry over.
-CREATE TABLE staff_sessions_new (
+-- the browser they began from. Sessions opened with a password alone end
+-- here: from now on, only a password and a code open one.
+DROP TABLE staff_sessions;
+CREATE TABLE staff_sessions (
     id           INTEGER PRIMARY KEY,
     token_hash   TEXT    NOT NULL UNIQUE,
     user_id      INTEGER NOT NULL REFERENCES staff_users (id),
     created_at   TEXT    NOT NULL,
     last_seen_at TEXT    NOT NULL,
-    address      TEXT    NOT NULL DEFAULT '',
-    user_agent   TEXT    NOT NULL DEFAULT ''
+    address      TEXT    NOT NULL,
+    user_agent   TEXT    NOT NULL
 );
-INSERT INTO staff_sessions_new (token_hash, user_id, created_at, last_seen_at)
-    SELECT token_hash, user_id, created_at, last_seen_at FROM staff_sessions;
-DROP TABLE staff_sessions;
-ALTER TABLE staff_sessions_new RENAME TO staff_sessions;
 CREATE INDEX staff_sessions_by_user ON staff_sessions (user_id);
 
 -- The audit chain: each row's hash covers its own content and the hash of
 -- the row before it, so a row changed or removed with plain SQL breaks the
 -- chain at that row (`second-opinion audit verify`). Rows written before
--- this migration are sealed once, in order, when the server first opens the
--- database; after that the only update the trigger lets through is none.
+-- this migration are sealed once, in order, right after it is applied
+-- (SQLite has no SHA-256 of its own); the trigger lets that one update
+-- through and nothing else.
 ALTER TABLE audit ADD COLUMN hash TEXT;
 DROP TRIGGER audit_is_append_only_update;
+-- Before, a failed sign-in recorded the login typed whenever it looked
+-- like one, which a password typed into the login box can: such text that
+-- is no account's login is removed before the rows are sealed.
+UPDATE audit SET actor = NULL
+WHERE action IN ('sign_in_failed', 'sign_in_throttled')
+  AND actor IS NOT NULL
+  AND actor NOT IN (SELECT login FROM staff_users);
 CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
 WHEN NOT (
     OLD.hash IS NULL AND NEW.hash IS NOT NULL

@@ -19,7 +19,7 @@ pub async fn print_calendar(args: &CalendarArgs, out: &mut impl Write) -> Result
 /// Walks the audit trail's chain and prints what it found; an error when a
 /// row does not fit, so the command fails.
 pub async fn verify_audit(database_url: &str, out: &mut impl Write) -> Result<()> {
-    let pool = crate::database::open(database_url).await?;
+    let pool = crate::database::open_read_only(database_url).await?;
     let check = app::audit::chain::verify(&pool).await?;
     if let app::audit::chain::ChainCheck::Broken { .. } = check {
         bail!("the audit trail is broken: {check}");

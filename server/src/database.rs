@@ -32,15 +32,56 @@ pub async fn open(url: &str) -> Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
+    let chained = has_audit_chain(&pool).await?;
     sqlx::migrate!("./migrations")
         .run(&pool)
         .await
         .context("cannot apply the database migrations")?;
-    let sealed = app::audit::chain::seal_unchained(&pool)
+    // The rows written before the chain existed are chained once, right
+    // after the migration that adds it; never again, so that a row whose
+    // hash was removed later shows as a break instead of being sealed anew.
+    if !chained {
+        let sealed = app::audit::chain::seal_unchained(&pool)
+            .await
+            .context("cannot seal the audit trail")?;
+        if sealed > 0 {
+            tracing::info!("the audit trail's {sealed} earlier rows are now chained by hashes");
+        }
+    }
+    Ok(pool)
+}
+
+/// Whether the audit table has its hash column (migration 0004) already.
+async fn has_audit_chain(pool: &SqlitePool) -> Result<bool> {
+    let columns: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM pragma_table_info('audit') WHERE name = 'hash'")
+            .fetch_one(pool)
+            .await
+            .context("cannot read the database's tables")?;
+    Ok(columns > 0)
+}
+
+/// Opens an existing database to read it only: no file made, no migration,
+/// nothing written (`audit verify`).
+pub async fn open_read_only(url: &str) -> Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?
+        .read_only(true);
+    if !options.get_filename().exists() {
+        bail!(
+            "there is no database at {}",
+            options.get_filename().display()
+        );
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
         .await
-        .context("cannot seal the audit trail")?;
-    if sealed > 0 {
-        tracing::info!("the audit trail's {sealed} earlier rows are now chained by hashes");
+        .with_context(|| format!("cannot open the database {url}"))?;
+    if !has_audit_chain(&pool).await? {
+        bail!(
+            "the audit trail has no hash chain yet: start this version of the server once to upgrade the database"
+        );
     }
     Ok(pool)
 }
@@ -58,28 +99,32 @@ pub fn login_key(url: &str) -> Result<LoginKey> {
     let path = options.get_filename().with_extension("key");
     create_parent_directory(&path)?;
     let mut secret = [0_u8; 32];
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-    {
+    match std::fs::File::open(&path) {
         Ok(mut file) => {
+            file.read_exact(&mut secret).with_context(|| {
+                format!("cannot read the key file {} (32 bytes)", path.display())
+            })?;
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            // Written whole under another name, then renamed: a crash
+            // leaves either no key file or a complete one.
             secret = rand::random();
+            let partial = path.with_extension("key.new");
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&partial)
+                .with_context(|| format!("cannot create the key file {}", partial.display()))?;
             file.write_all(&secret)
                 .and_then(|()| file.sync_all())
+                .and_then(|()| std::fs::rename(&partial, &path))
                 .with_context(|| format!("cannot write the key file {}", path.display()))?;
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-            std::fs::File::open(&path)
-                .and_then(|mut file| file.read_exact(&mut secret))
-                .with_context(|| {
-                    format!("cannot read the key file {} (32 bytes)", path.display())
-                })?;
         }
         Err(error) => {
             return Err(error)
-                .with_context(|| format!("cannot create the key file {}", path.display()));
+                .with_context(|| format!("cannot read the key file {}", path.display()));
         }
     }
     Ok(LoginKey::new(secret))

@@ -7,8 +7,8 @@
 //!
 //! The chain shows tampering to whoever checks it; it cannot stop someone
 //! who can write the file from rebuilding the whole chain, so
-//! `second-opinion audit verify` also prints the last hash, for the IT
-//! admin to keep elsewhere.
+//! `second-opinion audit verify` (which only reads the file) also prints
+//! the last hash, for the IT admin to keep elsewhere.
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -264,8 +264,10 @@ const fn broken(id: i64, problem: Break) -> ChainCheck {
     ChainCheck::Broken { id, problem }
 }
 
-/// Seals the lines written before the chain existed, once: when no line
-/// has a hash yet. Afterwards a line without one is a break, never sealed.
+/// Seals the lines written before the chain existed. The caller does this
+/// once, right after the migration that adds the chain (and this refuses
+/// to when any line has a hash already): afterwards a line without one is
+/// a break, never sealed.
 pub async fn seal_unchained(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let chained: bool =

@@ -7,7 +7,7 @@
 //! browser's bundle, and no staff data is ever in a server function that a
 //! browser could call without a session.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::case::{CaseStatus, DeclineReason, RefusedStep, ScheduleProblem, Step, Urgency};
 use domain::reference::Reference;
 use domain::{AppointmentWindow, Document, Verdict};
@@ -50,8 +50,8 @@ pub struct Staff {
     pub role: Role,
     pub session_id: i64,
     /// When the session ends if nothing is done before (30 minutes idle,
-    /// or 12 hours after sign-in if that comes first), Japan time.
-    pub session_ends: NaiveDateTime,
+    /// or 12 hours after sign-in if that comes first).
+    pub session_ends: DateTime<Utc>,
     /// Whether that end is the idle limit (else the 12 hours).
     pub ends_when_idle: bool,
 }
@@ -593,4 +593,25 @@ pub enum StaffPage {
     /// The page exists but this role may not see it.
     Forbidden,
     NotFound,
+}
+
+impl StaffPage {
+    /// The minutes until the throttle takes another attempt, when this page
+    /// says to wait (for the answer's `Retry-After`).
+    pub const fn wait_minutes(&self) -> Option<i64> {
+        match self {
+            Self::Login(LoginPage {
+                problem: Some(LoginProblem::TooManyAttempts { minutes }),
+                ..
+            })
+            | Self::Code(CodePage {
+                problem: Some(LoginProblem::TooManyAttempts { minutes }),
+            })
+            | Self::Account(AccountPage {
+                problem: Some(AccountProblem::TooManyAttempts { minutes }),
+                ..
+            }) => Some(*minutes),
+            _ => None,
+        }
+    }
 }

@@ -125,8 +125,15 @@ impl TestServer {
 
     /// Starts the server with extra command-line options.
     pub fn start_with(options: &[&str]) -> Self {
+        Self::start_on(options, |_| {})
+    }
+
+    /// Starts the server on a database that `prepare` makes first at the
+    /// URL it is given (an older database, to be upgraded).
+    pub fn start_on(options: &[&str], prepare: impl FnOnce(&str)) -> Self {
         let directory = tempfile::tempdir().expect("temporary directory");
         let database = directory.path().join("nested").join("test.db");
+        prepare(&format!("sqlite://{}", database.display()));
         let mut child = Command::new(BINARY)
             .args(["--addr", "127.0.0.1:0"])
             .args(options)

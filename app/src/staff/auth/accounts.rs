@@ -9,13 +9,14 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
-use super::password::{check_new_password, hash_password, verify_off_thread};
+use super::password::{check_new_password, hash_off_thread, verify_off_thread};
 use super::sessions::{end_all, live_sessions};
-use super::throttle::{self, Begun, Outcome, Pair};
+use super::throttle::{self, Taken};
 use super::totp::{self, new_recovery_codes, new_secret, recovery_hash};
 use super::{LoginKey, is_login};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append};
+use crate::ssr::client_key;
 use crate::staff::{AccountProblem, MemberRow, PasswordProblem, Role, Staff};
 use crate::store::timestamp;
 
@@ -106,8 +107,18 @@ pub async fn add_user(
         return Err(AccountError::BadLogin);
     }
     check_new_password(password, login, hospital).map_err(AccountError::Password)?;
-    let hash = hash_password(password)?;
+    let hash = hash_off_thread(password).await?;
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // Logins are one whatever their case, as sign-in matches them.
+    let taken: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM staff_users WHERE login = ? COLLATE NOCASE)",
+    )
+    .bind(login)
+    .fetch_one(&mut *transaction)
+    .await?;
+    if taken {
+        return Err(AccountError::Exists(login.to_owned()));
+    }
     let inserted = sqlx::query(
         "INSERT INTO staff_users (login, display_name, password_hash, role, created_at, password_changed_at) \
          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING",
@@ -207,7 +218,7 @@ pub async fn set_password(
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     check_new_password(password, login, hospital).map_err(AccountError::Password)?;
-    let hash = hash_password(password)?;
+    let hash = hash_off_thread(password).await?;
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let id = user_id(&mut transaction, login).await?;
     store_password(&mut transaction, id, &hash, now).await?;
@@ -320,14 +331,12 @@ pub async fn change_own_password(
     if let Err(problem) = check_new_password(change.new, &staff.login, hospital) {
         return Ok(Err(AccountProblem::NewPassword(problem)));
     }
-    let (login_key, address) = (key.of(&staff.login), address.to_string());
-    let pair = Pair {
-        login_key: &login_key,
-        address: &address,
-    };
-    let attempt = match throttle::begin(pool, pair, now).await? {
-        Begun::Attempt(id) => id,
-        Begun::Throttled { minutes } => {
+    let (login_key, shown) = (key.of(&staff.login), address.to_string());
+    let login = Some(staff.login.as_str());
+    let taken = throttle::take(pool, &login_key, login, &client_key(address), now).await?;
+    let attempt = match taken {
+        Taken::Attempt(attempt) => attempt,
+        Taken::Throttled { minutes } => {
             return Ok(Err(AccountProblem::TooManyAttempts { minutes }));
         }
     };
@@ -340,32 +349,33 @@ pub async fn change_own_password(
     let refused = if !verify_off_thread(change.current, Some(hash)).await {
         Some((AccountProblem::WrongPassword, AuditAction::SignInFailed))
     } else if let Some(secret) = secret {
-        let accepted = totp::accept(pool, staff.user_id, &secret, change.code, now).await?;
-        wrong_code.filter(|_| accepted.is_none())
+        let accepted = totp::accept_code(pool, staff.user_id, &secret, change.code, now).await?;
+        wrong_code.filter(|_| !accepted)
     } else {
         wrong_code
     };
     if let Some((problem, action)) = refused {
-        throttle::finish(pool, attempt, Outcome::Failed).await?;
+        let waited = attempt.waited();
         let entry = Entry {
             actor: Some(&staff.login),
-            address: Some(&address),
+            address: Some(&shown),
+            before: waited.as_deref(),
             after: Some("password change"),
             ..Entry::of(action)
         };
         crate::audit::chain::record(pool, now, entry).await?;
-        throttle::raise_alert(pool, &login_key, Some(&staff.login), now).await?;
+        attempt.failed().await?;
         return Ok(Err(problem));
     }
-    throttle::finish(pool, attempt, Outcome::SignedIn).await?;
-    let hash = hash_password(change.new)?;
+    attempt.succeeded().await?;
+    let hash = hash_off_thread(change.new).await?;
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     store_password(&mut transaction, staff.user_id, &hash, now).await?;
     let ended = end_all(&mut transaction, staff.user_id, Some(staff.session_id)).await?;
     let detail = format!("{ended} other sessions ended");
     let entry = Entry {
         actor: Some(&staff.login),
-        address: Some(&address),
+        address: Some(&shown),
         after: Some(&detail),
         ..Entry::of(AuditAction::PasswordChanged)
     };
@@ -393,19 +403,18 @@ pub async fn members(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<Member
     )
     .fetch_all(pool)
     .await?;
-    let mut members = Vec::with_capacity(rows.len());
-    for (id, login, name, role, active, enrolled) in rows {
-        let Some(role) = Role::from_code(&role) else {
-            continue;
-        };
-        members.push(MemberRow {
-            login,
-            name,
-            role,
-            active,
-            enrolled,
-            sessions: live_sessions(pool, id, None, now).await?,
-        });
-    }
-    Ok(members)
+    let mut sessions = live_sessions(pool, None, None, now).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, login, name, role, active, enrolled)| {
+            Some(MemberRow {
+                login,
+                name,
+                role: Role::from_code(&role)?,
+                active,
+                enrolled,
+                sessions: sessions.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect())
 }

@@ -128,6 +128,14 @@ pub(super) async fn verify_off_thread(password: &str, hash: Option<String>) -> b
     known && matches
 }
 
+/// [`hash_password`] off the async workers.
+pub(super) async fn hash_off_thread(password: &str) -> Result<String, AccountError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|error| AccountError::Hash(error.to_string()))?
+}
+
 /// A hash to verify against when the login is unknown.
 fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();

@@ -3,8 +3,9 @@
 //! by signing out, by the member on their account page, by an admin, or
 //! when the account's password or second factor changes.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use domain::japan_time;
 use sqlx::SqlitePool;
 
 use super::{ABSOLUTE_LIMIT, IDLE_LIMIT, is_token, new_token, token_hash};
@@ -25,6 +26,13 @@ pub(super) async fn open_session(
     user_agent: &str,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
+    // Sessions that ended by their limits without being looked up again
+    // are of no more use.
+    sqlx::query("DELETE FROM staff_sessions WHERE last_seen_at < ? OR created_at < ?")
+        .bind(timestamp(now - IDLE_LIMIT))
+        .bind(timestamp(now - ABSOLUTE_LIMIT))
+        .execute(pool)
+        .await?;
     let token = new_token();
     sqlx::query(
         "INSERT INTO staff_sessions (token_hash, user_id, created_at, last_seen_at, address, user_agent) \
@@ -103,14 +111,14 @@ pub async fn session(
                 .bind(found.id)
                 .execute(pool)
                 .await?;
-            let (ends, ends_when_idle) = end_of(created, now);
+            let (session_ends, ends_when_idle) = end_of(created, now);
             Ok(Some(Staff {
                 user_id: found.user_id,
                 login: found.login,
                 name: found.display_name,
                 role,
                 session_id: found.id,
-                session_ends: japan_time(&ends),
+                session_ends,
                 ends_when_idle,
             }))
         }
@@ -129,26 +137,10 @@ pub async fn end_session(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Err
     Ok(())
 }
 
-/// Removes the sessions of `user_id` that have ended by their limits.
-async fn forget_ended(
-    pool: &SqlitePool,
-    user_id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM staff_sessions WHERE user_id = ? AND (last_seen_at < ? OR created_at < ?)",
-    )
-    .bind(user_id)
-    .bind(timestamp(now - IDLE_LIMIT))
-    .bind(timestamp(now - ABSOLUTE_LIMIT))
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
 #[derive(sqlx::FromRow)]
 struct Listed {
     id: i64,
+    user_id: i64,
     created_at: String,
     last_seen_at: String,
     address: String,
@@ -167,33 +159,36 @@ fn browser(user_agent: &str) -> String {
     }
 }
 
-/// The live sessions of `user_id`, newest first; `current` marks the one
-/// with that id.
+/// The live sessions of `user_id` (of every member when `None`), newest
+/// first, by member; `current` marks the session with that id.
 pub(super) async fn live_sessions(
     pool: &SqlitePool,
-    user_id: i64,
+    user_id: Option<i64>,
     current: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<Vec<SessionRow>, sqlx::Error> {
-    forget_ended(pool, user_id, now).await?;
+) -> Result<HashMap<i64, Vec<SessionRow>>, sqlx::Error> {
     let rows: Vec<Listed> = sqlx::query_as(
-        "SELECT id, created_at, last_seen_at, address, user_agent FROM staff_sessions \
-         WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+        "SELECT id, user_id, created_at, last_seen_at, address, user_agent FROM staff_sessions \
+         WHERE (?1 IS NULL OR user_id = ?1) AND last_seen_at >= ?2 AND created_at >= ?3 \
+         ORDER BY created_at DESC, id DESC",
     )
     .bind(user_id)
+    .bind(timestamp(now - IDLE_LIMIT))
+    .bind(timestamp(now - ABSOLUTE_LIMIT))
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| SessionRow {
+    let mut by_member: HashMap<i64, Vec<SessionRow>> = HashMap::new();
+    for row in rows {
+        by_member.entry(row.user_id).or_default().push(SessionRow {
             id: row.id,
             started: in_japan(&row.created_at),
             last_used: in_japan(&row.last_seen_at),
             address: row.address,
             browser: browser(&row.user_agent),
             current: Some(row.id) == current,
-        })
-        .collect())
+        });
+    }
+    Ok(by_member)
 }
 
 /// The member's own live sessions, theirs marked.
@@ -202,7 +197,9 @@ pub async fn sessions_of(
     staff: &Staff,
     now: DateTime<Utc>,
 ) -> Result<Vec<SessionRow>, sqlx::Error> {
-    live_sessions(pool, staff.user_id, Some(staff.session_id), now).await
+    let mut sessions =
+        live_sessions(pool, Some(staff.user_id), Some(staff.session_id), now).await?;
+    Ok(sessions.remove(&staff.user_id).unwrap_or_default())
 }
 
 /// Ends one of the member's own sessions; false if it is not theirs (or
@@ -289,13 +286,19 @@ pub async fn end_sessions_of(
     Ok(true)
 }
 
-/// Ends every session of `user_id` inside `transaction` (a changed
-/// password or second factor).
+/// Ends every session of `user_id` but `except`, and every sign-in of it
+/// still waiting for its code, inside `connection`'s transaction (a changed
+/// password or second factor, a disabled account): the number of sessions
+/// ended.
 pub(super) async fn end_all(
     connection: &mut sqlx::SqliteConnection,
     user_id: i64,
     except: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *connection)
+        .await?;
     Ok(
         sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id IS NOT ?")
             .bind(user_id)

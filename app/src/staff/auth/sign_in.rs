@@ -12,11 +12,12 @@ use sqlx::SqlitePool;
 
 use super::password::verify_off_thread;
 use super::sessions::open_session;
-use super::throttle::{self, Begun, Outcome, Pair};
+use super::throttle::{self, Taken};
 use super::totp::{self, Factor};
 use super::{LoginKey, is_token, new_token, token_hash};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
+use crate::ssr::client_key;
 use crate::store::timestamp;
 
 /// How long the code may come after the password.
@@ -55,11 +56,6 @@ pub enum CodeOutcome {
     },
 }
 
-/// "delayed 2s", when the login's failures made this attempt wait.
-fn waited(seconds: u64) -> Option<String> {
-    (seconds > 0).then(|| format!("delayed {seconds}s"))
-}
-
 #[derive(sqlx::FromRow)]
 struct Account {
     id: i64,
@@ -82,9 +78,11 @@ pub async fn check_password(
 ) -> Result<PasswordOutcome, sqlx::Error> {
     let login = login.trim();
     let login_key = key.of(login);
-    let address = address.to_string();
+    let (client, shown) = (client_key(address), address.to_string());
+    // Logins are matched whatever their case, as the throttle counts them.
     let account: Option<Account> = sqlx::query_as(
-        "SELECT id, login, password_hash, active, totp_secret FROM staff_users WHERE login = ?",
+        "SELECT id, login, password_hash, active, totp_secret FROM staff_users \
+         WHERE login = ?1 COLLATE NOCASE ORDER BY login = ?1 DESC LIMIT 1",
     )
     .bind(login)
     .fetch_optional(pool)
@@ -94,24 +92,23 @@ pub async fn check_password(
     let known_login = account.as_ref().map(|account| account.login.clone());
     let known = known_login.as_deref();
     let unknown_key = known.is_none().then_some(login_key.as_str());
-    let waited = waited(throttle::wait_for(pool, &login_key, now).await?);
-    let pair = Pair {
-        login_key: &login_key,
-        address: &address,
-    };
     let line = |action| Entry {
         actor: known,
-        address: Some(&address),
+        address: Some(&shown),
         before: unknown_key,
-        after: waited.as_deref(),
         ..Entry::of(action)
     };
-    let attempt = match throttle::begin(pool, pair, now).await? {
-        Begun::Attempt(id) => id,
-        Begun::Throttled { minutes } => {
+    let attempt = match throttle::take(pool, &login_key, known, &client, now).await? {
+        Taken::Attempt(attempt) => attempt,
+        Taken::Throttled { minutes } => {
             record(pool, now, line(AuditAction::SignInThrottled)).await?;
             return Ok(PasswordOutcome::Throttled { minutes });
         }
+    };
+    let waited = attempt.waited();
+    let line = |action| Entry {
+        after: waited.as_deref(),
+        ..line(action)
     };
     let hash = account
         .as_ref()
@@ -119,17 +116,16 @@ pub async fn check_password(
     let matches = verify_off_thread(password, hash).await;
     let account = account.filter(|account| matches && account.active);
     let Some(account) = account else {
-        throttle::finish(pool, attempt, Outcome::Failed).await?;
         let action = if known.is_some() {
             AuditAction::SignInFailed
         } else {
             AuditAction::SignInUnknownLogin
         };
         record(pool, now, line(action)).await?;
-        throttle::raise_alert(pool, &login_key, known, now).await?;
+        attempt.failed().await?;
         return Ok(PasswordOutcome::Refused);
     };
-    throttle::finish(pool, attempt, Outcome::Passed).await?;
+    attempt.passed().await?;
     if account.totp_secret.is_none() {
         record(pool, now, line(AuditAction::SignInNotEnrolled)).await?;
         return Ok(PasswordOutcome::NotEnrolled);
@@ -145,7 +141,7 @@ pub async fn check_password(
     )
     .bind(token_hash(&token))
     .bind(account.id)
-    .bind(&address)
+    .bind(&client)
     .bind(next)
     .bind(timestamp(now))
     .execute(pool)
@@ -179,7 +175,7 @@ pub async fn check_code(
     if !is_token(pending) {
         return Ok(CodeOutcome::Expired);
     }
-    let address = address.to_string();
+    let (client, shown) = (client_key(address), address.to_string());
     let found: Option<Pending> = sqlx::query_as(
         "SELECT p.user_id, p.address, p.next, p.created_at, u.login, u.active, u.totp_secret \
          FROM staff_pending_sign_ins p JOIN staff_users u ON u.id = p.user_id \
@@ -190,7 +186,7 @@ pub async fn check_code(
     .await?;
     let is_live = |p: &Pending| {
         p.active
-            && p.address == address
+            && p.address == client
             && DateTime::parse_from_rfc3339(&p.created_at)
                 .is_ok_and(|created| now - created.with_timezone(&Utc) <= PENDING_LIMIT)
     };
@@ -202,41 +198,43 @@ pub async fn check_code(
         return Ok(CodeOutcome::Expired);
     };
     let login_key = key.of(&found.login);
-    let waited = waited(throttle::wait_for(pool, &login_key, now).await?);
-    let pair = Pair {
-        login_key: &login_key,
-        address: &address,
-    };
-    let line = |action, detail: Option<&'static str>| Entry {
+    let line = |action| Entry {
         actor: Some(&found.login),
-        address: Some(&address),
-        before: waited.as_deref(),
-        after: detail,
+        address: Some(&shown),
         ..Entry::of(action)
     };
-    let attempt = match throttle::begin(pool, pair, now).await? {
-        Begun::Attempt(id) => id,
-        Begun::Throttled { minutes } => {
-            record(pool, now, line(AuditAction::SignInThrottled, Some("code"))).await?;
+    let login = Some(found.login.as_str());
+    let attempt = match throttle::take(pool, &login_key, login, &client, now).await? {
+        Taken::Attempt(attempt) => attempt,
+        Taken::Throttled { minutes } => {
+            let entry = Entry {
+                after: Some("code"),
+                ..line(AuditAction::SignInThrottled)
+            };
+            record(pool, now, entry).await?;
             return Ok(CodeOutcome::Throttled { minutes });
         }
     };
+    let waited = attempt.waited();
+    let line = |action| Entry {
+        before: waited.as_deref(),
+        ..line(action)
+    };
     let Some(factor) = totp::accept(pool, found.user_id, &secret, typed, now).await? else {
-        throttle::finish(pool, attempt, Outcome::Failed).await?;
-        record(pool, now, line(AuditAction::CodeFailed, None)).await?;
-        throttle::raise_alert(pool, &login_key, Some(&found.login), now).await?;
+        record(pool, now, line(AuditAction::CodeFailed)).await?;
+        attempt.failed().await?;
         return Ok(CodeOutcome::Refused);
     };
-    throttle::finish(pool, attempt, Outcome::SignedIn).await?;
+    attempt.succeeded().await?;
     end_pending(pool, pending).await?;
-    let token = open_session(pool, found.user_id, &address, user_agent, now).await?;
+    let token = open_session(pool, found.user_id, &shown, user_agent, now).await?;
     let how = match factor {
         Factor::Code => "code".to_owned(),
         Factor::Recovery { left } => format!("recovery code, {left} left"),
     };
     let entry = Entry {
         after: Some(&how),
-        ..line(AuditAction::SignIn, None)
+        ..line(AuditAction::SignIn)
     };
     record(pool, now, entry).await?;
     Ok(CodeOutcome::SignedIn {

@@ -50,14 +50,14 @@ pub fn delay_after(failures: i64) -> Wait {
 
 /// A login (by its keyed hash) tried from a client address.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Pair<'a> {
-    pub login_key: &'a str,
-    pub address: &'a str,
+struct Pair<'a> {
+    login_key: &'a str,
+    address: &'a str,
 }
 
-/// An attempt taken, or why not.
+/// A row taken, or why not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Begun {
+enum Begun {
     /// Counted as a failure until it is finished otherwise.
     Attempt(i64),
     /// The pair has failed too often: minutes until the next attempt.
@@ -66,7 +66,7 @@ pub(super) enum Begun {
 
 /// How an attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Outcome {
+enum Outcome {
     Failed,
     /// The password was right; the code is still to come.
     Passed,
@@ -90,8 +90,8 @@ const COUNTED: &str = "login_key = ?1 AND address = ?2 AND outcome IN ('pending'
      AND at >= ?3 AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts \
      WHERE login_key = ?1 AND address = ?2 AND outcome = 'ok'), '')";
 
-/// Takes an attempt for `pair` at `now`, if the pair is under its limit.
-pub(super) async fn begin(
+/// Takes a row for `pair` at `now`, if the pair is under its limit.
+async fn begin(
     pool: &SqlitePool,
     pair: Pair<'_>,
     now: DateTime<Utc>,
@@ -137,11 +137,7 @@ pub(super) async fn begin(
     })
 }
 
-pub(super) async fn finish(
-    pool: &SqlitePool,
-    attempt: i64,
-    outcome: Outcome,
-) -> Result<(), sqlx::Error> {
+async fn finish(pool: &SqlitePool, attempt: i64, outcome: Outcome) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sign_in_attempts SET outcome = ? WHERE id = ?")
         .bind(outcome.code())
         .bind(attempt)
@@ -151,7 +147,7 @@ pub(super) async fn finish(
 }
 
 /// The failures of a login from every address within the last hour.
-pub(super) async fn failures_of(
+async fn failures_of(
     pool: &SqlitePool,
     login_key: &str,
     now: DateTime<Utc>,
@@ -166,49 +162,109 @@ pub(super) async fn failures_of(
     .await
 }
 
-/// Waits as long as the login's failures call for; the seconds waited.
-pub(super) async fn wait_for(
-    pool: &SqlitePool,
-    login_key: &str,
+/// An attempt at a login's secret (a password or a code) from an address,
+/// taken by the throttle and counted as a failure until it is finished.
+#[derive(Debug)]
+pub(super) struct Attempt<'a> {
+    pool: &'a SqlitePool,
+    id: i64,
+    login_key: String,
+    /// The account's login; `None` when no account has it.
+    login: Option<String>,
     now: DateTime<Utc>,
-) -> Result<u64, sqlx::Error> {
+    /// How long it waited for the login's failures.
+    waited: Wait,
+}
+
+/// An attempt taken, or why not.
+#[derive(Debug)]
+pub(super) enum Taken<'a> {
+    Attempt(Attempt<'a>),
+    /// The pair has failed too often: minutes until the next attempt.
+    Throttled {
+        minutes: i64,
+    },
+}
+
+/// Takes an attempt for the login whose keyed hash is `login_key` (the
+/// account `login`, if there is one) from `address`, then waits as long as
+/// the login's failures from everywhere call for. An attempt held back
+/// answers at once.
+pub(super) async fn take<'a>(
+    pool: &'a SqlitePool,
+    login_key: &str,
+    login: Option<&str>,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<Taken<'a>, sqlx::Error> {
     let delay = delay_after(failures_of(pool, login_key, now).await?);
+    let pair = Pair { login_key, address };
+    let id = match begin(pool, pair, now).await? {
+        Begun::Attempt(id) => id,
+        Begun::Throttled { minutes } => return Ok(Taken::Throttled { minutes }),
+    };
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    Ok(delay.as_secs())
+    Ok(Taken::Attempt(Attempt {
+        pool,
+        id,
+        login_key: login_key.to_owned(),
+        login: login.map(str::to_owned),
+        now,
+        waited: delay,
+    }))
+}
+
+impl Attempt<'_> {
+    /// "delayed 2s", for the audit line, when the attempt had to wait.
+    pub fn waited(&self) -> Option<String> {
+        (!self.waited.is_zero()).then(|| format!("delayed {}s", self.waited.as_secs()))
+    }
+
+    /// A wrong password or code: counted, and the admins alerted when the
+    /// login fails from everywhere.
+    pub async fn failed(self) -> Result<(), sqlx::Error> {
+        finish(self.pool, self.id, Outcome::Failed).await?;
+        raise_alert(self.pool, &self.login_key, self.login.as_deref(), self.now).await
+    }
+
+    /// The password was right; the code is still to come.
+    pub async fn passed(self) -> Result<(), sqlx::Error> {
+        finish(self.pool, self.id, Outcome::Passed).await
+    }
+
+    /// Signed in (or proved to be the member): the pair's failures before
+    /// no longer count.
+    pub async fn succeeded(self) -> Result<(), sqlx::Error> {
+        finish(self.pool, self.id, Outcome::SignedIn).await
+    }
 }
 
 /// After a failure: raises (or brings up to date) the admins' alert when
 /// the login has failed [`ALERT_FAILURES`] times or more within the hour,
-/// counting only failures since an admin last acknowledged one.
-pub(super) async fn raise_alert(
+/// counting only failures since an admin last acknowledged one. Below the
+/// threshold it only reads.
+async fn raise_alert(
     pool: &SqlitePool,
     login_key: &str,
     login: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let since: String = sqlx::query_scalar(
-        "SELECT MAX(?, COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts \
-         WHERE login_key = ?), ''))",
-    )
-    .bind(timestamp(now - LOGIN_WINDOW))
-    .bind(login_key)
-    .fetch_one(&mut *transaction)
-    .await?;
     let (failures, addresses, first_at): (i64, i64, Option<String>) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(DISTINCT address), MIN(at) FROM sign_in_attempts \
-         WHERE login_key = ? AND outcome IN ('pending', 'failed') AND at > ?",
+         WHERE login_key = ?1 AND outcome IN ('pending', 'failed') AND at >= ?2 \
+         AND at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')",
     )
     .bind(login_key)
-    .bind(&since)
-    .fetch_one(&mut *transaction)
+    .bind(timestamp(now - LOGIN_WINDOW))
+    .fetch_one(pool)
     .await?;
     if failures < ALERT_FAILURES {
         return Ok(());
     }
     let now_text = timestamp(now);
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let updated = sqlx::query(
         "UPDATE sign_in_alerts SET last_at = ?, failures = ?, addresses = ? \
          WHERE login_key = ? AND acknowledged_at IS NULL",

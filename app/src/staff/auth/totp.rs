@@ -124,9 +124,8 @@ pub(super) enum Factor {
 }
 
 /// Accepts `typed` as the second factor of the account `user_id` (whose
-/// secret is `secret`) at `now`, using it up: a code's time step becomes
-/// the last accepted, so the same code (or an older one) is refused from
-/// now on; a recovery code is marked used. `None` if it is not accepted.
+/// secret is `secret`) at `now`, using it up: a code or a recovery code.
+/// `None` if it is not accepted.
 pub(super) async fn accept(
     pool: &SqlitePool,
     user_id: i64,
@@ -134,42 +133,55 @@ pub(super) async fn accept(
     typed: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Factor>, sqlx::Error> {
-    match read(typed) {
-        Typed::Code(code) => {
-            let Some(step) = matching_step(secret, &code, now) else {
-                return Ok(None);
-            };
-            // One statement: of two sign-ins with the same code at once,
-            // one moves the step and the other finds it moved.
-            let used = sqlx::query(
-                "UPDATE staff_users SET totp_last_step = ? \
-                 WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
-            )
-            .bind(step)
-            .bind(user_id)
-            .bind(step)
-            .execute(pool)
-            .await?;
-            Ok((used.rows_affected() == 1).then_some(Factor::Code))
+    if let Typed::Recovery(code) = read(typed) {
+        let used = sqlx::query(
+            "UPDATE staff_recovery_codes SET used_at = ? \
+             WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+        )
+        .bind(timestamp(now))
+        .bind(user_id)
+        .bind(recovery_hash(&code))
+        .execute(pool)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Ok(None);
         }
-        Typed::Recovery(code) => {
-            let used = sqlx::query(
-                "UPDATE staff_recovery_codes SET used_at = ? \
-                 WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
-            )
-            .bind(timestamp(now))
-            .bind(user_id)
-            .bind(recovery_hash(&code))
-            .execute(pool)
-            .await?;
-            if used.rows_affected() != 1 {
-                return Ok(None);
-            }
-            let left = super::recovery_codes_left(pool, user_id).await?;
-            Ok(Some(Factor::Recovery { left }))
-        }
-        Typed::Neither => Ok(None),
+        let left = super::recovery_codes_left(pool, user_id).await?;
+        return Ok(Some(Factor::Recovery { left }));
     }
+    Ok(accept_code(pool, user_id, secret, typed, now)
+        .await?
+        .then_some(Factor::Code))
+}
+
+/// Accepts `typed` only as a time-based code (not a recovery code), using
+/// it up: its time step becomes the last accepted, so the same code (or an
+/// older one) is refused from now on.
+pub(super) async fn accept_code(
+    pool: &SqlitePool,
+    user_id: i64,
+    secret: &str,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let Typed::Code(code) = read(typed) else {
+        return Ok(false);
+    };
+    let Some(step) = matching_step(secret, &code, now) else {
+        return Ok(false);
+    };
+    // One statement: of two sign-ins with the same code at once, one moves
+    // the step and the other finds it moved.
+    let used = sqlx::query(
+        "UPDATE staff_users SET totp_last_step = ? \
+         WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+    )
+    .bind(step)
+    .bind(user_id)
+    .bind(step)
+    .execute(pool)
+    .await?;
+    Ok(used.rows_affected() == 1)
 }
 
 #[cfg(test)]

@@ -65,10 +65,7 @@ fn StaffBar(staff: Staff) -> impl IntoView {
         .unwrap_or_default();
     let clock = session_clock(locale, &staff);
     // Seconds since the Unix epoch at which the session ends, for the script.
-    let ends_at = (staff.session_ends - chrono::TimeDelta::hours(9))
-        .and_utc()
-        .timestamp()
-        .to_string();
+    let ends_at = staff.session_ends.timestamp().to_string();
     view! {
         <nav class="staff-bar no-print" aria-label=td_string!(locale, staff.nav_label)>
             <a href="/staff">{td_string!(locale, staff.queue_title)}</a>
@@ -96,7 +93,9 @@ fn StaffBar(staff: Staff) -> impl IntoView {
 /// When the session ends unless the member does something: "Signed out
 /// after 30 minutes without use: at 14:32".
 pub fn session_clock(locale: Locale, staff: &Staff) -> String {
-    let time = staff.session_ends.format("%H:%M").to_string();
+    let time = domain::japan_time(&staff.session_ends)
+        .format("%H:%M")
+        .to_string();
     if staff.ends_when_idle {
         td_string!(locale, staff.session_idle_end, time).to_string()
     } else {

@@ -9,7 +9,7 @@ use app::i18n::Locale;
 use app::staff::auth;
 use app::staff::{Alerts, Role, Staff, StaffError, StaffPage};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use domain::japan_time;
@@ -71,18 +71,26 @@ pub(super) async fn render(
         }
         _ => Vec::new(),
     };
-    site.render_with(
-        parts,
-        move || {
-            if let Some(staff) = staff.clone() {
-                provide_context(staff);
-            }
-            provide_context(Alerts(alerts.clone()));
-            provide_context(page.clone());
-        },
-        status,
-    )
-    .await
+    let wait = page.wait_minutes();
+    let mut response = site
+        .render_with(
+            parts,
+            move || {
+                if let Some(staff) = staff.clone() {
+                    provide_context(staff);
+                }
+                provide_context(Alerts(alerts.clone()));
+                provide_context(page.clone());
+            },
+            status,
+        )
+        .await;
+    if let Some(minutes) = wait {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(minutes * 60));
+    }
+    response
 }
 
 pub(super) fn query_pairs(parts: &Parts) -> Vec<(String, String)> {

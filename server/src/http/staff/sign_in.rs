@@ -203,9 +203,7 @@ pub(super) async fn logout(State(site): State<Site>, staff: Staff, request: Requ
 /// page's clock.
 pub(super) async fn keep_alive(staff: Staff, request: Request) -> Response {
     let locale = locale_of(request.headers());
-    let ends_at = (staff.session_ends - chrono::TimeDelta::hours(9))
-        .and_utc()
-        .timestamp();
+    let ends_at = staff.session_ends.timestamp();
     let answer = serde_json::json!({
         "ends_at": ends_at,
         "idle": staff.ends_when_idle,
