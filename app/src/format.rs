@@ -36,6 +36,52 @@ pub fn date(locale: Locale, date: NaiveDate) -> String {
     }
 }
 
+/// A date of birth: `1946年(昭和21年)3月15日` (the era year, 元年 for the
+/// first) or `15 March 1946`.
+pub fn birth_date(locale: Locale, date: NaiveDate) -> String {
+    match locale {
+        Locale::ja => {
+            let era = domain::era::Era::of(date).map(|(era, year)| {
+                let name = crate::words::era(locale, era);
+                if year == 1 {
+                    format!("({name}元年)")
+                } else {
+                    format!("({name}{year}年)")
+                }
+            });
+            format!(
+                "{}年{}{}月{}日",
+                date.year(),
+                era.unwrap_or_default(),
+                date.month(),
+                date.day()
+            )
+        }
+        Locale::en => {
+            const MONTHS: [&str; 12] = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ];
+            format!(
+                "{} {} {}",
+                date.day(),
+                MONTHS[date.month0() as usize],
+                date.year()
+            )
+        }
+    }
+}
+
 /// An amount of yen with thousands separators: `33,000円` or `33,000 yen`.
 pub fn yen(locale: Locale, amount: Yen) -> String {
     let grouped = group_thousands(amount.0);
@@ -71,6 +117,25 @@ mod tests {
         assert_eq!(date(Locale::en, sunday), "Sun 29 Nov 2026");
         let first = NaiveDate::from_ymd_opt(2027, 5, 1).expect("date");
         assert_eq!(date(Locale::en, first), "Sat 1 May 2027");
+    }
+
+    #[test]
+    fn a_birth_date_carries_its_era_in_japanese() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(
+            birth_date(Locale::ja, day(1946, 3, 15)),
+            "1946年(昭和21年)3月15日"
+        );
+        assert_eq!(birth_date(Locale::en, day(1946, 3, 15)), "15 March 1946");
+        assert_eq!(
+            birth_date(Locale::ja, day(2019, 5, 1)),
+            "2019年(令和元年)5月1日"
+        );
+        assert_eq!(
+            birth_date(Locale::ja, day(1989, 1, 7)),
+            "1989年(昭和64年)1月7日"
+        );
+        assert_eq!(birth_date(Locale::ja, day(1905, 6, 1)), "1905年6月1日");
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! the same words.
 
 use domain::case::{CaseStatus, DeclineReason, ScheduleProblem, Step, Urgency};
-use domain::fields::FieldError;
-use domain::form::Field;
+use domain::era::Era;
+use domain::fields::{DatePart, FieldError};
+use domain::form::{Condition, Field};
 use domain::{ContactReason, Document, Question, RefusalReason};
 use leptos::prelude::*;
 
@@ -108,6 +109,49 @@ pub fn field_error(locale: Locale, error: FieldError) -> String {
         E::DateTooEarly => td_string!(locale, field_error.date_too_early).to_owned(),
         E::NotAPhoneNumber => td_string!(locale, field_error.not_a_phone_number).to_owned(),
         E::NotAnEmailAddress => td_string!(locale, field_error.not_an_email_address).to_owned(),
+        E::PartMissing { part } => match part {
+            DatePart::Year => td_string!(locale, field_error.part_missing_year),
+            DatePart::Month => td_string!(locale, field_error.part_missing_month),
+            DatePart::Day => td_string!(locale, field_error.part_missing_day),
+        }
+        .to_owned(),
+        E::PartNotANumber { part } => match part {
+            DatePart::Year => td_string!(locale, field_error.part_not_a_number_year),
+            DatePart::Month => td_string!(locale, field_error.part_not_a_number_month),
+            DatePart::Day => td_string!(locale, field_error.part_not_a_number_day),
+        }
+        .to_owned(),
+        E::MonthOutOfRange => td_string!(locale, field_error.month_out_of_range).to_owned(),
+        E::DayOutOfRange { max } => {
+            td_string!(locale, field_error.day_out_of_range, max).to_string()
+        }
+        E::YearNotFourDigits => td_string!(locale, field_error.year_not_four_digits).to_owned(),
+        E::NotInEra { era: e } => {
+            let era = era(locale, e);
+            td_string!(locale, field_error.not_in_era, era).to_string()
+        }
+    }
+}
+
+/// An era's name: 昭和, Showa.
+pub fn era(locale: Locale, era: Era) -> &'static str {
+    match era {
+        Era::Western => td_string!(locale, era.western),
+        Era::Reiwa => td_string!(locale, era.reiwa),
+        Era::Heisei => td_string!(locale, era.heisei),
+        Era::Showa => td_string!(locale, era.showa),
+        Era::Taisho => td_string!(locale, era.taisho),
+    }
+}
+
+/// When a question that hangs on an earlier answer applies, as its label
+/// says without JavaScript (where every question shows).
+pub fn applies_when(locale: Locale, condition: Condition) -> &'static str {
+    match condition {
+        Condition::SomeoneElseAsks => td_string!(locale, request.applies_someone_else),
+        Condition::FamilyMemberAsks => td_string!(locale, request.applies_family_member),
+        Condition::OtherArea => td_string!(locale, request.applies_other_area),
+        Condition::InterpreterNeeded => td_string!(locale, request.applies_interpreter),
     }
 }
 
@@ -453,12 +497,43 @@ mod tests {
             E::DateTooEarly,
             E::NotAPhoneNumber,
             E::NotAnEmailAddress,
+            E::PartMissing {
+                part: DatePart::Year,
+            },
+            E::PartMissing {
+                part: DatePart::Month,
+            },
+            E::PartMissing {
+                part: DatePart::Day,
+            },
+            E::PartNotANumber {
+                part: DatePart::Year,
+            },
+            E::PartNotANumber {
+                part: DatePart::Month,
+            },
+            E::PartNotANumber {
+                part: DatePart::Day,
+            },
+            E::MonthOutOfRange,
+            E::DayOutOfRange { max: 30 },
+            E::YearNotFourDigits,
+            E::NotInEra { era: Era::Showa },
         ];
         for locale in LOCALES {
             let texts: Vec<String> = errors.iter().map(|e| field_error(locale, *e)).collect();
             all_distinct(&texts, "field errors");
             assert!(texts[1].contains("2000"), "{}", texts[1]);
             assert!(texts[2].contains("30"), "{}", texts[2]);
+            assert!(texts[17].contains("30"), "{}", texts[17]);
+            assert!(texts[19].contains(era(locale, Era::Showa)), "{}", texts[19]);
+            all_distinct(
+                &Era::ALL
+                    .iter()
+                    .map(|e| era(locale, *e).to_owned())
+                    .collect::<Vec<_>>(),
+                "eras",
+            );
         }
     }
 
@@ -489,7 +564,11 @@ mod tests {
             for field in Field::ALL {
                 for (code, words) in options(locale, *field) {
                     assert!(!words.is_empty());
-                    let mut form = domain::form::RequestForm::default();
+                    // A family member asks, so that the consent is asked too.
+                    let mut form = domain::form::RequestForm {
+                        requester: "family_member".into(),
+                        ..domain::form::RequestForm::default()
+                    };
                     form.set(field.code(), code);
                     let request = form.to_request(chrono::NaiveDate::MIN);
                     let read = match field {

@@ -87,6 +87,34 @@ impl Verdict {
     }
 }
 
+impl RefusalReason {
+    /// The question whose answer alone decides this reason, if one does
+    /// (a guardian for an adult, say, takes two answers).
+    pub const fn decided_by(self) -> Option<Question> {
+        match self {
+            Self::PatientDoesNotAgree => Some(Question::PatientAgrees),
+            Self::PresentDoctorDoesNotRefer => Some(Question::PresentDoctorRefers),
+            Self::ReportNotSharedWithPresentDoctor => Some(Question::ReportSharedWithPresentDoctor),
+            Self::PurposeIsTransfer | Self::PurposeIsLitigation => Some(Question::Purpose),
+            Self::RequesterNotPermitted => Some(Question::Requester),
+            Self::FamilyMemberWithoutPatientConsent => {
+                Some(Question::PatientConsentsToFamilyRequest)
+            }
+            Self::GuardianForAdultPatient | Self::FamilyMemberForMinorPatient => None,
+        }
+    }
+}
+
+impl ContactReason {
+    /// The question whose answer alone decides this reason.
+    pub const fn decided_by(self) -> Question {
+        match self {
+            Self::AreaOutsideMainSpecialties => Question::DiagnosisArea,
+            Self::PurposeIsOther => Question::Purpose,
+        }
+    }
+}
+
 codes!(RefusalReason {
     PatientDoesNotAgree => "patient_does_not_agree",
     PresentDoctorDoesNotRefer => "present_doctor_does_not_refer",

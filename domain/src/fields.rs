@@ -4,8 +4,10 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+use crate::era::Era;
 
 /// The longest name, in characters.
 pub const NAME_MAX_CHARS: usize = 100;
@@ -37,9 +39,48 @@ pub enum FieldError {
     DateTooEarly,
     NotAPhoneNumber,
     NotAnEmailAddress,
+    /// One part of a date typed in parts is missing.
+    PartMissing {
+        part: DatePart,
+    },
+    /// One part of a date typed in parts is not a number.
+    PartNotANumber {
+        part: DatePart,
+    },
+    MonthOutOfRange,
+    /// The day is not in the month, which has `max` days.
+    DayOutOfRange {
+        max: u32,
+    },
+    /// A Western year needs its four digits.
+    YearNotFourDigits,
+    /// The date is not in the era chosen (昭和64年2月 is 平成).
+    NotInEra {
+        era: Era,
+    },
+}
+
+/// A part of a date typed in three inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatePart {
+    Year,
+    Month,
+    Day,
 }
 
 impl FieldError {
+    /// The part of a date typed in parts that this error is about, if any.
+    pub const fn date_part(self) -> Option<DatePart> {
+        match self {
+            Self::PartMissing { part } | Self::PartNotANumber { part } => Some(part),
+            Self::MonthOutOfRange => Some(DatePart::Month),
+            Self::DayOutOfRange { .. } => Some(DatePart::Day),
+            Self::YearNotFourDigits | Self::NotInEra { .. } => Some(DatePart::Year),
+            _ => None,
+        }
+    }
+
     /// The stable machine-readable code.
     pub const fn code(self) -> &'static str {
         match self {
@@ -53,6 +94,12 @@ impl FieldError {
             Self::DateTooEarly => "date_too_early",
             Self::NotAPhoneNumber => "not_a_phone_number",
             Self::NotAnEmailAddress => "not_an_email_address",
+            Self::PartMissing { .. } => "part_missing",
+            Self::PartNotANumber { .. } => "part_not_a_number",
+            Self::MonthOutOfRange => "month_out_of_range",
+            Self::DayOutOfRange { .. } => "day_out_of_range",
+            Self::YearNotFourDigits => "year_not_four_digits",
+            Self::NotInEra { .. } => "not_in_era",
         }
     }
 }
@@ -195,12 +242,29 @@ pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
 pub struct DateOfBirth(NaiveDate);
 
 impl DateOfBirth {
+    /// A date of birth written `YYYY-MM-DD` (the status lookup).
     pub fn parse(text: &str, today: NaiveDate) -> Result<Self, FieldError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(FieldError::Required);
         }
-        let date = parse_iso_date(text).ok_or(FieldError::NotADate)?;
+        Self::new(parse_iso_date(text).ok_or(FieldError::NotADate)?, today)
+    }
+
+    /// A date of birth typed in parts, the year Western or in an era (the
+    /// request form): see [`date_from_parts`].
+    pub fn from_parts(
+        era: &str,
+        year: &str,
+        month: &str,
+        day: &str,
+        today: NaiveDate,
+    ) -> Result<Self, FieldError> {
+        Self::new(date_from_parts(era, year, month, day)?, today)
+    }
+
+    /// `date`, if it can be someone's date of birth `today`.
+    pub fn new(date: NaiveDate, today: NaiveDate) -> Result<Self, FieldError> {
         if date > today {
             Err(FieldError::DateInTheFuture)
         } else if date < EARLIEST_DATE_OF_BIRTH {
@@ -292,7 +356,7 @@ string_conversions!(EmailAddress);
 
 /// Full-width digits and signs, as Japanese keyboards often type them in a
 /// phone number, turned into their ASCII forms.
-fn normalise_width(text: &str) -> String {
+pub fn normalise_width(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
@@ -304,6 +368,93 @@ fn normalise_width(text: &str) -> String {
             other => other,
         })
         .collect()
+}
+
+/// A year as typed: digits (full-width ones too), or 元 for an era's first
+/// year.
+fn read_year(text: &str, era: Era) -> Option<i32> {
+    let text = normalise_width(text.trim());
+    let text = text.trim_end_matches('年');
+    if era != Era::Western && text == "元" {
+        return Some(1);
+    }
+    read_number(text)
+}
+
+fn read_number(text: &str) -> Option<i32> {
+    let text = normalise_width(text.trim());
+    (!text.is_empty() && text.len() <= 4 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// A date of birth from its typed parts: the era (`""` is Western), the
+/// year in it, the month and the day. The first part that is missing or
+/// wrong says why, by its name.
+pub fn date_from_parts(
+    era: &str,
+    year: &str,
+    month: &str,
+    day_text: &str,
+) -> Result<NaiveDate, FieldError> {
+    let era = if era.trim().is_empty() {
+        Era::Western
+    } else {
+        Era::from_code(era.trim()).ok_or(FieldError::NotADate)?
+    };
+    let blank = |text: &str| text.trim().is_empty();
+    if blank(year) && blank(month) && blank(day_text) {
+        return Err(FieldError::Required);
+    }
+    for (text, part) in [
+        (year, DatePart::Year),
+        (month, DatePart::Month),
+        (day_text, DatePart::Day),
+    ] {
+        if blank(text) {
+            return Err(FieldError::PartMissing { part });
+        }
+    }
+    let year = read_year(year, era).ok_or(FieldError::PartNotANumber {
+        part: DatePart::Year,
+    })?;
+    let month = read_number(month).ok_or(FieldError::PartNotANumber {
+        part: DatePart::Month,
+    })?;
+    let day_number = read_number(day_text).ok_or(FieldError::PartNotANumber {
+        part: DatePart::Day,
+    })?;
+    let month = u32::try_from(month)
+        .ok()
+        .filter(|month| (1..=12).contains(month))
+        .ok_or(FieldError::MonthOutOfRange)?;
+    if era == Era::Western && year < 1000 {
+        return Err(FieldError::YearNotFourDigits);
+    }
+    let western = era.western_year(year);
+    let days = days_in_month(western, month);
+    let day_number = u32::try_from(day_number)
+        .ok()
+        .filter(|day| (1..=days).contains(day))
+        .ok_or(FieldError::DayOutOfRange { max: days })?;
+    let date = NaiveDate::from_ymd_opt(western, month, day_number).ok_or(FieldError::NotADate)?;
+    if let Some(first) = era.first_day() {
+        let last = era.last_day();
+        if year < 1 || date < first || last.is_some_and(|last| date > last) {
+            return Err(FieldError::NotInEra { era });
+        }
+    }
+    Ok(date)
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
+    next.and_then(|next| next.pred_opt())
+        .map_or(31, |last| last.day())
 }
 
 #[cfg(test)]
@@ -487,5 +638,136 @@ mod tests {
             let _ = EmailAddress::parse(&text);
             let _ = DateOfBirth::parse(&text, today());
         }
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn an_era_date_is_read_on_each_eras_first_and_last_day() {
+        assert_eq!(
+            date_from_parts("taisho", "1", "7", "30"),
+            Ok(ymd(1912, 7, 30))
+        );
+        assert_eq!(
+            date_from_parts("taisho", "15", "12", "24"),
+            Ok(ymd(1926, 12, 24))
+        );
+        assert_eq!(
+            date_from_parts("showa", "元", "12", "25"),
+            Ok(ymd(1926, 12, 25))
+        );
+        assert_eq!(
+            date_from_parts("showa", "64", "1", "7"),
+            Ok(ymd(1989, 1, 7))
+        );
+        assert_eq!(
+            date_from_parts("heisei", "1", "1", "8"),
+            Ok(ymd(1989, 1, 8))
+        );
+        assert_eq!(
+            date_from_parts("heisei", "31", "4", "30"),
+            Ok(ymd(2019, 4, 30))
+        );
+        assert_eq!(
+            date_from_parts("reiwa", "元", "5", "1"),
+            Ok(ymd(2019, 5, 1))
+        );
+        assert_eq!(
+            date_from_parts("reiwa", "１", "５", "１"),
+            Ok(ymd(2019, 5, 1)),
+            "full width"
+        );
+        assert_eq!(
+            date_from_parts("showa", "21", "3", "15"),
+            Ok(ymd(1946, 3, 15))
+        );
+        assert_eq!(
+            date_from_parts("showa", "21年", "03", "15"),
+            Ok(ymd(1946, 3, 15))
+        );
+        assert_eq!(date_from_parts("", "1946", "3", "15"), Ok(ymd(1946, 3, 15)));
+        assert_eq!(
+            date_from_parts("western", "1946", "3", "15"),
+            Ok(ymd(1946, 3, 15))
+        );
+    }
+
+    #[test]
+    fn a_date_outside_its_era_is_refused() {
+        let outside = |era| Err(FieldError::NotInEra { era });
+        assert_eq!(
+            date_from_parts("taisho", "1", "7", "29"),
+            outside(Era::Taisho)
+        );
+        assert_eq!(
+            date_from_parts("showa", "1", "12", "24"),
+            outside(Era::Showa)
+        );
+        assert_eq!(
+            date_from_parts("showa", "64", "1", "8"),
+            outside(Era::Showa)
+        );
+        assert_eq!(
+            date_from_parts("heisei", "1", "1", "7"),
+            outside(Era::Heisei)
+        );
+        assert_eq!(
+            date_from_parts("heisei", "31", "5", "1"),
+            outside(Era::Heisei)
+        );
+        assert_eq!(
+            date_from_parts("reiwa", "1", "4", "30"),
+            outside(Era::Reiwa)
+        );
+        assert_eq!(date_from_parts("showa", "0", "1", "1"), outside(Era::Showa));
+    }
+
+    #[test]
+    fn the_wrong_part_is_named() {
+        assert_eq!(date_from_parts("", "", "", ""), Err(FieldError::Required));
+        assert_eq!(
+            date_from_parts("", "1946", "", "15"),
+            Err(FieldError::PartMissing {
+                part: DatePart::Month
+            })
+        );
+        assert_eq!(
+            date_from_parts("", "", "3", "15"),
+            Err(FieldError::PartMissing {
+                part: DatePart::Year
+            })
+        );
+        assert_eq!(
+            date_from_parts("", "1946", "13", "1"),
+            Err(FieldError::MonthOutOfRange)
+        );
+        assert_eq!(
+            date_from_parts("", "1946", "2", "29"),
+            Err(FieldError::DayOutOfRange { max: 28 })
+        );
+        assert_eq!(date_from_parts("", "1948", "2", "29"), Ok(ymd(1948, 2, 29)));
+        assert_eq!(
+            date_from_parts("", "1946", "4", "31"),
+            Err(FieldError::DayOutOfRange { max: 30 })
+        );
+        assert_eq!(
+            date_from_parts("", "46", "4", "1"),
+            Err(FieldError::YearNotFourDigits)
+        );
+        assert_eq!(
+            date_from_parts("", "1946", "march", "1"),
+            Err(FieldError::PartNotANumber {
+                part: DatePart::Month
+            })
+        );
+        assert_eq!(
+            date_from_parts("", "元", "3", "1"),
+            Err(FieldError::PartNotANumber {
+                part: DatePart::Year
+            }),
+            "元 is an era's year"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! live verdict from it; the server receives the same struct and parses it
 //! again.
 
-use chrono::{NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::fields::{
@@ -27,7 +27,12 @@ pub struct RequestForm {
     pub patient_consents_to_family_request: String,
     pub patient_name: String,
     pub patient_name_reading: String,
-    pub patient_date_of_birth: String,
+    /// The date of birth in three parts, the year Western or, with an era
+    /// (`Era` code; empty is Western), in that era.
+    pub patient_birth_era: String,
+    pub patient_birth_year: String,
+    pub patient_birth_month: String,
+    pub patient_birth_day: String,
     pub patient_phone: String,
     pub patient_email: String,
     pub present_doctor_name: String,
@@ -113,6 +118,42 @@ codes!(Field {
     AcknowledgesFeePaidOnTheDay => "acknowledges_fee_paid_on_the_day",
     AcknowledgesNotCoveredByInsurance => "acknowledges_not_covered_by_insurance",
 });
+
+/// The inputs the date of birth is typed in: the era, then the year in it,
+/// the month and the day.
+pub const BIRTH_INPUTS: [&str; 4] = [
+    "patient_birth_era",
+    "patient_birth_year",
+    "patient_birth_month",
+    "patient_birth_day",
+];
+
+/// When a question that hangs on an earlier answer applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Condition {
+    /// A guardian, a family member or someone else asks for the patient.
+    SomeoneElseAsks,
+    /// A family member asks.
+    FamilyMemberAsks,
+    /// The area is "another disease or area".
+    OtherArea,
+    /// An interpreter is needed.
+    InterpreterNeeded,
+}
+
+impl Field {
+    /// The condition under which the form asks this field; `None` when it
+    /// always does.
+    pub const fn applies_when(self) -> Option<Condition> {
+        match self {
+            Self::RequesterName | Self::RequesterRelationship => Some(Condition::SomeoneElseAsks),
+            Self::PatientConsentsToFamilyRequest => Some(Condition::FamilyMemberAsks),
+            Self::AreaOther => Some(Condition::OtherArea),
+            Self::InterpreterLanguage => Some(Condition::InterpreterNeeded),
+            _ => None,
+        }
+    }
+}
 
 impl crate::eligibility::Question {
     /// The input that answers this question.
@@ -253,10 +294,11 @@ impl RequestForm {
         };
         Request {
             requester: requester(&self.requester),
-            patient_consents_to_family_request: yes_no(&self.patient_consents_to_family_request),
-            patient_date_of_birth: DateOfBirth::parse(&self.patient_date_of_birth, today)
-                .ok()
-                .map(DateOfBirth::date),
+            patient_consents_to_family_request: self
+                .asks(Field::PatientConsentsToFamilyRequest)
+                .then(|| yes_no(&self.patient_consents_to_family_request))
+                .flatten(),
+            patient_date_of_birth: self.date_of_birth(today).ok().map(DateOfBirth::date),
             attendance: attendance(&self.attendance),
             area,
             patient_agrees: yes_no(&self.patient_agrees),
@@ -299,6 +341,10 @@ impl RequestForm {
             value.clone_into(text);
             return true;
         }
+        if name == Field::PatientDateOfBirth.code() {
+            self.set_date_of_birth(value);
+            return true;
+        }
         let ticked = matches!(value, "true" | "on");
         let flag = match name {
             "weekday_mon" => &mut self.weekday_mon,
@@ -329,22 +375,69 @@ impl RequestForm {
         form
     }
 
-    /// Whether the form asks this field at all for these answers: the
-    /// representative's name and relationship only when someone other than
-    /// the patient asks, the patient's consent only for a family member, the
-    /// area's description only for another area. The check step shows the
-    /// same fields as `parse` checks.
+    /// The date of birth as typed in its parts.
+    pub fn date_of_birth(&self, today: NaiveDate) -> Result<DateOfBirth, FieldError> {
+        DateOfBirth::from_parts(
+            &self.patient_birth_era,
+            &self.patient_birth_year,
+            &self.patient_birth_month,
+            &self.patient_birth_day,
+            today,
+        )
+    }
+
+    /// A date of birth given whole, `YYYY-MM-DD` (as the form took it
+    /// before it had three parts, and as programs may still send it): its
+    /// parts, the year Western. Text that is not such a date goes to the
+    /// year, whose check then says so.
+    fn set_date_of_birth(&mut self, text: &str) {
+        self.patient_birth_era.clear();
+        let parts: Vec<&str> = text.trim().splitn(3, '-').collect();
+        if let [year, month, day] = parts[..] {
+            year.clone_into(&mut self.patient_birth_year);
+            month.clone_into(&mut self.patient_birth_month);
+            day.clone_into(&mut self.patient_birth_day);
+        } else {
+            text.clone_into(&mut self.patient_birth_year);
+            self.patient_birth_month.clear();
+            self.patient_birth_day.clear();
+        }
+    }
+
+    /// Whether the form asks this field at all for these answers: a field
+    /// with a [`Condition`] only when it is met. The check step shows, the
+    /// browser reveals and `parse` checks the same fields.
     pub fn asks(&self, field: Field) -> bool {
-        match field {
-            Field::RequesterName | Field::RequesterRelationship => {
+        field
+            .applies_when()
+            .is_none_or(|condition| self.meets(condition))
+    }
+
+    /// Whether these answers meet `condition`.
+    pub fn meets(&self, condition: Condition) -> bool {
+        match condition {
+            Condition::SomeoneElseAsks => {
                 requester(&self.requester).is_some_and(|r| r != Requester::Patient)
             }
-            Field::PatientConsentsToFamilyRequest => {
+            Condition::FamilyMemberAsks => {
                 requester(&self.requester) == Some(Requester::FamilyMember)
             }
-            Field::AreaOther => self.area == "other",
-            _ => true,
+            Condition::OtherArea => self.area == "other",
+            Condition::InterpreterNeeded => self.interpreter_needed,
         }
+    }
+
+    /// The form as it is sent: the answers to questions that do not apply
+    /// (typed before the answer they hang on changed) left out.
+    #[must_use]
+    pub fn applicable(&self) -> Self {
+        let mut form = self.clone();
+        for field in Field::ALL.iter().filter(|field| !self.asks(**field)) {
+            if let Some(text) = form.text_by_name_mut(field.code()) {
+                text.clear();
+            }
+        }
+        form
     }
 
     /// The preferred weekdays ticked, Monday first.
@@ -387,10 +480,7 @@ impl RequestForm {
             &self.patient_name_reading,
             NameReading::parse,
         );
-        let date_of_birth = c.check(
-            Field::PatientDateOfBirth,
-            DateOfBirth::parse(&self.patient_date_of_birth, today),
-        );
+        let date_of_birth = c.check(Field::PatientDateOfBirth, self.date_of_birth(today));
         let phone = c.check(Field::PatientPhone, PhoneNumber::parse(&self.patient_phone));
         let email = c.optional(
             Field::PatientEmail,
@@ -411,7 +501,7 @@ impl RequestForm {
         let diagnosis = c.check(Field::Diagnosis, FreeText::parse(&self.diagnosis));
         let questions = c.check(Field::Questions, FreeText::parse(&self.questions));
         let unsuitable_dates = c.check(Field::UnsuitableDates, parse_dates(&self.unsuitable_dates));
-        let interpreter_language = if self.interpreter_needed {
+        let interpreter_language = if self.asks(Field::InterpreterLanguage) {
             c.check(
                 Field::InterpreterLanguage,
                 ShortText::parse(&self.interpreter_language),
@@ -472,7 +562,10 @@ text_inputs!(
     patient_consents_to_family_request,
     patient_name,
     patient_name_reading,
-    patient_date_of_birth,
+    patient_birth_era,
+    patient_birth_year,
+    patient_birth_month,
+    patient_birth_day,
     patient_phone,
     patient_email,
     present_doctor_name,
@@ -559,7 +652,10 @@ impl Submission {
                 .as_ref()
                 .map(|reading| reading.as_str().to_owned())
                 .unwrap_or_default(),
-            patient_date_of_birth: self.patient_date_of_birth.date().to_string(),
+            patient_birth_era: String::new(),
+            patient_birth_year: self.patient_date_of_birth.date().year().to_string(),
+            patient_birth_month: self.patient_date_of_birth.date().month().to_string(),
+            patient_birth_day: self.patient_date_of_birth.date().day().to_string(),
             patient_phone: self.patient_phone.as_str().to_owned(),
             patient_email: self
                 .patient_email
@@ -629,7 +725,9 @@ mod tests {
             requester: "patient".into(),
             patient_name: "山田 花子".into(),
             patient_name_reading: "ヤマダ ハナコ".into(),
-            patient_date_of_birth: "1970-04-01".into(),
+            patient_birth_year: "1970".into(),
+            patient_birth_month: "4".into(),
+            patient_birth_day: "1".into(),
             patient_phone: "090-1234-5678".into(),
             present_doctor_name: "佐藤 一郎".into(),
             present_institution: "さくらクリニック".into(),
@@ -747,7 +845,9 @@ mod tests {
     #[test]
     fn the_live_request_ignores_an_invalid_date_of_birth() {
         let form = RequestForm {
-            patient_date_of_birth: "2040-01-01".into(),
+            patient_birth_year: "2040".into(),
+            patient_birth_month: "1".into(),
+            patient_birth_day: "1".into(),
             ..filled()
         };
         assert_eq!(form.to_request(today()).patient_date_of_birth, None);
@@ -791,10 +891,91 @@ mod tests {
         let mut form = RequestForm::default();
         for field in Field::ALL {
             assert!(form.set(field.code(), "true"), "{field:?} has no input");
-            let held = form.text(field.code()) == Some("true") || form.is_ticked(field.code());
+            let held = form.text(field.code()) == Some("true")
+                || form.is_ticked(field.code())
+                || (*field == Field::PatientDateOfBirth && form.patient_birth_year == "true");
             assert!(held, "{field:?} did not keep its value");
         }
         assert!(!form.set("admin", "true"));
+    }
+
+    #[test]
+    fn a_question_that_no_longer_applies_is_not_asked_nor_sent() {
+        let mut form = filled();
+        form.requester = "family_member".into();
+        form.requester_name = "Taro Yamada".into();
+        form.requester_relationship = "Son".into();
+        form.patient_consents_to_family_request = "yes".into();
+        form.interpreter_language = "English".into();
+        assert!(
+            form.asks(Field::RequesterName) && form.asks(Field::PatientConsentsToFamilyRequest)
+        );
+        assert!(!form.asks(Field::InterpreterLanguage) && !form.asks(Field::AreaOther));
+        let sent = form.applicable();
+        assert_eq!(sent.requester_name, "Taro Yamada");
+        assert_eq!(sent.interpreter_language, "", "no interpreter asked for");
+        // The patient asks after all: the representative's answers go.
+        form.requester = "patient".into();
+        let sent = form.applicable();
+        assert_eq!(
+            (
+                sent.requester_name.as_str(),
+                sent.requester_relationship.as_str()
+            ),
+            ("", "")
+        );
+        assert_eq!(sent.patient_consents_to_family_request, "");
+        assert_eq!(
+            form.to_request(today()).patient_consents_to_family_request,
+            None
+        );
+        assert_eq!(form.requester_name, "Taro Yamada", "kept in the browser");
+        assert_eq!(
+            Field::ALL
+                .iter()
+                .filter(|f| f.applies_when().is_some())
+                .count(),
+            5
+        );
+    }
+
+    #[test]
+    fn a_date_of_birth_is_typed_in_parts_in_an_era_or_given_whole() {
+        let mut form = filled();
+        form.set("patient_birth_era", "showa");
+        form.set("patient_birth_year", "21");
+        form.set("patient_birth_month", "3");
+        form.set("patient_birth_day", "15");
+        let born = NaiveDate::from_ymd_opt(1946, 3, 15);
+        assert_eq!(form.to_request(today()).patient_date_of_birth, born);
+        let submission = form.parse(today()).expect("valid");
+        assert_eq!(Some(submission.patient_date_of_birth.date()), born);
+        // Read back for reception, in Western years.
+        let back = submission.to_form();
+        assert_eq!(
+            (
+                back.patient_birth_era.as_str(),
+                back.patient_birth_year.as_str()
+            ),
+            ("", "1946")
+        );
+        // A program sending the whole date still can.
+        let mut whole = RequestForm::default();
+        whole.set("patient_date_of_birth", "1970-04-01");
+        assert_eq!(
+            whole.to_request(today()).patient_date_of_birth,
+            NaiveDate::from_ymd_opt(1970, 4, 1)
+        );
+        // The part that is wrong is named, and what was typed stays.
+        form.set("patient_birth_month", "13");
+        assert_eq!(
+            form.parse(today()).err(),
+            Some(vec![(
+                Field::PatientDateOfBirth,
+                FieldError::MonthOutOfRange
+            )])
+        );
+        assert_eq!(form.patient_birth_month, "13");
     }
 
     #[test]

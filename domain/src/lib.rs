@@ -38,6 +38,7 @@ pub mod calendar;
 pub mod case;
 pub mod documents;
 pub mod eligibility;
+pub mod era;
 pub mod fee;
 pub mod fields;
 pub mod form;

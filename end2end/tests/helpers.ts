@@ -51,7 +51,7 @@ export async function fillEnglishRequest(page: Page, answers: Answers = {}): Pro
   await page.getByLabel('I am the patient').check();
   await page.getByLabel("Patient's full name").fill('Hanako Yamada');
   await page.getByLabel(/Reading of the patient's name/).fill('ヤマダ ハナコ');
-  await page.getByLabel("Patient's date of birth").fill('1970-04-01');
+  await fillBirthDate(page, '1970', '4', '1');
   await page.getByLabel('Phone number').fill(answers.phone ?? '090-1234-5678');
   await page.getByLabel("Present doctor's name").fill('Ichiro Sato');
   await page.getByLabel('Present hospital or clinic').fill('Sakura Clinic');
@@ -67,6 +67,14 @@ export async function fillEnglishRequest(page: Page, answers: Answers = {}): Pro
   await page.getByLabel('I understand that the consultation is in person only, at the hospital.').check();
   await page.getByLabel('I understand that the fee is paid at the hospital on the day.').check();
   await page.getByLabel('I understand that a second opinion is not covered by health insurance.').check();
+}
+
+/** Types the date of birth in its three parts (English labels). */
+export async function fillBirthDate(page: Page, year: string, month: string, day: string): Promise<void> {
+  const born = page.getByRole('group', { name: "Patient's date of birth" });
+  await born.getByLabel('Year', { exact: true }).fill(year);
+  await born.getByLabel('Month', { exact: true }).fill(month);
+  await born.getByLabel('Day', { exact: true }).fill(day);
 }
 
 async function yes(page: Page, question: string): Promise<void> {

@@ -40,10 +40,11 @@ test('the whole request can be made with the keyboard alone', async ({ page }) =
   await waitForHydration(page);
   await choose(page, 'Who is making this request?', 'I am the patient');
   await type(page, "Patient's full name", 'Keiko Tanaka');
-  // The date input takes its parts in the browser's order (month, day, year here).
-  await tabTo(page, page.getByLabel("Patient's date of birth"));
-  await page.keyboard.type('04011970');
-  await expect(page.getByLabel("Patient's date of birth")).toHaveValue('1970-04-01');
+  // The date of birth in its three parts, each reached with Tab.
+  await type(page, 'Year', '1970');
+  await type(page, 'Month', '4');
+  await type(page, 'Day', '1');
+  await expect(page.getByLabel('Year', { exact: true })).toHaveValue('1970');
   await type(page, 'Phone number', '090-1234-5678');
   await type(page, "Present doctor's name", 'Ichiro Sato');
   await type(page, 'Present hospital or clinic', 'Sakura Clinic');

@@ -246,7 +246,12 @@ test('the journey in Japanese, with the axe scans in Japanese', async ({ browser
   await page.getByLabel('患者本人', { exact: true }).check();
   await page.getByLabel('患者さんのお名前', { exact: true }).fill('山田 花子');
   await page.getByLabel(/患者さんのお名前のフリガナ/).fill('ヤマダ ハナコ');
-  await page.getByLabel('患者さんの生年月日').fill('1970-04-01');
+  // 1970 is 昭和45年.
+  const born = page.getByRole('group', { name: '患者さんの生年月日' });
+  await born.getByLabel('元号').selectOption('showa');
+  await born.getByLabel('年', { exact: true }).fill('45');
+  await born.getByLabel('月', { exact: true }).fill('4');
+  await born.getByLabel('日', { exact: true }).fill('1');
   await page.getByLabel('電話番号').fill('０９０-１２３４-５６７８');
   await page.getByLabel('現在の主治医のお名前').fill('佐藤 一郎');
   await page.getByLabel('現在受診中の病院・診療所').fill('さくらクリニック');
@@ -272,6 +277,7 @@ test('the journey in Japanese, with the axe scans in Japanese', async ({ browser
 
   await page.getByRole('button', { name: '回答を確認する' }).click();
   await expect(page.getByRole('heading', { name: '回答の確認' })).toBeVisible();
+  await expect(page.getByText('1970年(昭和45年)4月1日')).toBeVisible();
   await expectNoAxeViolations(page, 'check answers (ja)');
   await page.getByRole('button', { name: '申込みを送信する' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('お申込みを受け付けました');

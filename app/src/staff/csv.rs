@@ -30,6 +30,7 @@ pub fn queue(locale: Locale, rows: Vec<QueueRow>) -> String {
         td_string!(locale, staff.reference),
         td_string!(locale, staff.patient),
         td_string!(locale, staff.reading),
+        td_string!(locale, staff.date_of_birth),
         td_string!(locale, staff.area),
         td_string!(locale, staff.contact_first),
         td_string!(locale, staff.status),
@@ -46,6 +47,7 @@ pub fn queue(locale: Locale, rows: Vec<QueueRow>) -> String {
             row.reference.to_string(),
             row.patient_name,
             row.patient_name_reading.unwrap_or_default(),
+            crate::format::birth_date(locale, row.patient_date_of_birth),
             words::area(locale, row.area).to_owned(),
             if row.contact_first {
                 td_string!(locale, common.yes)

@@ -101,6 +101,7 @@ type QueueSqlRow = (
     String,
     Option<String>,
     String,
+    String,
     bool,
     String,
     String,
@@ -108,7 +109,8 @@ type QueueSqlRow = (
     Option<String>,
 );
 
-const QUEUE_SELECT: &str = "SELECT c.reference, c.patient_name, c.patient_name_reading, c.area, c.contact_first, \
+const QUEUE_SELECT: &str = "SELECT c.reference, c.patient_name, c.patient_name_reading, \
+     c.patient_date_of_birth, c.area, c.contact_first, \
      c.status, c.receipt_day, a.day, a.start_time FROM cases c \
      LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL";
 
@@ -122,7 +124,7 @@ fn order_by(sort: QueueSort) -> &'static str {
 }
 
 fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<QueueRow> {
-    let (reference, name, reading, area, contact_first, status, receipt, day, start) = row;
+    let (reference, name, reading, born, area, contact_first, status, receipt, day, start) = row;
     let status = CaseStatus::from_code(&status)?;
     let receipt_day: NaiveDate = receipt.parse().ok()?;
     let (age, urgency) = queue_age(calendar, receipt_day, today, status);
@@ -137,6 +139,7 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
         reference: Reference::parse(&reference)?,
         patient_name: name,
         patient_name_reading: reading,
+        patient_date_of_birth: born.parse().ok()?,
         // Never a case lost from the queue over its area's code.
         area: AreaCode::from_code(&area).unwrap_or(AreaCode::Other),
         contact_first,

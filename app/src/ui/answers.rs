@@ -47,7 +47,10 @@ pub fn answer_rows(
     form: &RequestForm,
 ) -> Vec<(&'static str, String, Option<String>)> {
     let mut rows = Vec::new();
-    for field in Field::ALL.iter().copied().filter(|f| form.asks(*f)) {
+    // The interpreter's row answers the checkbox, which is always asked,
+    // and its language when one is needed.
+    let shown = |field: &Field| form.asks(*field) || *field == Field::InterpreterLanguage;
+    for field in Field::ALL.iter().copied().filter(shown) {
         if field == Field::UnsuitableDates {
             let days: Vec<String> = WEEKDAYS
                 .into_iter()
@@ -57,6 +60,19 @@ pub fn answer_rows(
             let days = (!days.is_empty()).then(|| days.join(", "));
             let label = td_string!(locale, request.weekdays_legend).to_owned();
             rows.push(("weekday_mon", label, days));
+        }
+        if field == Field::PatientDateOfBirth {
+            let born = domain::fields::date_from_parts(
+                &form.patient_birth_era,
+                &form.patient_birth_year,
+                &form.patient_birth_month,
+                &form.patient_birth_day,
+            );
+            let value = born
+                .ok()
+                .map(|date| crate::format::birth_date(locale, date));
+            rows.push((field.code(), words::field(locale, field), value));
+            continue;
         }
         if field == Field::InterpreterLanguage {
             let value = if form.interpreter_needed {

@@ -264,3 +264,102 @@ fn a_locked_database_answers_busy_and_the_same_submission_goes_through_later() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
 }
+
+#[test]
+fn a_birth_date_typed_in_an_era_reaches_reception_and_the_csv_with_its_era() {
+    let server = TestServer::start();
+    let reference = server.submit(
+        "era-00000001",
+        &[
+            ("patient_birth_era", "showa"),
+            ("patient_birth_year", "21"),
+            ("patient_birth_month", "3"),
+            ("patient_birth_day", "15"),
+        ],
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM cases WHERE patient_date_of_birth = '1946-03-15'"),
+        1
+    );
+    server.add_staff("rita", "reception", "Rita");
+    let rita = server.sign_in("rita");
+    let case = server.send(
+        "GET",
+        &format!("/staff/cases/{reference}"),
+        Some(&rita),
+        &[],
+    );
+    assert!(
+        case.body.contains("1946年(昭和21年)3月15日"),
+        "{}",
+        case.body
+    );
+    let csv = server.send("GET", "/staff/export.csv", Some(&rita), &[]);
+    assert!(
+        csv.body.contains("\"1946年(昭和21年)3月15日\""),
+        "{}",
+        csv.body
+    );
+    let english = server.send_with(
+        "GET",
+        "/staff/export.csv",
+        Some(&rita),
+        &[],
+        &[("Accept-Language", "en")],
+    );
+    assert!(
+        english.body.contains("\"15 March 1946\""),
+        "{}",
+        english.body
+    );
+
+    // A part that is wrong is named, and nothing is stored.
+    let (status, body) = server.call_server_fn(
+        "submit_request",
+        &with(eligible("era-00000002"), "patient_birth_month", "13"),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("month_out_of_range"), "{body}");
+    let (status, body) = server.call_server_fn(
+        "submit_request",
+        &with(
+            with(eligible("era-00000003"), "patient_birth_era", "showa"),
+            "patient_birth_year",
+            "64",
+        ),
+    );
+    assert_eq!(status, 422, "昭和64年4月1日 is not in 昭和: {body}");
+    assert!(body.contains("not_in_era"), "{body}");
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
+}
+
+#[test]
+fn answers_to_questions_that_do_not_apply_are_not_stored() {
+    let server = TestServer::start();
+    let reference = server.submit(
+        "applies-0001",
+        &[
+            ("requester", "patient"),
+            ("requester_name", "Taro Yamada"),
+            ("requester_relationship", "Son"),
+            ("interpreter_language", "Klingon"),
+            ("area_other", "Kidney"),
+        ],
+    );
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM cases WHERE answers LIKE '%Taro%' OR answers LIKE '%Klingon%' \
+             OR answers LIKE '%Kidney%'"
+        ),
+        0
+    );
+    server.add_staff("rita", "reception", "Rita");
+    let rita = server.sign_in("rita");
+    let case = server.send(
+        "GET",
+        &format!("/staff/cases/{reference}"),
+        Some(&rita),
+        &[],
+    );
+    assert!(!case.body.contains("Taro Yamada"));
+}

@@ -2,7 +2,7 @@
 //! input, then Send. The answers also travel as hidden inputs, so that
 //! without JavaScript the buttons post them back to the server.
 
-use domain::form::{Field, RequestForm};
+use domain::form::{BIRTH_INPUTS, Field, RequestForm};
 use leptos::prelude::*;
 
 use super::state::FormState;
@@ -12,12 +12,12 @@ use crate::ui::answers::{WEEKDAYS, answer_rows};
 
 /// Every input name and value the form would post.
 fn posted_values(form: &RequestForm) -> Vec<(&'static str, String)> {
-    let mut values: Vec<(&'static str, String)> = Field::ALL
+    let names = Field::ALL
         .iter()
-        .filter_map(|field| {
-            form.text(field.code())
-                .map(|text| (field.code(), text.to_owned()))
-        })
+        .map(|field| field.code())
+        .chain(BIRTH_INPUTS);
+    let mut values: Vec<(&'static str, String)> = names
+        .filter_map(|name| form.text(name).map(|text| (name, text.to_owned())))
         .collect();
     let checkboxes = WEEKDAYS.into_iter().chain([
         "interpreter_needed",
@@ -109,6 +109,8 @@ mod tests {
         let form = RequestForm {
             requester: "patient".into(),
             patient_name: "山田 花子".into(),
+            patient_birth_era: "showa".into(),
+            patient_birth_year: "21".into(),
             questions: "Two\nlines".into(),
             weekday_wed: true,
             acknowledges_in_person_only: true,

@@ -4,19 +4,20 @@
 //! Inputs are named by their `Field` code, so a form posted without
 //! JavaScript reads back into the same `RequestForm`.
 
-use domain::form::Field;
+use domain::fields::DatePart;
+use domain::form::{Condition, Field};
+use domain::{Question, Verdict};
 use leptos::prelude::*;
 
 use super::state::FormState;
 use crate::Erase;
-use crate::i18n::td_string;
+use crate::i18n::{Locale, td_string};
 use crate::words;
 
 /// The kind of a one-line input.
 #[derive(Clone, Copy)]
 enum Kind {
     Text,
-    Date,
     Tel,
     Email,
     Multiline,
@@ -26,7 +27,6 @@ impl Kind {
     const fn attribute(self) -> &'static str {
         match self {
             Self::Text => "text",
-            Self::Date => "date",
             Self::Tel => "tel",
             Self::Email => "email",
             Self::Multiline => "textarea",
@@ -45,14 +45,18 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         <section aria-labelledby="section-requester">
             <h2 id="section-requester">{td_string!(locale, request.section_requester)}</h2>
             <Choice state field=Field::Requester />
-            <TextInput state field=Field::RequesterName kind=Kind::Text autocomplete="name" />
-            <TextInput
-                state
-                field=Field::RequesterRelationship
-                kind=Kind::Text
-                hint=move || Some(t_hint(locale, Hint::Relationship))
-            />
-            <Choice state field=Field::PatientConsentsToFamilyRequest />
+            <Reveal state condition=Condition::SomeoneElseAsks id="reveal-someone-else">
+                <TextInput state field=Field::RequesterName kind=Kind::Text autocomplete="name" />
+                <TextInput
+                    state
+                    field=Field::RequesterRelationship
+                    kind=Kind::Text
+                    hint=move || Some(t_hint(locale, Hint::Relationship))
+                />
+            </Reveal>
+            <Reveal state condition=Condition::FamilyMemberAsks id="reveal-family-member">
+                <Choice state field=Field::PatientConsentsToFamilyRequest />
+            </Reveal>
         </section>
 
         <section aria-labelledby="section-patient">
@@ -65,7 +69,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
                 optional=true
                 hint=move || Some(t_hint(locale, Hint::Reading))
             />
-            <TextInput state field=Field::PatientDateOfBirth kind=Kind::Date />
+            <BirthDate state />
             <TextInput
                 state
                 field=Field::PatientPhone
@@ -95,7 +99,9 @@ pub fn FormFields(state: FormState) -> impl IntoView {
             <h2 id="section-diagnosis">{td_string!(locale, request.section_diagnosis)}</h2>
             <Choice state field=Field::Purpose />
             <Choice state field=Field::Area />
-            <TextInput state field=Field::AreaOther kind=Kind::Text />
+            <Reveal state condition=Condition::OtherArea id="reveal-other-area">
+                <TextInput state field=Field::AreaOther kind=Kind::Text />
+            </Reveal>
             <TextInput state field=Field::Diagnosis kind=Kind::Multiline hint=free_text_hint />
             <TextInput state field=Field::Questions kind=Kind::Multiline hint=free_text_hint />
         </section>
@@ -154,7 +160,9 @@ fn Preferences(state: FormState) -> impl IntoView {
             <div class="checkboxes">
                 <Checkbox state name="interpreter_needed" />
             </div>
-            <TextInput state field=Field::InterpreterLanguage kind=Kind::Text />
+            <Reveal state condition=Condition::InterpreterNeeded id="reveal-interpreter">
+                <TextInput state field=Field::InterpreterLanguage kind=Kind::Text />
+            </Reveal>
         </section>
     }
     .erase()
@@ -315,17 +323,208 @@ fn Choice(state: FormState, field: Field) -> impl IntoView {
             })
             .collect_view()
     };
+    let decided = move || !decided_here(state, locale, field).is_empty();
+    let described = move || {
+        let ids: Vec<String> = [
+            has_error().then(|| format!("{id}-error")),
+            decided().then(|| format!("{id}-decided")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
     view! {
         <fieldset
             id=id
             tabindex="-1"
             class="choice"
             class:has-error=has_error
-            aria-describedby=move || described_by(id, false, has_error())
+            aria-describedby=described
         >
             <legend>{move || words::field(locale, field)}</legend>
             <FieldErrorText state field />
             {options}
+            <DecidedHere state field />
+        </fieldset>
+    }
+    .erase()
+}
+
+/// The reasons that this question's answer alone decides: the verdict's
+/// words for them, and whether they stop the request (else they ask to
+/// contact reception first).
+fn decided_here(state: FormState, locale: Locale, field: Field) -> Vec<(bool, String)> {
+    let by_this = |question: Question| question.field() == field;
+    state.verdict.with(|verdict| match verdict {
+        Verdict::NotAccepted { reasons } => reasons
+            .iter()
+            .filter(|reason| reason.decided_by().is_some_and(by_this))
+            .map(|reason| (true, words::refusal(locale, *reason)))
+            .collect(),
+        Verdict::ContactFirst { reasons }
+        | Verdict::Incomplete {
+            contact_first: reasons,
+            ..
+        } => reasons
+            .iter()
+            .filter(|reason| by_this(reason.decided_by()))
+            .map(|reason| (false, words::contact(locale, *reason)))
+            .collect(),
+        Verdict::Eligible => Vec::new(),
+    })
+}
+
+/// Under a question whose answer alone stops the request or asks to
+/// contact reception first: why, in the panel's words.
+#[component]
+fn DecidedHere(state: FormState, field: Field) -> impl IntoView {
+    let locale = crate::use_locale();
+    move || {
+        let reasons = decided_here(state, locale, field);
+        let stops = reasons.iter().any(|(stops, _)| *stops);
+        (!reasons.is_empty()).then(|| {
+            let intro = if stops {
+                td_string!(locale, question_note.not_accepted)
+            } else {
+                td_string!(locale, question_note.contact_first)
+            };
+            view! {
+                <div
+                    class="decided-here"
+                    class:stops=stops
+                    id=format!("{}-decided", field.code())
+                    data-testid=format!("{}-decided", field.code())
+                >
+                    <p>{intro}</p>
+                    <ul>
+                        {reasons
+                            .into_iter()
+                            .map(|(_, words)| view! { <li>{words}</li> })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// Questions that hang on an earlier answer, right under it (GOV.UK's
+/// conditional reveal): shown once they apply and hidden when they no
+/// longer do (their answers are then left out of what is sent). The server
+/// renders them as the answers stand; without JavaScript every one shows
+/// (`noscript.css`), each labelled with when it applies.
+#[component]
+fn Reveal(
+    state: FormState,
+    condition: Condition,
+    id: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let locale = crate::use_locale();
+    let applies = move || state.form.with(|form| form.meets(condition));
+    view! {
+        <div class="conditional" id=id hidden=move || !applies()>
+            <p class="applies-when">{words::applies_when(locale, condition)}</p>
+            {children()}
+        </div>
+    }
+    .erase()
+}
+
+/// The date of birth in three inputs (GOV.UK's date input), with the era
+/// before the year in Japanese: numbers typed on a phone's number pad, no
+/// calendar to scroll back eighty years.
+#[component]
+fn BirthDate(state: FormState) -> impl IntoView {
+    let locale = crate::use_locale();
+    let field = Field::PatientDateOfBirth;
+    let id = field.code();
+    let error = move || state.error(field);
+    let has_error = move || error().is_some();
+    let era_shown =
+        move || locale == Locale::ja || state.form.with(|form| !form.patient_birth_era.is_empty());
+    let western = move || state.form.with(|form| form.patient_birth_era.is_empty());
+    let part = move |name: &'static str, part: DatePart, label: &'static str| {
+        let text = move || {
+            state
+                .form
+                .with(|form| form.text(name).unwrap_or_default().to_owned())
+        };
+        // A part named by the error is marked; an error about the whole date marks all.
+        let wrong = move || {
+            error().is_some_and(|error| error.date_part().is_none_or(|wrong| wrong == part))
+        };
+        let (class, autocomplete) = match part {
+            DatePart::Year => ("date-year", "bday-year"),
+            DatePart::Month => ("date-month", "bday-month"),
+            DatePart::Day => ("date-day", "bday-day"),
+        };
+        view! {
+            <div class="date-part">
+                <label for=name>{label}</label>
+                <input
+                    id=name
+                    name=name
+                    type="text"
+                    inputmode="numeric"
+                    class=class
+                    maxlength="4"
+                    autocomplete=move || western().then_some(autocomplete)
+                    value=untrack(text)
+                    prop:value=text
+                    on:input=move |event| state.set(name, &event_target_value(&event))
+                    aria-invalid=move || wrong().then_some("true")
+                />
+            </div>
+        }
+    };
+    let era = move || {
+        era_shown().then(|| {
+            let selected = move || state.form.with(|form| form.patient_birth_era.clone());
+            let options = domain::era::Era::ALL
+                .iter()
+                .map(|era| {
+                    let code = if *era == domain::era::Era::Western { "" } else { era.code() };
+                    view! {
+                        <option value=code selected=move || selected() == code>
+                            {words::era(locale, *era)}
+                        </option>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="date-part">
+                    <label for="patient_birth_era">{td_string!(locale, request.birth_era)}</label>
+                    <select
+                        id="patient_birth_era"
+                        name="patient_birth_era"
+                        prop:value=selected
+                        on:change=move |event| state.set("patient_birth_era", &event_target_value(&event))
+                    >
+                        {options}
+                    </select>
+                </div>
+            }
+        })
+    };
+    view! {
+        <fieldset
+            id=id
+            tabindex="-1"
+            class="date-input"
+            class:has-error=has_error
+            aria-describedby=move || described_by(id, true, has_error())
+        >
+            <legend>{words::field(locale, field)}</legend>
+            <p class="hint" id=format!("{id}-hint")>{td_string!(locale, request.birth_hint)}</p>
+            <FieldErrorText state field />
+            <div class="date-parts">
+                {era}
+                {part("patient_birth_year", DatePart::Year, td_string!(locale, request.birth_year))}
+                {part("patient_birth_month", DatePart::Month, td_string!(locale, request.birth_month))}
+                {part("patient_birth_day", DatePart::Day, td_string!(locale, request.birth_day))}
+            </div>
         </fieldset>
     }
     .erase()

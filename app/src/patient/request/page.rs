@@ -68,16 +68,8 @@ pub fn RequestPage() -> impl IntoView {
 #[island]
 fn RequestForm(page: FormPage, locale: Locale) -> impl IntoView {
     provide_context(locale);
-    let initial = page;
-    let posted = initial.posted;
-    let state = FormState {
-        form: RwSignal::new(initial.form),
-        submission_id: RwSignal::new(initial.submission_id),
-        stage: RwSignal::new(initial.stage),
-        errors: RwSignal::new(initial.errors),
-        problem: RwSignal::new(initial.problem),
-        hydrated: RwSignal::new(false),
-    };
+    let posted = page.posted;
+    let state = FormState::new(page);
     draft::keep(state, posted);
 
     let summary = NodeRef::<leptos::html::Div>::new();
@@ -100,7 +92,9 @@ fn RequestForm(page: FormPage, locale: Locale) -> impl IntoView {
                     send.dispatch(SubmitRequestInput {
                         submission_id: state.submission_id.get_untracked(),
                         language: locale.as_str().to_owned(),
-                        form: state.form.get_untracked(),
+                        // Answers to questions that no longer apply stay in
+                        // the browser, not in the request.
+                        form: state.form.with_untracked(RequestForm::applicable),
                     });
                 }
             }
@@ -155,7 +149,7 @@ fn RequestForm(page: FormPage, locale: Locale) -> impl IntoView {
                     </Show>
                 </form>
             </div>
-            <LivePanel form=state.form />
+            <LivePanel state />
         </div>
     }
     .erase()

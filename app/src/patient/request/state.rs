@@ -89,6 +89,8 @@ fn random_bytes() -> [u8; 16] {
 #[derive(Debug, Clone, Copy)]
 pub struct FormState {
     pub form: RwSignal<RequestForm>,
+    /// The verdict on the answers as they stand, if they were sent today.
+    pub verdict: Memo<Verdict>,
     pub submission_id: RwSignal<String>,
     pub stage: RwSignal<Stage>,
     pub errors: RwSignal<FieldErrors>,
@@ -97,6 +99,24 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// The state of a page rendered as `page`.
+    pub fn new(page: FormPage) -> Self {
+        let form = RwSignal::new(page.form);
+        let verdict = Memo::new(move |_| {
+            let today = now_in_japan().date();
+            form.with(|form| assess(&form.to_request(today), today))
+        });
+        Self {
+            form,
+            verdict,
+            submission_id: RwSignal::new(page.submission_id),
+            stage: RwSignal::new(page.stage),
+            errors: RwSignal::new(page.errors),
+            problem: RwSignal::new(page.problem),
+            hydrated: RwSignal::new(false),
+        }
+    }
+
     /// The error shown at a field: its own, or "please answer" when the
     /// last check stopped on this question still being open.
     pub fn error(self, field: Field) -> Option<domain::fields::FieldError> {
@@ -125,10 +145,7 @@ impl FormState {
             .problem
             .with(|problem| matches!(problem, Some(AppError::NotSendable { .. })))
         {
-            let today = now_in_japan().date();
-            let verdict = self
-                .form
-                .with(|form| assess(&form.to_request(today), today));
+            let verdict = self.verdict.get_untracked();
             self.problem
                 .set((!verdict.may_be_submitted()).then_some(AppError::NotSendable { verdict }));
         }
