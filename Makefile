@@ -27,7 +27,7 @@ help:
 	@echo "make crashtest - the same, killing the server with SIGKILL 5 times on the way"
 
 run: rust-tools node-tools
-	cargo leptos serve --release
+	cargo leptos serve --release --precompress
 
 test: tools test-rust lint wasm-check load-smoke end2end
 
@@ -69,9 +69,9 @@ bench: rust-tools node-tools
 	cargo bench -p domain --bench rules -- --warm-up-time 1 --measurement-time 3
 	cargo bench -p server --bench store -- --warm-up-time 1 --measurement-time 6
 	cargo bench -p server --bench sign_in -- --warm-up-time 1 --measurement-time 6
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	scripts/bundle-size.sh target/site
-	scripts/panel-latency.sh
+	scripts/bench-browser.sh
 	scripts/bench-http.sh
 
 tools: rust-tools node-tools browser-tools

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Starts the release server on a throw-away database and measures, in
-# Chromium, the time from a changed answer to the updated live panel.
+# Starts the release server on a throw-away database and runs the browser
+# measurements of end2end/bench/ in Chromium: the time from a changed
+# answer to the updated live panel, and the first load of /request on a
+# throttled phone (first and repeat visits).
 # Run after `cargo leptos build --release` (make bench does both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
