@@ -12,7 +12,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
 use leptos_i18n::context::CookieOptions;
-use leptos_meta::{MetaTags, Stylesheet, Title};
+use leptos_meta::{HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -52,6 +52,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // The stylesheet under its content-hashed name.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 // Without JavaScript every question and the whole panel show.
                 <noscript><link rel="stylesheet" href="/noscript.css" /></noscript>
                 <AutoReload options=options.clone() />
@@ -101,7 +103,6 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider cookie_options=cookie_options>
             <LocaleScope>
-            <Stylesheet id="leptos" href="/pkg/second-opinion.css" />
             <PageTitle />
             <Router>
                 <ui::layout::Header />

@@ -3,6 +3,7 @@
 //! hold each area's routes; both stand on `site` (rendering a page) and
 //! `security` (what every request passes through), never on each other.
 
+mod assets;
 mod patient;
 mod security;
 mod site;
@@ -14,10 +15,12 @@ use anyhow::{Context, Result};
 use app::ssr::ClientAddressSource;
 use app::{App, shell};
 use axum::Router;
+use axum::handler::Handler;
 use axum::middleware;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::cli::ServeArgs;
@@ -36,6 +39,14 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(addr) = args.addr {
         options.site_addr = addr;
     }
+    // cargo-leptos writes the bundle's hashes beside the binary it builds
+    // (`hash.txt`, or LEPTOS_HASH_FILE_NAME, which may be a whole path); the
+    // pages name the hashed files when it is there, the plain names when
+    // not (Leptos would stop on a missing hash file).
+    let hash_file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(&*options.hash_file)));
+    options.hash_files = hash_file.as_ref().is_some_and(|file| file.exists());
     let pool = database::open(&args.database_url).await?;
     let login_key = database::login_key(&args.database_url)?;
     let listener = TcpListener::bind(options.site_addr)
@@ -46,6 +57,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     } else {
         ClientAddressSource::Connection
     };
+    let options_hashed = options.hash_files;
     let site = Site {
         options,
         pool,
@@ -55,6 +67,14 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         hospital: args.hospital_name.into(),
     };
     let router = router(site);
+    if let Some(file) = hash_file.filter(|_| options_hashed) {
+        tracing::info!(
+            "the bundle's files are named by their hashes in {}",
+            file.display()
+        );
+    } else {
+        tracing::info!("the bundle's files have plain names: no hash file beside the binary");
+    }
     tracing::info!("listening on http://{}", listener.local_addr()?);
     // The client's address is what the status lookup's attempt limit counts.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -69,6 +89,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
 pub fn router(site: Site) -> Router {
     let routes = generate_route_list(App);
     let (options, client_address) = (site.options.clone(), site.client_address);
+    let hashed = assets::HashedFiles(options.hash_files);
     let context = site.context();
     // Reception's pages are served by `staff`, which checks the session
     // before anything is loaded; Leptos renders them from there.
@@ -83,8 +104,11 @@ pub fn router(site: Site) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            context, shell,
+        .fallback_service(assets::files(
+            &options.site_root,
+            // No such file: the app's "not found" page.
+            leptos_axum::file_and_error_handler_with_context(context, shell)
+                .with_state(options.clone()),
         ))
         .layer(middleware::from_fn(
             security::unreadable_arguments_are_bad_requests,
@@ -94,6 +118,10 @@ pub fn router(site: Site) -> Router {
             client_address,
             security::security_headers,
         ))
+        .layer(middleware::from_fn_with_state(hashed, assets::cache_policy))
+        // Pages and server functions compressed as they are sent; the
+        // bundle's files come precompressed and are left as they are.
+        .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
         .with_state(options)
 }

@@ -71,7 +71,10 @@ impl Enrolment {
 pub struct Answer {
     pub status: u16,
     pub headers: ureq::http::HeaderMap,
+    /// The body as text (bytes that are no UTF-8 replaced)…
     pub body: String,
+    /// …and as it came.
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -125,18 +128,24 @@ impl TestServer {
 
     /// Starts the server with extra command-line options.
     pub fn start_with(options: &[&str]) -> Self {
-        Self::start_on(options, |_| {})
+        Self::start_on(options, &[], |_| {})
     }
 
-    /// Starts the server on a database that `prepare` makes first at the
-    /// URL it is given (an older database, to be upgraded).
-    pub fn start_on(options: &[&str], prepare: impl FnOnce(&str)) -> Self {
+    /// Starts the server with extra command-line options and environment
+    /// variables, on a database that `prepare` makes first at the URL it is
+    /// given (an older database, to be upgraded).
+    pub fn start_on(
+        options: &[&str],
+        environment: &[(&str, &str)],
+        prepare: impl FnOnce(&str),
+    ) -> Self {
         let directory = tempfile::tempdir().expect("temporary directory");
         let database = directory.path().join("nested").join("test.db");
         prepare(&format!("sqlite://{}", database.display()));
         let mut child = Command::new(BINARY)
             .args(["--addr", "127.0.0.1:0"])
             .args(options)
+            .envs(environment.iter().copied())
             .env("DATABASE_URL", format!("sqlite://{}", database.display()))
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
@@ -500,10 +509,12 @@ impl Answer {
                 ureq::http::HeaderValue::from_bytes(value.trim().as_bytes()).expect("value"),
             );
         }
+        let bytes = raw[split + 4..].to_vec();
         Self {
             status,
             headers,
-            body: String::from_utf8_lossy(&raw[split + 4..]).into_owned(),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 }

@@ -1022,7 +1022,7 @@ fn audit_verify_only_reads_and_never_seals_a_chain_whose_hashes_were_removed() {
 
 #[test]
 fn an_upgrade_keeps_the_accounts_ends_password_only_sessions_and_chains_the_old_audit_lines() {
-    let server = TestServer::start_on(&[], |url| {
+    let server = TestServer::start_on(&[], &[], |url| {
         std::fs::create_dir_all(
             std::path::Path::new(url.trim_start_matches("sqlite://"))
                 .parent()
