@@ -8,7 +8,9 @@ site="${1:-target/site}"
 pkg="$site/pkg"
 printf '| file | raw | gzip | brotli |\n|---|---:|---:|---:|\n'
 total_raw=0 total_gz=0 total_br=0
-for file in "$pkg"/second-opinion.wasm "$pkg"/second-opinion.js "$pkg"/second-opinion.css; do
+# The names carry the content's hash when the build hashes them.
+shopt -s nullglob
+for file in "$pkg"/second-opinion*.wasm "$pkg"/second-opinion*.js "$pkg"/second-opinion*.css; do
   raw=$(wc -c < "$file")
   gz=$(gzip -9 -c "$file" | wc -c)
   br=$(brotli -q 11 -c "$file" | wc -c)

@@ -87,7 +87,9 @@ test('a question that applies is revealed under its answer, and what no longer a
   await page.getByRole('button', { name: 'Check your answers' }).click();
   await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeVisible();
   await expect(page.getByText('Taro Yamada')).toHaveCount(0);
-  const sent = page.waitForRequest((request) => request.url().includes('/api/submit_request'));
+  const sent = page.waitForRequest(
+    (request) => request.method() === 'POST' && (request.postData() ?? '').includes('step=send'),
+  );
   await page.getByRole('button', { name: 'Send the request' }).click();
   expect((await sent).postData() ?? '').not.toContain('Taro');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Request received');

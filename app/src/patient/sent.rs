@@ -87,6 +87,7 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
             <p>{td!(locale, panel.fee, total, minutes)}</p>
             <h2>{td_string!(locale, home.reception_heading)}</h2>
             <p>{td_string!(locale, home.reception)}</p>
+            <ForgetDraft />
             <p class="actions no-print">
                 <PrintButton locale />
                 <a href="/status">{td_string!(locale, sent.check_status)}</a>
@@ -94,6 +95,12 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
         </div>
     }
     .erase()
+}
+
+/// The request is stored: the draft this browser kept of it is done with.
+#[island]
+fn ForgetDraft() -> impl IntoView {
+    Effect::new(|_| crate::patient::request::draft::clear());
 }
 
 /// Prints the slip; disabled until the island is alive, so that it never

@@ -1,11 +1,11 @@
-//! The check-answers step: every answer with a "Change" button back to its
-//! input, then Send. The answers also travel as hidden inputs, so that
-//! without JavaScript the buttons post them back to the server.
+//! The check-answers step, rendered by the server (it needs no script, so
+//! none of it is in the browser's bundle): every answer with a "Change"
+//! button back to its input, then Send. The answers travel as hidden
+//! inputs, so each button posts them back to the server.
 
 use domain::form::{BIRTH_INPUTS, Field, RequestForm};
 use leptos::prelude::*;
 
-use super::state::FormState;
 use crate::Erase;
 use crate::i18n::td_string;
 use crate::ui::answers::{WEEKDAYS, answer_rows};
@@ -33,67 +33,53 @@ fn posted_values(form: &RequestForm) -> Vec<(&'static str, String)> {
     values
 }
 
+/// The check step, rendered by the server: every answer in words with a
+/// "Change" button back to its input, and Send. The answers travel as
+/// hidden inputs, only those of questions that apply.
 #[component]
-pub fn CheckAnswers(
-    state: FormState,
-    heading: NodeRef<leptos::html::H2>,
-    sending: Memo<bool>,
-    autofocus: bool,
-) -> impl IntoView {
+pub fn CheckAnswers(form: RequestForm, autofocus: bool) -> impl IntoView {
     let locale = crate::use_locale();
-    let form = state.form.get_untracked();
+    let form = form.applicable();
     let hidden = posted_values(&form)
         .into_iter()
         .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
         .collect_view();
-
-    let row = move |anchor: &'static str, label: String, value: Option<String>| {
-        let not_answered = value.is_none();
-        view! {
-            <div class="answer">
-                <dt>{label.clone()}</dt>
-                <dd class:not-answered=not_answered>
-                    {value.unwrap_or_else(|| td_string!(locale, check.not_answered).to_owned())}
-                </dd>
-                <dd class="change">
-                    <button
-                        type="submit"
-                        name="step"
-                        value="edit"
-                        class="link"
-                        data-field=anchor
-                        formaction=format!("/request#{anchor}")
-                    >
-                        {td_string!(locale, check.change)}
-                        <span class="visually-hidden">" " {label}</span>
-                    </button>
-                </dd>
-            </div>
-        }
-    };
-    let rows = move || {
-        answer_rows(locale, &form)
-            .into_iter()
-            .map(|(anchor, label, value)| row(anchor, label, value))
-            .collect_view()
-    };
-
+    let rows = answer_rows(locale, &form)
+        .into_iter()
+        .map(|(anchor, label, value)| {
+            let not_answered = value.is_none();
+            view! {
+                <div class="answer">
+                    <dt>{label.clone()}</dt>
+                    <dd class:not-answered=not_answered>
+                        {value.unwrap_or_else(|| td_string!(locale, check.not_answered).to_owned())}
+                    </dd>
+                    <dd class="change">
+                        <button
+                            type="submit"
+                            name="step"
+                            value="edit"
+                            class="link"
+                            formaction=format!("/request#{anchor}")
+                        >
+                            {td_string!(locale, check.change)}
+                            <span class="visually-hidden">" " {label}</span>
+                        </button>
+                    </dd>
+                </div>
+            }
+        })
+        .collect_view();
     view! {
-        <h2 id="check-heading" tabindex="-1" node_ref=heading autofocus=autofocus.then_some("")>
+        <h2 id="check-heading" tabindex="-1" autofocus=autofocus.then_some("")>
             {td_string!(locale, check.title)}
         </h2>
         <p>{td_string!(locale, check.intro)}</p>
         {hidden}
         <dl class="answers">{rows}</dl>
         <div class="actions">
-            <button type="submit" name="step" value="send" class="button" disabled=move || sending.get()>
-                {move || {
-                    if sending.get() {
-                        td_string!(locale, check.sending).into_any()
-                    } else {
-                        td_string!(locale, check.send).into_any()
-                    }
-                }}
+            <button type="submit" name="step" value="send" class="button">
+                {td_string!(locale, check.send)}
             </button>
         </div>
     }

@@ -423,11 +423,15 @@ fn Reveal(
 ) -> impl IntoView {
     let locale = crate::use_locale();
     let applies = move || state.form.with(|form| form.meets(condition));
+    // Once the page is interactive, inputs that do not apply are disabled
+    // as well as hidden: a form post leaves them out. (Before, and without
+    // JavaScript, every input is there to be answered.)
+    let left_out = move || state.hydrated.get() && !applies();
     view! {
-        <div class="conditional" id=id hidden=move || !applies()>
+        <fieldset class="conditional" id=id hidden=move || !applies() disabled=left_out>
             <p class="applies-when">{words::applies_when(locale, condition)}</p>
             {children()}
-        </div>
+        </fieldset>
     }
     .erase()
 }

@@ -2,12 +2,12 @@
 //! check-answers step and Send.
 //!
 //! One `<form method="post" action="/request">` serves both ways of using
-//! the page. Once hydrated, its submit buttons are handled in the browser:
-//! the check runs with `domain` and Send calls the `submit_request` server
-//! function. Without JavaScript the same buttons post the form and the
-//! server (`patient::posted`) answers with this page rendered from the
-//! posted answers: the errors, the check step, or a redirect to the
-//! confirmation. Either way nothing typed is lost.
+//! the page: its buttons post the form and the server (`patient::posted`)
+//! answers with this page rendered from the posted answers (the errors,
+//! the check step) or a redirect to the confirmation, so nothing typed is
+//! lost. With JavaScript, the island (`page::RequestForm`) adds what needs
+//! the browser: the live panel, the questions revealed as they apply, the
+//! errors following the answers, and the draft.
 //!
 //! `state` holds the page's state, which every other part reads; `page`
 //! puts the parts together (`fields`, `check`, `panel`, `draft`).
@@ -20,4 +20,4 @@ mod panel;
 pub mod state;
 
 pub use page::RequestPage;
-pub use state::{FormPage, Stage, check_answers, new_submission_id};
+pub use state::{Editor, FormPage, Stage, check_answers, new_submission_id};

@@ -1,6 +1,7 @@
-//! The request page's state: as the server renders it (`FormPage`, also
-//! the props of the island) and as the island holds it (`FormState`), with
-//! the check that decides whether the answers may go to the check step.
+//! The request page's state: as the server renders it (`FormPage`), what
+//! of it the island starts from (`Editor`, its props) and as the island
+//! holds it (`FormState`), with the check that decides whether the answers
+//! may go to the check step.
 
 use domain::form::{Field, FieldErrors, RequestForm};
 use domain::{Verdict, assess};
@@ -85,6 +86,39 @@ fn random_bytes() -> [u8; 16] {
     u128::from_le_bytes(i128::from(nanos).to_le_bytes()).to_le_bytes()
 }
 
+/// What the island starts from: the answers (as the server rendered them),
+/// the submission id, and what the last post found wrong at each input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Editor {
+    pub form: RequestForm,
+    pub submission_id: String,
+    pub errors: FieldErrors,
+    /// The questions the last check found still open, marked at their
+    /// inputs until answered.
+    pub missing: Vec<Field>,
+    /// Rendered from a post: the answers come from it, not from a draft.
+    pub posted: bool,
+}
+
+impl Editor {
+    /// The island's part of a page the server renders.
+    pub fn of(page: &FormPage) -> Self {
+        let missing = match &page.problem {
+            Some(AppError::NotSendable {
+                verdict: Verdict::Incomplete { missing, .. },
+            }) => missing.iter().map(|question| question.field()).collect(),
+            _ => Vec::new(),
+        };
+        Self {
+            form: page.form.clone(),
+            submission_id: page.submission_id.clone(),
+            errors: page.errors.clone(),
+            missing,
+            posted: page.posted,
+        }
+    }
+}
+
 /// The page's reactive state, shared by its parts.
 #[derive(Debug, Clone, Copy)]
 pub struct FormState {
@@ -92,16 +126,15 @@ pub struct FormState {
     /// The verdict on the answers as they stand, if they were sent today.
     pub verdict: Memo<Verdict>,
     pub submission_id: RwSignal<String>,
-    pub stage: RwSignal<Stage>,
     pub errors: RwSignal<FieldErrors>,
-    pub problem: RwSignal<Option<AppError>>,
+    pub missing: RwSignal<Vec<Field>>,
     pub hydrated: RwSignal<bool>,
 }
 
 impl FormState {
-    /// The state of a page rendered as `page`.
-    pub fn new(page: FormPage) -> Self {
-        let form = RwSignal::new(page.form);
+    /// The state of the island rendered as `editor`.
+    pub fn new(editor: Editor) -> Self {
+        let form = RwSignal::new(editor.form);
         let verdict = Memo::new(move |_| {
             let today = now_in_japan().date();
             form.with(|form| assess(&form.to_request(today), today))
@@ -109,10 +142,9 @@ impl FormState {
         Self {
             form,
             verdict,
-            submission_id: RwSignal::new(page.submission_id),
-            stage: RwSignal::new(page.stage),
-            errors: RwSignal::new(page.errors),
-            problem: RwSignal::new(page.problem),
+            submission_id: RwSignal::new(editor.submission_id),
+            errors: RwSignal::new(editor.errors),
+            missing: RwSignal::new(editor.missing),
             hydrated: RwSignal::new(false),
         }
     }
@@ -123,31 +155,27 @@ impl FormState {
         self.errors
             .with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, e)| *e))
             .or_else(|| {
-                self.problem.with(|problem| match problem {
-                    Some(AppError::NotSendable {
-                        verdict: Verdict::Incomplete { missing, .. },
-                    }) if missing.iter().any(|q| q.field() == field) => {
-                        Some(domain::fields::FieldError::Required)
-                    }
-                    _ => None,
-                })
+                self.missing
+                    .with(|missing| missing.contains(&field))
+                    .then_some(domain::fields::FieldError::Required)
             })
     }
 
     /// Sets an input as the browser reports it; errors already shown are
-    /// re-checked, so a corrected answer loses its message at once.
+    /// checked again, so a corrected answer loses its message at once.
     pub fn set(self, name: &str, value: &str) {
         self.form.update(|form| {
             form.set(name, value);
         });
-        // A verdict that stopped the check follows the answers too.
-        if self
-            .problem
-            .with(|problem| matches!(problem, Some(AppError::NotSendable { .. })))
-        {
-            let verdict = self.verdict.get_untracked();
-            self.problem
-                .set((!verdict.may_be_submitted()).then_some(AppError::NotSendable { verdict }));
+        if self.missing.with(|missing| !missing.is_empty()) {
+            let open: Vec<Field> = match self.verdict.get_untracked() {
+                Verdict::Incomplete { missing, .. } => {
+                    missing.iter().map(|question| question.field()).collect()
+                }
+                _ => Vec::new(),
+            };
+            self.missing
+                .update(|marked| marked.retain(|field| open.contains(field)));
         }
         if self.errors.with(|errors| !errors.is_empty()) {
             let today = now_in_japan().date();
