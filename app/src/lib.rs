@@ -211,6 +211,5 @@ fn no_store() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    patient::request::draft::capture_typed_before_hydration();
     leptos::mount::hydrate_islands();
 }

@@ -128,6 +128,19 @@ pub const BIRTH_INPUTS: [&str; 4] = [
     "patient_birth_day",
 ];
 
+/// The form's checkboxes, by input name.
+pub const CHECKBOXES: [&str; 9] = [
+    "weekday_mon",
+    "weekday_tue",
+    "weekday_wed",
+    "weekday_thu",
+    "weekday_fri",
+    "interpreter_needed",
+    "acknowledges_in_person_only",
+    "acknowledges_fee_paid_on_the_day",
+    "acknowledges_not_covered_by_insurance",
+];
+
 /// When a question that hangs on an earlier answer applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Condition {
@@ -362,6 +375,26 @@ impl RequestForm {
         };
         *flag = ticked;
         true
+    }
+
+    /// The form as a browser would post it: every text input that holds
+    /// something, and each ticked checkbox as `true`. `from_posted` reads
+    /// it back.
+    pub fn posted_pairs(&self) -> Vec<(&'static str, String)> {
+        let texts = Field::ALL
+            .iter()
+            .map(|field| field.code())
+            .chain(BIRTH_INPUTS)
+            .filter_map(|name| {
+                self.text(name)
+                    .filter(|text| !text.is_empty())
+                    .map(|text| (name, text.to_owned()))
+            });
+        let ticked = CHECKBOXES
+            .into_iter()
+            .filter(|name| self.is_ticked(name))
+            .map(|name| (name, "true".to_owned()));
+        texts.chain(ticked).collect()
     }
 
     /// The form as a browser posts it: the named inputs in any order, a
@@ -884,6 +917,18 @@ mod tests {
         let partial: RequestForm =
             serde_json::from_str(r#"{"patient_name":"Hanako"}"#).expect("partial");
         assert_eq!(partial.patient_name, "Hanako");
+    }
+
+    #[test]
+    fn the_posted_pairs_read_back_into_the_same_form() {
+        let mut form = filled();
+        form.patient_birth_era = "showa".into();
+        form.interpreter_needed = true;
+        form.questions = "Two\nlines".into();
+        let pairs = form.posted_pairs();
+        let back = RequestForm::from_posted(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+        assert_eq!(back, form);
+        assert!(pairs.iter().all(|(_, value)| !value.is_empty()));
     }
 
     #[test]

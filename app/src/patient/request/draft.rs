@@ -1,11 +1,13 @@
 //! The draft: the answers as typed, kept in the browser's `localStorage`
 //! after every change and restored when the form is opened again. It never
-//! leaves the browser before Send; "Start again" and a successful Send
-//! clear it.
+//! leaves the browser before Send; "Start again" and the confirmation
+//! clear it. It is written as the form would be posted
+//! (`name=value&…`, with the submission id and when it was saved), so the
+//! browser's own `URLSearchParams` reads and writes it and no JSON code
+//! reaches the bundle.
 
 use domain::form::RequestForm;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::state::FormState;
 
@@ -15,12 +17,11 @@ const KEY: &str = "second-opinion.request-draft";
 
 /// What is kept: the answers and the submission id, so that a request sent
 /// from a restored draft is still recognised if it was sent before.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
     pub submission_id: String,
     pub form: RequestForm,
     /// When it was last saved, in milliseconds since the Unix epoch.
-    #[serde(default)]
     pub saved_at: i64,
 }
 
@@ -35,27 +36,53 @@ impl Draft {
     pub const fn is_fresh(&self, now_millis: i64) -> bool {
         now_millis.saturating_sub(self.saved_at) <= KEPT_FOR_MILLIS
     }
+
+    /// The draft as name/value pairs: the form's, then the submission id
+    /// and the moment (names the form does not use).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = self.form.posted_pairs();
+        pairs.push(("submission_id", self.submission_id.clone()));
+        pairs.push(("saved_at", self.saved_at.to_string()));
+        pairs
+    }
+
+    /// A draft from its pairs; `None` without a submission id.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> Option<Self> {
+        let value = |name: &str| {
+            pairs
+                .clone()
+                .into_iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value)
+        };
+        Some(Self {
+            submission_id: value("submission_id")
+                .filter(|id| !id.is_empty())?
+                .to_owned(),
+            saved_at: value("saved_at")
+                .and_then(|at| at.parse().ok())
+                .unwrap_or(0),
+            form: RequestForm::from_posted(pairs),
+        })
+    }
 }
 
-/// Restores the draft once the page is interactive (unless the page shows
-/// answers just posted without JavaScript), then saves every change.
-/// Answers typed while the page was still loading win over the draft:
-/// they are newer, and hydration would otherwise reset them to the
-/// server's state.
-pub fn keep(state: FormState, posted: bool) {
+/// Once the page is interactive: takes the answers `typed` while the page
+/// was still loading, else restores the draft (unless the page shows
+/// answers just posted); then saves every change.
+pub fn keep(state: FormState, posted: bool, typed: Option<RequestForm>) {
     Effect::new(move |restored: Option<()>| {
         let form = state.form.get();
         let submission_id = state.submission_id.get();
         if restored.is_none() {
             state.hydrated.set(true);
-            match take_typed_before_hydration().filter(|typed| *typed != form) {
-                Some(typed) => state.form.set(typed),
-                None => {
-                    if !posted && let Some(draft) = load() {
-                        state.form.set(draft.form);
-                        state.submission_id.set(draft.submission_id);
-                    }
-                }
+            if let Some(typed) = typed.clone() {
+                state.form.set(typed);
+            } else if !posted && let Some(draft) = load() {
+                state.form.set(draft.form);
+                state.submission_id.set(draft.submission_id);
             }
             return;
         }
@@ -72,80 +99,56 @@ pub fn keep(state: FormState, posted: bool) {
 }
 
 #[cfg(target_arch = "wasm32")]
-std::thread_local! {
-    static TYPED: std::cell::RefCell<Option<RequestForm>> = const { std::cell::RefCell::new(None) };
+fn storage() -> Option<leptos::web_sys::Storage> {
+    window().local_storage().ok().flatten()
 }
 
-/// Reads the request form's inputs as the patient left them before the
-/// script took over (a slow phone leaves time to type). Called once, before
-/// hydration.
 #[cfg(target_arch = "wasm32")]
-pub fn capture_typed_before_hydration() {
-    use leptos::wasm_bindgen::JsCast;
-    let Some(form) = document()
-        .query_selector(r#"form[action="/request"]"#)
+fn load() -> Option<Draft> {
+    let text = storage()?.get_item(KEY).ok().flatten()?;
+    let params = leptos::web_sys::UrlSearchParams::new_with_str(&text).ok()?;
+    let pairs: Vec<(String, String)> = js_sys::try_iter(&params)
         .ok()
-        .flatten()
-        .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
-    else {
-        return;
-    };
-    let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else {
-        return;
-    };
-    let Ok(Some(entries)) = js_sys::try_iter(&data) else {
-        return;
-    };
-    let pairs: Vec<(String, String)> = entries
+        .flatten()?
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let entry = js_sys::Array::from(&entry);
             Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
         })
         .collect();
-    let typed = RequestForm::from_posted(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    TYPED.with(|cell| *cell.borrow_mut() = Some(typed));
-}
-
-#[cfg(target_arch = "wasm32")]
-fn take_typed_before_hydration() -> Option<RequestForm> {
-    TYPED.with(|cell| cell.borrow_mut().take())
-}
-
-#[cfg(target_arch = "wasm32")]
-fn load() -> Option<Draft> {
-    use gloo_storage::Storage;
-    let draft: Draft = gloo_storage::LocalStorage::get(KEY).ok()?;
-    if draft.is_fresh(crate::clock::now().timestamp_millis()) {
-        Some(draft)
-    } else {
-        clear();
-        None
+    let draft = Draft::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    match draft {
+        Some(draft) if draft.is_fresh(crate::clock::now().timestamp_millis()) => Some(draft),
+        _ => {
+            clear();
+            None
+        }
     }
 }
 
 #[cfg(target_arch = "wasm32")]
 fn save(draft: &Draft) {
-    use gloo_storage::Storage;
+    let (Some(storage), Ok(params)) = (storage(), leptos::web_sys::UrlSearchParams::new()) else {
+        return;
+    };
+    for (name, value) in draft.pairs() {
+        params.append(name, &value);
+    }
     // A full or disabled storage only loses the draft, never the form.
-    let _ = gloo_storage::LocalStorage::set(KEY, draft);
+    let _ = storage.set_item(KEY, &String::from(params.to_string()));
 }
 
 /// Forgets the draft.
 #[cfg(target_arch = "wasm32")]
 pub fn clear() {
-    use gloo_storage::Storage;
-    gloo_storage::LocalStorage::delete(KEY);
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(KEY);
+    }
 }
 
 // Effects run only in the browser; these keep the server build honest.
 #[cfg(not(target_arch = "wasm32"))]
 const fn load() -> Option<Draft> {
-    None
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-const fn take_typed_before_hydration() -> Option<RequestForm> {
     None
 }
 
@@ -168,8 +171,23 @@ mod tests {
         };
         assert!(draft.is_fresh(1_000_000 + KEPT_FOR_MILLIS));
         assert!(!draft.is_fresh(1_000_001 + KEPT_FOR_MILLIS));
-        // A draft saved before the date was recorded counts as old.
-        let old: Draft = serde_json::from_str(r#"{"submission_id":"x","form":{}}"#).expect("json");
-        assert!(!old.is_fresh(KEPT_FOR_MILLIS + 1));
+    }
+
+    #[test]
+    fn a_draft_reads_back_from_its_pairs() {
+        let draft = Draft {
+            submission_id: "0123456789abcdef".into(),
+            form: RequestForm {
+                patient_name: "山田 花子".into(),
+                weekday_wed: true,
+                ..RequestForm::default()
+            },
+            saved_at: 1_234,
+        };
+        let pairs = draft.pairs();
+        let back = Draft::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+        assert_eq!(back, Some(draft));
+        // A draft saved without its id (or by an older version, as JSON) is none.
+        assert_eq!(Draft::from_pairs([("{\"form\":{}}", "")]), None);
     }
 }

@@ -20,4 +20,4 @@ mod panel;
 pub mod state;
 
 pub use page::RequestPage;
-pub use state::{Editor, FormPage, Stage, check_answers, new_submission_id};
+pub use state::{FormPage, Stage, check_answers, new_submission_id};

@@ -14,12 +14,13 @@ use super::check::CheckAnswers;
 use super::draft;
 use super::fields::FormFields;
 use super::panel::LivePanel;
-use super::state::{Editor, FormPage, FormState, Stage};
+use super::state::{FormPage, FormState, Stage};
 use crate::Erase;
 use crate::error::AppError;
 use crate::i18n::{I18nLocaleTrait, Locale, td_string};
 use crate::ui::verdict::VerdictReasons;
 use crate::words;
+use domain::form::RequestForm;
 
 /// The page: fresh, or as the server rendered it from a post.
 #[component]
@@ -31,11 +32,10 @@ pub fn RequestPage() -> impl IntoView {
     match page.stage {
         Stage::Checking => view! { {title} <CheckPage page /> }.into_any(),
         Stage::Editing => {
-            let editor = Editor::of(&page);
-            let posted = page.posted;
+            let (posted, marked, missing) = (page.posted, page.marked(), page.missing());
             view! {
                 {title}
-                <RequestForm editor locale>
+                <RequestForm locale posted marked missing>
                     <ErrorSummary errors=page.errors problem=page.problem autofocus=posted />
                 </RequestForm>
             }
@@ -64,14 +64,28 @@ fn CheckPage(page: FormPage) -> impl IntoView {
 }
 
 /// The form's inputs and the live panel: the island that the browser
-/// brings to life, starting from the state the server rendered.
-/// `children` is the server's error summary, shown above the inputs.
+/// brings to life. It starts from the answers on the page (the server's,
+/// and in the browser whatever was typed before the script ran), with the
+/// errors of the `marked` fields and the `missing` questions shown (lists
+/// of field codes); `posted` says the answers came from a post, not a
+/// draft. `children` is the server's error summary, above the inputs.
 #[island]
-fn RequestForm(editor: Editor, locale: Locale, children: Children) -> impl IntoView {
+fn RequestForm(
+    locale: Locale,
+    posted: bool,
+    marked: String,
+    missing: String,
+    children: Children,
+) -> impl IntoView {
     provide_context(locale);
-    let posted = editor.posted;
-    let state = FormState::new(editor);
-    draft::keep(state, posted);
+    let (on_page, submission_id) = answers_on_page();
+    // The island starts as the server rendered it (a fresh page is empty),
+    // so that hydration finds what it expects; answers typed on a fresh
+    // page before the script ran come in right after, newer than the draft.
+    let typed = (!posted && on_page != RequestForm::default()).then(|| on_page.clone());
+    let initial = if posted { on_page } else { RequestForm::default() };
+    let state = FormState::new(initial, submission_id, &marked, &missing);
+    draft::keep(state, posted, typed);
     // "Start again" forgets the draft before the server empties the form.
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         let reset = event
@@ -108,6 +122,51 @@ fn RequestForm(editor: Editor, locale: Locale, children: Children) -> impl IntoV
         </div>
     }
     .erase()
+}
+
+/// The answers and the submission id as the server rendered them.
+#[cfg(feature = "ssr")]
+fn answers_on_page() -> (RequestForm, String) {
+    let page = use_context::<FormPage>().unwrap_or_else(FormPage::fresh);
+    (page.form, page.submission_id)
+}
+
+/// The answers and the submission id in the page's form as the browser
+/// holds them now, typing included (a slow phone leaves time to type
+/// before the script runs).
+#[cfg(all(not(feature = "ssr"), target_arch = "wasm32"))]
+fn answers_on_page() -> (RequestForm, String) {
+    use leptos::wasm_bindgen::JsCast;
+    let form = document()
+        .query_selector(r#"form[action="/request"]"#)
+        .ok()
+        .flatten()
+        .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+    let pairs: Vec<(String, String)> = form
+        .and_then(|form| leptos::web_sys::FormData::new_with_form(&form).ok())
+        .and_then(|data| js_sys::try_iter(&data).ok().flatten())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| {
+                    let entry = js_sys::Array::from(&entry);
+                    Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let submission_id = pairs
+        .iter()
+        .find(|(name, _)| name == "submission_id")
+        .map(|(_, id)| id.clone())
+        .unwrap_or_default();
+    let form = RequestForm::from_posted(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    (form, submission_id)
+}
+
+#[cfg(all(not(feature = "ssr"), not(target_arch = "wasm32")))]
+fn answers_on_page() -> (RequestForm, String) {
+    (RequestForm::default(), String::new())
 }
 
 /// What the last post found wrong, each field error linked to its input,

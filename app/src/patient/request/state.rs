@@ -1,7 +1,6 @@
-//! The request page's state: as the server renders it (`FormPage`), what
-//! of it the island starts from (`Editor`, its props) and as the island
-//! holds it (`FormState`), with the check that decides whether the answers
-//! may go to the check step.
+//! The request page's state: as the server renders it (`FormPage`) and as
+//! the island holds it (`FormState`), with the check that decides whether
+//! the answers may go to the check step.
 
 use domain::form::{Field, FieldErrors, RequestForm};
 use domain::{Verdict, assess};
@@ -86,37 +85,34 @@ fn random_bytes() -> [u8; 16] {
     u128::from_le_bytes(i128::from(nanos).to_le_bytes()).to_le_bytes()
 }
 
-/// What the island starts from: the answers (as the server rendered them),
-/// the submission id, and what the last post found wrong at each input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Editor {
-    pub form: RequestForm,
-    pub submission_id: String,
-    pub errors: FieldErrors,
-    /// The questions the last check found still open, marked at their
-    /// inputs until answered.
-    pub missing: Vec<Field>,
-    /// Rendered from a post: the answers come from it, not from a draft.
-    pub posted: bool,
-}
+impl FormPage {
+    /// The fields the page marks with an error: as a list of codes, the
+    /// island's props (it reads the errors themselves again from the
+    /// answers, with the same rules).
+    pub fn marked(&self) -> String {
+        codes(self.errors.iter().map(|(field, _)| *field))
+    }
 
-impl Editor {
-    /// The island's part of a page the server renders.
-    pub fn of(page: &FormPage) -> Self {
-        let missing = match &page.problem {
+    /// The questions the last check found still open, as a list of codes.
+    pub fn missing(&self) -> String {
+        match &self.problem {
             Some(AppError::NotSendable {
                 verdict: Verdict::Incomplete { missing, .. },
-            }) => missing.iter().map(|question| question.field()).collect(),
-            _ => Vec::new(),
-        };
-        Self {
-            form: page.form.clone(),
-            submission_id: page.submission_id.clone(),
-            errors: page.errors.clone(),
-            missing,
-            posted: page.posted,
+            }) => codes(missing.iter().map(|question| question.field())),
+            _ => String::new(),
         }
     }
+}
+
+fn codes(fields: impl Iterator<Item = Field>) -> String {
+    fields.map(Field::code).collect::<Vec<_>>().join(" ")
+}
+
+fn fields(codes: &str) -> Vec<Field> {
+    codes
+        .split_whitespace()
+        .filter_map(Field::from_code)
+        .collect()
 }
 
 /// The page's reactive state, shared by its parts.
@@ -132,9 +128,19 @@ pub struct FormState {
 }
 
 impl FormState {
-    /// The state of the island rendered as `editor`.
-    pub fn new(editor: Editor) -> Self {
-        let form = RwSignal::new(editor.form);
+    /// The state of the island for these answers, with the errors of the
+    /// `marked` fields and the `missing` questions (lists of codes) shown.
+    pub fn new(form: RequestForm, submission_id: String, marked: &str, missing: &str) -> Self {
+        let today = now_in_japan().date();
+        let marked = fields(marked);
+        let errors = form
+            .parse(today)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(field, _)| marked.contains(field))
+            .collect();
+        let form = RwSignal::new(form);
         let verdict = Memo::new(move |_| {
             let today = now_in_japan().date();
             form.with(|form| assess(&form.to_request(today), today))
@@ -142,9 +148,9 @@ impl FormState {
         Self {
             form,
             verdict,
-            submission_id: RwSignal::new(editor.submission_id),
-            errors: RwSignal::new(editor.errors),
-            missing: RwSignal::new(editor.missing),
+            submission_id: RwSignal::new(submission_id),
+            errors: RwSignal::new(errors),
+            missing: RwSignal::new(fields(missing)),
             hydrated: RwSignal::new(false),
         }
     }
