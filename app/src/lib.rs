@@ -171,9 +171,26 @@ fn LocaleScope(children: Children) -> impl IntoView {
 
 /// The page's language. Changing it loads the page again (`/set-lang`), so
 /// no text needs to follow it reactively: on the server it comes from
-/// [`LocaleScope`], in an island from the island's own props.
+/// [`LocaleScope`], in an island from [`island_locale`].
 pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
+}
+
+/// The page's language for an island, which it also provides to its parts:
+/// the server's on the server, and in the browser the page's `<html
+/// lang>`, which the server wrote. Islands take no props, so no JSON
+/// reader reaches the bundle.
+pub fn island_locale() -> Locale {
+    #[cfg(target_arch = "wasm32")]
+    let locale = document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .and_then(|lang| lang.parse().ok())
+        .unwrap_or_default();
+    #[cfg(not(target_arch = "wasm32"))]
+    let locale = use_locale();
+    provide_context(locale);
+    locale
 }
 
 /// Erases a component's view type on the server, where the nested types of

@@ -229,7 +229,7 @@ pub fn national_holidays(year: i32) -> Vec<Holiday> {
         }
     }
 
-    all.sort_unstable();
+    crate::sort_short(&mut all);
     all
 }
 
@@ -490,7 +490,7 @@ fn statutory_holidays(year: i32) -> Vec<Holiday> {
         .into_iter()
         .map(|(date, kind)| Holiday { date, kind })
         .collect();
-    holidays.sort_unstable();
+    crate::sort_short(&mut holidays);
     debug_assert!(holidays.iter().all(|h| h.kind.is_statutory()));
     holidays
 }

@@ -69,6 +69,12 @@ pub enum DatePart {
     Day,
 }
 
+crate::codes!(DatePart {
+    Year => "year",
+    Month => "month",
+    Day => "day",
+});
+
 impl FieldError {
     /// The part of a date typed in parts that this error is about, if any.
     pub const fn date_part(self) -> Option<DatePart> {

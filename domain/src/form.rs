@@ -630,7 +630,7 @@ pub fn parse_dates(text: &str) -> Result<Vec<NaiveDate>, FieldError> {
         .filter(|part| !part.is_empty())
         .map(|part| parse_iso_date(part).ok_or(FieldError::NotADate))
         .collect::<Result<Vec<_>, _>>()?;
-    dates.sort_unstable();
+    crate::sort_short(&mut dates);
     dates.dedup();
     if dates.len() > MAX_UNSUITABLE_DATES {
         return Err(FieldError::TooManyDates {

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::Erase;
 use crate::clock::now_in_japan;
 use crate::format;
-use crate::i18n::{Locale, td, td_string};
+use crate::i18n::{td, td_string};
 use crate::words::DocumentText;
 
 #[component]
@@ -89,7 +89,7 @@ pub fn HomePage() -> impl IntoView {
         <section aria-labelledby="appointment">
             <h2 id="appointment">{td_string!(locale, home.appointment_heading)}</h2>
             <p>{td_string!(locale, home.appointment)}</p>
-            <ExpectedWindow locale />
+            <ExpectedWindow />
         </section>
 
         <section aria-labelledby="reception">
@@ -104,35 +104,22 @@ pub fn HomePage() -> impl IntoView {
     .erase()
 }
 
-/// Computes, in the browser, when an appointment would be if a request were
-/// sent now. The button is disabled until the page has hydrated, so it never
-/// looks usable when it is not.
-#[island]
-fn ExpectedWindow(locale: Locale) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let window = RwSignal::new(None);
-    let show = move |_| window.set(Some(appointment_window(now_in_japan(), &Calendar::new())));
-
+/// When the appointment would be if a request were sent now: the window
+/// as of the moment the page is rendered (the page is never kept, so the
+/// moment is now).
+#[component]
+fn ExpectedWindow() -> impl IntoView {
+    let locale = crate::use_locale();
+    let window = appointment_window(now_in_japan(), &Calendar::new());
+    let receipt = format::date(locale, window.receipt);
+    let earliest = format::date(locale, window.earliest);
+    let latest = format::date(locale, window.latest);
     view! {
         <div class="card">
             <h3>{td_string!(locale, window.heading)}</h3>
-            <button type="button" on:click=show disabled=move || !hydrated.get()>
-                {td_string!(locale, window.show)}
-            </button>
-            <p role="status" aria-live="polite">
-                {move || {
-                    window
-                        .get()
-                        .map(|w| {
-                            let receipt = format::date(locale, w.receipt);
-                            let earliest = format::date(locale, w.earliest);
-                            let latest = format::date(locale, w.latest);
-                            td_string!(locale, window.result, receipt, earliest, latest).to_string()
-                        })
-                }}
+            <p data-testid="window">
+                {td_string!(locale, window.result, receipt, earliest, latest).to_string()}
             </p>
         </div>
     }
-    .erase()
 }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::Erase;
 use crate::format;
-use crate::i18n::{Locale, td, td_string};
+use crate::i18n::{td, td_string};
 use crate::patient::api::{SentSummary, find_sent};
 use crate::words::DocumentText;
 
@@ -89,7 +89,7 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
             <p>{td_string!(locale, home.reception)}</p>
             <ForgetDraft />
             <p class="actions no-print">
-                <PrintButton locale />
+                <PrintButton />
                 <a href="/status">{td_string!(locale, sent.check_status)}</a>
             </p>
         </div>
@@ -106,7 +106,8 @@ fn ForgetDraft() -> impl IntoView {
 /// Prints the slip; disabled until the island is alive, so that it never
 /// looks usable when it is not.
 #[island]
-fn PrintButton(locale: Locale) -> impl IntoView {
+fn PrintButton() -> impl IntoView {
+    let locale = crate::island_locale();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {

@@ -15,7 +15,7 @@ fn get(url: &str, language: &str) -> (u16, String) {
 }
 
 #[test]
-fn the_home_page_is_rendered_on_the_server_with_its_hydration_script() {
+fn the_home_page_is_rendered_on_the_server_with_the_window_as_of_now() {
     let server = TestServer::start();
     let (status, body) = get(&server.url("/"), "en-GB,en;q=0.8");
     assert_eq!(status, 200);
@@ -27,8 +27,11 @@ fn the_home_page_is_rendered_on_the_server_with_its_hydration_script() {
     assert!(body.contains("33,000 yen"));
     // The WebAssembly bundle is loaded by the page.
     assert!(body.contains("/pkg/second-opinion"), "{body}");
-    // Until it hydrates, the button that needs it is disabled.
-    assert!(body.contains("disabled"), "{body}");
+    // The appointment window as of now, computed by the server.
+    assert!(
+        body.contains("If you send a request now, it is received on"),
+        "{body}"
+    );
 }
 
 #[test]

@@ -222,14 +222,15 @@ fn Label(
     .erase()
 }
 
+/// What the last post found at this field, in the server's words, until
+/// the field changes.
 #[component]
 fn FieldErrorText(state: FormState, field: Field) -> impl IntoView {
-    let locale = crate::use_locale();
     move || {
-        state.error(field).map(|error| {
+        state.mark(field).map(|mark| {
             view! {
                 <p class="field-error" id=format!("{}-error", field.code())>
-                    {words::field_error(locale, error)}
+                    {mark.text}
                 </p>
             }
         })
@@ -248,7 +249,7 @@ fn TextInput(
 ) -> impl IntoView {
     use leptos::either::Either;
     let id = field.code();
-    let has_error = move || state.error(field).is_some();
+    let has_error = move || state.mark(field).is_some();
     let text = move || {
         state
             .form
@@ -300,7 +301,7 @@ fn TextInput(
 fn Choice(state: FormState, field: Field) -> impl IntoView {
     let locale = crate::use_locale();
     let id = field.code();
-    let has_error = move || state.error(field).is_some();
+    let has_error = move || state.mark(field).is_some();
     let options = move || {
         words::options(locale, field)
             .into_iter()
@@ -444,8 +445,8 @@ fn BirthDate(state: FormState) -> impl IntoView {
     let locale = crate::use_locale();
     let field = Field::PatientDateOfBirth;
     let id = field.code();
-    let error = move || state.error(field);
-    let has_error = move || error().is_some();
+    let mark = move || state.mark(field);
+    let has_error = move || mark().is_some();
     let era_shown =
         move || locale == Locale::ja || state.form.with(|form| !form.patient_birth_era.is_empty());
     let western = move || state.form.with(|form| form.patient_birth_era.is_empty());
@@ -456,9 +457,7 @@ fn BirthDate(state: FormState) -> impl IntoView {
                 .with(|form| form.text(name).unwrap_or_default().to_owned())
         };
         // A part named by the error is marked; an error about the whole date marks all.
-        let wrong = move || {
-            error().is_some_and(|error| error.date_part().is_none_or(|wrong| wrong == part))
-        };
+        let wrong = move || mark().is_some_and(|mark| mark.part.is_none_or(|wrong| wrong == part));
         let (class, autocomplete) = match part {
             DatePart::Year => ("date-year", "bday-year"),
             DatePart::Month => ("date-month", "bday-month"),
@@ -552,7 +551,7 @@ fn Checkbox(state: FormState, name: &'static str) -> impl IntoView {
         .iter()
         .copied()
         .find(|field| field.code() == name);
-    let has_error = move || field.is_some_and(|field| state.error(field).is_some());
+    let has_error = move || field.is_some_and(|field| state.mark(field).is_some());
     view! {
         <div class="option" class:has-error=has_error>
             <input

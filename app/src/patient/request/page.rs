@@ -14,10 +14,10 @@ use super::check::CheckAnswers;
 use super::draft;
 use super::fields::FormFields;
 use super::panel::LivePanel;
-use super::state::{FormPage, FormState, Stage};
+use super::state::{FormPage, FormState, Mark, Stage};
 use crate::Erase;
 use crate::error::AppError;
-use crate::i18n::{I18nLocaleTrait, Locale, td_string};
+use crate::i18n::{I18nLocaleTrait, td_string};
 use crate::ui::verdict::VerdictReasons;
 use crate::words;
 use domain::form::RequestForm;
@@ -32,10 +32,10 @@ pub fn RequestPage() -> impl IntoView {
     match page.stage {
         Stage::Checking => view! { {title} <CheckPage page /> }.into_any(),
         Stage::Editing => {
-            let (posted, marked, missing) = (page.posted, page.marked(), page.missing());
+            let posted = page.posted;
             view! {
                 {title}
-                <RequestForm locale posted marked missing>
+                <RequestForm>
                     <ErrorSummary errors=page.errors problem=page.problem autofocus=posted />
                 </RequestForm>
             }
@@ -64,27 +64,35 @@ fn CheckPage(page: FormPage) -> impl IntoView {
 }
 
 /// The form's inputs and the live panel: the island that the browser
-/// brings to life. It starts from the answers on the page (the server's,
-/// and in the browser whatever was typed before the script ran), with the
-/// errors of the `marked` fields and the `missing` questions shown (lists
-/// of field codes); `posted` says the answers came from a post, not a
-/// draft. `children` is the server's error summary, above the inputs.
+/// brings to life. It takes no props: it starts from the page (see
+/// [`Start`]). `children` is the server's error summary, above the inputs.
 #[island]
-fn RequestForm(
-    locale: Locale,
-    posted: bool,
-    marked: String,
-    missing: String,
-    children: Children,
-) -> impl IntoView {
-    provide_context(locale);
-    let (on_page, submission_id) = answers_on_page();
+fn RequestForm(children: Children) -> impl IntoView {
+    let locale = crate::island_locale();
+    let Start {
+        answers: on_page,
+        submission_id,
+        posted,
+        marks,
+    } = Start::of_page();
+    let marked = marks
+        .iter()
+        .map(|mark| match mark.part {
+            Some(part) => format!("{}/{}", mark.field.code(), part.code()),
+            None => mark.field.code().to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     // The island starts as the server rendered it (a fresh page is empty),
     // so that hydration finds what it expects; answers typed on a fresh
     // page before the script ran come in right after, newer than the draft.
     let typed = (!posted && on_page != RequestForm::default()).then(|| on_page.clone());
-    let initial = if posted { on_page } else { RequestForm::default() };
-    let state = FormState::new(initial, submission_id, &marked, &missing);
+    let initial = if posted {
+        on_page
+    } else {
+        RequestForm::default()
+    };
+    let state = FormState::new(initial, submission_id, marks);
     draft::keep(state, posted, typed);
     // "Start again" forgets the draft before the server empties the form.
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -106,6 +114,8 @@ fn RequestForm(
                     novalidate
                     on:submit=on_submit
                     data-hydrated=move || state.hydrated.get().then_some("true")
+                    data-posted=posted.then_some("true")
+                    data-marked=marked
                 >
                     <input
                         type="hidden"
@@ -124,49 +134,99 @@ fn RequestForm(
     .erase()
 }
 
-/// The answers and the submission id as the server rendered them.
-#[cfg(feature = "ssr")]
-fn answers_on_page() -> (RequestForm, String) {
-    let page = use_context::<FormPage>().unwrap_or_else(FormPage::fresh);
-    (page.form, page.submission_id)
+/// What the island starts from: the answers and the submission id, whether
+/// they came from a post (else a draft may be restored), and the marks the
+/// post left at the inputs. On the server from the page's state; in the
+/// browser from the page the server wrote: the answers (those typed before
+/// the script ran included), the marked fields in the form's
+/// `data-marked` (`field` or `field/part`, space-separated) and each
+/// mark's words in its `…-error` element.
+#[derive(Debug)]
+struct Start {
+    answers: RequestForm,
+    submission_id: String,
+    posted: bool,
+    marks: Vec<Mark>,
 }
 
-/// The answers and the submission id in the page's form as the browser
-/// holds them now, typing included (a slow phone leaves time to type
-/// before the script runs).
-#[cfg(all(not(feature = "ssr"), target_arch = "wasm32"))]
-fn answers_on_page() -> (RequestForm, String) {
-    use leptos::wasm_bindgen::JsCast;
-    let form = document()
-        .query_selector(r#"form[action="/request"]"#)
-        .ok()
-        .flatten()
-        .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
-    let pairs: Vec<(String, String)> = form
-        .and_then(|form| leptos::web_sys::FormData::new_with_form(&form).ok())
-        .and_then(|data| js_sys::try_iter(&data).ok().flatten())
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|entry| {
-                    let entry = js_sys::Array::from(&entry);
-                    Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
+impl Start {
+    #[cfg(feature = "ssr")]
+    fn of_page() -> Self {
+        let page = use_context::<FormPage>().unwrap_or_else(FormPage::fresh);
+        Self {
+            marks: page.marks(crate::use_locale()),
+            posted: page.posted,
+            answers: page.form,
+            submission_id: page.submission_id,
+        }
+    }
+
+    #[cfg(all(not(feature = "ssr"), target_arch = "wasm32"))]
+    fn of_page() -> Self {
+        use domain::fields::DatePart;
+        use domain::form::Field;
+        use leptos::wasm_bindgen::JsCast;
+        let form = document()
+            .query_selector(r#"form[action="/request"]"#)
+            .ok()
+            .flatten()
+            .and_then(|form| form.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+        let attribute = |name: &str| {
+            form.as_ref()
+                .and_then(|form| form.get_attribute(name))
+                .unwrap_or_default()
+        };
+        let pairs: Vec<(String, String)> = form
+            .as_ref()
+            .and_then(|form| leptos::web_sys::FormData::new_with_form(form).ok())
+            .and_then(|data| js_sys::try_iter(&data).ok().flatten())
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|entry| {
+                        let entry = js_sys::Array::from(&entry);
+                        Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let submission_id = pairs
+            .iter()
+            .find(|(name, _)| name == "submission_id")
+            .map(|(_, id)| id.clone())
+            .unwrap_or_default();
+        let marks = attribute("data-marked")
+            .split_whitespace()
+            .filter_map(|marked| {
+                let (field, part) = marked.split_once('/').unwrap_or((marked, ""));
+                let field = Field::from_code(field)?;
+                let text = document()
+                    .get_element_by_id(&format!("{}-error", field.code()))?
+                    .text_content()?;
+                Some(Mark {
+                    field,
+                    part: DatePart::from_code(part),
+                    text,
                 })
-                .collect()
-        })
-        .unwrap_or_default();
-    let submission_id = pairs
-        .iter()
-        .find(|(name, _)| name == "submission_id")
-        .map(|(_, id)| id.clone())
-        .unwrap_or_default();
-    let form = RequestForm::from_posted(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    (form, submission_id)
-}
+            })
+            .collect();
+        Self {
+            answers: RequestForm::from_posted(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            submission_id,
+            posted: attribute("data-posted") == "true",
+            marks,
+        }
+    }
 
-#[cfg(all(not(feature = "ssr"), not(target_arch = "wasm32")))]
-fn answers_on_page() -> (RequestForm, String) {
-    (RequestForm::default(), String::new())
+    #[cfg(all(not(feature = "ssr"), not(target_arch = "wasm32")))]
+    fn of_page() -> Self {
+        Self {
+            answers: RequestForm::default(),
+            submission_id: String::new(),
+            posted: false,
+            marks: Vec::new(),
+        }
+    }
 }
 
 /// What the last post found wrong, each field error linked to its input,

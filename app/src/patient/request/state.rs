@@ -2,7 +2,8 @@
 //! the island holds it (`FormState`), with the check that decides whether
 //! the answers may go to the check step.
 
-use domain::form::{Field, FieldErrors, RequestForm};
+use domain::fields::{DatePart, FieldError};
+use domain::form::{BIRTH_INPUTS, Field, FieldErrors, RequestForm};
 use domain::{Verdict, assess};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -85,34 +86,42 @@ fn random_bytes() -> [u8; 16] {
     u128::from_le_bytes(i128::from(nanos).to_le_bytes()).to_le_bytes()
 }
 
-impl FormPage {
-    /// The fields the page marks with an error: as a list of codes, the
-    /// island's props (it reads the errors themselves again from the
-    /// answers, with the same rules).
-    pub fn marked(&self) -> String {
-        codes(self.errors.iter().map(|(field, _)| *field))
-    }
+/// What the last post found at an input, in the server's words: an error,
+/// or a question still open. The island shows it until the input changes
+/// (the server checks again on the next post), so no rule's words need to
+/// be in the browser's bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub field: Field,
+    /// The part of the date of birth that is wrong; `None` for all of it.
+    pub part: Option<DatePart>,
+    pub text: String,
+}
 
-    /// The questions the last check found still open, as a list of codes.
-    pub fn missing(&self) -> String {
-        match &self.problem {
+impl FormPage {
+    /// The marks this page shows: every field error and every question the
+    /// check found still open.
+    pub fn marks(&self, locale: crate::i18n::Locale) -> Vec<Mark> {
+        let errors = self.errors.iter().map(|(field, error)| Mark {
+            field: *field,
+            part: error.date_part(),
+            text: crate::words::field_error(locale, *error),
+        });
+        let open: Vec<Field> = match &self.problem {
             Some(AppError::NotSendable {
                 verdict: Verdict::Incomplete { missing, .. },
-            }) => codes(missing.iter().map(|question| question.field())),
-            _ => String::new(),
-        }
+            }) => missing.iter().map(|question| question.field()).collect(),
+            _ => Vec::new(),
+        };
+        let required = crate::words::field_error(locale, FieldError::Required);
+        errors
+            .chain(open.into_iter().map(|field| Mark {
+                field,
+                part: None,
+                text: required.clone(),
+            }))
+            .collect()
     }
-}
-
-fn codes(fields: impl Iterator<Item = Field>) -> String {
-    fields.map(Field::code).collect::<Vec<_>>().join(" ")
-}
-
-fn fields(codes: &str) -> Vec<Field> {
-    codes
-        .split_whitespace()
-        .filter_map(Field::from_code)
-        .collect()
 }
 
 /// The page's reactive state, shared by its parts.
@@ -122,24 +131,13 @@ pub struct FormState {
     /// The verdict on the answers as they stand, if they were sent today.
     pub verdict: Memo<Verdict>,
     pub submission_id: RwSignal<String>,
-    pub errors: RwSignal<FieldErrors>,
-    pub missing: RwSignal<Vec<Field>>,
+    pub marks: RwSignal<Vec<Mark>>,
     pub hydrated: RwSignal<bool>,
 }
 
 impl FormState {
-    /// The state of the island for these answers, with the errors of the
-    /// `marked` fields and the `missing` questions (lists of codes) shown.
-    pub fn new(form: RequestForm, submission_id: String, marked: &str, missing: &str) -> Self {
-        let today = now_in_japan().date();
-        let marked = fields(marked);
-        let errors = form
-            .parse(today)
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(field, _)| marked.contains(field))
-            .collect();
+    /// The state of the island for these answers, with these marks.
+    pub fn new(form: RequestForm, submission_id: String, marks: Vec<Mark>) -> Self {
         let form = RwSignal::new(form);
         let verdict = Memo::new(move |_| {
             let today = now_in_japan().date();
@@ -149,52 +147,34 @@ impl FormState {
             form,
             verdict,
             submission_id: RwSignal::new(submission_id),
-            errors: RwSignal::new(errors),
-            missing: RwSignal::new(fields(missing)),
+            marks: RwSignal::new(marks),
             hydrated: RwSignal::new(false),
         }
     }
 
-    /// The error shown at a field: its own, or "please answer" when the
-    /// last check stopped on this question still being open.
-    pub fn error(self, field: Field) -> Option<domain::fields::FieldError> {
-        self.errors
-            .with(|errors| errors.iter().find(|(f, _)| *f == field).map(|(_, e)| *e))
-            .or_else(|| {
-                self.missing
-                    .with(|missing| missing.contains(&field))
-                    .then_some(domain::fields::FieldError::Required)
-            })
+    /// The mark shown at a field, if any.
+    pub fn mark(self, field: Field) -> Option<Mark> {
+        self.marks
+            .with(|marks| marks.iter().find(|mark| mark.field == field).cloned())
     }
 
-    /// Sets an input as the browser reports it; errors already shown are
-    /// checked again, so a corrected answer loses its message at once.
+    /// Sets an input as the browser reports it; the mark of its field goes.
     pub fn set(self, name: &str, value: &str) {
         self.form.update(|form| {
             form.set(name, value);
         });
-        if self.missing.with(|missing| !missing.is_empty()) {
-            let open: Vec<Field> = match self.verdict.get_untracked() {
-                Verdict::Incomplete { missing, .. } => {
-                    missing.iter().map(|question| question.field()).collect()
-                }
-                _ => Vec::new(),
-            };
-            self.missing
-                .update(|marked| marked.retain(|field| open.contains(field)));
-        }
-        if self.errors.with(|errors| !errors.is_empty()) {
-            let today = now_in_japan().date();
-            let fresh = self
-                .form
-                .with(|form| form.parse(today).err())
-                .unwrap_or_default();
-            self.errors.update(|shown| {
-                *shown = fresh
-                    .into_iter()
-                    .filter(|(field, _)| shown.iter().any(|(f, _)| f == field))
-                    .collect();
-            });
+        let field = Field::from_code(name).or_else(|| {
+            BIRTH_INPUTS
+                .contains(&name)
+                .then_some(Field::PatientDateOfBirth)
+        });
+        if let Some(field) = field
+            && self
+                .marks
+                .with(|marks| marks.iter().any(|mark| mark.field == field))
+        {
+            self.marks
+                .update(|marks| marks.retain(|mark| mark.field != field));
         }
     }
 }

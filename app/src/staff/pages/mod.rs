@@ -17,7 +17,7 @@ mod queue;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Stylesheet, Title};
 
 use super::{AdminAccountActionName, Alerts, Department, Role, SignInAlert, Staff, StaffPage};
 use crate::Erase;
@@ -48,6 +48,7 @@ pub fn StaffRoute() -> impl IntoView {
         .into_any(),
     };
     view! {
+        <Stylesheet id="staff" href="/staff.css" />
         {staff.map(|staff| view! { <StaffBar staff /> })}
         <div class="staff">{body}</div>
     }
