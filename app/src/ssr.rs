@@ -114,11 +114,12 @@ pub struct AttemptLimiter {
     attempts: std::sync::Arc<std::sync::Mutex<Attempts>>,
 }
 
-/// The attempts of each client, and when clients whose attempts had all
-/// expired were last forgotten.
+/// The attempts of each client (by [`client_key`]: an IPv6 client by its
+/// /64), and when clients whose attempts had all expired were last
+/// forgotten.
 #[derive(Debug, Default)]
 struct Attempts {
-    by_client: HashMap<IpAddr, VecDeque<Instant>>,
+    by_client: HashMap<String, VecDeque<Instant>>,
     pruned: Option<Instant>,
 }
 
@@ -150,7 +151,7 @@ impl AttemptLimiter {
             });
             *pruned = Some(now);
         }
-        let times = by_client.entry(client).or_default();
+        let times = by_client.entry(client_key(client)).or_default();
         while times
             .front()
             .is_some_and(|first| now.duration_since(*first) >= self.window)
@@ -170,60 +171,137 @@ pub fn status_lookup_limiter() -> AttemptLimiter {
     AttemptLimiter::new(10, std::time::Duration::from_secs(15 * 60))
 }
 
-/// Where the client's address comes from, as the hospital's deployment says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientAddressSource {
-    /// The TCP connection: the service faces the clients directly.
-    Connection,
-    /// The last address of `X-Forwarded-For`, which the hospital's reverse
-    /// proxy appends: the service is reachable only through that proxy,
-    /// whose own address every connection would otherwise share.
-    ForwardedFor,
+/// The reverse proxies whose word the service takes, by address or
+/// network (`--trusted-proxy`). A request whose connection comes from one
+/// of them is counted by the address it names in `X-Forwarded-For` and is
+/// served over HTTPS if it says so in `X-Forwarded-Proto`; any other
+/// request by its own connection, whatever headers it carries, so that
+/// nobody who reaches the port directly can pose as another client.
+#[derive(Debug, Clone, Default)]
+pub struct Proxies(std::sync::Arc<[ipnet::IpNet]>);
+
+impl Proxies {
+    pub fn new(trusted: Vec<ipnet::IpNet>) -> Self {
+        Self(trusted.into())
+    }
+
+    /// Whether `address` is a trusted proxy.
+    pub fn trusts(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        self.0.iter().any(|net| net.contains(&address))
+    }
+
+    /// The client of a request that came over a connection from `peer`:
+    /// from a trusted proxy, the rightmost address of `X-Forwarded-For`
+    /// that is not itself a trusted proxy (each hop appends the address it
+    /// saw; entries further left come from the client and prove nothing);
+    /// otherwise `peer`.
+    pub fn client(&self, headers: &axum::http::HeaderMap, peer: IpAddr) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer.to_canonical();
+        }
+        let mut client = peer.to_canonical();
+        for entry in forwarded_for(headers).into_iter().rev() {
+            let Some(address) = forwarded_address(entry) else {
+                break;
+            };
+            client = address;
+            if !self.trusts(address) {
+                break;
+            }
+        }
+        client
+    }
+
+    /// Whether the client reached the service over HTTPS, as a trusted
+    /// proxy in front says.
+    pub fn is_https(&self, headers: &axum::http::HeaderMap, peer: IpAddr) -> bool {
+        self.trusts(peer)
+            && headers
+                .get_all("x-forwarded-proto")
+                .iter()
+                .next_back()
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.rsplit(',').next())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+    }
+
+    /// One line for the log at start: where client addresses come from and
+    /// when the service counts itself as served over HTTPS.
+    pub fn describe(&self) -> String {
+        if self.0.is_empty() {
+            return "client addresses come from the connections; no proxy is trusted, \
+                    so the service counts itself as served over plain HTTP (cookies without Secure)"
+                .to_owned();
+        }
+        let nets: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        format!(
+            "client addresses come from X-Forwarded-For on connections from {} (trusted proxies), \
+             from the connection otherwise; served over HTTPS when such a proxy says so \
+             in X-Forwarded-Proto",
+            nets.join(", ")
+        )
+    }
 }
 
-/// The address of the client making the current request.
+/// Reads `--trusted-proxy`: an address (`192.0.2.1`, `::1`) or a network
+/// (`10.0.0.0/8`, `fd00::/8`).
+pub fn parse_trusted(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(ipnet::IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| {
+            format!(
+                "expected an address or a network such as 127.0.0.1 or 10.0.0.0/8, not {text:?}"
+            )
+        })
+}
+
+/// Every entry of every `X-Forwarded-For` header, in order.
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Vec<&str> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .collect()
+}
+
+/// An entry of `X-Forwarded-For`: an address, `a.b.c.d:port` or
+/// `[v6]:port`.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    if let Ok(address) = entry.parse::<IpAddr>() {
+        return Some(address.to_canonical());
+    }
+    entry
+        .parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|socket| socket.ip().to_canonical())
+}
+
+/// The peer of the connection a request came over.
+pub fn peer_of(extensions: &axum::http::Extensions) -> Option<IpAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip())
+}
+
+/// The address of the client making the current request (in a server
+/// function).
 pub async fn client_address() -> Result<IpAddr, AppError> {
     use axum::extract::ConnectInfo;
     use axum::http::HeaderMap;
-    let source = use_context::<ClientAddressSource>().unwrap_or(ClientAddressSource::Connection);
+    let proxies = use_context::<Proxies>().unwrap_or_default();
     let headers = leptos_axum::extract::<HeaderMap>()
         .await
         .map_err(|e| AppError::internal("read the request headers", &e))?;
     let ConnectInfo(connection) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
         .await
         .map_err(|e| AppError::internal("read the client address", &e))?;
-    Ok(address_of(source, &headers, connection))
-}
-
-/// The client's address from the connection or, behind the hospital's
-/// proxy, from the header it writes.
-pub fn address_of(
-    source: ClientAddressSource,
-    headers: &axum::http::HeaderMap,
-    connection: std::net::SocketAddr,
-) -> IpAddr {
-    match source {
-        ClientAddressSource::ForwardedFor => {
-            last_forwarded_for(headers).unwrap_or_else(|| connection.ip())
-        }
-        ClientAddressSource::Connection => connection.ip(),
-    }
-}
-
-/// The last entry of `X-Forwarded-For`: the one our proxy wrote. Entries
-/// before it come from the client and could be forged.
-fn last_forwarded_for(headers: &axum::http::HeaderMap) -> Option<IpAddr> {
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .next_back()?
-        .to_str()
-        .ok()?
-        .rsplit(',')
-        .next()?
-        .trim()
-        .parse()
-        .ok()
+    Ok(proxies.client(&headers, connection.ip()))
 }
 
 #[cfg(test)]
@@ -231,16 +309,63 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    #[test]
-    fn the_proxy_written_forwarded_address_is_the_last_one() {
+    fn proxies(nets: &[&str]) -> Proxies {
+        Proxies::new(
+            nets.iter()
+                .map(|n| parse_trusted(n).expect("net"))
+                .collect(),
+        )
+    }
+
+    fn forwarded(value: &str) -> axum::http::HeaderMap {
         let mut headers = axum::http::HeaderMap::new();
-        headers.insert(
-            "x-forwarded-for",
-            "203.0.113.9, 198.51.100.7".parse().expect("header"),
+        headers.insert("x-forwarded-for", value.parse().expect("header"));
+        headers
+    }
+
+    #[test]
+    fn the_client_is_the_rightmost_forwarded_address_that_is_no_trusted_proxy() {
+        let trusted = proxies(&["127.0.0.1", "10.0.0.0/8"]);
+        let nginx: IpAddr = [127, 0, 0, 1].into();
+        // nginx appended the client it saw; the entries before are the client's own.
+        let headers = forwarded("203.0.113.9, 198.51.100.7");
+        assert_eq!(
+            trusted.client(&headers, nginx),
+            IpAddr::from([198, 51, 100, 7])
         );
-        assert_eq!(last_forwarded_for(&headers), Some([198, 51, 100, 7].into()));
-        headers.insert("x-forwarded-for", "not an address".parse().expect("header"));
-        assert_eq!(last_forwarded_for(&headers), None);
+        // A second trusted hop in between is skipped.
+        let headers = forwarded("198.51.100.7, 10.1.2.3");
+        assert_eq!(
+            trusted.client(&headers, nginx),
+            IpAddr::from([198, 51, 100, 7])
+        );
+        // Ports and bracketed IPv6 are understood.
+        let headers = forwarded("198.51.100.7:5123");
+        assert_eq!(
+            trusted.client(&headers, nginx),
+            IpAddr::from([198, 51, 100, 7])
+        );
+        let headers = forwarded("[2001:db8::7]:443");
+        assert_eq!(
+            trusted.client(&headers, nginx),
+            "2001:db8::7".parse::<IpAddr>().expect("v6")
+        );
+        // Unreadable: the last trusted hop stands for the client.
+        assert_eq!(trusted.client(&forwarded("not an address"), nginx), nginx);
+    }
+
+    #[test]
+    fn a_request_that_did_not_come_through_a_trusted_proxy_is_its_own_client() {
+        let trusted = proxies(&["127.0.0.1"]);
+        let direct: IpAddr = [192, 0, 2, 44].into();
+        let mut headers = forwarded("198.51.100.7");
+        headers.insert("x-forwarded-proto", "https".parse().expect("header"));
+        assert_eq!(trusted.client(&headers, direct), direct);
+        assert!(!trusted.is_https(&headers, direct));
+        assert!(trusted.is_https(&headers, [127, 0, 0, 1].into()));
+        assert!(!Proxies::default().is_https(&headers, [127, 0, 0, 1].into()));
+        assert!(parse_trusted("10.0.0.0/33").is_err());
+        assert!(parse_trusted("proxy.example").is_err());
     }
 
     #[test]

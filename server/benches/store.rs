@@ -41,7 +41,7 @@ fn lookup(c: &mut Criterion) {
     ] {
         // A server of its own for each case: no case inherits another's
         // state (the limiter's addresses, the page cache).
-        let server = TestServer::start_with(&["--behind-proxy"]);
+        let server = TestServer::start_with(&["--trusted-proxy", "127.0.0.1"]);
         let (status, body) =
             server.call_server_fn("submit_request", &eligible_submission("lookup-00001"));
         assert_eq!(status, 200, "{body}");

@@ -117,11 +117,18 @@ pub struct ServeArgs {
     /// The SQLite database; its directory is created if missing.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
     pub database_url: String,
-    /// Behind a reverse proxy: take each client's address from the last
-    /// X-Forwarded-For entry. Only when clients cannot reach the service
-    /// except through that proxy.
-    #[arg(long, env = "SECOND_OPINION_BEHIND_PROXY")]
-    pub behind_proxy: bool,
+    /// A reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are
+    /// believed: an address or a network; repeatable (the environment
+    /// variable takes them separated by commas). Requests from anywhere
+    /// else are counted by their own connection, whatever they claim.
+    #[arg(
+        long = "trusted-proxy",
+        env = "SECOND_OPINION_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = app::ssr::parse_trusted,
+        value_name = "ADDRESS_OR_CIDR"
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The hospital's name: no new password may contain it.
     #[arg(long, env = "SECOND_OPINION_HOSPITAL_NAME", default_value = DEFAULT_HOSPITAL_NAME, value_name = "NAME")]
     pub hospital_name: String,

@@ -12,7 +12,6 @@ mod staff;
 use std::net::SocketAddr;
 
 use anyhow::{Context, Result};
-use app::ssr::ClientAddressSource;
 use app::{App, shell};
 use axum::Router;
 use axum::handler::Handler;
@@ -52,17 +51,14 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let listener = TcpListener::bind(options.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
-    let client_address = if args.behind_proxy {
-        ClientAddressSource::ForwardedFor
-    } else {
-        ClientAddressSource::Connection
-    };
+    let proxies = app::ssr::Proxies::new(args.trusted_proxies);
+    tracing::info!("{}", proxies.describe());
     let options_hashed = options.hash_files;
     let site = Site {
         options,
         pool,
         limiter: app::ssr::status_lookup_limiter(),
-        client_address,
+        proxies,
         login_key,
         hospital: args.hospital_name.into(),
     };
@@ -76,7 +72,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         tracing::info!("the bundle's files have plain names: no hash file beside the binary");
     }
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    // The client's address is what the status lookup's attempt limit counts.
+    // The connection's address: the client's, or that of a trusted proxy.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
@@ -88,7 +84,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
 /// through Leptos's context.
 pub fn router(site: Site) -> Router {
     let routes = generate_route_list(App);
-    let (options, client_address) = (site.options.clone(), site.client_address);
+    let (options, proxies) = (site.options.clone(), site.proxies.clone());
     let hashed = assets::HashedFiles(options.hash_files);
     let context = site.context();
     // Reception's pages are served by `staff`, which checks the session
@@ -115,7 +111,7 @@ pub fn router(site: Site) -> Router {
         ))
         .layer(middleware::from_fn(security::same_site_posts_only))
         .layer(middleware::from_fn_with_state(
-            client_address,
+            proxies,
             security::security_headers,
         ))
         .layer(middleware::from_fn_with_state(hashed, assets::cache_policy))

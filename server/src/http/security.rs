@@ -8,17 +8,18 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use app::ssr::ClientAddressSource;
+use app::ssr::Proxies;
 
 /// The headers every response carries. Pages set their own
 /// Content-Security-Policy with the response's script nonce (see
 /// `app::shell`); everything else gets one that allows nothing to run.
 pub async fn security_headers(
-    State(client_address): State<ClientAddressSource>,
+    State(proxies): State<Proxies>,
     request: Request,
     next: Next,
 ) -> Response {
-    let https = is_https(client_address, request.headers());
+    let https = app::ssr::peer_of(request.extensions())
+        .is_some_and(|peer| proxies.is_https(request.headers(), peer));
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -47,15 +48,6 @@ pub async fn security_headers(
         );
     }
     response
-}
-
-/// Whether the client reached the service over HTTPS, as the hospital's
-/// proxy says (only trusted behind it).
-pub fn is_https(client_address: ClientAddressSource, headers: &HeaderMap) -> bool {
-    client_address == ClientAddressSource::ForwardedFor
-        && headers
-            .get("x-forwarded-proto")
-            .is_some_and(|proto| proto.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 /// Refuses a request with side effects that another site made the browser

@@ -11,35 +11,38 @@ use leptos::prelude::*;
 use sqlx::SqlitePool;
 
 use app::shell;
-use app::ssr::{AttemptLimiter, ClientAddressSource};
+use app::ssr::{AttemptLimiter, Proxies};
 use app::staff::auth::LoginKey;
 
 use super::security::MAX_BODY_BYTES;
 
 /// What every handler that renders a page needs: the Leptos options, the
-/// pool, the status lookup's limiter, where client addresses come from,
-/// the key of typed logins' hashes, and the hospital's name (which no new
-/// password may contain).
+/// pool, the status lookup's limiter, the proxies whose word is taken on
+/// client addresses, the key of typed logins' hashes, and the hospital's
+/// name (which no new password may contain).
 #[derive(Clone)]
 pub struct Site {
     pub options: LeptosOptions,
     pub pool: SqlitePool,
     pub limiter: AttemptLimiter,
-    pub client_address: ClientAddressSource,
+    pub proxies: Proxies,
     pub login_key: LoginKey,
     pub hospital: std::sync::Arc<str>,
 }
 
 impl Site {
     /// What every page and server function finds in its context: the pool,
-    /// the status lookup's limiter and where client addresses come from.
+    /// the status lookup's limiter and the trusted proxies.
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
-        let (pool, limiter, client_address) =
-            (self.pool.clone(), self.limiter.clone(), self.client_address);
+        let (pool, limiter, proxies) = (
+            self.pool.clone(),
+            self.limiter.clone(),
+            self.proxies.clone(),
+        );
         move || {
             provide_context(pool.clone());
             provide_context(limiter.clone());
-            provide_context(client_address);
+            provide_context(proxies.clone());
         }
     }
 
@@ -85,19 +88,18 @@ impl Site {
         response
     }
 
-    /// The client's address, from the connection or, behind the hospital's
-    /// proxy, from the header it writes.
+    /// The client's address: the connection's, or behind a trusted proxy
+    /// the one it names.
     pub fn client_of(&self, parts: &Parts) -> Option<std::net::IpAddr> {
-        use axum::extract::ConnectInfo;
-        let ConnectInfo(connection) = parts
-            .extensions
-            .get::<ConnectInfo<std::net::SocketAddr>>()
-            .copied()?;
-        Some(app::ssr::address_of(
-            self.client_address,
-            &parts.headers,
-            connection,
-        ))
+        let peer = app::ssr::peer_of(&parts.extensions)?;
+        Some(self.proxies.client(&parts.headers, peer))
+    }
+
+    /// Whether the client reached the service over HTTPS, as a trusted
+    /// proxy says.
+    pub fn is_https(&self, parts: &Parts) -> bool {
+        app::ssr::peer_of(&parts.extensions)
+            .is_some_and(|peer| self.proxies.is_https(&parts.headers, peer))
     }
 }
 

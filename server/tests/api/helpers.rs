@@ -29,6 +29,8 @@ pub struct TestServer {
     /// Each account's last time step used for a code: a code is accepted
     /// once, so the next sign-in takes a later one.
     last_steps: Mutex<HashMap<String, u64>>,
+    /// What the server has logged so far, line by line.
+    log: std::sync::Arc<Mutex<Vec<String>>>,
     _directory: tempfile::TempDir,
 }
 
@@ -156,11 +158,14 @@ impl TestServer {
         // The server logs the address it bound; port 0 lets the OS pick a free one.
         let stderr = child.stderr.take().expect("stderr");
         let (sender, receiver) = mpsc::channel();
+        let log = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let lines = std::sync::Arc::clone(&log);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(address) = line.split("listening on ").nth(1) {
                     let _ = sender.send(address.trim().to_owned());
                 }
+                lines.lock().expect("log").push(line);
             }
         });
         let base_url = receiver
@@ -172,8 +177,18 @@ impl TestServer {
             database,
             enrolments: Mutex::default(),
             last_steps: Mutex::default(),
+            log,
             _directory: directory,
         }
+    }
+
+    /// Whether the server has logged a line containing `text`.
+    pub fn log_contains(&self, text: &str) -> bool {
+        self.log
+            .lock()
+            .expect("log")
+            .iter()
+            .any(|line| line.contains(text))
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -125,7 +125,7 @@ fn staff_pages_and_the_csv_are_never_kept_by_the_browser() {
 
 #[test]
 fn behind_an_https_proxy_responses_ask_for_https_from_now_on() {
-    let server = TestServer::start_with(&["--behind-proxy"]);
+    let server = TestServer::start_with(&["--trusted-proxy", "127.0.0.1"]);
     let (_, headers, _) = get(&server, "/", &[("X-Forwarded-Proto", "https")]);
     assert_eq!(
         header(&headers, "strict-transport-security"),

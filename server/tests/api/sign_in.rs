@@ -840,7 +840,7 @@ fn an_idle_or_too_old_session_ends_and_the_page_says_when() {
 
 #[test]
 fn behind_https_the_cookies_have_the_host_prefix() {
-    let server = TestServer::start_with(&["--behind-proxy"]);
+    let server = TestServer::start_with(&["--trusted-proxy", "127.0.0.1"]);
     server.add_staff("alice", "reception", "Alice");
     let https = [
         ("X-Forwarded-Proto", "https"),

@@ -194,7 +194,7 @@ fn the_status_lookup_allows_ten_attempts_per_address_then_asks_to_try_later() {
 
 #[test]
 fn behind_a_proxy_the_limit_counts_each_forwarded_client_apart() {
-    let server = TestServer::start_with(&["--behind-proxy"]);
+    let server = TestServer::start_with(&["--trusted-proxy", "127.0.0.1"]);
     let lookup = |client: &str| {
         let fields = [
             ("query[reference]".to_owned(), "ZZZZ-ZZZZ".to_owned()),
@@ -211,6 +211,34 @@ fn behind_a_proxy_the_limit_counts_each_forwarded_client_apart() {
     // A client cannot escape by forging an earlier entry; another real client is not blocked.
     assert_eq!(lookup("198.51.100.1, 192.0.2.10"), 429);
     assert_eq!(lookup("192.0.2.11"), 404);
+
+    // Straight to the port, not through the proxy: the header is not
+    // believed, and every forged address counts as the one connection.
+    let direct = |forged: &str| {
+        server
+            .send_from(
+                std::net::Ipv4Addr::new(127, 0, 0, 2).into(),
+                "POST",
+                "/api/find_status",
+                None,
+                &[
+                    ("query[reference]", "ZZZZ-ZZZZ"),
+                    ("query[date_of_birth]", "1970-04-01"),
+                ],
+                &[("Accept", "application/json"), ("X-Forwarded-For", forged)],
+            )
+            .status
+    };
+    for n in 0..10 {
+        assert_eq!(direct(&format!("198.51.100.{n}")), 404);
+    }
+    assert_eq!(direct("198.51.100.99"), 429);
+    assert!(
+        server.log_contains(
+            "client addresses come from X-Forwarded-For on connections from 127.0.0.1/32"
+        ),
+        "the start says where client addresses come from"
+    );
 }
 
 #[test]

@@ -29,7 +29,6 @@ use axum::routing::{any, get, post};
 use chrono::Utc;
 use leptos::prelude::*;
 
-use super::security::is_https;
 use super::site::Site;
 use respond::{in_words, render};
 
@@ -84,7 +83,8 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
 /// Finds the signed-in staff member or stops the request.
 async fn guard(State(site): State<Site>, mut request: Request, next: Next) -> Response {
     let now = Utc::now();
-    let https = is_https(site.client_address, request.headers());
+    let https = app::ssr::peer_of(request.extensions())
+        .is_some_and(|peer| site.proxies.is_https(request.headers(), peer));
     let staff = match auth::session_token(request.headers(), https) {
         Some(token) => match auth::session(&site.pool, &token, now).await {
             Ok(staff) => staff,

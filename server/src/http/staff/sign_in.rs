@@ -9,7 +9,6 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use chrono::Utc;
 
 use super::respond::{form_value, in_words, locale_of, query_pairs, refuse, render, safe_next};
-use crate::http::security::is_https;
 use crate::http::site::{Site, read_form};
 
 pub(super) async fn login_page(State(site): State<Site>, request: Request) -> Response {
@@ -42,7 +41,7 @@ pub(super) async fn login(State(site): State<Site>, request: Request) -> Respons
     let Some(address) = site.client_of(&parts) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let https = is_https(site.client_address, &parts.headers);
+    let https = site.is_https(&parts);
     let login = form_value(&pairs, "login")
         .chars()
         .take(64)
@@ -90,7 +89,7 @@ pub(super) async fn login(State(site): State<Site>, request: Request) -> Respons
 
 pub(super) async fn code_page(State(site): State<Site>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let https = is_https(site.client_address, &parts.headers);
+    let https = site.is_https(&parts);
     if auth::pending_token(&parts.headers, https).is_none() {
         return Redirect::to("/staff/login").into_response();
     }
@@ -108,7 +107,7 @@ pub(super) async fn code(State(site): State<Site>, request: Request) -> Response
     let Some(address) = site.client_of(&parts) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let https = is_https(site.client_address, &parts.headers);
+    let https = site.is_https(&parts);
     let Some(pending) = auth::pending_token(&parts.headers, https) else {
         return Redirect::to("/staff/login").into_response();
     };
@@ -181,7 +180,7 @@ pub(super) async fn code(State(site): State<Site>, request: Request) -> Response
 
 pub(super) async fn logout(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let https = is_https(site.client_address, &parts.headers);
+    let https = site.is_https(&parts);
     if let Some(token) = auth::session_token(&parts.headers, https) {
         let ended = async {
             auth::end_session(&site.pool, &token).await?;
