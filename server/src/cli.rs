@@ -164,10 +164,18 @@ pub struct WindowArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["to", "into"])))]
 pub struct BackupArgs {
     /// The file to write; it must not exist yet.
     #[arg(long, value_name = "FILE")]
-    pub to: PathBuf,
+    pub to: Option<PathBuf>,
+    /// A directory to write a dated copy into
+    /// (`second-opinion-YYYY-MM-DDTHHMMSS.mmm.db`, Japan time).
+    #[arg(long, value_name = "DIRECTORY")]
+    pub into: Option<PathBuf>,
+    /// With --into: keep only the newest N copies there.
+    #[arg(long, value_name = "N", requires = "into", value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep: Option<u32>,
     /// The SQLite database to copy.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
     pub database_url: String,

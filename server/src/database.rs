@@ -130,12 +130,28 @@ pub fn login_key(url: &str) -> Result<LoginKey> {
     Ok(LoginKey::new(secret))
 }
 
+/// The name of a dated backup, and how backups in a directory are told
+/// from other files.
+const BACKUP_PREFIX: &str = "second-opinion-";
+const BACKUP_SUFFIX: &str = ".db";
+
 /// Copies the database at `args.database_url` into a new file with SQLite's
-/// `VACUUM INTO`, which reads one consistent snapshot while writers go on.
+/// `VACUUM INTO`, which reads one consistent snapshot while writers go on:
+/// the file named by `--to`, or a dated file `--into` a directory, keeping
+/// the newest `--keep` there. The copy is readable by its owner only (it
+/// holds medical personal data). The audit trail's chain is checked and
+/// its last hash printed, for the log to keep it apart from the file.
 pub async fn backup(args: &BackupArgs) -> Result<()> {
-    if args.to.exists() {
-        bail!("{} exists already; choose a new file", args.to.display());
-    }
+    let target = match (&args.to, &args.into) {
+        (Some(file), _) => file.clone(),
+        (None, Some(directory)) => {
+            std::fs::create_dir_all(directory)
+                .with_context(|| format!("cannot create {}", directory.display()))?;
+            let stamp = domain::japan_time(&chrono::Utc::now()).format("%Y-%m-%dT%H%M%S%.3f");
+            directory.join(format!("{BACKUP_PREFIX}{stamp}{BACKUP_SUFFIX}"))
+        }
+        (None, None) => bail!("say where to write the backup: --to FILE or --into DIRECTORY"),
+    };
     let options = SqliteConnectOptions::from_str(&args.database_url)
         .with_context(|| format!("DATABASE_URL is not a SQLite URL: {}", args.database_url))?
         .read_only(true);
@@ -145,22 +161,73 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
             options.get_filename().display()
         );
     }
-    create_parent_directory(&args.to)?;
-    let target = args
-        .to
+    create_parent_directory(&target)?;
+    // An empty file of the owner's alone first: SQLite writes into it and
+    // it never exists readable by others, whatever the umask.
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&target)
+            .map_err(|error| match error.kind() {
+                std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                    "{} exists already; choose a new file",
+                    target.display()
+                ),
+                _ => anyhow::Error::new(error)
+                    .context(format!("cannot create {}", target.display())),
+            })?;
+    }
+    let path = target
         .to_str()
         .context("the backup path must be valid UTF-8")?;
     let mut connection = options
         .connect()
         .await
         .context("cannot open the database")?;
-    sqlx::query("VACUUM INTO ?")
-        .bind(target)
+    let copied = sqlx::query("VACUUM INTO ?")
+        .bind(path)
         .execute(&mut connection)
-        .await
-        .with_context(|| format!("cannot write the backup to {}", args.to.display()))?;
-    writeln!(std::io::stdout(), "backup written to {}", args.to.display())?;
+        .await;
+    if let Err(error) = copied {
+        let _ = std::fs::remove_file(&target);
+        return Err(error).with_context(|| format!("cannot write the backup to {}", target.display()));
+    }
+    let mut out = std::io::stdout();
+    writeln!(out, "backup written to {}", target.display())?;
+    if let (Some(directory), Some(keep)) = (&args.into, args.keep) {
+        for old in prune_backups(directory, keep as usize)? {
+            writeln!(out, "removed the older backup {}", old.display())?;
+        }
+    }
+    let pool = open_read_only(&args.database_url).await?;
+    let check = app::audit::chain::verify(&pool).await?;
+    writeln!(out, "audit trail: {check}")?;
     Ok(())
+}
+
+/// Removes all but the newest `keep` dated backups in `directory` (by
+/// name, which sorts by date); the files removed.
+fn prune_backups(directory: &Path, keep: usize) -> Result<Vec<std::path::PathBuf>> {
+    let mut backups: Vec<std::path::PathBuf> = std::fs::read_dir(directory)
+        .with_context(|| format!("cannot read {}", directory.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with(BACKUP_PREFIX) && name.ends_with(BACKUP_SUFFIX))
+        })
+        .collect();
+    backups.sort();
+    let old = backups.len().saturating_sub(keep);
+    let removed: Vec<_> = backups.into_iter().take(old).collect();
+    for path in &removed {
+        std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
+    }
+    Ok(removed)
 }
 
 fn create_parent_directory(file: &Path) -> Result<()> {

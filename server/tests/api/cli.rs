@@ -101,3 +101,111 @@ fn serve_is_the_default_command_and_takes_its_options_either_way() {
         assert!(stdout(&output).contains("--addr <HOST:PORT>"), "{args:?}");
     }
 }
+
+#[test]
+fn nightly_backups_go_into_dated_files_readable_by_their_owner_only_and_the_newest_are_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = crate::helpers::TestServer::start();
+    server.submit("backup-0001", &[]);
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let into = directory.path().join("nightly");
+    let into_arg = into.to_str().expect("utf-8 path");
+    let database_url = server.database_url();
+    for _ in 0..3 {
+        let output = run(&[
+            "backup",
+            "--into",
+            into_arg,
+            "--keep",
+            "2",
+            "--database-url",
+            &database_url,
+        ]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            stdout(&output).contains("audit trail: ok"),
+            "the chain's state goes to the log: {}",
+            stdout(&output)
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&into)
+        .expect("directory")
+        .map(|entry| entry.expect("entry").file_name().into_string().expect("name"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    for name in &names {
+        assert!(name.starts_with("second-opinion-") && name.ends_with(".db"), "{name}");
+        let mode = std::fs::metadata(into.join(name)).expect("file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}");
+    }
+    let keep_without_into = run(&["backup", "--to", "x.db", "--keep", "2"]);
+    assert!(!keep_without_into.status.success());
+}
+
+#[test]
+fn a_backup_made_while_requests_arrive_restores_every_request_acknowledged_before_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let server = crate::helpers::TestServer::start();
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let backup = directory.path().join("drill.db");
+    let stop = AtomicBool::new(false);
+    let (before, after) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let mut acknowledged = Vec::new();
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let reference = server.submit(&format!("drill-{n:08}"), &[]);
+                acknowledged.push((std::time::Instant::now(), reference));
+                n += 1;
+            }
+            acknowledged
+        });
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        let began = std::time::Instant::now();
+        let output = run(&[
+            "backup",
+            "--to",
+            backup.to_str().expect("utf-8 path"),
+            "--database-url",
+            &server.database_url(),
+        ]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        stop.store(true, Ordering::Relaxed);
+        let acknowledged = writer.join().expect("writer");
+        let (before, after): (Vec<_>, Vec<_>) =
+            acknowledged.into_iter().partition(|(at, _)| *at < began);
+        (before, after)
+    });
+    assert!(before.len() >= 3 && !after.is_empty(), "{} / {}", before.len(), after.len());
+
+    // Restored into a fresh directory, the service starts on the copy.
+    let restored = crate::helpers::TestServer::start_on(&[], &[], |url| {
+        let file = std::path::Path::new(url.trim_start_matches("sqlite://"));
+        std::fs::create_dir_all(file.parent().expect("directory")).expect("directory");
+        std::fs::copy(&backup, file).expect("restore");
+    });
+    for (_, reference) in &before {
+        assert_eq!(
+            restored.count(&format!("SELECT COUNT(*) FROM cases WHERE reference = '{reference}'")),
+            1,
+            "{reference} was acknowledged before the backup began"
+        );
+    }
+    let check: String = {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&restored.database_url())
+                .await
+                .expect("open");
+            sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(&pool)
+                .await
+                .expect("integrity check")
+        })
+    };
+    assert_eq!(check, "ok");
+    let status = restored.send("GET", "/", None, &[]);
+    assert_eq!(status.status, 200, "the restored service answers");
+}
