@@ -20,6 +20,7 @@ use leptos_router::{SsrMode, path};
 pub mod area;
 pub mod audit;
 pub mod clock;
+pub mod closures;
 pub mod error;
 pub mod format;
 #[cfg(feature = "ssr")]

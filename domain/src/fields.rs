@@ -437,7 +437,30 @@ pub fn date_from_parts(
     if era == Era::Western && year < 1000 {
         return Err(FieldError::YearNotFourDigits);
     }
-    let western = era.western_year(year);
+    // A four-digit year under an era is the Western year the patient
+    // knows (昭和 1946 is 1946), taken if the date falls in the era.
+    let typed_western = era != Era::Western && year >= 1000;
+    let western = if typed_western {
+        year
+    } else {
+        era.western_year(year)
+    };
+    // A month wholly outside the era says so before its days are counted
+    // (昭和64年2月: 昭和 ended on 7 January 1989).
+    if let (Some(first), Some(month_start)) =
+        (era.first_day(), NaiveDate::from_ymd_opt(western, month, 1))
+    {
+        let month_end = month_start
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .unwrap_or(month_start);
+        let outside = (!typed_western && year < 1)
+            || month_end < first
+            || era.last_day().is_some_and(|last| month_start > last);
+        if outside {
+            return Err(FieldError::NotInEra { era });
+        }
+    }
     let days = days_in_month(western, month);
     let day_number = u32::try_from(day_number)
         .ok()
@@ -446,7 +469,7 @@ pub fn date_from_parts(
     let date = NaiveDate::from_ymd_opt(western, month, day_number).ok_or(FieldError::NotADate)?;
     if let Some(first) = era.first_day() {
         let last = era.last_day();
-        if year < 1 || date < first || last.is_some_and(|last| date > last) {
+        if date < first || last.is_some_and(|last| date > last) {
             return Err(FieldError::NotInEra { era });
         }
     }
@@ -728,6 +751,37 @@ mod tests {
             outside(Era::Reiwa)
         );
         assert_eq!(date_from_parts("showa", "0", "1", "1"), outside(Era::Showa));
+        // A month after the era ended is outside it, not short of days.
+        assert_eq!(
+            date_from_parts("showa", "64", "2", "29"),
+            outside(Era::Showa)
+        );
+        // A four-digit year under an era is the Western year, if in the era.
+        assert_eq!(
+            date_from_parts("showa", "1946", "3", "15"),
+            Ok(ymd(1946, 3, 15))
+        );
+        assert_eq!(
+            date_from_parts("heisei", "1946", "3", "15"),
+            outside(Era::Heisei)
+        );
+    }
+
+    #[test]
+    fn february_29_is_counted_by_the_western_year() {
+        // 平成4年 is 1992, a leap year; 平成5年 (1993) is not.
+        assert_eq!(
+            date_from_parts("heisei", "4", "2", "29"),
+            Ok(ymd(1992, 2, 29))
+        );
+        assert_eq!(
+            date_from_parts("heisei", "5", "2", "29"),
+            Err(FieldError::DayOutOfRange { max: 28 })
+        );
+        assert_eq!(
+            date_from_parts("showa", "63", "2", "29"),
+            Ok(ymd(1988, 2, 29))
+        );
     }
 
     #[test]

@@ -473,6 +473,37 @@ impl RequestForm {
         form
     }
 
+    /// These answers laid over `under`: every input answered here wins,
+    /// every other keeps `under`'s answer. (Answers tapped on a slow phone
+    /// before the page came to life, over the draft kept from last time.)
+    #[must_use]
+    pub fn laid_over(&self, under: &Self) -> Self {
+        let mut form = under.clone();
+        for (name, value) in self.posted_pairs() {
+            form.set(name, &value);
+        }
+        form
+    }
+
+    /// This form with `earlier`'s answers to the questions that do not
+    /// apply here (a post leaves those out), so that a representative's
+    /// name typed before "I am the patient" was chosen is still there if
+    /// the answer changes back.
+    #[must_use]
+    pub fn keeping_unasked_from(&self, earlier: &Self) -> Self {
+        let mut form = self.clone();
+        for field in Field::ALL.iter().filter(|field| !self.asks(**field)) {
+            if let (Some(text), Some(kept)) = (
+                form.text_by_name_mut(field.code()),
+                earlier.text(field.code()),
+            ) && text.is_empty()
+            {
+                kept.clone_into(text);
+            }
+        }
+        form
+    }
+
     /// The preferred weekdays ticked, Monday first.
     pub fn preferred_weekdays(&self) -> Vec<Weekday> {
         [
@@ -750,6 +781,39 @@ mod tests {
 
     fn today() -> NaiveDate {
         "2026-11-25".parse().expect("date")
+    }
+
+    #[test]
+    fn answers_typed_early_lie_over_the_draft_and_unasked_answers_are_kept() {
+        let draft = filled();
+        let typed = RequestForm {
+            requester: "family_member".into(),
+            weekday_wed: true,
+            ..RequestForm::default()
+        };
+        let merged = typed.laid_over(&draft);
+        assert_eq!(merged.requester, "family_member");
+        assert!(merged.weekday_wed);
+        assert_eq!(merged.patient_name, draft.patient_name);
+
+        let earlier = RequestForm {
+            requester_name: "山田 太郎".into(),
+            ..merged.clone()
+        };
+        // Posted as the patient: the representative's name is left out…
+        let posted = RequestForm {
+            requester: "patient".into(),
+            ..earlier.applicable()
+        };
+        let posted = posted.applicable();
+        assert_eq!(posted.requester_name, "");
+        // …and comes back from the draft, while an asked answer the
+        // patient emptied stays empty.
+        let mut emptied = posted.clone();
+        emptied.patient_phone.clear();
+        let kept = emptied.keeping_unasked_from(&earlier);
+        assert_eq!(kept.requester_name, "山田 太郎");
+        assert_eq!(kept.patient_phone, "");
     }
 
     /// The form as an adult patient asking about cancer treatment fills it.

@@ -16,6 +16,20 @@ async function openRequest(page: Page): Promise<void> {
 
 test.use({ viewport: PHONE });
 
+// A hydration mismatch or a panic in the island shows as an uncaught error
+// or a console error: none may happen in any of these journeys.
+const pageErrors: string[] = [];
+test.beforeEach(({ page }) => {
+  pageErrors.length = 0;
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+});
+test.afterEach(() => {
+  expect(pageErrors, 'errors in the page').toEqual([]);
+});
+
 test('on a phone the bar keeps the verdict in view and follows the answers', async ({ page }) => {
   await openRequest(page);
   const bar = page.locator('.panel-bar');
@@ -84,9 +98,23 @@ test('a question that applies is revealed under its answer, and what no longer a
   await page.getByLabel('I am the patient').check();
   await expect(name).toBeHidden();
 
+  // What the browser posts leaves them out (the inputs are disabled).
+  const checked = page.waitForRequest(
+    (request) => request.method() === 'POST' && (request.postData() ?? '').includes('step=check'),
+  );
   await page.getByRole('button', { name: 'Check your answers' }).click();
+  expect((await checked).postData() ?? '').not.toContain('Taro');
   await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeVisible();
   await expect(page.getByText('Taro Yamada')).toHaveCount(0);
+
+  // Back to change an answer: the left-out answers come back from the draft.
+  await page.getByRole('button', { name: 'Change' }).first().click();
+  await waitForHydration(page);
+  await page.getByLabel('A family member of an adult patient').check();
+  await expect(name).toHaveValue('Taro Yamada');
+  await page.getByLabel('I am the patient').check();
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeVisible();
   const sent = page.waitForRequest(
     (request) => request.method() === 'POST' && (request.postData() ?? '').includes('step=send'),
   );

@@ -69,7 +69,7 @@ test('the eligible journey: the panel follows the answers, check, send, confirma
   expect(page.url()).toContain(reference);
   await expect(page.getByText('The second-opinion request form')).toBeVisible();
   await expect(page.getByText(/33,000 yen including tax/)).toBeVisible();
-  expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
+  await expect.poll(() => page.evaluate(() => window.localStorage.length)).toBe(0);
   await page.reload();
   await expect(page.getByTestId('reference')).toHaveText(reference);
   await expectNoAxeViolations(page, 'confirmation (en)');
@@ -181,7 +181,13 @@ test('the draft is kept across a reload and cleared by Start again', async ({ pa
 });
 
 test('answers typed while the page is still loading are kept when it becomes interactive', async ({ page }) => {
-  // Hold the WebAssembly back, as a slow phone network would.
+  // A draft from an earlier visit…
+  await page.goto('/request');
+  await waitForHydration(page);
+  await page.getByLabel('Phone number').fill('090-1111-2222');
+  await page.getByLabel('Thursday').check();
+  await expect.poll(() => page.evaluate(() => window.localStorage.length)).toBe(1);
+  // …then the WebAssembly held back, as a slow phone network would.
   let release: () => void = () => {};
   const typed = new Promise<void>((resolve) => (release = resolve));
   await page.route('**/pkg/*.wasm', async (route) => {
@@ -197,6 +203,24 @@ test('answers typed while the page is still loading are kept when it becomes int
   await expect(page.getByLabel('Cancer', { exact: true })).toBeChecked();
   // The state has them too: the panel no longer asks for the area.
   await expect(page.getByRole('link', { name: 'the area of the diagnosis' })).toHaveCount(0);
+  // And the draft's answers are still there, under the ones just typed.
+  await expect(page.getByLabel('Phone number')).toHaveValue('090-1111-2222');
+  await expect(page.getByLabel('Thursday')).toBeChecked();
+});
+
+test('with the script blocked the form still works through the server', async ({ page }) => {
+  await page.route('**/pkg/*.wasm', (route) => route.abort());
+  await page.goto('/request');
+  await page.getByLabel('A family member of an adult patient').check();
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  // The question that now applies is shown, named as missing, and reachable.
+  const summary = page.getByRole('alert');
+  await expect(summary).toContainText('Please correct these answers');
+  const name = page.getByLabel('Your full name');
+  await expect(name).toBeVisible();
+  await summary.getByRole('link', { name: /Your full name/ }).click();
+  await expect(name).toBeFocused();
+  await expect(page.getByLabel('A family member of an adult patient')).toBeChecked();
 });
 
 test('without JavaScript the form posts, keeps the answers on error, and sends', async ({ browser }) => {

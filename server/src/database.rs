@@ -172,12 +172,12 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
             .mode(0o600)
             .open(&target)
             .map_err(|error| match error.kind() {
-                std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
-                    "{} exists already; choose a new file",
-                    target.display()
-                ),
-                _ => anyhow::Error::new(error)
-                    .context(format!("cannot create {}", target.display())),
+                std::io::ErrorKind::AlreadyExists => {
+                    anyhow::anyhow!("{} exists already; choose a new file", target.display())
+                }
+                _ => {
+                    anyhow::Error::new(error).context(format!("cannot create {}", target.display()))
+                }
             })?;
     }
     let path = target
@@ -193,7 +193,8 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
         .await;
     if let Err(error) = copied {
         let _ = std::fs::remove_file(&target);
-        return Err(error).with_context(|| format!("cannot write the backup to {}", target.display()));
+        return Err(error)
+            .with_context(|| format!("cannot write the backup to {}", target.display()));
     }
     let mut out = std::io::stdout();
     writeln!(out, "backup written to {}", target.display())?;
@@ -218,7 +219,9 @@ fn prune_backups(directory: &Path, keep: usize) -> Result<Vec<std::path::PathBuf
         .filter(|path| {
             path.file_name()
                 .and_then(|name| name.to_str())
-                .is_some_and(|name| name.starts_with(BACKUP_PREFIX) && name.ends_with(BACKUP_SUFFIX))
+                .is_some_and(|name| {
+                    name.starts_with(BACKUP_PREFIX) && name.ends_with(BACKUP_SUFFIX)
+                })
         })
         .collect();
     backups.sort();

@@ -1,7 +1,7 @@
 //! `/`: what the service is, who may ask, what it costs, what to bring and
 //! where to go, from the hospital's own information.
 
-use domain::{Calendar, Document, SECOND_OPINION_FEE, appointment_window};
+use domain::{Document, SECOND_OPINION_FEE, appointment_window};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -105,12 +105,16 @@ pub fn HomePage() -> impl IntoView {
 }
 
 /// When the appointment would be if a request were sent now: the window
-/// as of the moment the page is rendered (the page is never kept, so the
-/// moment is now).
+/// as of the moment the page is rendered, the hospital's closure days
+/// counted. (A page brought back from the browser's history shows the
+/// window as it was then; the request form shows it afresh.)
 #[component]
 fn ExpectedWindow() -> impl IntoView {
     let locale = crate::use_locale();
-    let window = appointment_window(now_in_japan(), &Calendar::new());
+    let window = appointment_window(
+        now_in_japan(),
+        &crate::closures::ClosureDays::of_page().calendar(),
+    );
     let receipt = format::date(locale, window.receipt);
     let earliest = format::date(locale, window.earliest);
     let latest = format::date(locale, window.latest);

@@ -47,7 +47,9 @@ pub fn queue(locale: Locale, rows: Vec<QueueRow>) -> String {
             row.reference.to_string(),
             row.patient_name,
             row.patient_name_reading.unwrap_or_default(),
-            crate::format::birth_date(locale, row.patient_date_of_birth),
+            row.patient_date_of_birth
+                .map(|born| crate::format::birth_date(locale, born))
+                .unwrap_or_default(),
             words::area(locale, row.area).to_owned(),
             if row.contact_first {
                 td_string!(locale, common.yes)

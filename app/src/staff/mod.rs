@@ -303,7 +303,7 @@ pub struct QueueRow {
     pub reference: Reference,
     pub patient_name: String,
     pub patient_name_reading: Option<String>,
-    pub patient_date_of_birth: NaiveDate,
+    pub patient_date_of_birth: Option<NaiveDate>,
     pub area: AreaCode,
     pub contact_first: bool,
     pub status: CaseStatus,

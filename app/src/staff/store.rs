@@ -139,7 +139,8 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
         reference: Reference::parse(&reference)?,
         patient_name: name,
         patient_name_reading: reading,
-        patient_date_of_birth: born.parse().ok()?,
+        // Nor over a date of birth it cannot read: the CSV leaves it blank.
+        patient_date_of_birth: born.parse().ok(),
         // Never a case lost from the queue over its area's code.
         area: AreaCode::from_code(&area).unwrap_or(AreaCode::Other),
         contact_first,

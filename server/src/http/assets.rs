@@ -9,7 +9,7 @@
 //! on pages with personal data).
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use tower_http::services::ServeDir;
@@ -34,7 +34,8 @@ pub async fn cache_policy(
     request: Request,
     next: Next,
 ) -> Response {
-    let bundle = request.uri().path().starts_with("/pkg/");
+    let path = request.uri().path().to_owned();
+    let bundle = path.starts_with("/pkg/");
     let mut response = next.run(request).await;
     // The same name is sent compressed one way or another: a cache on the
     // way must keep each apart.
@@ -46,7 +47,10 @@ pub async fn cache_policy(
     if response.headers().contains_key(header::CACHE_CONTROL) {
         return response;
     }
-    let policy = if bundle && hashed && response.status().is_success() {
+    // A 304's headers replace those kept with the file, so it carries the
+    // same policy as the file itself.
+    let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    let policy = if bundle && hashed && found && names_its_hash(&path) {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -55,4 +59,34 @@ pub async fn cache_policy(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     response
+}
+
+/// Whether a file's name carries a content hash as cargo-leptos writes it
+/// (`second-opinion.<22 characters of base64url>.js`): a file left under
+/// `/pkg/` by an older, unhashed build may change and is not kept a year.
+fn names_its_hash(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split('.').skip(1).any(|part| {
+        part.len() == 22
+            && part
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_its_hash;
+
+    #[test]
+    fn only_hashed_names_are_kept_a_year() {
+        assert!(names_its_hash(
+            "/pkg/second-opinion.wqaRgTNH0nz-rYKywqlYMQ.js"
+        ));
+        assert!(names_its_hash(
+            "/pkg/second-opinion.yKducqGSVG-zU1vEq1XdIg.wasm"
+        ));
+        assert!(!names_its_hash("/pkg/second-opinion.js"));
+        assert!(!names_its_hash("/pkg/second-opinion_bg.wasm"));
+    }
 }

@@ -54,7 +54,24 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let proxies = app::ssr::Proxies::new(args.trusted_proxies);
     tracing::info!("{}", proxies.describe());
     let options_hashed = options.hash_files;
+    let site_root = options.site_root.to_string();
+    let output_name = options.output_name.to_string();
+    let closures = app::closures::KnownClosures::default();
+    closures.refresh(&pool).await?;
+    tokio::spawn({
+        let (closures, pool) = (closures.clone(), pool.clone());
+        async move {
+            let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                minutes.tick().await;
+                if closures.refresh(&pool).await.is_err() {
+                    tracing::warn!("cannot read the closure days again; the last ones read stand");
+                }
+            }
+        }
+    });
     let site = Site {
+        closures,
         options,
         pool,
         limiter: app::ssr::status_lookup_limiter(),
@@ -68,8 +85,20 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             "the bundle's files are named by their hashes in {}",
             file.display()
         );
-    } else {
+    } else if std::path::Path::new(&site_root)
+        .join("pkg")
+        .join(format!("{output_name}.js"))
+        .exists()
+    {
         tracing::info!("the bundle's files have plain names: no hash file beside the binary");
+    } else {
+        // A release build names its files by their hashes: without
+        // hash.txt the pages would name files that are not there, and
+        // every page would come up without its styles and script.
+        tracing::warn!(
+            "no hash file beside the binary and no pkg/{output_name}.js under {site_root}: \
+             pages will name files that do not exist; install hash.txt beside the binary"
+        );
     }
     tracing::info!("listening on http://{}", listener.local_addr()?);
     // The connection's address: the client's, or that of a trusted proxy.
@@ -117,7 +146,9 @@ pub fn router(site: Site) -> Router {
         .layer(middleware::from_fn_with_state(hashed, assets::cache_policy))
         // Pages and server functions compressed as they are sent; the
         // bundle's files come precompressed and are left as they are.
-        .layer(CompressionLayer::new())
+        // Brotli at quality 4 (the crate's default is 11, far too slow for
+        // every page on two cores; 4 is within a few per cent of its size).
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
         .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
         .with_state(options)
 }

@@ -28,21 +28,25 @@ pub struct Site {
     pub proxies: Proxies,
     pub login_key: LoginKey,
     pub hospital: std::sync::Arc<str>,
+    /// The hospital's closure days, for the windows the patients' pages show.
+    pub closures: app::closures::KnownClosures,
 }
 
 impl Site {
     /// What every page and server function finds in its context: the pool,
-    /// the status lookup's limiter and the trusted proxies.
+    /// the status lookup's limiter, the trusted proxies and the closure days.
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
-        let (pool, limiter, proxies) = (
+        let (pool, limiter, proxies, closures) = (
             self.pool.clone(),
             self.limiter.clone(),
             self.proxies.clone(),
+            self.closures.clone(),
         );
         move || {
             provide_context(pool.clone());
             provide_context(limiter.clone());
             provide_context(proxies.clone());
+            provide_context(closures.current());
         }
     }
 

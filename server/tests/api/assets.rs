@@ -8,7 +8,8 @@ use std::io::{Read, Write};
 
 use crate::helpers::TestServer;
 
-const WASM: &str = "/pkg/second-opinion.0123abcdef.wasm";
+const HASH: &str = "0123456789abcdefABCD_-";
+const WASM: &str = "/pkg/second-opinion.0123456789abcdefABCD_-.wasm";
 
 /// Bytes that compress as WebAssembly does: repeated runs with variation.
 fn bundle() -> Vec<u8> {
@@ -36,10 +37,11 @@ fn site_root(original: &[u8]) -> tempfile::TempDir {
     gz.write_all(original).expect("gzip");
     std::fs::write(wasm.with_extension("wasm.gz"), gz.finish().expect("gzip")).expect("gz");
     std::fs::write(root.path().join("favicon.svg"), "<svg/>").expect("favicon");
+    std::fs::write(root.path().join("pkg/left-over.js"), "// old").expect("left over");
     // As cargo-leptos writes it beside the binary it builds.
     std::fs::write(
         root.path().join("hash.txt"),
-        "js: 0123abcdef\nwasm: 0123abcdef\ncss: 0123abcdef\n",
+        format!("js: {HASH}\nwasm: {HASH}\ncss: {HASH}\n"),
     )
     .expect("hash file");
     root
@@ -90,6 +92,38 @@ fn the_bundle_is_served_precompressed_as_asked_byte_identical_and_kept_a_year() 
     let plain = get("identity");
     assert_eq!(plain.header("content-encoding"), "");
     assert_eq!(plain.bytes, original);
+    // Whatever answers a gzip-only or plain request is kept apart too.
+    for answer in [&gz, &plain] {
+        assert!(
+            answer
+                .header("vary")
+                .to_lowercase()
+                .contains("accept-encoding")
+        );
+    }
+
+    // Asked again (a browser revalidating, or a proxy), the 304 keeps the
+    // year: its headers replace those kept with the file.
+    let again = server.send_with(
+        "GET",
+        WASM,
+        None,
+        &[],
+        &[
+            ("Accept-Encoding", "br"),
+            ("If-Modified-Since", br.header("last-modified")),
+        ],
+    );
+    assert_eq!(again.status, 304);
+    assert_eq!(
+        again.header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    // A file under /pkg/ without a hash in its name (left by an older,
+    // unhashed build) may change: it is asked for again each time.
+    let unhashed = server.send("GET", "/pkg/left-over.js", None, &[]);
+    assert_eq!(unhashed.status, 200);
+    assert_eq!(unhashed.header("cache-control"), "no-cache");
 
     // A file whose name promises nothing is asked for again each time.
     let favicon = server.send("GET", "/favicon.svg", None, &[]);
@@ -100,7 +134,8 @@ fn the_bundle_is_served_precompressed_as_asked_byte_identical_and_kept_a_year() 
     // Pages name the hashed files.
     let page = server.send("GET", "/request", None, &[]);
     assert!(
-        page.body.contains("/pkg/second-opinion.0123abcdef.css"),
+        page.body
+            .contains(&format!("/pkg/second-opinion.{HASH}.css")),
         "{}",
         page.body
     );
@@ -131,7 +166,19 @@ fn pages_are_compressed_as_they_are_sent_and_never_kept_as_they_were() {
             &html[..40.min(html.len())]
         );
     }
-    // Server functions' answers too, and never kept.
+    // A posted form's answer page holds the answers: never kept either.
+    for path in ["/request", "/status"] {
+        let posted = server.send_with(
+            "POST",
+            path,
+            None,
+            &[("step", "check"), ("reference", "AAAA-BBBB")],
+            &[("Accept-Encoding", "br")],
+        );
+        assert_eq!(posted.header("cache-control"), "no-store", "{path}");
+        assert_eq!(posted.header("content-encoding"), "br", "{path}");
+    }
+    // Server functions' answers are found too.
     let (status, _) = server.call_server_fn(
         "find_status",
         &[

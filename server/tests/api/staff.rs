@@ -510,6 +510,14 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
         })
     };
     assert!(page.contains("Hanako Yamada"));
+    let old: chrono::NaiveDate = earliest.parse().expect("day");
+    let shown = app::format::date(app::i18n::Locale::en, old);
+    let home = |server: &TestServer| {
+        server
+            .send_with("GET", "/", None, &[], &[("Cookie", "i18n_pref_locale=en")])
+            .body
+    };
+    assert!(home(&server).contains(&shown), "{}", home(&server));
     let added = server.send(
         "POST",
         "/staff/calendar",
@@ -531,9 +539,16 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
         &[("reference", &reference), ("date_of_birth", "1970-04-01")],
         &[("Cookie", "i18n_pref_locale=en")],
     );
-    let old: chrono::NaiveDate = earliest.parse().expect("day");
-    let shown = app::format::date(app::i18n::Locale::en, old);
     assert!(status.body.contains("expected between"), "{}", status.body);
+    // So do the home page's window and the request form's island (which
+    // is given the days ahead to count).
+    assert!(!home(&server).contains(&shown), "{}", home(&server));
+    let form = server.send("GET", "/request", None, &[]);
+    assert!(
+        form.body.contains(&format!("data-closures=\"{earliest}\"")),
+        "{}",
+        form.body
+    );
     assert!(
         !status.body.contains(&format!("between {shown}")),
         "{}",

@@ -69,20 +69,31 @@ impl Draft {
     }
 }
 
-/// Once the page is interactive: takes the answers `typed` while the page
-/// was still loading, else restores the draft (unless the page shows
-/// answers just posted); then saves every change.
+/// Once the page is interactive: restores the draft with the answers
+/// `typed` while the page was still loading laid over it (a radio tapped
+/// on a slow phone must not cost a week's draft); on a page showing
+/// answers just posted, takes back from the draft only the answers to
+/// questions that no longer apply (the post left them out). Then saves
+/// every change.
 pub fn keep(state: FormState, posted: bool, typed: Option<RequestForm>) {
     Effect::new(move |restored: Option<()>| {
         let form = state.form.get();
         let submission_id = state.submission_id.get();
         if restored.is_none() {
             state.hydrated.set(true);
-            if let Some(typed) = typed.clone() {
-                state.form.set(typed);
-            } else if !posted && let Some(draft) = load() {
-                state.form.set(draft.form);
+            let draft = load();
+            if posted {
+                if let Some(draft) = draft.filter(|draft| draft.submission_id == submission_id) {
+                    state.form.set(form.keeping_unasked_from(&draft.form));
+                }
+            } else if let Some(draft) = draft {
+                let restored = typed
+                    .as_ref()
+                    .map_or_else(|| draft.form.clone(), |typed| typed.laid_over(&draft.form));
+                state.form.set(restored);
                 state.submission_id.set(draft.submission_id);
+            } else if let Some(typed) = typed.clone() {
+                state.form.set(typed);
             }
             return;
         }
@@ -116,6 +127,9 @@ fn load() -> Option<Draft> {
             Some((entry.get(0).as_string()?, entry.get(1).as_string()?))
         })
         .collect();
+    // An expired draft is forgotten, and so is one this version cannot
+    // read (an older version's JSON): it could never be restored, and
+    // medical answers are not left behind for nothing.
     let draft = Draft::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     match draft {
         Some(draft) if draft.is_fresh(crate::clock::now().timestamp_millis()) => Some(draft),

@@ -74,6 +74,8 @@ fn RequestForm(children: Children) -> impl IntoView {
         submission_id,
         posted,
         marks,
+        today,
+        closures,
     } = Start::of_page();
     let marked = marks
         .iter()
@@ -92,7 +94,8 @@ fn RequestForm(children: Children) -> impl IntoView {
     } else {
         RequestForm::default()
     };
-    let state = FormState::new(initial, submission_id, marks);
+    let closed = closures.attribute(today);
+    let state = FormState::new(initial, submission_id, marks, today, closures.calendar());
     draft::keep(state, posted, typed);
     // "Start again" forgets the draft before the server empties the form.
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -115,6 +118,8 @@ fn RequestForm(children: Children) -> impl IntoView {
                     on:submit=on_submit
                     data-hydrated=move || state.hydrated.get().then_some("true")
                     data-posted=posted.then_some("true")
+                    data-today=today.to_string()
+                    data-closures=closed
                     data-marked=marked
                 >
                     <input
@@ -144,9 +149,14 @@ fn RequestForm(children: Children) -> impl IntoView {
 #[derive(Debug)]
 struct Start {
     answers: RequestForm,
+    /// Today in Japan by the server's clock, so that the island's verdict
+    /// agrees with the server's whatever the phone's clock says.
+    today: chrono::NaiveDate,
     submission_id: String,
     posted: bool,
     marks: Vec<Mark>,
+    /// The hospital's closure days ahead, so that the window is Send's.
+    closures: crate::closures::ClosureDays,
 }
 
 impl Start {
@@ -158,6 +168,8 @@ impl Start {
             posted: page.posted,
             answers: page.form,
             submission_id: page.submission_id,
+            today: crate::clock::now_in_japan().date(),
+            closures: crate::closures::ClosureDays::of_page(),
         }
     }
 
@@ -215,6 +227,10 @@ impl Start {
             submission_id,
             posted: attribute("data-posted") == "true",
             marks,
+            today: attribute("data-today")
+                .parse()
+                .unwrap_or_else(|_| crate::clock::now_in_japan().date()),
+            closures: crate::closures::ClosureDays::parse(&attribute("data-closures")),
         }
     }
 
@@ -225,6 +241,8 @@ impl Start {
             submission_id: String::new(),
             posted: false,
             marks: Vec::new(),
+            today: crate::clock::now_in_japan().date(),
+            closures: crate::closures::ClosureDays::default(),
         }
     }
 }

@@ -132,12 +132,13 @@ pub struct Assessment {
     pub window: AppointmentWindow,
 }
 
-/// The documents to bring and the window, for these answers sent now.
-pub fn assessment(form: &domain::form::RequestForm) -> Assessment {
+/// The documents to bring and the window, for these answers sent now with
+/// this calendar.
+pub fn assessment(form: &domain::form::RequestForm, calendar: &Calendar) -> Assessment {
     let now = now_in_japan();
     Assessment {
         documents: documents_to_bring(&form.to_request(now.date())),
-        window: appointment_window(now, &Calendar::new()),
+        window: appointment_window(now, calendar),
     }
 }
 
@@ -145,7 +146,11 @@ pub fn assessment(form: &domain::form::RequestForm) -> Assessment {
 #[component]
 fn WhatFollows(state: FormState) -> impl IntoView {
     let locale = crate::use_locale();
-    let current = Memo::new(move |_| state.form.with(assessment));
+    let current = Memo::new(move |_| {
+        state
+            .calendar
+            .with_value(|calendar| state.form.with(|form| assessment(form, calendar)))
+    });
     let fee = SECOND_OPINION_FEE;
     let total = move || format::yen(locale, fee.total());
     let minutes = fee.max_minutes;

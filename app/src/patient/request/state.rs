@@ -133,22 +133,29 @@ pub struct FormState {
     pub submission_id: RwSignal<String>,
     pub marks: RwSignal<Vec<Mark>>,
     pub hydrated: RwSignal<bool>,
+    /// The consultation days, the hospital's closures counted.
+    pub calendar: StoredValue<domain::Calendar>,
 }
 
 impl FormState {
-    /// The state of the island for these answers, with these marks.
-    pub fn new(form: RequestForm, submission_id: String, marks: Vec<Mark>) -> Self {
+    /// The state of the island for these answers, with these marks, on
+    /// this day (the server's).
+    pub fn new(
+        form: RequestForm,
+        submission_id: String,
+        marks: Vec<Mark>,
+        today: chrono::NaiveDate,
+        calendar: domain::Calendar,
+    ) -> Self {
         let form = RwSignal::new(form);
-        let verdict = Memo::new(move |_| {
-            let today = now_in_japan().date();
-            form.with(|form| assess(&form.to_request(today), today))
-        });
+        let verdict = Memo::new(move |_| form.with(|form| assess(&form.to_request(today), today)));
         Self {
             form,
             verdict,
             submission_id: RwSignal::new(submission_id),
             marks: RwSignal::new(marks),
             hydrated: RwSignal::new(false),
+            calendar: StoredValue::new(calendar),
         }
     }
 

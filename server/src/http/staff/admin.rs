@@ -113,7 +113,15 @@ pub(super) async fn change_calendar(
         actions::change_closures(&site.pool, &staff, action, Utc::now()).await
     };
     match done.await {
-        Ok(()) => Redirect::to("/staff/calendar").into_response(),
+        Ok(()) => {
+            // The patients' pages count the change from the next one on.
+            if site.closures.refresh(&site.pool).await.is_err() {
+                tracing::warn!(
+                    "closure days changed but not yet read back for the patients' pages"
+                );
+            }
+            Redirect::to("/staff/calendar").into_response()
+        }
         Err(error @ StaffError::Unusable) => calendar_page(site, parts, staff, Some(error)).await,
         Err(error) => refuse(site, parts, staff, error).await,
     }
