@@ -17,7 +17,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test bench loadtest crashtest load-smoke tools rust-tools node-tools browser-tools test-rust lint wasm-check end2end
+.PHONY: help run test bench loadtest crashtest load-smoke tools rust-tools node-tools browser-tools deploy-tools test-rust lint wasm-check end2end deploy-check
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
@@ -29,7 +29,7 @@ help:
 run: rust-tools node-tools
 	cargo leptos serve --release --precompress
 
-test: tools test-rust lint wasm-check load-smoke end2end
+test: tools test-rust lint wasm-check load-smoke end2end deploy-check
 
 test-rust:
 	cargo test --workspace --locked
@@ -61,6 +61,12 @@ end2end:
 	rm -rf $(dir $(E2E_DATABASE)) && mkdir -p $(dir $(E2E_DATABASE))
 	DATABASE_URL=sqlite://$(CURDIR)/$(E2E_DATABASE) cargo leptos end-to-end
 
+# The reference deployment for real: Debian's nginx with the shipped
+# configuration, TLS and HTTP/2 in front of the server; the systemd units
+# verified (server/tests/api/deploy.rs).
+deploy-check: deploy-tools
+	cargo test -p server --test api --locked deploy:: -- --ignored
+
 # Measured, not asserted: results go to docs/benchmarks.md by hand, with the date.
 bench: rust-tools node-tools
 	@command -v brotli >/dev/null && command -v wrk >/dev/null || { \
@@ -74,7 +80,7 @@ bench: rust-tools node-tools
 	scripts/bench-browser.sh
 	scripts/bench-http.sh
 
-tools: rust-tools node-tools browser-tools
+tools: rust-tools node-tools browser-tools deploy-tools
 
 rust-tools:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -87,6 +93,12 @@ browser-tools:
 	@command -v chromium >/dev/null || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
+
+deploy-tools:
+	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null && command -v openssl >/dev/null && \
+		command -v curl >/dev/null && command -v systemd-analyze >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y nginx openssl curl systemd; }
 
 node-tools:
 	@[ -x end2end/node_modules/.bin/playwright ] && [ -x end2end/node_modules/.bin/wasm-opt ] && \

@@ -121,7 +121,11 @@ fn nightly_backups_go_into_dated_files_readable_by_their_owner_only_and_the_newe
             "--database-url",
             &database_url,
         ]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         assert!(
             stdout(&output).contains("audit trail: ok"),
             "the chain's state goes to the log: {}",
@@ -130,13 +134,28 @@ fn nightly_backups_go_into_dated_files_readable_by_their_owner_only_and_the_newe
     }
     let mut names: Vec<String> = std::fs::read_dir(&into)
         .expect("directory")
-        .map(|entry| entry.expect("entry").file_name().into_string().expect("name"))
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .into_string()
+                .expect("name")
+        })
         .collect();
     names.sort();
     assert_eq!(names.len(), 2, "{names:?}");
     for name in &names {
-        assert!(name.starts_with("second-opinion-") && name.ends_with(".db"), "{name}");
-        let mode = std::fs::metadata(into.join(name)).expect("file").permissions().mode();
+        assert!(
+            name.starts_with("second-opinion-")
+                && std::path::Path::new(name)
+                    .extension()
+                    .is_some_and(|extension| extension == "db"),
+            "{name}"
+        );
+        let mode = std::fs::metadata(into.join(name))
+            .expect("file")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "{name}");
     }
     let keep_without_into = run(&["backup", "--to", "x.db", "--keep", "2"]);
@@ -170,7 +189,11 @@ fn a_backup_made_while_requests_arrive_restores_every_request_acknowledged_befor
             "--database-url",
             &server.database_url(),
         ]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         std::thread::sleep(std::time::Duration::from_millis(400));
         stop.store(true, Ordering::Relaxed);
         let acknowledged = writer.join().expect("writer");
@@ -178,7 +201,12 @@ fn a_backup_made_while_requests_arrive_restores_every_request_acknowledged_befor
             acknowledged.into_iter().partition(|(at, _)| *at < began);
         (before, after)
     });
-    assert!(before.len() >= 3 && !after.is_empty(), "{} / {}", before.len(), after.len());
+    assert!(
+        before.len() >= 3 && !after.is_empty(),
+        "{} / {}",
+        before.len(),
+        after.len()
+    );
 
     // Restored into a fresh directory, the service starts on the copy.
     let restored = crate::helpers::TestServer::start_on(&[], &[], |url| {
@@ -188,7 +216,9 @@ fn a_backup_made_while_requests_arrive_restores_every_request_acknowledged_befor
     });
     for (_, reference) in &before {
         assert_eq!(
-            restored.count(&format!("SELECT COUNT(*) FROM cases WHERE reference = '{reference}'")),
+            restored.count(&format!(
+                "SELECT COUNT(*) FROM cases WHERE reference = '{reference}'"
+            )),
             1,
             "{reference} was acknowledged before the backup began"
         );

@@ -3,6 +3,7 @@
 
 mod assets;
 mod cli;
+mod deploy;
 mod helpers;
 mod hostile;
 mod http;
