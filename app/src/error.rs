@@ -33,6 +33,14 @@ pub enum AppError {
     /// Too many attempts from this address; try again later.
     #[error("too many attempts, please try later")]
     TooManyAttempts,
+    /// This reference's status look-up is locked for a day after ten wrong
+    /// dates of birth, from anyone.
+    #[error("this reference cannot be looked up for now")]
+    LookUpLocked,
+    /// Too many new requests from this address in the last hour; nothing
+    /// was stored.
+    #[error("too many new requests from this connection")]
+    TooManyNewRequests,
     /// Nothing matched (a reference and date of birth that do not belong together).
     #[error("not found")]
     NotFound,

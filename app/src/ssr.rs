@@ -28,7 +28,9 @@ pub const fn status_of(error: &AppError) -> StatusCode {
         AppError::BadRequest => StatusCode::BAD_REQUEST,
         AppError::Resubmitted => StatusCode::CONFLICT,
         AppError::Busy | AppError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooManyAttempts | AppError::LookUpLocked | AppError::TooManyNewRequests => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -164,6 +166,84 @@ impl AttemptLimiter {
         times.push_back(now);
         true
     }
+
+    /// Whether `client` may still make an attempt at `now`, recording
+    /// nothing (for a look-up that counts only its misses).
+    pub fn allows(&self, client: IpAddr, now: Instant) -> bool {
+        let attempts = self
+            .attempts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        attempts
+            .by_client
+            .get(&client_key(client))
+            .is_none_or(|times| {
+                times
+                    .iter()
+                    .filter(|at| now.duration_since(**at) < self.window)
+                    .count()
+                    < self.limit
+            })
+    }
+}
+
+/// The limit on new requests: 20 new cases per client address an hour
+/// (a resent submission does not count). A patient sends one; a family
+/// sharing a connection a few; a script flooding the queue, no more.
+#[derive(Debug, Clone)]
+pub struct NewCaseLimiter(pub AttemptLimiter);
+
+impl Default for NewCaseLimiter {
+    fn default() -> Self {
+        Self(AttemptLimiter::new(
+            20,
+            std::time::Duration::from_secs(60 * 60),
+        ))
+    }
+}
+
+/// 256 bits from the operating system's CSPRNG, in hex: a session's,
+/// a pending sign-in's or a confirmation page's token.
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// What is stored of a token: its SHA-256, so that a copy of the database
+/// opens nothing.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Whether `token` has the shape of one of ours (64 hex digits).
+pub fn is_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A cookie's name: over HTTPS with the `__Host-` prefix, which browsers
+/// accept only with `Secure`, `Path=/` and no `Domain`, so no other host
+/// or path can set or shadow it.
+pub fn cookie_name(base: &str, https: bool) -> String {
+    if https {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
+/// A cookie only the server reads: never to scripts, never on requests
+/// from other sites, `Secure` and `__Host-` over HTTPS.
+pub fn private_cookie(name: &str, https: bool, value: String) -> cookie::CookieBuilder<'static> {
+    cookie::Cookie::build((cookie_name(name, https), value))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .secure(https)
+}
+
+/// A private cookie's value, under its `__Host-` name or its plain one.
+pub fn private_cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    cookie(headers, &cookie_name(name, true)).or_else(|| cookie(headers, name))
 }
 
 /// The status lookup's limiter: 10 attempts per 15 minutes per address.
@@ -292,6 +372,12 @@ pub fn peer_of(extensions: &axum::http::Extensions) -> Option<IpAddr> {
 /// The address of the client making the current request (in a server
 /// function).
 pub async fn client_address() -> Result<IpAddr, AppError> {
+    Ok(connection().await?.0)
+}
+
+/// The client's address and whether it reached the service over HTTPS,
+/// as the connection or a trusted proxy says.
+pub async fn connection() -> Result<(IpAddr, bool), AppError> {
     use axum::extract::ConnectInfo;
     use axum::http::HeaderMap;
     let proxies = use_context::<Proxies>().unwrap_or_default();
@@ -301,7 +387,11 @@ pub async fn client_address() -> Result<IpAddr, AppError> {
     let ConnectInfo(connection) = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
         .await
         .map_err(|e| AppError::internal("read the client address", &e))?;
-    Ok(proxies.client(&headers, connection.ip()))
+    let peer = connection.ip();
+    Ok((
+        proxies.client(&headers, peer),
+        proxies.is_https(&headers, peer),
+    ))
 }
 
 #[cfg(test)]

@@ -281,6 +281,8 @@ pub fn app_error(locale: Locale, error: &AppError) -> String {
         AppError::Resubmitted => td_string!(locale, app_error.resubmitted),
         AppError::Busy => td_string!(locale, app_error.busy),
         AppError::TooManyAttempts => td_string!(locale, app_error.too_many_attempts),
+        AppError::LookUpLocked => td_string!(locale, app_error.look_up_locked),
+        AppError::TooManyNewRequests => td_string!(locale, app_error.too_many_new_requests),
         AppError::NotFound => td_string!(locale, app_error.not_found),
         AppError::Unreachable => td_string!(locale, app_error.unreachable),
         AppError::Internal => td_string!(locale, app_error.internal),
@@ -410,6 +412,7 @@ fn audit(locale: Locale, action: AuditAction) -> &'static str {
         A::DepartmentToggled => td_string!(locale, staff.audit_department_toggled),
         A::ClosureAdded => td_string!(locale, staff.audit_closure_added),
         A::ClosureRemoved => td_string!(locale, staff.audit_closure_removed),
+        A::StatusLookupLocked => td_string!(locale, staff.audit_status_lookup_locked),
     }
 }
 
@@ -548,6 +551,8 @@ mod tests {
             AppError::Resubmitted,
             AppError::Busy,
             AppError::TooManyAttempts,
+            AppError::LookUpLocked,
+            AppError::TooManyNewRequests,
             AppError::NotFound,
             AppError::Unreachable,
             AppError::Internal,

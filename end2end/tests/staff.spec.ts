@@ -179,7 +179,7 @@ test('reception declines a request with a reason, and the CSV holds the row', as
 
   const [download] = await Promise.all([
     rei.waitForEvent('download'),
-    rei.getByRole('link', { name: 'Download as CSV' }).click(),
+    rei.getByRole('button', { name: 'Download as CSV' }).click(),
   ]);
   const csv = fs.readFileSync(await download.path(), 'utf8');
   expect(csv.startsWith('\ufeff')).toBe(true);

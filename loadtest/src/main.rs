@@ -11,6 +11,11 @@
 //!
 //! It prints throughput and latency percentiles and exits non-zero on any
 //! loss, duplicate or corruption.
+//!
+//! Each submission comes from a patient of its own, as through the
+//! hospital's nginx: the server trusts 127.0.0.1 as its proxy and each
+//! request names its client in `X-Forwarded-For` (the server takes at most
+//! 20 new requests an hour from one client).
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
@@ -60,6 +65,8 @@ struct Planned {
     patient_name: String,
     /// Sent a second time after its answer, as a double click would.
     retried: bool,
+    /// The patient's address, as the proxy names it.
+    client: std::net::Ipv4Addr,
 }
 
 /// What the clients saw.
@@ -86,7 +93,7 @@ struct Server {
 
 fn start(binary: &Path, database: &Path) -> Result<Server> {
     let mut child = Command::new(binary)
-        .args(["--addr", "127.0.0.1:0"])
+        .args(["--addr", "127.0.0.1:0", "--trusted-proxy", "127.0.0.1"])
         .env("DATABASE_URL", format!("sqlite://{}", database.display()))
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
@@ -123,6 +130,9 @@ fn plan(count: usize) -> Vec<Planned> {
                 kind,
                 patient_name: format!("Patient {n}"),
                 retried: rng.random_range(0..10) == 0,
+                client: std::net::Ipv4Addr::from(
+                    0x0A00_0000_u32 + u32::try_from(n).unwrap_or(u32::MAX) % 0x00FF_FFFF,
+                ),
             }
         })
         .collect()
@@ -181,10 +191,16 @@ enum Answer {
     Other(u16),
 }
 
-fn send(agent: &ureq::Agent, base_url: &str, fields: &[(String, String)]) -> Answer {
+fn send(
+    agent: &ureq::Agent,
+    base_url: &str,
+    client: std::net::Ipv4Addr,
+    fields: &[(String, String)],
+) -> Answer {
     let response = agent
         .post(&format!("{base_url}/api/submit_request"))
         .header("Accept", "application/json")
+        .header("X-Forwarded-For", client.to_string())
         .send_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let Ok(mut response) = response else {
         return Answer::Unreachable;
@@ -221,7 +237,7 @@ fn submit(
             }
             let url = base_url.read().map(|url| url.clone()).unwrap_or_default();
             let started = Instant::now();
-            let answer = send(agent, &url, &fields);
+            let answer = send(agent, &url, planned.client, &fields);
             let took = started.elapsed();
             let mut seen = seen
                 .lock()

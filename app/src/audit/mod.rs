@@ -50,6 +50,8 @@ pub enum AuditAction {
     DepartmentToggled,
     ClosureAdded,
     ClosureRemoved,
+    // The public pages.
+    StatusLookupLocked,
 }
 
 domain::codes!(AuditAction {
@@ -89,4 +91,5 @@ domain::codes!(AuditAction {
     DepartmentToggled => "department_toggled",
     ClosureAdded => "closure_added",
     ClosureRemoved => "closure_removed",
+    StatusLookupLocked => "status_lookup_locked",
 });

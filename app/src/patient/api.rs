@@ -35,25 +35,40 @@ pub struct SentRequest {
 pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, AppError> {
     use crate::ssr;
     use leptos::server_fn::http_export::{HeaderValue, header};
-    let sent = accept_request(&ssr::pool()?, input)
+    let (client, https) = ssr::connection().await?;
+    let limiter = use_context::<ssr::NewCaseLimiter>()
+        .ok_or_else(|| AppError::internal("find the limiter", &"no NewCaseLimiter in context"))?;
+    let accepted = accept_request(&ssr::pool()?, input, client, &limiter)
         .await
         .map_err(ssr::fail)?;
     if let (Some(response), Ok(cookie)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&sent_cookie(&sent.reference)),
+        HeaderValue::from_str(&sent_cookie(&accepted.token, https)),
     ) {
         response.append_header(header::SET_COOKIE, cookie);
     }
-    Ok(sent)
+    Ok(accepted.sent)
+}
+
+/// A request stored (or found stored, when resent), and the token that
+/// lets the browser which sent it show its confirmation.
+#[cfg(feature = "ssr")]
+#[derive(Debug)]
+pub struct Accepted {
+    pub sent: SentRequest,
+    pub token: String,
 }
 
 /// The work of [`submit_request`], shared with the form posted without
-/// JavaScript: parse, decide with the server's clock, store once.
+/// JavaScript: parse, decide with the server's clock, store once. A new
+/// case counts against `client`'s hourly limit; a resend does not.
 #[cfg(feature = "ssr")]
 pub async fn accept_request(
     pool: &sqlx::SqlitePool,
     input: SubmitRequestInput,
-) -> Result<SentRequest, AppError> {
+    client: std::net::IpAddr,
+    limiter: &crate::ssr::NewCaseLimiter,
+) -> Result<Accepted, AppError> {
     use super::store;
     use crate::{clock, ssr};
     use domain::{appointment_window, assess, documents_to_bring, japan_time};
@@ -76,6 +91,12 @@ pub async fn accept_request(
         .await
         .map_err(|e| ssr::database_error("read the closure days", &e))?;
     let window = appointment_window(now_in_japan, &calendar);
+    let resent = store::submission_is_known(pool, &input.submission_id)
+        .await
+        .map_err(|e| ssr::database_error("look for a submission", &e))?;
+    if !resent && !limiter.0.try_attempt(client, std::time::Instant::now()) {
+        return Err(AppError::TooManyNewRequests);
+    }
     let case = store::NewCase {
         submission_id: &input.submission_id,
         submission: &submission,
@@ -91,11 +112,17 @@ pub async fn accept_request(
         // The submission id was used before for other answers: not a retry.
         return Err(AppError::Resubmitted);
     };
-    Ok(SentRequest {
-        reference: stored.reference,
-        verdict: stored.verdict,
-        window: stored.window,
-        documents: documents_to_bring(&stored.request),
+    let token = store::issue_sent_token(pool, &stored.reference, received_at)
+        .await
+        .map_err(|e| ssr::database_error("issue a confirmation token", &e))?;
+    Ok(Accepted {
+        sent: SentRequest {
+            reference: stored.reference,
+            verdict: stored.verdict,
+            window: stored.window,
+            documents: documents_to_bring(&stored.request),
+        },
+        token,
     })
 }
 
@@ -106,29 +133,20 @@ pub fn is_submission_id(text: &str) -> bool {
 }
 
 /// The cookie that lets the browser which sent a request show its
-/// confirmation again (reload, print). The reference alone does not: a
-/// reference can be seen over a shoulder or in a browser's history.
+/// confirmation again (reload, print). It holds a random token, whose hash
+/// is stored with the case: the reference alone, which can be seen over a
+/// shoulder or in a browser's history, opens nothing.
 #[cfg(feature = "ssr")]
 pub const SENT_COOKIE: &str = "second_opinion_sent";
 
 /// The `Set-Cookie` value for a request just sent: for one day, never to
-/// scripts, never on requests from other sites.
+/// scripts, never on requests from other sites, `Secure` over HTTPS.
 #[cfg(feature = "ssr")]
-pub fn sent_cookie(reference: &Reference) -> String {
-    cookie::Cookie::build((SENT_COOKIE, reference.compact()))
-        .path("/")
-        .max_age(cookie::time::Duration::days(1))
-        .http_only(true)
-        .same_site(cookie::SameSite::Strict)
+pub fn sent_cookie(token: &str, https: bool) -> String {
+    crate::ssr::private_cookie(SENT_COOKIE, https, token.to_owned())
+        .max_age(cookie::time::Duration::days(super::store::SENT_TOKEN_DAYS))
         .build()
         .to_string()
-}
-
-/// Whether the request's `Cookie` headers hold the sent cookie for this
-/// reference.
-#[cfg(feature = "ssr")]
-pub fn has_sent_cookie(headers: &axum::http::HeaderMap, reference: &Reference) -> bool {
-    crate::ssr::cookie(headers, SENT_COOKIE).as_deref() == Some(reference.compact())
 }
 
 /// What the confirmation page shows: nothing personal, only what the
@@ -142,21 +160,39 @@ pub struct SentSummary {
 }
 
 /// The confirmation of a sent request, by its reference, for the browser
-/// that sent it (it holds the sent cookie); anyone else is told "not found",
-/// as for a reference that does not exist.
+/// that sent it (it holds the sent cookie's token); anyone else is told
+/// "not found", as for a reference that does not exist. Misses count
+/// against the status look-up's limit for the client.
 #[server(endpoint = "find_sent")]
 pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
     use super::store;
-    use crate::ssr;
+    use crate::{clock, ssr};
     use domain::documents_to_bring;
 
+    let limiter = use_context::<ssr::AttemptLimiter>()
+        .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
+    let (client, _) = ssr::connection().await?;
+    let now = std::time::Instant::now();
+    if !limiter.allows(client, now) {
+        return Err(ssr::fail(AppError::TooManyAttempts));
+    }
     let headers = leptos_axum::extract::<axum::http::HeaderMap>()
         .await
         .map_err(|e| AppError::internal("read the request headers", &e))?;
-    let reference = Reference::parse(&reference)
-        .filter(|reference| has_sent_cookie(&headers, reference))
-        .ok_or_else(|| ssr::fail(AppError::NotFound))?;
-    let stored = store::find_case(&ssr::pool()?, &reference)
+    let token = ssr::private_cookie_value(&headers, SENT_COOKIE).unwrap_or_default();
+    let pool = ssr::pool()?;
+    let sent = match Reference::parse(&reference) {
+        Some(reference) => store::sent_with_token(&pool, &reference, &token, clock::now())
+            .await
+            .map_err(|e| ssr::database_error("find a confirmation token", &e))?
+            .then_some(reference),
+        None => None,
+    };
+    let Some(reference) = sent else {
+        limiter.try_attempt(client, now);
+        return Err(ssr::fail(AppError::NotFound));
+    };
+    let stored = store::find_case(&pool, &reference)
         .await
         .map_err(|e| ssr::database_error("find a case", &e))?
         .ok_or_else(|| ssr::fail(AppError::NotFound))?;
@@ -231,16 +267,32 @@ pub async fn look_up_status(
     if !limiter.try_attempt(client, std::time::Instant::now()) {
         return Err(AppError::TooManyAttempts);
     }
-    let today = domain::japan_time(&clock::now()).date();
+    let now = clock::now();
+    let today = domain::japan_time(&now).date();
     let reference = Reference::parse(&query.reference);
     let date_of_birth = DateOfBirth::parse(&query.date_of_birth, today).ok();
     let (Some(reference), Some(date_of_birth)) = (reference, date_of_birth) else {
         return Err(AppError::NotFound);
     };
-    let row = store::find_case_status(pool, &reference, date_of_birth.date())
+    // Ten misses in a day lock the reference for everyone, whatever the
+    // client; a reference that does not exist is counted the same way, so
+    // that the answers and the work done tell the two apart no more than
+    // "not found" does.
+    if store::status_lookup_locked(pool, &reference, now)
         .await
-        .map_err(|e| ssr::database_error("find a case's status", &e))?
-        .ok_or(AppError::NotFound)?;
+        .map_err(|e| ssr::database_error("count a reference's misses", &e))?
+    {
+        return Err(AppError::LookUpLocked);
+    }
+    let found = store::find_case_status(pool, &reference, date_of_birth.date())
+        .await
+        .map_err(|e| ssr::database_error("find a case's status", &e))?;
+    let Some(row) = found else {
+        store::record_status_miss(pool, &reference, now)
+            .await
+            .map_err(|e| ssr::database_error("record a miss", &e))?;
+        return Err(AppError::NotFound);
+    };
     let calendar = crate::store::calendar(pool)
         .await
         .map_err(|e| ssr::database_error("read the closure days", &e))?;

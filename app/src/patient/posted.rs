@@ -23,9 +23,17 @@ pub enum Answer<Page> {
     Render(Page, StatusCode),
     /// Go to this path on the site (303 See Other).
     Redirect(String),
-    /// The request was stored: go to its confirmation, with the cookie that
-    /// lets this browser show it.
-    Sent(domain::reference::Reference),
+    /// The request was stored: go to its confirmation, with the cookie (of
+    /// this token) that lets this browser show it.
+    Sent(domain::reference::Reference, String),
+}
+
+/// Who posts: the client's address (for the limit on new requests) and
+/// the limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Sender<'a> {
+    pub client: IpAddr,
+    pub new_cases: &'a crate::ssr::NewCaseLimiter,
 }
 
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
@@ -37,7 +45,11 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 
 /// `POST /request`: `step` is `check`, `send`, `edit` (a "Change" button)
 /// or `reset` ("Start again").
-pub async fn request(pool: &SqlitePool, pairs: &[(String, String)]) -> Answer<FormPage> {
+pub async fn request(
+    pool: &SqlitePool,
+    sender: Sender<'_>,
+    pairs: &[(String, String)],
+) -> Answer<FormPage> {
     let form = RequestForm::from_posted(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let submission_id = Some(value(pairs, "submission_id"))
         .filter(|id| is_submission_id(id))
@@ -57,8 +69,8 @@ pub async fn request(pool: &SqlitePool, pairs: &[(String, String)]) -> Answer<Fo
                 language: value(pairs, "language").to_owned(),
                 form: form.clone(),
             };
-            match accept_request(pool, input).await {
-                Ok(sent) => Answer::Sent(sent.reference),
+            match accept_request(pool, input, sender.client, sender.new_cases).await {
+                Ok(accepted) => Answer::Sent(accepted.sent.reference, accepted.token),
                 Err(AppError::InvalidFields { errors }) => Answer::Render(
                     page(Stage::Editing, errors, None),
                     StatusCode::UNPROCESSABLE_ENTITY,

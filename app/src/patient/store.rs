@@ -194,3 +194,152 @@ pub async fn find_case_status(
     .fetch_optional(pool)
     .await
 }
+
+/// Wrong dates of birth allowed per reference in 24 hours, from all
+/// clients together; then its status look-up answers "try later".
+pub const MISSES_PER_REFERENCE: i64 = 10;
+
+fn a_day_before(now: DateTime<Utc>) -> String {
+    timestamp(now - chrono::Duration::hours(24))
+}
+
+/// Whether the status look-up of `reference` is locked at `now`.
+pub async fn status_lookup_locked(
+    pool: &SqlitePool,
+    reference: &Reference,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let misses: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM status_misses WHERE reference = ? AND at > ?")
+            .bind(reference.compact())
+            .bind(a_day_before(now))
+            .fetch_one(pool)
+            .await?;
+    Ok(misses >= MISSES_PER_REFERENCE)
+}
+
+/// Records a look-up of `reference` that matched nothing (whether the
+/// reference exists or not: the same work either way). The miss that
+/// locks a real case's look-up is written in its audit trail.
+pub async fn record_status_miss(
+    pool: &SqlitePool,
+    reference: &Reference,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let since = a_day_before(now);
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("DELETE FROM status_misses WHERE at <= ?")
+        .bind(&since)
+        .execute(&mut *transaction)
+        .await?;
+    sqlx::query("INSERT INTO status_misses (reference, at) VALUES (?, ?)")
+        .bind(reference.compact())
+        .bind(timestamp(now))
+        .execute(&mut *transaction)
+        .await?;
+    let misses: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM status_misses WHERE reference = ? AND at > ?")
+            .bind(reference.compact())
+            .bind(&since)
+            .fetch_one(&mut *transaction)
+            .await?;
+    if misses == MISSES_PER_REFERENCE {
+        let case: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = ?")
+            .bind(reference.compact())
+            .fetch_optional(&mut *transaction)
+            .await?;
+        if let Some(case_id) = case {
+            let entry = crate::audit::chain::Entry {
+                case_id: Some(case_id),
+                ..crate::audit::chain::Entry::of(crate::audit::AuditAction::StatusLookupLocked)
+            };
+            crate::audit::chain::append(&mut transaction, now, entry).await?;
+        }
+    }
+    transaction.commit().await
+}
+
+/// Until when the status look-up of `reference` is locked, if it is: a
+/// day after the oldest of the last ten misses.
+pub async fn status_lookup_locked_until(
+    pool: &SqlitePool,
+    reference: &Reference,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let tenth: Option<String> = sqlx::query_scalar(
+        "SELECT at FROM status_misses WHERE reference = ? AND at > ? \
+         ORDER BY at DESC LIMIT 1 OFFSET ?",
+    )
+    .bind(reference.compact())
+    .bind(a_day_before(now))
+    .bind(MISSES_PER_REFERENCE - 1)
+    .fetch_optional(pool)
+    .await?;
+    Ok(tenth
+        .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
+        .map(|at| at.with_timezone(&Utc) + chrono::Duration::hours(24)))
+}
+
+/// Whether a case was sent with this submission id already (a resend).
+pub async fn submission_is_known(
+    pool: &SqlitePool,
+    submission_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE submission_id = ?")
+        .bind(submission_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(known.is_some())
+}
+
+/// How long the browser that sent a case may show its confirmation.
+pub const SENT_TOKEN_DAYS: i64 = 1;
+
+/// A new confirmation-page token for the browser that sent `reference`
+/// (only its hash is kept); tokens older than their day are deleted.
+pub async fn issue_sent_token(
+    pool: &SqlitePool,
+    reference: &Reference,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = crate::ssr::new_token();
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("DELETE FROM sent_tokens WHERE issued_at <= ?")
+        .bind(timestamp(now - chrono::Duration::days(SENT_TOKEN_DAYS)))
+        .execute(&mut *transaction)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sent_tokens (token_hash, case_id, issued_at) \
+         SELECT ?, id, ? FROM cases WHERE reference = ?",
+    )
+    .bind(crate::ssr::token_hash(&token))
+    .bind(timestamp(now))
+    .bind(reference.compact())
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
+    Ok(token)
+}
+
+/// Whether `token` was given, within its day, to the browser that sent
+/// `reference`.
+pub async fn sent_with_token(
+    pool: &SqlitePool,
+    reference: &Reference,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    if !crate::ssr::is_token(token) {
+        return Ok(false);
+    }
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM sent_tokens t JOIN cases c ON c.id = t.case_id \
+         WHERE t.token_hash = ? AND c.reference = ? AND t.issued_at > ?",
+    )
+    .bind(crate::ssr::token_hash(token))
+    .bind(reference.compact())
+    .bind(timestamp(now - chrono::Duration::days(SENT_TOKEN_DAYS)))
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}

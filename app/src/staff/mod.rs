@@ -263,7 +263,12 @@ impl QueueFilters {
 
     /// The query string of these filters (without `?`), `page` left out.
     pub fn to_query(&self) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        serde_urlencoded::to_string(self.pairs()).unwrap_or_default()
+    }
+
+    /// The filters as the form's name/value pairs, `page` left out.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = Vec::new();
         if let Some(status) = self.status {
             pairs.push(("status", status.code().to_owned()));
         }
@@ -282,10 +287,11 @@ impl QueueFilters {
         if self.sort != QueueSort::default() {
             pairs.push(("sort", self.sort.code().to_owned()));
         }
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
+        pairs
     }
 
-    /// A link to another page of the same list.
+    /// A link to another page of the same list (never with a search: a
+    /// name does not go in a URL; see `pairs`).
     pub fn page_link(&self, page: u32) -> String {
         let query = self.to_query();
         let page = format!("page={page}");
@@ -415,6 +421,9 @@ pub struct CaseDetail {
     pub decline: Option<(DeclineReason, Option<String>)>,
     pub appointment: Option<(NaiveDate, NaiveTime)>,
     pub updated: Option<(String, String)>,
+    /// Until when (Japan time, `YYYY-MM-DD HH:MM:SS`) the patient's status
+    /// look-up is locked after ten wrong dates of birth, if it is.
+    pub look_up_locked_until: Option<String>,
 }
 
 /// Why a change to a case was refused: a rule of the case's flow or of

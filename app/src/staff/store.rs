@@ -464,6 +464,11 @@ pub async fn case_page(
             .updated_by
             .clone()
             .zip(row.updated_at.as_deref().map(in_japan)),
+        look_up_locked_until: crate::patient::store::status_lookup_locked_until(
+            pool, reference, now,
+        )
+        .await?
+        .map(|until| in_japan(&crate::store::timestamp(until))),
     };
     Ok(Some(CasePage {
         case,

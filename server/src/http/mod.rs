@@ -72,6 +72,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     });
     let site = Site {
         closures,
+        new_cases: app::ssr::NewCaseLimiter::default(),
         options,
         pool,
         limiter: app::ssr::status_lookup_limiter(),

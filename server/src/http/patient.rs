@@ -48,10 +48,20 @@ async fn post_request(State(site): State<Site>, request: Request) -> Response {
         Ok(read) => read,
         Err(response) => return response,
     };
-    match posted::request(&site.pool, &pairs).await {
+    let Some(client) = site.client_of(&parts) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let sender = posted::Sender {
+        client,
+        new_cases: &site.new_cases,
+    };
+    match posted::request(&site.pool, sender, &pairs).await {
         Answer::Redirect(path) => Redirect::to(&path).into_response(),
-        Answer::Sent(reference) => (
-            AppendHeaders([(header::SET_COOKIE, sent_cookie(&reference))]),
+        Answer::Sent(reference, token) => (
+            AppendHeaders([(
+                header::SET_COOKIE,
+                sent_cookie(&token, site.is_https(&parts)),
+            )]),
             Redirect::to(&format!("/request/sent/{reference}")),
         )
             .into_response(),

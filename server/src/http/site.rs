@@ -30,21 +30,25 @@ pub struct Site {
     pub hospital: std::sync::Arc<str>,
     /// The hospital's closure days, for the windows the patients' pages show.
     pub closures: app::closures::KnownClosures,
+    /// The limit on new requests per client.
+    pub new_cases: app::ssr::NewCaseLimiter,
 }
 
 impl Site {
     /// What every page and server function finds in its context: the pool,
-    /// the status lookup's limiter, the trusted proxies and the closure days.
+    /// the limiters, the trusted proxies and the closure days.
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
-        let (pool, limiter, proxies, closures) = (
+        let (pool, limiter, proxies, closures, new_cases) = (
             self.pool.clone(),
             self.limiter.clone(),
             self.proxies.clone(),
             self.closures.clone(),
+            self.new_cases.clone(),
         );
         move || {
             provide_context(pool.clone());
             provide_context(limiter.clone());
+            provide_context(new_cases.clone());
             provide_context(proxies.clone());
             provide_context(closures.current());
         }

@@ -255,12 +255,26 @@ fn reception_signs_in_with_secure_cookies(server: &TestServer, front: &Front, or
 fn each_client_is_counted_by_its_own_address(server: &TestServer, front: &Front, origin: &str) {
     // The status limit counts each client by its own address, as nginx
     // names it: 127.0.0.2 spends its ten look-ups; 127.0.0.3 still has its.
+    // (Each look-up of another reference: a reference's own limit, ten
+    // misses a day from anyone, is not what is checked here.)
+    let references = std::cell::Cell::new(0_u8);
+    let next_reference = || {
+        let n = references.get();
+        references.set(n + 1);
+        let alphabet = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+        format!(
+            "AAAA-BB{}{}",
+            char::from(alphabet[usize::from(n / 31)]),
+            char::from(alphabet[usize::from(n % 31)])
+        )
+    };
     let look_up = |from: IpAddr| {
+        let reference = next_reference();
         curl(
             from,
             "POST",
             &front.https("/status"),
-            &[("reference", "AAAA-BBBB"), ("date_of_birth", "1970-04-01")],
+            &[("reference", &reference), ("date_of_birth", "1970-04-01")],
             &[origin],
         )
         .answer
@@ -282,7 +296,10 @@ fn each_client_is_counted_by_its_own_address(server: &TestServer, front: &Front,
                 "POST",
                 "/status",
                 None,
-                &[("reference", "AAAA-BBBB"), ("date_of_birth", "1970-04-01")],
+                &[
+                    ("reference", next_reference().as_str()),
+                    ("date_of_birth", "1970-04-01"),
+                ],
                 &[("X-Forwarded-For", forged)],
             )
             .status

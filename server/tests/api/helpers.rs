@@ -31,6 +31,10 @@ pub struct TestServer {
     last_steps: Mutex<HashMap<String, u64>>,
     /// What the server has logged so far, line by line.
     log: std::sync::Arc<Mutex<Vec<String>>>,
+    /// How many requests `submit` has sent: each comes from a loopback
+    /// address of its own, as patients each send from their own
+    /// connection (the server takes 20 new requests an hour per address).
+    submitted: std::sync::atomic::AtomicU32,
     _directory: tempfile::TempDir,
 }
 
@@ -177,6 +181,7 @@ impl TestServer {
             database,
             enrolments: Mutex::default(),
             last_steps: Mutex::default(),
+            submitted: std::sync::atomic::AtomicU32::default(),
             log,
             _directory: directory,
         }
@@ -272,7 +277,24 @@ impl TestServer {
             fields.retain(|(k, _)| k != &format!("input[form][{name}]"));
             fields.push((format!("input[form][{name}]"), (*value).to_owned()));
         }
-        let (status, body) = self.call_server_fn("submit_request", &fields);
+        let n = self
+            .submitted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let [_, _, high, low] = n.to_be_bytes();
+        let from = IpAddr::V4(std::net::Ipv4Addr::new(127, 2, high, low));
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let answer = self.send_from(
+            from,
+            "POST",
+            "/api/submit_request",
+            None,
+            &form,
+            &[("Accept", "application/json")],
+        );
+        let (status, body) = (answer.status, answer.body);
         assert_eq!(status, 200, "{body}");
         let json: serde_json::Value = serde_json::from_str(&body).expect("json");
         json["reference"]

@@ -7,6 +7,7 @@ mod deploy;
 mod helpers;
 mod hostile;
 mod http;
+mod limits;
 mod pages;
 mod security;
 mod sign_in;

@@ -4,7 +4,7 @@
 use crate::helpers::{Answer, TestServer};
 
 /// The fields of an eligible request, named as the form's inputs.
-fn eligible(submission_id: &str, step: &str) -> Vec<(&'static str, String)> {
+pub fn eligible(submission_id: &str, step: &str) -> Vec<(&'static str, String)> {
     let mut fields: Vec<(&'static str, String)> = crate::helpers::ELIGIBLE
         .iter()
         .map(|(k, v)| (*k, (*v).to_owned()))

@@ -900,7 +900,6 @@ fn every_page_with_personal_data_writes_a_view_line() {
     let reference = server.submit("views-0001", &[]);
     for path in [
         "/staff?status=received&area=cancer",
-        "/staff/export.csv?status=received",
         "/staff/day-sheet?day=2026-12-03",
         &format!("/staff/cases/{reference}"),
     ] {
@@ -910,6 +909,13 @@ fn every_page_with_personal_data_writes_a_view_line() {
             "{path}"
         );
     }
+    let exported = server.send(
+        "POST",
+        "/staff/export.csv",
+        Some(&rita),
+        &[("status", "received")],
+    );
+    assert_eq!(exported.status, 200);
     for (action, detail) in [
         ("queue_viewed", "status=received&area=cancer page=1"),
         ("queue_exported", "status=received"),

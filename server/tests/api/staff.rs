@@ -91,7 +91,6 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
     let case = format!("/staff/cases/{reference}");
     let pages = [
         "/staff",
-        "/staff/export.csv",
         "/staff/day-sheet",
         &case,
         "/staff/specialists",
@@ -108,8 +107,13 @@ fn without_a_session_every_staff_route_redirects_or_refuses_and_shows_nothing() 
         );
         assert!(!answer.body.contains("Hanako"), "GET {path}");
     }
+    // The way back carries the path only, never the query.
+    let answer = server.send("GET", "/staff/day-sheet?day=2026-12-03", None, &[]);
+    assert_eq!(answer.location(), "/staff/login?next=%2Fstaff%2Fday-sheet");
     let posts = [
         &case as &str,
+        "/staff",
+        "/staff/export.csv",
         "/staff/specialists",
         "/staff/calendar",
         "/staff/logout",
@@ -444,7 +448,12 @@ fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
             ("area", "cardiovascular"),
         ],
     );
-    let csv = server.send("GET", "/staff/export.csv?area=cancer", Some(&rita), &[]);
+    let csv = server.send(
+        "POST",
+        "/staff/export.csv",
+        Some(&rita),
+        &[("area", "cancer")],
+    );
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with('\u{feff}'));
     assert!(
@@ -457,17 +466,26 @@ fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
         csv.body
     );
     assert!(!csv.body.contains("alert(1)"), "filtered by area");
-    // The queue finds by reading typed in hiragana.
-    let queue = server.send(
+    // The queue finds by reading typed in hiragana, the search posted
+    // (a name never goes in a URL)…
+    let queue = server.send("POST", "/staff", Some(&rita), &[("q", "やまだ")]);
+    assert_eq!(queue.status, 200);
+    assert!(
+        queue.body.contains("data-testid=\"matching\">1<"),
+        "one reading matches やまだ"
+    );
+    // …and one put in a URL anyway is not run.
+    let in_url = server.send(
         "GET",
         "/staff?q=%E3%82%84%E3%81%BE%E3%81%A0",
         Some(&rita),
         &[],
     );
-    assert!(
-        queue.body.contains("data-testid=\"matching\">1<"),
-        "one reading matches やまだ"
-    );
+    assert!(in_url.body.contains("data-testid=\"matching\">2<"));
+    // Without a search, the posted filters become the list's link.
+    let filtered = server.send("POST", "/staff", Some(&rita), &[("area", "cancer")]);
+    assert_eq!(filtered.status, 303);
+    assert_eq!(filtered.location(), "/staff?area=cancer&page=1");
     assert!(queue.body.contains("HYPERLINK"));
     // Stored markup is shown as text, never run.
     let all = server.send("GET", "/staff", Some(&rita), &[]);
@@ -476,7 +494,7 @@ fn the_csv_export_has_a_bom_the_filtered_rows_and_no_formulas() {
         "escaped in the queue"
     );
     assert!(!all.body.contains("<script>alert(1)"));
-    let csv = server.send("GET", "/staff/export.csv", Some(&rita), &[]);
+    let csv = server.send("POST", "/staff/export.csv", Some(&rita), &[]);
     assert!(
         csv.body.contains("\"<script>alert(1)</script>\""),
         "as text in the CSV"
@@ -725,12 +743,7 @@ fn reception_finds_readings_typed_with_a_japanese_space_and_signing_out_is_audit
         &[("patient_name_reading", "ヤマダ\u{3000}ハナコ")],
     );
     // やまだはなこ, typed without a space.
-    let found = server.send(
-        "GET",
-        "/staff?q=%E3%82%84%E3%81%BE%E3%81%A0%E3%81%AF%E3%81%AA%E3%81%93",
-        Some(&rita),
-        &[],
-    );
+    let found = server.send("POST", "/staff", Some(&rita), &[("q", "やまだはなこ")]);
     assert!(
         found.body.contains("data-testid=\"matching\">1<"),
         "found by its reading"

@@ -27,9 +27,8 @@ use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use chrono::Duration;
-use cookie::{Cookie, SameSite};
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 pub use accounts::{
     AccountError, Enrolment, PasswordChange, UserRow, add_user, change_own_password, disable_user,
@@ -98,37 +97,11 @@ pub fn is_login(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
-/// 256 bits from the operating system's CSPRNG, in hex.
-fn new_token() -> String {
-    hex::encode(rand::random::<[u8; 32]>())
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// Whether `token` has the shape of one of ours (64 hex digits).
-fn is_token(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// A cookie's name: over HTTPS with the `__Host-` prefix, which browsers
-/// accept only with `Secure`, `Path=/` and no `Domain`, so no other host
-/// or path can set or shadow it.
-pub fn cookie_name(base: &str, https: bool) -> String {
-    if https {
-        format!("__Host-{base}")
-    } else {
-        base.to_owned()
-    }
-}
+pub use crate::ssr::cookie_name;
+pub(crate) use crate::ssr::{is_token, new_token, token_hash};
 
 fn cookie_builder(name: &str, https: bool, value: String) -> cookie::CookieBuilder<'static> {
-    Cookie::build((cookie_name(name, https), value))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(https)
+    crate::ssr::private_cookie(name, https, value)
 }
 
 /// The `Set-Cookie` value for a new session: never to scripts, never on

@@ -156,6 +156,11 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
         <h1>{title}</h1>
         {problem}
         {notice}
+        {case.look_up_locked_until.clone().map(|until| view! {
+            <p class="flag" data-testid="look-up-locked">
+                {td_string!(locale, staff.look_up_locked, until = until).to_string()}
+            </p>
+        })}
         <dl class="summary">
             <div><dt>{td_string!(locale, staff.status)}</dt><dd data-testid="case-status">{words::status(locale, case.status)}</dd></div>
             <div><dt>{td_string!(locale, staff.received_at)}</dt><dd>{case.received_at.clone()}</dd></div>

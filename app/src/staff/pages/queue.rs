@@ -15,20 +15,15 @@ use crate::words;
 pub(super) fn Queue(page: QueuePage) -> impl IntoView {
     let locale = crate::use_locale();
     let filters = page.filters.clone();
-    let query = filters.to_query();
-    let csv = if query.is_empty() {
-        "/staff/export.csv".to_owned()
-    } else {
-        format!("/staff/export.csv?{query}")
-    };
     let counts = page
         .counts
-        .iter()
+        .clone()
+        .into_iter()
         .map(|(status, n)| {
             let mut only = filters.clone();
-            only.status = Some(*status);
+            only.status = Some(status);
             only.page = 1;
-            view! { <li><a href=only.page_link(1)>{words::status(locale, *status)} ": " <strong>{*n}</strong></a></li> }
+            view! { <li><QueueLink filters=only page=1>{words::status(locale, status)} ": " <strong>{n}</strong></QueueLink></li> }
         })
         .collect_view();
     let rows = page
@@ -56,9 +51,9 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
         let current = filters.page;
         view! {
             <nav class="pager" aria-label=td_string!(locale, staff.pages_label)>
-                {(current > 1).then(|| view! { <a href=filters.page_link(current - 1) rel="prev">{td_string!(locale, staff.previous)}</a> })}
+                {(current > 1).then(|| view! { <QueueLink filters=filters.clone() page=current - 1 rel="prev">{td_string!(locale, staff.previous)}</QueueLink> })}
                 <span>{format!("{current} / {}", page.pages)}</span>
-                {(current < page.pages).then(|| view! { <a href=filters.page_link(current + 1) rel="next">{td_string!(locale, staff.next)}</a> })}
+                {(current < page.pages).then(|| view! { <QueueLink filters=filters.clone() page=current + 1 rel="next">{td_string!(locale, staff.next)}</QueueLink> })}
             </nav>
         }
     });
@@ -66,7 +61,7 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
         <Title text=td_string!(locale, staff.queue_title).to_owned() />
         <h1>{td_string!(locale, staff.queue_title)}</h1>
         <ul class="counts">{counts}</ul>
-        <Filters filters=filters.clone() csv />
+        <Filters filters=filters.clone() />
         <p>{td_string!(locale, staff.matching)} " " <strong data-testid="matching">{page.matching}</strong></p>
         <table class="queue">
             <caption class="visually-hidden">{td_string!(locale, staff.queue_title)}</caption>
@@ -88,10 +83,43 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
     .erase()
 }
 
-/// The queue's filters: a search, the status, the area, the receipt days
-/// and the order, with the CSV of what they find.
+/// Another view of the queue: a link, or, while the filters hold a search
+/// (a name, which never goes in a URL), a button posting them.
 #[component]
-fn Filters(filters: QueueFilters, csv: String) -> impl IntoView {
+fn QueueLink(
+    filters: QueueFilters,
+    page: u32,
+    #[prop(optional)] rel: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    if filters.search.is_empty() {
+        return view! { <a href=filters.page_link(page) rel=rel>{children()}</a> }.erase();
+    }
+    view! {
+        <form method="post" action="/staff" class="inline">
+            <Hidden filters />
+            <input type="hidden" name="page" value=page.to_string() />
+            <button type="submit" class="link-button" data-rel=rel>{children()}</button>
+        </form>
+    }
+    .erase()
+}
+
+/// The filters as hidden inputs.
+#[component]
+fn Hidden(filters: QueueFilters) -> impl IntoView {
+    filters
+        .pairs()
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+        .collect_view()
+}
+
+/// The queue's filters: a search, the status, the area, the receipt days
+/// and the order, with the CSV of what they find. Posted: the search may
+/// be a name.
+#[component]
+fn Filters(filters: QueueFilters) -> impl IntoView {
     let locale = crate::use_locale();
     let status_options = CaseStatus::ALL
         .iter()
@@ -114,7 +142,7 @@ fn Filters(filters: QueueFilters, csv: String) -> impl IntoView {
         })
         .collect_view();
     view! {
-    <form method="get" action="/staff" class="filters">
+    <form method="post" action="/staff" class="filters">
         <div class="field">
             <label for="q">{td_string!(locale, staff.search)}</label>
             <input id="q" name="q" type="search" value=filters.search.clone() />
@@ -148,7 +176,9 @@ fn Filters(filters: QueueFilters, csv: String) -> impl IntoView {
         <p class="actions">
             <button type="submit" class="button">{td_string!(locale, staff.apply)}</button>
             <a href="/staff">{td_string!(locale, staff.clear)}</a>
-            <a href=csv download>{td_string!(locale, staff.export_csv)}</a>
+            <button type="submit" class="link-button" formaction="/staff/export.csv">
+                {td_string!(locale, staff.export_csv)}
+            </button>
         </p>
     </form>
     }

@@ -50,8 +50,11 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
         )
         .route_layer(middleware::from_fn_with_state(site.clone(), admins_only));
     let guarded = Router::new()
-        .route("/staff", get(reception::queue))
-        .route("/staff/export.csv", get(reception::export_csv))
+        .route(
+            "/staff",
+            get(reception::queue).post(reception::search_queue),
+        )
+        .route("/staff/export.csv", post(reception::export_csv))
         .route("/staff/day-sheet", get(reception::day_sheet))
         .route(
             "/staff/cases/{reference}",
@@ -94,11 +97,9 @@ async fn guard(State(site): State<Site>, mut request: Request, next: Next) -> Re
     };
     let Some(staff) = staff else {
         if request.method() == Method::GET {
-            let next = request
-                .uri()
-                .path_and_query()
-                .map_or("/staff", |p| p.as_str())
-                .to_owned();
+            // Only the path: whatever the query held stays out of the
+            // sign-in page's URL (and so of history and logs).
+            let next = request.uri().path().to_owned();
             let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
             return Redirect::to(&format!("/staff/login?{query}")).into_response();
         }
@@ -139,5 +140,10 @@ mod tests {
         assert_eq!(safe_next("//evil.example/staff"), "/staff");
         assert_eq!(safe_next("https://evil.example"), "/staff");
         assert_eq!(safe_next("/staff//evil"), "/staff");
+        assert_eq!(safe_next("/staff?q=%E5%B1%B1%E7%94%B0"), "/staff");
+        assert_eq!(
+            safe_next("/staff/day-sheet?day=2026-12-03#x"),
+            "/staff/day-sheet"
+        );
     }
 }

@@ -16,7 +16,32 @@ use crate::http::site::{Site, read_form};
 
 pub(super) async fn queue(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let filters = QueueFilters::from_query(&query_pairs(&parts));
+    let mut filters = QueueFilters::from_query(&query_pairs(&parts));
+    // A name never goes in a URL (history, proxies' logs): a search comes
+    // posted, and one found in a URL anyway is not run.
+    filters.search.clear();
+    show_queue(site, parts, staff, filters).await
+}
+
+/// `POST /staff`: the filter form, posted so that a searched name stays
+/// out of the URL. Without a search, the same list by its link.
+pub(super) async fn search_queue(
+    State(site): State<Site>,
+    staff: Staff,
+    request: Request,
+) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let filters = QueueFilters::from_query(&pairs);
+    if filters.search.is_empty() {
+        return Redirect::to(&filters.page_link(filters.page)).into_response();
+    }
+    show_queue(site, parts, staff, filters).await
+}
+
+async fn show_queue(site: Site, parts: Parts, staff: Staff, filters: QueueFilters) -> Response {
     let shown = async {
         let detail = format!("{} page={}", filters.to_query(), filters.page);
         record_view(&site, &staff, AuditAction::QueueViewed, &detail).await?;
@@ -42,9 +67,13 @@ pub(super) async fn export_csv(
     staff: Staff,
     request: Request,
 ) -> Response {
-    let (parts, _) = request.into_parts();
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
     let locale = locale_of(&parts.headers);
-    let filters = QueueFilters::from_query(&query_pairs(&parts));
+    // Posted, like the search: the filters may hold a name.
+    let filters = QueueFilters::from_query(&pairs);
     let exported = async {
         let rows = store::queue_all(&site.pool, &filters, today()).await?;
         // An export of personal data that cannot be recorded does not happen.

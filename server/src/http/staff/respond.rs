@@ -106,11 +106,13 @@ pub(super) fn today() -> NaiveDate {
 }
 
 /// Where to go after signing in: a path under `/staff` on this site, by
-/// the same rule as every redirect (`app::ssr::local_path`).
+/// the same rule as every redirect (`app::ssr::local_path`), its path only.
 pub(super) fn safe_next(next: &str) -> &str {
     app::ssr::local_path(next)
         .filter(|path| path.starts_with("/staff"))
-        .unwrap_or("/staff")
+        .map_or("/staff", |path| {
+            path.split(['?', '#']).next().unwrap_or("/staff")
+        })
 }
 
 pub(super) fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
