@@ -224,10 +224,12 @@ fn no_store() {
 }
 
 /// The browser's entry point: brings the islands of the server-rendered
-/// page to life.
+/// page to life. On every page of the site, a draft older than a week is
+/// forgotten first (not only when the form is opened again).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    patient::request::draft::forget_if_expired();
     leptos::mount::hydrate_islands();
 }

@@ -180,6 +180,55 @@ test('the draft is kept across a reload and cleared by Start again', async ({ pa
   await expect(page.getByLabel('Thursday')).not.toBeChecked();
 });
 
+test('on a shared computer nothing is kept, through the check step and back', async ({ page }) => {
+  await page.goto('/request');
+  await waitForHydration(page);
+  await expect(page.getByText('kept on this device only, until you send them or for a week')).toBeVisible();
+  await page.getByLabel("Patient's full name").fill('Shared Machine');
+  await expect.poll(() => page.evaluate(() => window.localStorage.length)).toBe(1);
+  const shared = page.getByLabel('This is a shared computer — do not keep my answers');
+  await shared.check();
+  // What was kept is gone, and nothing typed from now on is kept.
+  await expect.poll(() => page.evaluate(() => window.localStorage.length)).toBe(0);
+  await page.getByLabel('Phone number').fill('090-1234-5678');
+  await fillEnglishRequest(page);
+  expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
+  // The choice stays through the check step and "Change".
+  await page.getByRole('button', { name: 'Check your answers' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeVisible();
+  await page.getByRole('button', { name: 'Change' }).first().click();
+  await waitForHydration(page);
+  await expect(shared).toBeChecked();
+  await page.getByLabel('Phone number').fill('03-1234-5678');
+  expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
+});
+
+test('a draft older than a week is removed on any page of the site', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => {
+    const old = Date.now() - 8 * 24 * 60 * 60 * 1000;
+    localStorage.setItem(
+      'second-opinion.request-draft',
+      `patient_name=Old+Draft&submission_id=0123456789abcdef&saved_at=${old}`,
+    );
+  });
+  await page.goto('/status');
+  await expect.poll(() => page.evaluate(() => window.localStorage.length)).toBe(0);
+  // A fresh one stays until the form is opened.
+  await page.evaluate(() => {
+    localStorage.setItem(
+      'second-opinion.request-draft',
+      `patient_name=New+Draft&submission_id=0123456789abcdef&saved_at=${Date.now()}`,
+    );
+  });
+  await page.goto('/');
+  await page.waitForLoadState('networkidle');
+  expect(await page.evaluate(() => window.localStorage.length)).toBe(1);
+  await page.goto('/request');
+  await waitForHydration(page);
+  await expect(page.getByLabel("Patient's full name")).toHaveValue('New Draft');
+});
+
 test('answers typed while the page is still loading are kept when it becomes interactive', async ({ page }) => {
   // A draft from an earlier visit…
   await page.goto('/request');

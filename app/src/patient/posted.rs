@@ -11,7 +11,7 @@ use sqlx::SqlitePool;
 use super::api::{
     StatusQuery, SubmitRequestInput, accept_request, is_submission_id, look_up_status,
 };
-use super::request::{FormPage, Stage, check_answers, new_submission_id};
+use super::request::{FormPage, KEEP_NOTHING, Stage, check_answers, new_submission_id};
 use super::status::StatusPage;
 use crate::error::AppError;
 use crate::ssr::{AttemptLimiter, status_of};
@@ -54,6 +54,7 @@ pub async fn request(
     let submission_id = Some(value(pairs, "submission_id"))
         .filter(|id| is_submission_id(id))
         .map_or_else(new_submission_id, str::to_owned);
+    let keep_nothing = value(pairs, KEEP_NOTHING) == "on";
     let page = |stage, errors, problem| FormPage {
         form: form.clone(),
         submission_id: submission_id.clone(),
@@ -61,6 +62,7 @@ pub async fn request(
         errors,
         problem,
         posted: true,
+        keep_nothing,
     };
     match value(pairs, "step") {
         "send" => {

@@ -79,6 +79,12 @@ pub fn keep(state: FormState, posted: bool, typed: Option<RequestForm>) {
     Effect::new(move |restored: Option<()>| {
         let form = state.form.get();
         let submission_id = state.submission_id.get();
+        // "This is a shared computer": nothing kept, and what was is gone.
+        if state.keep_nothing.get() {
+            state.hydrated.set(true);
+            clear();
+            return;
+        }
         if restored.is_none() {
             state.hydrated.set(true);
             let draft = load();
@@ -138,6 +144,12 @@ fn load() -> Option<Draft> {
             None
         }
     }
+}
+
+/// Forgets the draft if it is older than a week (or unreadable).
+#[cfg(target_arch = "wasm32")]
+pub fn forget_if_expired() {
+    let _ = load();
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -41,6 +41,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
     view! {
         <p>{td_string!(locale, request.intro)}</p>
         <p class="note">{td_string!(locale, request.draft_note)}</p>
+        <KeepNothing state />
 
         <section aria-labelledby="section-requester">
             <h2 id="section-requester">{td_string!(locale, request.section_requester)}</h2>
@@ -407,6 +408,31 @@ fn DecidedHere(state: FormState, field: Field) -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// "This is a shared computer — do not keep my answers": once ticked, the
+/// draft is forgotten and nothing is kept in the browser. Posted with the
+/// form so that it stays ticked through the check step; without
+/// JavaScript nothing is kept anyway, so it does not show
+/// (`noscript.css`).
+#[component]
+fn KeepNothing(state: FormState) -> impl IntoView {
+    let locale = crate::use_locale();
+    let name = super::state::KEEP_NOTHING;
+    view! {
+        <div class="option needs-script">
+            <input
+                type="checkbox"
+                id=name
+                name=name
+                value="on"
+                checked=state.keep_nothing.get_untracked()
+                prop:checked=move || state.keep_nothing.get()
+                on:change=move |event| state.keep_nothing.set(event_target_checked(&event))
+            />
+            <label for=name>{td_string!(locale, request.keep_nothing)}</label>
+        </div>
     }
 }
 

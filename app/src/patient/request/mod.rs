@@ -6,8 +6,9 @@
 //! answers with this page rendered from the posted answers (the errors,
 //! the check step) or a redirect to the confirmation, so nothing typed is
 //! lost. With JavaScript, the island (`page::RequestForm`) adds what needs
-//! the browser: the live panel, the questions revealed as they apply, the
-//! errors following the answers, and the draft.
+//! the browser: the live panel, the questions revealed as they apply,
+//! marks cleared as the answers change, and the draft (unless "This is a
+//! shared computer" is ticked).
 //!
 //! `state` holds the page's state, which every other part reads; `page`
 //! puts the parts together (`fields`, `check`, `panel`, `draft`).
@@ -20,4 +21,4 @@ mod panel;
 pub mod state;
 
 pub use page::RequestPage;
-pub use state::{FormPage, Stage, check_answers, new_submission_id};
+pub use state::{FormPage, KEEP_NOTHING, Stage, check_answers, new_submission_id};

@@ -55,6 +55,9 @@ fn CheckPage(page: FormPage) -> impl IntoView {
             <form method="post" action="/request" novalidate>
                 <input type="hidden" name="submission_id" value=page.submission_id />
                 <input type="hidden" name="language" value=locale.as_str() />
+                {page.keep_nothing.then(|| view! {
+                    <input type="hidden" name=super::state::KEEP_NOTHING value="on" />
+                })}
                 <ErrorSummary errors=Vec::new() problem=page.problem autofocus=problem />
                 <CheckAnswers form=page.form autofocus=!problem />
             </form>
@@ -76,6 +79,7 @@ fn RequestForm(children: Children) -> impl IntoView {
         marks,
         today,
         closures,
+        keep_nothing,
     } = Start::of_page();
     let marked = marks
         .iter()
@@ -95,7 +99,14 @@ fn RequestForm(children: Children) -> impl IntoView {
         RequestForm::default()
     };
     let closed = closures.attribute(today);
-    let state = FormState::new(initial, submission_id, marks, today, closures.calendar());
+    let state = FormState::new(
+        initial,
+        submission_id,
+        marks,
+        today,
+        closures.calendar(),
+        keep_nothing,
+    );
     draft::keep(state, posted, typed);
     // "Start again" forgets the draft before the server empties the form.
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -157,6 +168,8 @@ struct Start {
     marks: Vec<Mark>,
     /// The hospital's closure days ahead, so that the window is Send's.
     closures: crate::closures::ClosureDays,
+    /// "This is a shared computer" was ticked.
+    keep_nothing: bool,
 }
 
 impl Start {
@@ -170,6 +183,7 @@ impl Start {
             submission_id: page.submission_id,
             today: crate::clock::now_in_japan().date(),
             closures: crate::closures::ClosureDays::of_page(),
+            keep_nothing: page.keep_nothing,
         }
     }
 
@@ -231,6 +245,9 @@ impl Start {
                 .parse()
                 .unwrap_or_else(|_| crate::clock::now_in_japan().date()),
             closures: crate::closures::ClosureDays::parse(&attribute("data-closures")),
+            keep_nothing: pairs
+                .iter()
+                .any(|(name, value)| name == super::state::KEEP_NOTHING && value == "on"),
         }
     }
 
@@ -243,6 +260,7 @@ impl Start {
             marks: Vec::new(),
             today: crate::clock::now_in_japan().date(),
             closures: crate::closures::ClosureDays::default(),
+            keep_nothing: false,
         }
     }
 }

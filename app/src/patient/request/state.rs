@@ -29,6 +29,9 @@ pub struct FormPage {
     pub problem: Option<AppError>,
     /// Rendered from a post: the answers come from it, not from a draft.
     pub posted: bool,
+    /// "This is a shared computer": no draft is kept (carried from post to
+    /// post so that "Change" does not start keeping one).
+    pub keep_nothing: bool,
 }
 
 impl FormPage {
@@ -40,6 +43,7 @@ impl FormPage {
             errors: Vec::new(),
             problem: None,
             posted: false,
+            keep_nothing: false,
         }
     }
 }
@@ -124,6 +128,10 @@ impl FormPage {
     }
 }
 
+/// The name of the "This is a shared computer — do not keep my answers"
+/// checkbox; posted with the form (as `on`) so that it stays ticked.
+pub const KEEP_NOTHING: &str = "keep_nothing";
+
 /// The page's reactive state, shared by its parts.
 #[derive(Debug, Clone, Copy)]
 pub struct FormState {
@@ -135,6 +143,8 @@ pub struct FormState {
     pub hydrated: RwSignal<bool>,
     /// The consultation days, the hospital's closures counted.
     pub calendar: StoredValue<domain::Calendar>,
+    /// "This is a shared computer — do not keep my answers".
+    pub keep_nothing: RwSignal<bool>,
 }
 
 impl FormState {
@@ -146,6 +156,7 @@ impl FormState {
         marks: Vec<Mark>,
         today: chrono::NaiveDate,
         calendar: domain::Calendar,
+        keep_nothing: bool,
     ) -> Self {
         let form = RwSignal::new(form);
         let verdict = Memo::new(move |_| form.with(|form| assess(&form.to_request(today), today)));
@@ -156,6 +167,7 @@ impl FormState {
             marks: RwSignal::new(marks),
             hydrated: RwSignal::new(false),
             calendar: StoredValue::new(calendar),
+            keep_nothing: RwSignal::new(keep_nothing),
         }
     }
 

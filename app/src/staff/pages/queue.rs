@@ -92,17 +92,17 @@ fn QueueLink(
     #[prop(optional)] rel: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
+    use leptos::either::Either;
     if filters.search.is_empty() {
-        return view! { <a href=filters.page_link(page) rel=rel>{children()}</a> }.erase();
+        return Either::Left(view! { <a href=filters.page_link(page) rel=rel>{children()}</a> });
     }
-    view! {
+    Either::Right(view! {
         <form method="post" action="/staff" class="inline">
             <Hidden filters />
             <input type="hidden" name="page" value=page.to_string() />
             <button type="submit" class="link-button" data-rel=rel>{children()}</button>
         </form>
-    }
-    .erase()
+    })
 }
 
 /// The filters as hidden inputs.
