@@ -49,7 +49,10 @@ fn made_up(n: u64) -> String {
     let mut rest = n / 10;
     let mut tail = String::new();
     for _ in 0..6 {
-        tail.insert(0, char::from(alphabet[usize::try_from(rest % 31).unwrap_or(0)]));
+        tail.insert(
+            0,
+            char::from(alphabet[usize::try_from(rest % 31).unwrap_or(0)]),
+        );
         rest /= 31;
     }
     format!("ZZ{}-{}", &tail[..2], &tail[2..])
