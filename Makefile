@@ -17,7 +17,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test bench loadtest crashtest load-smoke tools rust-tools node-tools browser-tools deploy-tools test-rust lint wasm-check end2end deploy-check
+.PHONY: help run test bench loadtest crashtest load-smoke tools rust-tools node-tools browser-tools deploy-tools mail-tools test-rust lint wasm-check end2end deploy-check
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
@@ -80,7 +80,7 @@ bench: rust-tools node-tools
 	scripts/bench-browser.sh
 	scripts/bench-http.sh
 
-tools: rust-tools node-tools browser-tools deploy-tools
+tools: rust-tools node-tools browser-tools deploy-tools mail-tools
 
 rust-tools:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -99,6 +99,13 @@ deploy-tools:
 		command -v curl >/dev/null && command -v systemd-analyze >/dev/null || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y nginx openssl curl systemd; }
+
+# A real SMTP server for the mail tests: Debian's aiosmtpd, run by Debian's
+# Python (server/tests/api/helpers.rs, MailServer).
+mail-tools:
+	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y python3-aiosmtpd; }
 
 node-tools:
 	@[ -x end2end/node_modules/.bin/playwright ] && [ -x end2end/node_modules/.bin/wasm-opt ] && \

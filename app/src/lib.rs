@@ -23,6 +23,7 @@ pub mod clock;
 pub mod closures;
 pub mod error;
 pub mod format;
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]

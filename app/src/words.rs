@@ -109,6 +109,9 @@ pub fn field_error(locale: Locale, error: FieldError) -> String {
         E::DateTooEarly => td_string!(locale, field_error.date_too_early).to_owned(),
         E::NotAPhoneNumber => td_string!(locale, field_error.not_a_phone_number).to_owned(),
         E::NotAnEmailAddress => td_string!(locale, field_error.not_an_email_address).to_owned(),
+        E::NeededForEmailUpdates => {
+            td_string!(locale, field_error.needed_for_email_updates).to_owned()
+        }
         E::PartMissing { part } => match part {
             DatePart::Year => td_string!(locale, field_error.part_missing_year),
             DatePart::Month => td_string!(locale, field_error.part_missing_month),
@@ -204,6 +207,7 @@ pub fn checkbox(locale: Locale, name: &str) -> String {
         "weekday_wed" => td_string!(locale, field.weekday_wed),
         "weekday_thu" => td_string!(locale, field.weekday_thu),
         "weekday_fri" => td_string!(locale, field.weekday_fri),
+        "email_updates" => td_string!(locale, field.email_updates),
         _ => td_string!(locale, request.interpreter_needed),
     }
     .to_owned()
@@ -367,6 +371,41 @@ pub fn step(locale: Locale, step: Step) -> &'static str {
     }
 }
 
+/// The outcome of a call, as reception reads it.
+pub fn call_outcome(locale: Locale, outcome: domain::contact::CallOutcome) -> &'static str {
+    use domain::contact::CallOutcome as O;
+    match outcome {
+        O::Reached => td_string!(locale, staff.call_reached),
+        O::NoAnswer => td_string!(locale, staff.call_no_answer),
+        O::LeftMessage => td_string!(locale, staff.call_left_message),
+        O::WrongNumber => td_string!(locale, staff.call_wrong_number),
+    }
+}
+
+/// What a message to the patient tells, as reception reads it.
+pub fn message_kind(locale: Locale, kind: crate::mail::MessageKind) -> &'static str {
+    use crate::mail::MessageKind as K;
+    match kind {
+        K::Received => td_string!(locale, staff.message_received),
+        K::Booked => td_string!(locale, staff.message_booked),
+        K::Moved => td_string!(locale, staff.message_moved),
+        K::Cancelled => td_string!(locale, staff.message_cancelled),
+        K::Reminder => td_string!(locale, staff.message_reminder),
+        K::Declined => td_string!(locale, staff.message_declined),
+    }
+}
+
+/// Where a message stands, as reception reads it.
+pub fn message_status(locale: Locale, status: crate::mail::MessageStatus) -> &'static str {
+    use crate::mail::MessageStatus as S;
+    match status {
+        S::Queued => td_string!(locale, staff.message_queued),
+        S::Sent => td_string!(locale, staff.message_sent),
+        S::Failed => td_string!(locale, staff.message_failed),
+        S::Withdrawn => td_string!(locale, staff.message_withdrawn),
+    }
+}
+
 /// An audit line's action in words (its stored code, if it is none the
 /// program knows).
 pub fn audit_action(locale: Locale, code: &str) -> String {
@@ -387,6 +426,10 @@ fn audit(locale: Locale, action: AuditAction) -> &'static str {
         A::DocumentReceived => td_string!(locale, staff.audit_document_received),
         A::Declined => td_string!(locale, staff.audit_declined),
         A::NoteAdded => td_string!(locale, staff.audit_note_added),
+        A::MessageQueued => td_string!(locale, staff.audit_message_queued),
+        A::MessageSentAgain => td_string!(locale, staff.audit_message_sent_again),
+        A::MessageFailed => td_string!(locale, staff.audit_message_failed),
+        A::CallRecorded => td_string!(locale, staff.audit_call_recorded),
         A::PasswordAccepted => td_string!(locale, staff.audit_password_accepted),
         A::SignIn => td_string!(locale, staff.audit_sign_in),
         A::SignInFailed => td_string!(locale, staff.audit_sign_in_failed),
@@ -483,6 +526,22 @@ mod tests {
                 &texts(AuditAction::ALL, |a| audit(locale, a)),
                 "audit actions",
             );
+            all_distinct(
+                &texts(domain::contact::CallOutcome::ALL, |o| {
+                    call_outcome(locale, o)
+                }),
+                "call outcomes",
+            );
+            all_distinct(
+                &texts(crate::mail::MessageKind::ALL, |k| message_kind(locale, k)),
+                "message kinds",
+            );
+            all_distinct(
+                &texts(crate::mail::MessageStatus::ALL, |s| {
+                    message_status(locale, s)
+                }),
+                "message statuses",
+            );
         }
     }
 
@@ -500,6 +559,7 @@ mod tests {
             E::DateTooEarly,
             E::NotAPhoneNumber,
             E::NotAnEmailAddress,
+            E::NeededForEmailUpdates,
             E::PartMissing {
                 part: DatePart::Year,
             },
@@ -528,8 +588,8 @@ mod tests {
             all_distinct(&texts, "field errors");
             assert!(texts[1].contains("2000"), "{}", texts[1]);
             assert!(texts[2].contains("30"), "{}", texts[2]);
-            assert!(texts[17].contains("30"), "{}", texts[17]);
-            assert!(texts[19].contains(era(locale, Era::Showa)), "{}", texts[19]);
+            assert!(texts[18].contains("30"), "{}", texts[18]);
+            assert!(texts[20].contains(era(locale, Era::Showa)), "{}", texts[20]);
             all_distinct(
                 &Era::ALL
                     .iter()

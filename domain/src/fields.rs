@@ -39,6 +39,8 @@ pub enum FieldError {
     DateTooEarly,
     NotAPhoneNumber,
     NotAnEmailAddress,
+    /// News by e-mail was asked for without an address to send it to.
+    NeededForEmailUpdates,
     /// One part of a date typed in parts is missing.
     PartMissing {
         part: DatePart,
@@ -100,6 +102,7 @@ impl FieldError {
             Self::DateTooEarly => "date_too_early",
             Self::NotAPhoneNumber => "not_a_phone_number",
             Self::NotAnEmailAddress => "not_an_email_address",
+            Self::NeededForEmailUpdates => "needed_for_email_updates",
             Self::PartMissing { .. } => "part_missing",
             Self::PartNotANumber { .. } => "part_not_a_number",
             Self::MonthOutOfRange => "month_out_of_range",

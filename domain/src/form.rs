@@ -35,6 +35,8 @@ pub struct RequestForm {
     pub patient_birth_day: String,
     pub patient_phone: String,
     pub patient_email: String,
+    /// "Send me updates about this request by e-mail" (needs the address).
+    pub email_updates: bool,
     pub present_doctor_name: String,
     pub present_institution: String,
     pub patient_agrees: String,
@@ -129,7 +131,8 @@ pub const BIRTH_INPUTS: [&str; 4] = [
 ];
 
 /// The form's checkboxes, by input name.
-pub const CHECKBOXES: [&str; 9] = [
+pub const CHECKBOXES: [&str; 10] = [
+    "email_updates",
     "weekday_mon",
     "weekday_tue",
     "weekday_wed",
@@ -212,6 +215,11 @@ pub struct Submission {
     pub patient_date_of_birth: DateOfBirth,
     pub patient_phone: PhoneNumber,
     pub patient_email: Option<EmailAddress>,
+    /// The patient asked for news of the request at `patient_email` (never
+    /// without an address). Requests stored before the question was asked
+    /// read as not asked.
+    #[serde(default)]
+    pub email_updates: bool,
     pub present_doctor_name: PersonName,
     pub present_institution: ShortText,
     pub diagnosis: FreeText,
@@ -339,6 +347,7 @@ impl RequestForm {
             "weekday_thu" => self.weekday_thu,
             "weekday_fri" => self.weekday_fri,
             "interpreter_needed" => self.interpreter_needed,
+            "email_updates" => self.email_updates,
             "acknowledges_in_person_only" => self.acknowledges_in_person_only,
             "acknowledges_fee_paid_on_the_day" => self.acknowledges_fee_paid_on_the_day,
             "acknowledges_not_covered_by_insurance" => self.acknowledges_not_covered_by_insurance,
@@ -366,6 +375,7 @@ impl RequestForm {
             "weekday_thu" => &mut self.weekday_thu,
             "weekday_fri" => &mut self.weekday_fri,
             "interpreter_needed" => &mut self.interpreter_needed,
+            "email_updates" => &mut self.email_updates,
             "acknowledges_in_person_only" => &mut self.acknowledges_in_person_only,
             "acknowledges_fee_paid_on_the_day" => &mut self.acknowledges_fee_paid_on_the_day,
             "acknowledges_not_covered_by_insurance" => {
@@ -551,6 +561,10 @@ impl RequestForm {
             &self.patient_email,
             EmailAddress::parse,
         );
+        if self.email_updates && self.patient_email.trim().is_empty() {
+            c.errors
+                .push((Field::PatientEmail, FieldError::NeededForEmailUpdates));
+        }
         let doctor = c.check(
             Field::PresentDoctorName,
             PersonName::parse(&self.present_doctor_name),
@@ -586,6 +600,7 @@ impl RequestForm {
             patient_name_reading,
             patient_date_of_birth: date_of_birth.expect(checked),
             patient_phone: phone.expect(checked),
+            email_updates: self.email_updates,
             patient_email: email,
             present_doctor_name: doctor.expect(checked),
             present_institution: institution.expect(checked),
@@ -726,6 +741,7 @@ impl Submission {
                 .as_ref()
                 .map(|email| email.as_str().to_owned())
                 .unwrap_or_default(),
+            email_updates: self.email_updates,
             present_doctor_name: self.present_doctor_name.as_str().to_owned(),
             present_institution: self.present_institution.as_str().to_owned(),
             patient_agrees: yes_no(r.patient_agrees),

@@ -64,6 +64,7 @@ mod tests {
 
 pub mod calendar;
 pub mod case;
+pub mod contact;
 pub mod documents;
 pub mod eligibility;
 pub mod era;

@@ -132,6 +132,53 @@ pub struct ServeArgs {
     /// The hospital's name: no new password may contain it.
     #[arg(long, env = "SECOND_OPINION_HOSPITAL_NAME", default_value = DEFAULT_HOSPITAL_NAME, value_name = "NAME")]
     pub hospital_name: String,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Where e-mail to patients goes. Without `--smtp-url`, messages are kept,
+/// queued, and reception's pages say so.
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// The mail server: `smtp://host:25` (plain, for a relay on the same
+    /// host or network), `smtp://host:587?tls=required` (STARTTLS) or
+    /// `smtps://host:465` (TLS); credentials as `smtp://user:password@host`.
+    #[arg(
+        long,
+        env = "SECOND_OPINION_SMTP_URL",
+        value_name = "URL",
+        requires = "mail_from"
+    )]
+    pub smtp_url: Option<String>,
+    /// The sender of the messages, e.g. `"Second opinion <so@hospital.example.jp>"`.
+    #[arg(long, env = "SECOND_OPINION_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<lettre::message::Mailbox>,
+    /// Where patients' replies go (e.g. reception's mailbox).
+    #[arg(long, env = "SECOND_OPINION_MAIL_REPLY_TO", value_name = "ADDRESS")]
+    pub mail_reply_to: Option<lettre::message::Mailbox>,
+    /// The address patients reach the service at, for the links in the
+    /// messages [default: http:// and the listening address].
+    #[arg(long, env = "SECOND_OPINION_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// The first wait before a message that could not be sent is tried
+    /// again, in seconds; each wait doubles, up to two hours.
+    #[arg(
+        long,
+        env = "SECOND_OPINION_MAIL_RETRY_SECONDS",
+        default_value_t = 60,
+        value_name = "SECONDS",
+        hide = true
+    )]
+    pub mail_retry_seconds: u32,
+    /// How long a message is tried before it is marked failed, in hours.
+    #[arg(
+        long,
+        env = "SECOND_OPINION_MAIL_GIVE_UP_HOURS",
+        default_value_t = 24.0,
+        value_name = "HOURS",
+        hide = true
+    )]
+    pub mail_give_up_hours: f64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/second-opinion.db";

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod database;
 mod http;
+mod mailer;
 mod users;
 
 use std::process::ExitCode;

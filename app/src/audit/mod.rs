@@ -22,6 +22,11 @@ pub enum AuditAction {
     DocumentReceived,
     Declined,
     NoteAdded,
+    // Telling the patient, and calling them.
+    MessageQueued,
+    MessageSentAgain,
+    MessageFailed,
+    CallRecorded,
     // Signing in and out.
     PasswordAccepted,
     SignIn,
@@ -66,6 +71,10 @@ domain::codes!(AuditAction {
     DocumentReceived => "document_received",
     Declined => "declined",
     NoteAdded => "note_added",
+    MessageQueued => "message_queued",
+    MessageSentAgain => "message_sent_again",
+    MessageFailed => "message_failed",
+    CallRecorded => "call_recorded",
     PasswordAccepted => "password_accepted",
     SignIn => "sign_in",
     SignInFailed => "sign_in_failed",

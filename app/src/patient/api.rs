@@ -38,7 +38,14 @@ pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, Ap
     let (client, https) = ssr::connection().await?;
     let limiter = use_context::<ssr::NewCaseLimiter>()
         .ok_or_else(|| AppError::internal("find the limiter", &"no NewCaseLimiter in context"))?;
-    let accepted = accept_request(&ssr::pool()?, input, client, &limiter)
+    let mail = use_context::<crate::mail::MailSetup>()
+        .ok_or_else(|| AppError::internal("find the mail setup", &"no MailSetup in context"))?;
+    let sender = Sender {
+        client,
+        new_cases: &limiter,
+        mail: &mail,
+    };
+    let accepted = accept_request(&ssr::pool()?, input, &sender)
         .await
         .map_err(ssr::fail)?;
     if let (Some(response), Ok(cookie)) = (
@@ -59,15 +66,25 @@ pub struct Accepted {
     pub token: String,
 }
 
+/// Who sends a request: the client's address (for the limit on new
+/// requests), the limit, and how messages to the patient are written.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy)]
+pub struct Sender<'a> {
+    pub client: std::net::IpAddr,
+    pub new_cases: &'a crate::ssr::NewCaseLimiter,
+    pub mail: &'a crate::mail::MailSetup,
+}
+
 /// The work of [`submit_request`], shared with the form posted without
-/// JavaScript: parse, decide with the server's clock, store once. A new
-/// case counts against `client`'s hourly limit; a resend does not.
+/// JavaScript: parse, decide with the server's clock, store once (with the
+/// "received" message, when asked for). A new case counts against the
+/// sender's hourly limit; a resend does not.
 #[cfg(feature = "ssr")]
 pub async fn accept_request(
     pool: &sqlx::SqlitePool,
     input: SubmitRequestInput,
-    client: std::net::IpAddr,
-    limiter: &crate::ssr::NewCaseLimiter,
+    sender: &Sender<'_>,
 ) -> Result<Accepted, AppError> {
     use super::store;
     use crate::{clock, ssr};
@@ -94,7 +111,12 @@ pub async fn accept_request(
     let resent = store::submission_is_known(pool, &input.submission_id)
         .await
         .map_err(|e| ssr::database_error("look for a submission", &e))?;
-    if !resent && !limiter.0.try_attempt(client, std::time::Instant::now()) {
+    if !resent
+        && !sender
+            .new_cases
+            .0
+            .try_attempt(sender.client, std::time::Instant::now())
+    {
         return Err(AppError::TooManyNewRequests);
     }
     let case = store::NewCase {
@@ -105,7 +127,7 @@ pub async fn accept_request(
         received_at,
         language: &input.language,
     };
-    let stored = store::store_case(pool, &case)
+    let stored = store::store_case(pool, &case, sender.mail)
         .await
         .map_err(|e| ssr::database_error("store a case", &e))?;
     let Some(stored) = stored else {

@@ -28,13 +28,7 @@ pub enum Answer<Page> {
     Sent(domain::reference::Reference, String),
 }
 
-/// Who posts: the client's address (for the limit on new requests) and
-/// the limit.
-#[derive(Debug, Clone, Copy)]
-pub struct Sender<'a> {
-    pub client: IpAddr,
-    pub new_cases: &'a crate::ssr::NewCaseLimiter,
-}
+pub use super::api::Sender;
 
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
@@ -71,7 +65,7 @@ pub async fn request(
                 language: value(pairs, "language").to_owned(),
                 form: form.clone(),
             };
-            match accept_request(pool, input, sender.client, sender.new_cases).await {
+            match accept_request(pool, input, &sender).await {
                 Ok(accepted) => Answer::Sent(accepted.sent.reference, accepted.token),
                 Err(AppError::InvalidFields { errors }) => Answer::Render(
                     page(Stage::Editing, errors, None),
@@ -128,4 +122,55 @@ pub async fn status(
         },
         status,
     )
+}
+
+/// `POST /status/calendar`: the appointment's calendar file, for the same
+/// reference and date of birth as the status (and within the same
+/// limits); without a current appointment, the status page says why.
+pub async fn calendar_file(
+    pool: &SqlitePool,
+    limiter: &AttemptLimiter,
+    client: IpAddr,
+    mail: &crate::mail::MailSetup,
+    pairs: &[(String, String)],
+) -> Result<String, (StatusPage, StatusCode)> {
+    let query = StatusQuery {
+        reference: value(pairs, "reference").to_owned(),
+        date_of_birth: value(pairs, "date_of_birth").to_owned(),
+    };
+    let outcome = look_up_status(pool, limiter, client, &query).await;
+    let file = match (
+        &outcome,
+        domain::reference::Reference::parse(&query.reference),
+    ) {
+        (Ok(super::api::CaseStatus::Scheduled { .. }), Some(reference)) => {
+            super::store::calendar_file(pool, &reference, mail, crate::clock::now())
+                .await
+                .map_err(|e| crate::ssr::database_error("write a calendar file", &e))
+        }
+        _ => Ok(None),
+    };
+    match file {
+        Ok(Some(file)) => Ok(file),
+        Ok(None) => {
+            let status = outcome.as_ref().err().map_or(StatusCode::OK, status_of);
+            Err((
+                StatusPage {
+                    query,
+                    outcome: Some(outcome),
+                },
+                status,
+            ))
+        }
+        Err(error) => {
+            let status = status_of(&error);
+            Err((
+                StatusPage {
+                    query,
+                    outcome: Some(Err(error)),
+                },
+                status,
+            ))
+        }
+    }
 }

@@ -26,6 +26,22 @@ pub fn StatusLookupPage() -> impl IntoView {
     let locale = crate::use_locale();
     crate::no_store();
     let StatusPage { query, outcome } = use_context::<StatusPage>().unwrap_or_default();
+    let scheduled = matches!(outcome, Some(Ok(CaseStatus::Scheduled { .. })));
+    // The calendar file answers the same question again: the form carries
+    // what was typed, posted, never in an address.
+    let calendar = scheduled.then(|| {
+        view! {
+            <form method="post" action="/status/calendar">
+                <input type="hidden" name="reference" value=query.reference.clone() />
+                <input type="hidden" name="date_of_birth" value=query.date_of_birth.clone() />
+                <p class="actions">
+                    <button type="submit" class="button secondary">
+                        {td_string!(locale, status.add_to_calendar)}
+                    </button>
+                </p>
+            </form>
+        }
+    });
     let result = outcome.map(|outcome| {
         let text = match outcome {
             Ok(CaseStatus::Received { window }) => {
@@ -73,6 +89,7 @@ pub fn StatusLookupPage() -> impl IntoView {
             <div class="status-result">
                 <h2 tabindex="-1" autofocus>{td_string!(locale, status.result_heading)}</h2>
                 <p data-testid="status">{text}</p>
+                {calendar}
             </div>
         }
     });

@@ -11,6 +11,8 @@ use rand::Rng;
 use sqlx::SqlitePool;
 
 use crate::area::AreaCode;
+use crate::mail::MailSetup;
+use crate::mail::outbox;
 use crate::store::{timestamp, undecodable};
 
 /// A request the server accepted, ready to store.
@@ -80,13 +82,15 @@ impl StoredRow {
     }
 }
 
-/// Stores the case in one transaction. A submission id seen before with the
-/// same answers (a double click, a retry) returns the case stored then and
-/// stores nothing new; seen before with other answers, it returns `None`:
-/// an id is not a way to read someone else's reference.
+/// Stores the case in one transaction, with the "received" message when
+/// the patient asked for news by e-mail. A submission id seen before with
+/// the same answers (a double click, a retry) returns the case stored then
+/// and stores nothing new; seen before with other answers, it returns
+/// `None`: an id is not a way to read someone else's reference.
 pub async fn store_case(
     pool: &SqlitePool,
     case: &NewCase<'_>,
+    mail: &MailSetup,
 ) -> Result<Option<StoredCase>, sqlx::Error> {
     let reasons: Vec<&str> = match case.verdict {
         Verdict::ContactFirst { reasons } => reasons.iter().map(|r| r.code()).collect(),
@@ -128,7 +132,11 @@ pub async fn store_case(
         match inserted {
             Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {}
             Err(error) => return Err(error),
-            Ok(_) => {
+            Ok(inserted) => {
+                if inserted.rows_affected() == 1 {
+                    tell_received(&mut transaction, case, inserted.last_insert_rowid(), mail)
+                        .await?;
+                }
                 let stored: StoredRow = sqlx::query_as(&format!(
                     "SELECT {STORED_COLUMNS} FROM cases WHERE submission_id = ?"
                 ))
@@ -146,6 +154,42 @@ pub async fn store_case(
     Err(sqlx::Error::Protocol(
         "could not draw a unique reference".into(),
     ))
+}
+
+/// Writes the "received" message of a case just inserted, if its patient
+/// asked for one.
+async fn tell_received(
+    connection: &mut sqlx::SqliteConnection,
+    case: &NewCase<'_>,
+    case_id: i64,
+    mail: &MailSetup,
+) -> Result<(), sqlx::Error> {
+    let Some(recipient) = outbox::recipient(case.submission) else {
+        return Ok(());
+    };
+    let reference: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = ?")
+        .bind(case_id)
+        .fetch_one(&mut *connection)
+        .await?;
+    let reference = Reference::parse(&reference).ok_or_else(|| undecodable("reference"))?;
+    let documents = domain::documents_to_bring(&case.submission.request);
+    let to = outbox::Addressee {
+        case_id,
+        reference: &reference,
+        locale: outbox::locale_of(case.language),
+        recipient,
+        documents: &documents,
+    };
+    let contact_first = matches!(case.verdict, Verdict::ContactFirst { .. });
+    outbox::tell_received(
+        connection,
+        mail,
+        &to,
+        &case.window,
+        contact_first,
+        case.received_at,
+    )
+    .await
 }
 
 /// The case with this reference.
@@ -342,4 +386,42 @@ pub async fn sent_with_token(
     .fetch_optional(pool)
     .await?;
     Ok(found.is_some())
+}
+
+/// The current appointment of the case as a calendar file (the version
+/// the last message carried), in the case's language; `None` without one.
+pub async fn calendar_file(
+    pool: &SqlitePool,
+    reference: &Reference,
+    mail: &MailSetup,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    let found: Option<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT c.language, a.day, a.start_time, \
+         (SELECT COUNT(*) FROM appointments b WHERE b.case_id = c.id) \
+         FROM cases c JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
+         WHERE c.reference = ? AND c.status = 'scheduled'",
+    )
+    .bind(reference.compact())
+    .fetch_optional(pool)
+    .await?;
+    let Some((language, day, start, booked)) = found else {
+        return Ok(None);
+    };
+    let slot = crate::mail::letter::Slot {
+        day: day.parse().map_err(|_| undecodable("day"))?,
+        start: outbox::start_of(&start)?,
+    };
+    let sequence = u32::try_from(booked.saturating_sub(1)).unwrap_or(0);
+    let (file, _) = outbox::invitation_file(
+        mail,
+        outbox::locale_of(&language),
+        reference,
+        slot,
+        sequence,
+        crate::mail::invitation::Method::Request,
+        None,
+        now,
+    );
+    Ok(Some(file))
 }

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::case::{CaseStatus, DeclineReason, Step, check_appointment};
+use domain::contact::CallOutcome;
 use domain::reference::Reference;
 use domain::{Document, japan_time};
 use sqlx::SqlitePool;
@@ -17,6 +18,7 @@ use super::{
 };
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append, record};
+use crate::mail::{MailSetup, letter, outbox};
 use crate::store::{calendar, in_japan, timestamp, undecodable};
 
 /// The longest internal note or written reason.
@@ -60,6 +62,13 @@ impl DayInput {
 pub enum CaseAction {
     /// An internal note, added whatever version the page showed.
     Note { text: String },
+    /// A call made, whatever version the page showed.
+    Call {
+        outcome: Option<CallOutcome>,
+        note: String,
+    },
+    /// A message sent again, whatever version the page showed.
+    SendAgain { message: Option<i64> },
     /// Any other change, made only on the version the page showed.
     Change {
         version: Option<i64>,
@@ -105,6 +114,17 @@ impl CaseAction {
             CaseActionName::Note => {
                 return Ok(Self::Note {
                     text: value(pairs, "note").to_owned(),
+                });
+            }
+            CaseActionName::Call => {
+                return Ok(Self::Call {
+                    outcome: CallOutcome::from_code(value(pairs, "outcome")),
+                    note: value(pairs, "call_note").to_owned(),
+                });
+            }
+            CaseActionName::SendAgain => {
+                return Ok(Self::SendAgain {
+                    message: value(pairs, "message").parse().ok(),
                 });
             }
             CaseActionName::Documents => CaseChange::Documents(
@@ -159,6 +179,28 @@ struct Change {
     decline: Option<(DeclineReason, Option<String>)>,
     /// Audit lines: action, before, after.
     audit: Vec<(AuditAction, Option<String>, Option<String>)>,
+    /// What the patient is told of it, if they asked for e-mail.
+    tell: Option<Tell>,
+}
+
+/// What a change tells the patient.
+#[derive(Debug)]
+enum Tell {
+    Booked {
+        appointment_id: i64,
+        slot: letter::Slot,
+        previous: Option<letter::Slot>,
+        sequence: u32,
+        calendar: domain::Calendar,
+    },
+    Cancelled {
+        slot: letter::Slot,
+        sequence: u32,
+    },
+    Declined(DeclineReason),
+    /// The appointment is over (completed, no-show): its reminder goes if
+    /// still queued.
+    Ended,
 }
 
 type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
@@ -166,12 +208,13 @@ type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 /// A change to apply, or why it is refused.
 type Decided = Result<Change, CaseProblem>;
 
-/// Makes the change, as `staff`.
+/// Makes the change, as `staff`, with the messages it sends the patient.
 pub async fn act(
     pool: &SqlitePool,
     staff: &Staff,
     reference: &Reference,
     action: CaseAction,
+    mail: &MailSetup,
     now: DateTime<Utc>,
 ) -> Result<(), StaffError> {
     // IMMEDIATE: the version is read under the write lock, so of two
@@ -183,6 +226,12 @@ pub async fn act(
         .ok_or(StaffError::NotFound)?;
     let (version, change) = match action {
         CaseAction::Note { text } => return add_note(transaction, &row, staff, &text, now).await,
+        CaseAction::Call { outcome, note } => {
+            return record_call(transaction, &row, staff, outcome, &note, now).await;
+        }
+        CaseAction::SendAgain { message } => {
+            return send_again(transaction, &row, staff, message, now).await;
+        }
         CaseAction::Change { version, change } => (version, change),
     };
     if version != Some(row.version) {
@@ -194,9 +243,19 @@ pub async fn act(
     let status = CaseStatus::from_code(&row.status).ok_or_else(|| undecodable("status"))?;
     let change = match change {
         CaseChange::Move(step) => {
-            let change = moved(status, step)?;
+            let mut change = moved(status, step)?;
             if step == Step::CancelAppointment {
+                if let Some((day, start)) =
+                    store::current_appointment(&mut *transaction, row.id).await?
+                {
+                    change.tell = Some(Tell::Cancelled {
+                        slot: letter::Slot { day, start },
+                        sequence: appointments_booked(&mut transaction, row.id).await?,
+                    });
+                }
                 end_appointment(&mut transaction, row.id, "cancelled", staff, now).await?;
+            } else if matches!(step, Step::Complete | Step::NoShow) {
+                change.tell = Some(Tell::Ended);
             }
             change
         }
@@ -214,7 +273,75 @@ pub async fn act(
         }
         CaseChange::Decline { reason, note } => decline(status, reason, &note)?,
     };
-    apply(transaction, &row, change, staff, now).await
+    apply(transaction, &row, change, staff, mail, now).await
+}
+
+/// How many appointments the case has had booked (moves included): the
+/// calendar entry's next version.
+async fn appointments_booked(
+    transaction: &mut Transaction<'_>,
+    case_id: i64,
+) -> Result<u32, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE case_id = ?")
+        .bind(case_id)
+        .fetch_one(&mut **transaction)
+        .await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// Records a call to the patient and its outcome.
+async fn record_call(
+    mut transaction: Transaction<'_>,
+    row: &store::CaseRow,
+    staff: &Staff,
+    outcome: Option<CallOutcome>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StaffError> {
+    let outcome = outcome.ok_or(CaseProblem::NoCallOutcome)?;
+    if note.chars().count() > MAX_TEXT_CHARS {
+        return Err(CaseProblem::TooLong.into());
+    }
+    sqlx::query("INSERT INTO calls (case_id, at, outcome, note, caller) VALUES (?, ?, ?, ?, ?)")
+        .bind(row.id)
+        .bind(timestamp(now))
+        .bind(outcome.code())
+        .bind(bounded_text(note))
+        .bind(&staff.name)
+        .execute(&mut *transaction)
+        .await?;
+    let entry = Entry {
+        actor: Some(&staff.login),
+        case_id: Some(row.id),
+        after: Some(outcome.code()),
+        ..Entry::of(AuditAction::CallRecorded)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Puts a sent or failed message back in the queue.
+async fn send_again(
+    mut transaction: Transaction<'_>,
+    row: &store::CaseRow,
+    staff: &Staff,
+    message: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), StaffError> {
+    let message = message.ok_or(CaseProblem::NotSendable)?;
+    let kind = outbox::send_again(&mut transaction, row.id, message, now)
+        .await?
+        .ok_or(CaseProblem::NotSendable)?;
+    let entry = Entry {
+        actor: Some(&staff.login),
+        case_id: Some(row.id),
+        after: Some(kind.code()),
+        ..Entry::of(AuditAction::MessageSentAgain)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(())
 }
 
 /// A change that only moves the status along the flow.
@@ -393,11 +520,10 @@ async fn schedule(
         return Err(CaseProblem::SpecialistBusy(other).into());
     }
     let outside = day < window.earliest || day > window.latest;
-    let before = store::current_appointment(&mut **transaction, row.id)
-        .await?
-        .map(|(day, start)| format!("{day} {}", start.format("%H:%M")));
+    let previous = store::current_appointment(&mut **transaction, row.id).await?;
+    let before = previous.map(|(day, start)| format!("{day} {}", start.format("%H:%M")));
     end_appointment(transaction, row.id, "rescheduled", staff, now).await?;
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO appointments (case_id, day, start_time, reason_outside_window, booked_by, booked_at) \
          VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -409,6 +535,17 @@ async fn schedule(
     .bind(timestamp(now))
     .execute(&mut **transaction)
     .await?;
+    change.tell = Some(Tell::Booked {
+        appointment_id: inserted.last_insert_rowid(),
+        slot: letter::Slot { day, start },
+        previous: previous
+            .filter(|_| status == CaseStatus::Scheduled)
+            .map(|(day, start)| letter::Slot { day, start }),
+        sequence: appointments_booked(transaction, row.id)
+            .await?
+            .saturating_sub(1),
+        calendar,
+    });
     change.audit.push((
         AuditAction::AppointmentBooked,
         before,
@@ -429,16 +566,18 @@ fn decline(status: CaseStatus, reason: Option<DeclineReason>, note: &str) -> Dec
     }
     let mut change = moved(status, Step::Decline)?;
     change.decline = Some((reason, note));
+    change.tell = Some(Tell::Declined(reason));
     Ok(change)
 }
 
-/// Writes the case's row (its version moves on) and the audit lines, and
-/// commits.
+/// Writes the case's row (its version moves on), the messages to the
+/// patient and the audit lines, and commits.
 async fn apply(
     mut transaction: Transaction<'_>,
     row: &store::CaseRow,
     mut change: Change,
     staff: &Staff,
+    mail: &MailSetup,
     now: DateTime<Utc>,
 ) -> Result<(), StaffError> {
     let updated = sqlx::query(
@@ -490,6 +629,13 @@ async fn apply(
             .audit
             .push((AuditAction::Declined, None, Some(reason.code().to_owned())));
     }
+    if let Some(tell) = change.tell.take()
+        && let Some(kind) = tell_patient(&mut transaction, row, tell, mail, now).await?
+    {
+        change
+            .audit
+            .push((AuditAction::MessageQueued, None, Some(kind.to_owned())));
+    }
     for (action, before, after) in &change.audit {
         let entry = Entry {
             actor: Some(&staff.login),
@@ -502,6 +648,72 @@ async fn apply(
     }
     transaction.commit().await?;
     Ok(())
+}
+
+/// Writes what the change tells the patient, if they asked for e-mail;
+/// returns the kind of message queued. A reminder of an appointment that
+/// ended is withdrawn whether or not they did.
+async fn tell_patient(
+    transaction: &mut Transaction<'_>,
+    row: &store::CaseRow,
+    tell: Tell,
+    mail: &MailSetup,
+    now: DateTime<Utc>,
+) -> Result<Option<&'static str>, StaffError> {
+    let connection = &mut **transaction;
+    if matches!(tell, Tell::Ended | Tell::Cancelled { .. }) {
+        outbox::withdraw_reminders(&mut *connection, row.id).await?;
+    }
+    let submission = store::submission(row)?;
+    let Some(recipient) = outbox::recipient(&submission) else {
+        return Ok(None);
+    };
+    let reference = Reference::parse(&row.reference).ok_or_else(|| undecodable("reference"))?;
+    let documents = domain::documents_to_bring(&submission.request);
+    let to = outbox::Addressee {
+        case_id: row.id,
+        reference: &reference,
+        locale: outbox::locale_of(&row.language),
+        recipient,
+        documents: &documents,
+    };
+    let kind = match tell {
+        Tell::Booked {
+            appointment_id,
+            slot,
+            previous,
+            sequence,
+            calendar,
+        } => {
+            outbox::tell_booked(
+                connection,
+                mail,
+                &to,
+                appointment_id,
+                slot,
+                previous,
+                sequence,
+                &calendar,
+                now,
+            )
+            .await?;
+            if previous.is_some() {
+                "moved"
+            } else {
+                "booked"
+            }
+        }
+        Tell::Cancelled { slot, sequence } => {
+            outbox::tell_cancelled(connection, mail, &to, slot, sequence, now).await?;
+            "cancelled"
+        }
+        Tell::Declined(reason) => {
+            outbox::tell_declined(connection, mail, &to, reason, now).await?;
+            "declined"
+        }
+        Tell::Ended => return Ok(None),
+    };
+    Ok(Some(kind))
 }
 
 /// Ends the current appointment, if any, keeping it in the history.

@@ -317,6 +317,13 @@ pub struct QueueRow {
     pub age: u32,
     pub urgency: Urgency,
     pub appointment: Option<(NaiveDate, NaiveTime)>,
+    /// Received or under review, and nobody reached by phone yet.
+    pub to_call: bool,
+    /// Calls made so far, and the last one's outcome and time.
+    pub calls: u32,
+    pub last_call: Option<(domain::contact::CallOutcome, String)>,
+    /// A message to the patient could not be delivered.
+    pub mail_failed: bool,
 }
 
 pub const QUEUE_PAGE_SIZE: u32 = 50;
@@ -392,6 +399,16 @@ pub struct AuditRow {
     pub after: Option<String>,
 }
 
+/// A call to the patient, as the case page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRow {
+    /// Japan time, `YYYY-MM-DD HH:MM`.
+    pub at: String,
+    pub outcome: domain::contact::CallOutcome,
+    pub note: Option<String>,
+    pub caller: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     pub at: String,
@@ -445,6 +462,10 @@ pub enum CaseProblem {
     TooLong,
     /// The case is closed: nothing can be assigned any more.
     Closed,
+    /// A call needs its outcome.
+    NoCallOutcome,
+    /// The message cannot be sent again (it is still queued, or withdrawn).
+    NotSendable,
 }
 
 /// What the last change did, shown once after the redirect.
@@ -466,6 +487,13 @@ pub struct CasePage {
     pub proposals: Vec<NaiveDate>,
     pub appointments: Vec<AppointmentRow>,
     pub notes: Vec<Note>,
+    pub calls: Vec<CallRow>,
+    /// Unanswered calls on enough days: declining with "could not be
+    /// reached" is proposed.
+    pub propose_declining: bool,
+    pub messages: Vec<crate::mail::MessageRow>,
+    /// Whether a mail server is configured (without one, messages wait).
+    pub mail_sending: bool,
     pub audit: Vec<AuditRow>,
     /// The values of the form that was refused, to show them again.
     pub posted: Vec<(String, String)>,
@@ -502,6 +530,10 @@ pub enum CaseActionName {
     Complete,
     NoShow,
     CancelAppointment,
+    /// A call to the patient, with its outcome.
+    Call,
+    /// A message to the patient sent again.
+    SendAgain,
 }
 
 domain::codes!(CaseActionName {
@@ -514,6 +546,8 @@ domain::codes!(CaseActionName {
     Complete => "complete",
     NoShow => "no_show",
     CancelAppointment => "cancel_appointment",
+    Call => "call",
+    SendAgain => "send_again",
 });
 
 /// What the specialists page posts as `action`.

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::case::{CaseStatus, DeclineReason, proposed_days, queue_age};
+use domain::contact::CallOutcome;
 use domain::form::Submission;
 use domain::reference::Reference;
 use domain::{
@@ -17,8 +18,8 @@ use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
 
 use super::{
-    AppointmentRow, AuditRow, CaseDetail, CasePage, DaySheetRow, Department, Note, QUEUE_PAGE_SIZE,
-    QueueFilters, QueuePage, QueueRow, QueueSort, Specialist,
+    AppointmentRow, AuditRow, CallRow, CaseDetail, CasePage, DaySheetRow, Department, Note,
+    QUEUE_PAGE_SIZE, QueueFilters, QueuePage, QueueRow, QueueSort, Specialist,
 };
 use crate::area::AreaCode;
 use crate::store::{calendar, in_japan, undecodable};
@@ -107,11 +108,20 @@ type QueueSqlRow = (
     String,
     Option<String>,
     Option<String>,
+    i64,
+    bool,
+    Option<String>,
+    bool,
 );
 
 const QUEUE_SELECT: &str = "SELECT c.reference, c.patient_name, c.patient_name_reading, \
      c.patient_date_of_birth, c.area, c.contact_first, \
-     c.status, c.receipt_day, a.day, a.start_time FROM cases c \
+     c.status, c.receipt_day, a.day, a.start_time, \
+     (SELECT COUNT(*) FROM calls k WHERE k.case_id = c.id), \
+     EXISTS (SELECT 1 FROM calls k WHERE k.case_id = c.id AND k.outcome = 'reached'), \
+     (SELECT k.outcome || ' ' || k.at FROM calls k WHERE k.case_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1), \
+     EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.status = 'failed') \
+     FROM cases c \
      LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL";
 
 fn order_by(sort: QueueSort) -> &'static str {
@@ -124,7 +134,22 @@ fn order_by(sort: QueueSort) -> &'static str {
 }
 
 fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<QueueRow> {
-    let (reference, name, reading, born, area, contact_first, status, receipt, day, start) = row;
+    let (
+        reference,
+        name,
+        reading,
+        born,
+        area,
+        contact_first,
+        status,
+        receipt,
+        day,
+        start,
+        calls,
+        reached,
+        last_call,
+        mail_failed,
+    ) = row;
     let status = CaseStatus::from_code(&status)?;
     let receipt_day: NaiveDate = receipt.parse().ok()?;
     let (age, urgency) = queue_age(calendar, receipt_day, today, status);
@@ -149,6 +174,14 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
         age,
         urgency,
         appointment,
+        // Still to be called: open before booking, and nobody reached yet.
+        to_call: matches!(status, CaseStatus::Received | CaseStatus::UnderReview) && !reached,
+        calls: u32::try_from(calls).unwrap_or(u32::MAX),
+        last_call: last_call.and_then(|text| {
+            let (outcome, at) = text.split_once(' ')?;
+            Some((CallOutcome::from_code(outcome)?, in_japan(at)))
+        }),
+        mail_failed,
     })
 }
 
@@ -412,11 +445,41 @@ async fn audit_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<AuditRow>, sqlx
         .collect())
 }
 
+/// The calls made to the case's patient, newest first.
+async fn calls_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<CallRow>, sqlx::Error> {
+    let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT at, outcome, note, caller FROM calls WHERE case_id = ? ORDER BY at DESC, id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(at, outcome, note, caller)| {
+            Ok(CallRow {
+                at: in_japan(&at),
+                outcome: CallOutcome::from_code(&outcome).ok_or_else(|| undecodable("outcome"))?,
+                note,
+                caller,
+            })
+        })
+        .collect()
+}
+
+/// Whether the calls so far propose declining with "could not be reached".
+fn proposes_declining(calendar: &Calendar, calls: &[CallRow]) -> bool {
+    let calls: Vec<(NaiveDate, CallOutcome)> = calls
+        .iter()
+        .filter_map(|call| Some((call.at.get(..10)?.parse().ok()?, call.outcome)))
+        .collect();
+    domain::contact::proposes_declining_unreachable(calendar, &calls)
+}
+
 /// Everything the case page shows. Records that `viewer` viewed it.
 pub async fn case_page(
     pool: &SqlitePool,
     reference: &Reference,
     viewer: &str,
+    mail_sending: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<CasePage>, sqlx::Error> {
     let Some(row) = case_row(pool, reference).await? else {
@@ -470,9 +533,16 @@ pub async fn case_page(
         .await?
         .map(|until| in_japan(&crate::store::timestamp(until))),
     };
+    let calls = calls_of(pool, row.id).await?;
+    let propose_declining = case.status.after(domain::case::Step::Decline).is_ok()
+        && proposes_declining(&calendar, &calls);
     Ok(Some(CasePage {
         case,
         problem: None,
+        propose_declining,
+        calls,
+        messages: crate::mail::outbox::messages_of(pool, row.id).await?,
+        mail_sending,
         notice: None,
         departments: departments(pool).await?,
         specialists: specialists(pool).await?,

@@ -74,6 +74,21 @@ pub fn answer_rows(
             rows.push((field.code(), words::field(locale, field), value));
             continue;
         }
+        if field == Field::PatientEmail {
+            rows.push((
+                field.code(),
+                words::field(locale, field),
+                answer(locale, form, field),
+            ));
+            let value = if form.email_updates && !form.patient_email.trim().is_empty() {
+                td_string!(locale, check.ticked)
+            } else {
+                td_string!(locale, check.not_ticked)
+            };
+            let label = words::checkbox(locale, "email_updates");
+            rows.push(("email_updates", label, Some(value.to_owned())));
+            continue;
+        }
         if field == Field::InterpreterLanguage {
             let value = if form.interpreter_needed {
                 format!(

@@ -70,7 +70,32 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             }
         }
     });
+    let mailer = crate::mailer::Mailer::from_args(&args.mail)?;
+    let public_url = args.mail.public_url.clone().unwrap_or_else(|| {
+        format!(
+            "http://{}",
+            listener.local_addr().unwrap_or(options.site_addr)
+        )
+    });
+    let mail = app::mail::MailSetup::new(
+        &public_url,
+        args.mail
+            .mail_from
+            .as_ref()
+            .map(|from| from.email.to_string())
+            .as_deref(),
+        mailer.is_some(),
+    );
+    if let Some(mailer) = mailer {
+        tracing::info!("e-mail to patients is sent through the configured mail server");
+        tokio::spawn(mailer.run(pool.clone()));
+    } else {
+        tracing::warn!(
+            "no mail server configured (--smtp-url): e-mail to patients waits in the outbox"
+        );
+    }
     let site = Site {
+        mail,
         closures,
         new_cases: app::ssr::NewCaseLimiter::default(),
         options,

@@ -21,6 +21,7 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
         .route("/set-lang", get(set_language))
         .route("/request", post(post_request))
         .route("/status", post(post_status))
+        .route("/status/calendar", post(post_calendar))
         .with_state(site)
 }
 
@@ -54,6 +55,7 @@ async fn post_request(State(site): State<Site>, request: Request) -> Response {
     let sender = posted::Sender {
         client,
         new_cases: &site.new_cases,
+        mail: &site.mail,
     };
     match posted::request(&site.pool, sender, &pairs).await {
         Answer::Redirect(path) => Redirect::to(&path).into_response(),
@@ -80,4 +82,31 @@ async fn post_status(State(site): State<Site>, request: Request) -> Response {
     };
     let (page, status) = posted::status(&site.pool, &site.limiter, client, &pairs).await;
     site.render(parts, page, status).await
+}
+
+/// `POST /status/calendar`: the appointment as an `.ics` file to open in
+/// a calendar, for the reference and date of birth the status page holds.
+async fn post_calendar(State(site): State<Site>, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(client) = site.client_of(&parts) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    match posted::calendar_file(&site.pool, &site.limiter, client, &site.mail, &pairs).await {
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"second-opinion.ics\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            file,
+        )
+            .into_response(),
+        Err((page, status)) => site.render(parts, page, status).await,
+    }
 }

@@ -32,20 +32,25 @@ pub struct Site {
     pub closures: app::closures::KnownClosures,
     /// The limit on new requests per client.
     pub new_cases: app::ssr::NewCaseLimiter,
+    /// How messages to patients are written, and whether they can be sent.
+    pub mail: app::mail::MailSetup,
 }
 
 impl Site {
     /// What every page and server function finds in its context: the pool,
-    /// the limiters, the trusted proxies and the closure days.
+    /// the limiters, the trusted proxies, the closure days and the mail
+    /// setup.
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
-        let (pool, limiter, proxies, closures, new_cases) = (
+        let (pool, limiter, proxies, closures, new_cases, mail) = (
             self.pool.clone(),
             self.limiter.clone(),
             self.proxies.clone(),
             self.closures.clone(),
             self.new_cases.clone(),
+            self.mail.clone(),
         );
         move || {
+            provide_context(mail.clone());
             provide_context(pool.clone());
             provide_context(limiter.clone());
             provide_context(new_cases.clone());

@@ -148,33 +148,7 @@ impl TestServer {
         let directory = tempfile::tempdir().expect("temporary directory");
         let database = directory.path().join("nested").join("test.db");
         prepare(&format!("sqlite://{}", database.display()));
-        let mut child = Command::new(BINARY)
-            .args(["--addr", "127.0.0.1:0"])
-            .args(options)
-            .envs(environment.iter().copied())
-            .env("DATABASE_URL", format!("sqlite://{}", database.display()))
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the server");
-
-        // The server logs the address it bound; port 0 lets the OS pick a free one.
-        let stderr = child.stderr.take().expect("stderr");
-        let (sender, receiver) = mpsc::channel();
-        let log = std::sync::Arc::new(Mutex::new(Vec::new()));
-        let lines = std::sync::Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(address) = line.split("listening on ").nth(1) {
-                    let _ = sender.send(address.trim().to_owned());
-                }
-                lines.lock().expect("log").push(line);
-            }
-        });
-        let base_url = receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("server reported its address");
+        let (child, base_url, log) = spawn(&database, options, environment);
         Self {
             child,
             base_url,
@@ -185,6 +159,17 @@ impl TestServer {
             log,
             _directory: directory,
         }
+    }
+
+    /// Kills the server outright (`SIGKILL`, as a crash or a power cut
+    /// would) and starts it again on the same database with `options`.
+    pub fn kill_and_restart(&mut self, options: &[&str]) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, base_url, log) = spawn(&self.database, options, &[]);
+        self.child = child;
+        self.base_url = base_url;
+        self.log = log;
     }
 
     /// Whether the server has logged a line containing `text`.
@@ -556,6 +541,42 @@ impl Answer {
     }
 }
 
+/// Starts the binary on `database`; returns it, its address and its log.
+fn spawn(
+    database: &std::path::Path,
+    options: &[&str],
+    environment: &[(&str, &str)],
+) -> (Child, String, std::sync::Arc<Mutex<Vec<String>>>) {
+    let mut child = Command::new(BINARY)
+        .args(["--addr", "127.0.0.1:0"])
+        .args(options)
+        .envs(environment.iter().copied())
+        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the server");
+
+    // The server logs the address it bound; port 0 lets the OS pick a free one.
+    let stderr = child.stderr.take().expect("stderr");
+    let (sender, receiver) = mpsc::channel();
+    let log = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let lines = std::sync::Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(address) = line.split("listening on ").nth(1) {
+                let _ = sender.send(address.trim().to_owned());
+            }
+            lines.lock().expect("log").push(line);
+        }
+    });
+    let base_url = receiver
+        .recv_timeout(Duration::from_secs(60))
+        .expect("server reported its address");
+    (child, base_url, log)
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -619,4 +640,141 @@ pub fn eligible_submission(submission_id: &str) -> Vec<(String, String)> {
             .map(|(k, v)| (format!("input[form][{k}]"), (*v).to_owned())),
     );
     fields
+}
+
+/// The Python that has Debian's `aiosmtpd` (`make test` installs
+/// `python3-aiosmtpd`; `SMTP_PYTHON` names another).
+fn smtp_python() -> String {
+    std::env::var("SMTP_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned())
+}
+
+/// A real SMTP server (aiosmtpd) on a free loopback port, writing what it
+/// receives into a Maildir the test reads; stopped on drop.
+pub struct MailServer {
+    child: Option<Child>,
+    pub port: u16,
+    folder: tempfile::TempDir,
+}
+
+impl MailServer {
+    /// A server that accepts every message.
+    pub fn start() -> Self {
+        Self::start_on(free_port(), false)
+    }
+
+    /// A server that refuses every recipient (550).
+    pub fn refusing() -> Self {
+        Self::start_on(free_port(), true)
+    }
+
+    /// An accepting server on `port` (one the service was told of before).
+    pub fn start_on(port: u16, refusing: bool) -> Self {
+        let folder = tempfile::tempdir().expect("mail folder");
+        let handler = if refusing {
+            vec!["-c".to_owned(), "refusing_smtp.Refuse".to_owned()]
+        } else {
+            vec![
+                "-c".to_owned(),
+                "aiosmtpd.handlers.Mailbox".to_owned(),
+                folder.path().join("maildir").display().to_string(),
+            ]
+        };
+        let child = Command::new(smtp_python())
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(handler)
+            .env(
+                "PYTHONPATH",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api"),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd (apt-get install python3-aiosmtpd)");
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "aiosmtpd did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self {
+            child: Some(child),
+            port,
+            folder,
+        }
+    }
+
+    /// The service's options to send through this server, giving up on a
+    /// message after about seven seconds.
+    pub fn options(&self) -> Vec<String> {
+        mail_options(self.port, "0.002")
+    }
+
+    /// Every message received so far, as raw RFC 5322 text.
+    pub fn messages(&self) -> Vec<String> {
+        let new = self.folder.path().join("maildir").join("new");
+        let Ok(entries) = std::fs::read_dir(new) else {
+            return Vec::new();
+        };
+        let mut messages: Vec<(std::path::PathBuf, String)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let text = std::fs::read_to_string(entry.path()).ok()?;
+                Some((entry.path(), text))
+            })
+            .collect();
+        messages.sort();
+        messages.into_iter().map(|(_, text)| text).collect()
+    }
+
+    /// Waits (up to 30 s) until at least `count` messages have arrived.
+    pub fn wait_for(&self, count: usize) -> Vec<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count {
+                return messages;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} messages arrived, not {count}",
+                messages.len()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for MailServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A loopback port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// The service's options to send through a mail server on `port`, trying
+/// again after a second (then 2, 4, 8…) and giving up after
+/// `give_up_hours`.
+pub fn mail_options(port: u16, give_up_hours: &str) -> Vec<String> {
+    vec![
+        "--smtp-url".to_owned(),
+        format!("smtp://127.0.0.1:{port}"),
+        "--mail-from".to_owned(),
+        "Second opinion <second-opinion@hospital.example.jp>".to_owned(),
+        "--mail-retry-seconds".to_owned(),
+        "1".to_owned(),
+        "--mail-give-up-hours".to_owned(),
+        give_up_hours.to_owned(),
+    ]
 }

@@ -8,6 +8,7 @@ mod helpers;
 mod hostile;
 mod http;
 mod limits;
+mod mail;
 mod pages;
 mod security;
 mod sign_in;

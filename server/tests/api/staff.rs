@@ -5,7 +5,7 @@
 use crate::helpers::{Answer, TestServer};
 
 /// The value of the first `name="…" value="…"` hidden input on a page.
-fn hidden_value(page: &str, name: &str) -> String {
+pub(crate) fn hidden_value(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page
         .find(&marker)
@@ -16,7 +16,7 @@ fn hidden_value(page: &str, name: &str) -> String {
 
 /// An admin signed in, with one cancer specialist listed: the cookie and
 /// the specialist's id.
-fn admin_with_specialist(server: &TestServer) -> (String, String) {
+pub(crate) fn admin_with_specialist(server: &TestServer) -> (String, String) {
     server.add_staff("admin", "admin", "Admin");
     let admin = server.sign_in("admin");
     let added = server.send(
@@ -36,7 +36,7 @@ fn admin_with_specialist(server: &TestServer) -> (String, String) {
 
 /// The answers' weekdays: every day but Tuesday too, so that the window
 /// always has proposed days.
-const EVERY_WEEKDAY: &[(&str, &str)] = &[
+pub(crate) const EVERY_WEEKDAY: &[(&str, &str)] = &[
     ("weekday_mon", "true"),
     ("weekday_wed", "true"),
     ("weekday_thu", "true"),
@@ -45,7 +45,7 @@ const EVERY_WEEKDAY: &[(&str, &str)] = &[
 
 /// Assigns the specialist, then books the first proposed day at `start`:
 /// the day and the answer to the booking.
-fn assign_and_book(
+pub(crate) fn assign_and_book(
     server: &TestServer,
     cookie: &str,
     reference: &str,

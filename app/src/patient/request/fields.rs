@@ -85,6 +85,12 @@ pub fn FormFields(state: FormState) -> impl IntoView {
                 autocomplete="email"
                 optional=true
             />
+            <div class="checkboxes">
+                <Checkbox state name="email_updates" />
+                <p class="hint" id="email-updates-hint">
+                    {td_string!(locale, request.email_updates_hint)}
+                </p>
+            </div>
         </section>
 
         <section aria-labelledby="section-doctor">

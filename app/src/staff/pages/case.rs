@@ -4,15 +4,17 @@
 use chrono::NaiveDate;
 use domain::Document;
 use domain::case::{CaseStatus, DeclineReason, Step};
+use domain::contact::CallOutcome;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{day, department_name};
 use crate::Erase;
 use crate::i18n::{Locale, td_string};
+use crate::mail::{MessageRow, MessageStatus};
 use crate::staff::{
-    AppointmentRow, AuditRow, CaseActionName, CaseDetail, CasePage, CaseProblem, Department, Note,
-    Notice, Specialist, StaffError,
+    AppointmentRow, AuditRow, CallRow, CaseActionName, CaseDetail, CasePage, CaseProblem,
+    Department, Note, Notice, Specialist, StaffError,
 };
 use crate::ui::answers::answer_rows;
 use crate::ui::verdict::VerdictReasons;
@@ -35,6 +37,16 @@ fn audit_value(
             || value.to_owned(),
             |reason| words::decline(locale, reason).to_owned(),
         ),
+        "call_recorded" => CallOutcome::from_code(value).map_or_else(
+            || value.to_owned(),
+            |outcome| words::call_outcome(locale, outcome).to_owned(),
+        ),
+        "message_queued" | "message_sent_again" | "message_failed" => {
+            crate::mail::MessageKind::from_code(value).map_or_else(
+                || value.to_owned(),
+                |kind| words::message_kind(locale, kind).to_owned(),
+            )
+        }
         "specialist_assigned" => specialists
             .iter()
             .find(|s| s.id.to_string() == value)
@@ -100,6 +112,8 @@ fn case_problem_words(locale: Locale, problem: &CaseProblem) -> Vec<String> {
         CaseProblem::BadNote => vec![td_string!(locale, staff.bad_note).to_owned()],
         CaseProblem::TooLong => vec![td_string!(locale, staff.too_long).to_owned()],
         CaseProblem::Closed => vec![td_string!(locale, staff.closed).to_owned()],
+        CaseProblem::NoCallOutcome => vec![td_string!(locale, staff.no_call_outcome).to_owned()],
+        CaseProblem::NotSendable => vec![td_string!(locale, staff.not_sendable).to_owned()],
     }
 }
 
@@ -115,6 +129,10 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
         proposals,
         appointments,
         notes,
+        calls,
+        propose_declining,
+        messages,
+        mail_sending,
         audit,
         posted,
         today,
@@ -161,19 +179,7 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
                 {td_string!(locale, staff.look_up_locked, until = until).to_string()}
             </p>
         })}
-        <dl class="summary">
-            <div><dt>{td_string!(locale, staff.status)}</dt><dd data-testid="case-status">{words::status(locale, case.status)}</dd></div>
-            <div><dt>{td_string!(locale, staff.received_at)}</dt><dd>{case.received_at.clone()}</dd></div>
-            <div><dt>{td_string!(locale, staff.window)}</dt><dd>{format!("{} → {} – {}", day(locale, case.window.receipt), day(locale, case.window.earliest), day(locale, case.window.latest))}</dd></div>
-            <div><dt>{td_string!(locale, staff.specialist)}</dt><dd>{assigned.unwrap_or_else(|| "—".to_owned())}</dd></div>
-            <div><dt>{td_string!(locale, staff.appointment)}</dt><dd data-testid="appointment">{case.appointment.map_or_else(|| "—".to_owned(), |(d, t)| format!("{} {}", day(locale, d), t.format("%H:%M")))}</dd></div>
-            {case.decline.clone().map(|(reason, note)| view! {
-                <div><dt>{td_string!(locale, staff.declined_because)}</dt><dd>{words::decline(locale, reason)}{note.map(|n| format!(": {n}"))}</dd></div>
-            })}
-            {case.updated.clone().map(|(by, at)| view! {
-                <div><dt>{td_string!(locale, staff.last_change)}</dt><dd>{format!("{by}, {at}")}</dd></div>
-            })}
-        </dl>
+        <Summary case=case.clone() assigned />
         <div class="actions">{steps}</div>
 
         <Verdict case=case.clone() />
@@ -194,8 +200,13 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
             <Schedule proposals action_path=action_path.clone() version=version.clone() posted=posted.clone() />
         })}
 
+        <Calls calls action_path=action_path.clone() open=allowed.contains(&Step::Decline) posted=posted.clone() />
+
         {allowed.contains(&Step::Decline).then(|| view! {
-            <Decline action_path=action_path.clone() version=version.clone() posted=posted.clone() />
+            {propose_declining.then(|| view! {
+                <p class="flag" data-testid="propose-declining">{td_string!(locale, staff.propose_declining)}</p>
+            })}
+            <Decline action_path=action_path.clone() version=version.clone() posted=posted.clone() propose_declining />
         })}
 
         <section aria-labelledby="answers-heading">
@@ -208,10 +219,42 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
         </section>
 
         <Appointments appointments />
+        <Messages messages mail_sending action_path=action_path.clone() />
         <Notes notes action_path posted />
         <AuditTrail audit specialists departments />
     }
     .erase()
+}
+
+/// The case at a glance: the number to call, where it stands, the window,
+/// the specialist, the appointment, a decline's reason, the last change.
+#[component]
+fn Summary(case: CaseDetail, assigned: Option<String>) -> impl IntoView {
+    let locale = crate::use_locale();
+    let phone = case.answers.patient_phone.clone();
+    let tel = format!(
+        "tel:{}",
+        phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect::<String>()
+    );
+    view! {
+        <dl class="summary">
+            <div><dt>{td_string!(locale, staff.phone)}</dt><dd><a href=tel data-testid="phone">{phone}</a></dd></div>
+            <div><dt>{td_string!(locale, staff.status)}</dt><dd data-testid="case-status">{words::status(locale, case.status)}</dd></div>
+            <div><dt>{td_string!(locale, staff.received_at)}</dt><dd>{case.received_at.clone()}</dd></div>
+            <div><dt>{td_string!(locale, staff.window)}</dt><dd>{format!("{} → {} – {}", day(locale, case.window.receipt), day(locale, case.window.earliest), day(locale, case.window.latest))}</dd></div>
+            <div><dt>{td_string!(locale, staff.specialist)}</dt><dd>{assigned.unwrap_or_else(|| "—".to_owned())}</dd></div>
+            <div><dt>{td_string!(locale, staff.appointment)}</dt><dd data-testid="appointment">{case.appointment.map_or_else(|| "—".to_owned(), |(d, t)| format!("{} {}", day(locale, d), t.format("%H:%M")))}</dd></div>
+            {case.decline.clone().map(|(reason, note)| view! {
+                <div><dt>{td_string!(locale, staff.declined_because)}</dt><dd>{words::decline(locale, reason)}{note.map(|n| format!(": {n}"))}</dd></div>
+            })}
+            {case.updated.clone().map(|(by, at)| view! {
+                <div><dt>{td_string!(locale, staff.last_change)}</dt><dd>{format!("{by}, {at}")}</dd></div>
+            })}
+        </dl>
+    }
 }
 
 /// The verdict and reasons, recomputed on the server.
@@ -346,9 +389,18 @@ fn Schedule(
 
 /// Declining, with one of the hospital's reasons.
 #[component]
-fn Decline(action_path: String, version: String, posted: Vec<(String, String)>) -> impl IntoView {
+fn Decline(
+    action_path: String,
+    version: String,
+    posted: Vec<(String, String)>,
+    propose_declining: bool,
+) -> impl IntoView {
     let locale = crate::use_locale();
     let posted_value = move |name: &str| posted_value(&posted, name);
+    let chosen = Some(posted_value("decline_reason"))
+        .filter(|code| !code.is_empty())
+        .or_else(|| propose_declining.then(|| DeclineReason::CouldNotContact.code().to_owned()))
+        .unwrap_or_default();
     view! {
         <section aria-labelledby="decline-heading">
             <h2 id="decline-heading">{td_string!(locale, staff.decline)}</h2>
@@ -357,7 +409,7 @@ fn Decline(action_path: String, version: String, posted: Vec<(String, String)>) 
                 <div class="field">
                     <label for="decline-reason">{td_string!(locale, staff.decline_reason)}</label>
                     <select id="decline-reason" name="decline_reason">
-                        {DeclineReason::ALL.iter().map(|r| view! { <option value=r.code() selected=posted_value("decline_reason") == r.code()>{words::decline(locale, *r)}</option> }).collect_view()}
+                        {DeclineReason::ALL.iter().map(|r| view! { <option value=r.code() selected=chosen == r.code()>{words::decline(locale, *r)}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
@@ -388,6 +440,105 @@ fn Appointments(appointments: Vec<AppointmentRow>) -> impl IntoView {
                 </ul>
             </section>
         })
+}
+
+/// The calls made to the patient, and a new one with its outcome.
+#[component]
+fn Calls(
+    calls: Vec<CallRow>,
+    action_path: String,
+    open: bool,
+    posted: Vec<(String, String)>,
+) -> impl IntoView {
+    let locale = crate::use_locale();
+    let posted_value = move |name: &str| posted_value(&posted, name);
+    let chosen = posted_value("outcome");
+    view! {
+    <section aria-labelledby="calls-heading">
+        <h2 id="calls-heading">{td_string!(locale, staff.calls)}</h2>
+        {calls.is_empty().then(|| view! { <p>{td_string!(locale, staff.no_calls)}</p> })}
+        <ul class="notes" data-testid="calls">
+            {calls.into_iter().map(|c| view! {
+                <li>
+                    <small>{format!("{} — {}", c.at, c.caller)}</small>
+                    <p>{words::call_outcome(locale, c.outcome)}{c.note.map(|n| format!(": {n}"))}</p>
+                </li>
+            }).collect_view()}
+        </ul>
+        {open.then(|| view! {
+            <form method="post" action=action_path>
+                <fieldset>
+                    <legend>{td_string!(locale, staff.call_outcome)}</legend>
+                    {CallOutcome::ALL.iter().map(|o| {
+                        let id = format!("outcome-{}", o.code());
+                        view! {
+                            <div class="choice">
+                                <input type="radio" id=id.clone() name="outcome" value=o.code() checked=chosen == o.code() />
+                                <label for=id>{words::call_outcome(locale, *o)}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for="call-note">{td_string!(locale, staff.call_note)}</label>
+                    <textarea id="call-note" name="call_note" rows="2" maxlength="2000">{posted_value("call_note")}</textarea>
+                </div>
+                <p class="actions"><button type="submit" name="action" value=CaseActionName::Call.code() class="button secondary">{td_string!(locale, staff.record_call)}</button></p>
+            </form>
+        })}
+    </section>
+    }
+}
+
+/// The messages sent (or to be sent) to the patient, each with where it
+/// stands; a sent or failed one can be sent again.
+#[component]
+fn Messages(messages: Vec<MessageRow>, mail_sending: bool, action_path: String) -> impl IntoView {
+    let locale = crate::use_locale();
+    let waiting = messages.iter().any(|m| m.status == MessageStatus::Queued);
+    (!messages.is_empty()).then(|| view! {
+    <section aria-labelledby="messages-heading">
+        <h2 id="messages-heading">{td_string!(locale, staff.messages)}</h2>
+        {(waiting && !mail_sending).then(|| view! {
+            <p class="flag" data-testid="mail-not-configured">{td_string!(locale, staff.mail_not_configured)}</p>
+        })}
+        <table class="audit" data-testid="messages">
+            <thead><tr>
+                <th scope="col">{td_string!(locale, staff.message_kind)}</th>
+                <th scope="col">{td_string!(locale, staff.message_to)}</th>
+                <th scope="col">{td_string!(locale, staff.message_status)}</th>
+                <th scope="col">{td_string!(locale, staff.message_answer)}</th>
+                <th scope="col"><span class="visually-hidden">{td_string!(locale, staff.send_again)}</span></th>
+            </tr></thead>
+            <tbody>
+                {messages.into_iter().map(|m| {
+                    let when = match m.status {
+                        MessageStatus::Sent => m.sent_at.clone().unwrap_or_default(),
+                        MessageStatus::Queued if m.attempts == 0 => m.due_at.clone(),
+                        _ => m.last_attempt_at.clone().unwrap_or_else(|| m.due_at.clone()),
+                    };
+                    let status = format!("{} ({when})", words::message_status(locale, m.status));
+                    let attempts = (m.attempts > 0).then(|| td_string!(locale, staff.message_attempts, count = m.attempts).to_string());
+                    let again = matches!(m.status, MessageStatus::Sent | MessageStatus::Failed).then(|| view! {
+                        <form method="post" action=action_path.clone() class="inline">
+                            <input type="hidden" name="message" value=m.id.to_string() />
+                            <button type="submit" name="action" value=CaseActionName::SendAgain.code() class="button secondary">{td_string!(locale, staff.send_again)}</button>
+                        </form>
+                    });
+                    view! {
+                        <tr class:failed=m.status == MessageStatus::Failed>
+                            <td>{words::message_kind(locale, m.kind)}</td>
+                            <td>{m.recipient.clone()}</td>
+                            <td data-testid="message-status">{status}{attempts.map(|a| format!(" · {a}"))}</td>
+                            <td>{m.last_answer.clone().unwrap_or_default()}</td>
+                            <td>{again}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    </section>
+    })
 }
 
 /// Reception's internal notes, and a new one.

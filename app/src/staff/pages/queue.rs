@@ -37,7 +37,16 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
                     <td><a href=format!("/staff/cases/{}", row.reference.compact())>{reference}</a></td>
                     <td>{row.patient_name}{row.patient_name_reading.map(|r| view! { <br /><small>{r}</small> })}</td>
                     <td>{words::area(locale, row.area)}</td>
-                    <td>{row.contact_first.then(|| view! { <span class="flag">{td_string!(locale, staff.contact_first)}</span> })}</td>
+                    <td>
+                        {row.contact_first.then(|| view! { <span class="flag">{td_string!(locale, staff.contact_first)}</span> })}
+                        {row.to_call.then(|| view! {
+                            <span class="flag" data-testid="to-call">{td_string!(locale, staff.to_call)}</span>
+                            {row.last_call.clone().map(|(outcome, at)| view! {
+                                <br /><small data-testid="calls-made">{td_string!(locale, staff.calls_made, count = row.calls, outcome = words::call_outcome(locale, outcome), at = at).to_string()}</small>
+                            })}
+                        })}
+                        {row.mail_failed.then(|| view! { <span class="flag" data-testid="mail-failed">{td_string!(locale, staff.mail_failed)}</span> })}
+                    </td>
                     <td>{words::status(locale, row.status)}
                         {row.appointment.map(|(d, t)| view! { <br /><small>{format!("{} {}", day(locale, d), t.format("%H:%M"))}</small> })}
                     </td>

@@ -148,7 +148,15 @@ async fn case_page(
     problem: Option<(StaffError, Vec<(String, String)>)>,
 ) -> Response {
     let saved = query_pairs(&parts).iter().any(|(k, _)| k == "saved");
-    let page = match store::case_page(&site.pool, reference, &staff.login, Utc::now()).await {
+    let page = match store::case_page(
+        &site.pool,
+        reference,
+        &staff.login,
+        site.mail.sending,
+        Utc::now(),
+    )
+    .await
+    {
         Ok(Some(page)) => page,
         Ok(None) => return refuse(site, parts, staff, StaffError::NotFound).await,
         Err(error) => return refuse(site, parts, staff, error.into()).await,
@@ -194,7 +202,15 @@ pub(super) async fn change_case(
     };
     let done = async {
         let action = CaseAction::from_form(&pairs)?;
-        actions::act(&site.pool, &staff, &reference, action, Utc::now()).await
+        actions::act(
+            &site.pool,
+            &staff,
+            &reference,
+            action,
+            &site.mail,
+            Utc::now(),
+        )
+        .await
     };
     match done.await {
         Ok(()) => {

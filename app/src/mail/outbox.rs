@@ -1,0 +1,523 @@
+//! The outbox (server only): every message is written in the same
+//! transaction as the change that causes it, and stays until the server's
+//! mail task has sent it (at least once: after a crash between sending and
+//! marking, it goes again, with the same `Message-ID`) or has given up
+//! after a day of tries. Reception sees each message and can send it again.
+
+use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use domain::form::Submission;
+use domain::reference::Reference;
+use domain::{Calendar, Document};
+use sqlx::SqliteConnection;
+use sqlx::SqlitePool;
+
+use super::invitation::{Invitation, Method, uid};
+use super::letter::{About, Letter, Slot};
+use super::{MailSetup, MessageKind, MessageRow, MessageStatus};
+use crate::i18n::Locale;
+use crate::store::{timestamp, undecodable};
+
+/// The language a case was sent in, as the messages' locale.
+pub fn locale_of(language: &str) -> Locale {
+    if language == "en" {
+        Locale::en
+    } else {
+        Locale::ja
+    }
+}
+
+/// Where the patient asked to be told, if they did: the e-mail address,
+/// only when "Send me updates" was ticked.
+pub fn recipient(submission: &Submission) -> Option<&str> {
+    submission
+        .patient_email
+        .as_ref()
+        .filter(|_| submission.email_updates)
+        .map(domain::fields::EmailAddress::as_str)
+}
+
+/// A moment in Japan time as UTC.
+fn from_japan(moment: NaiveDateTime) -> DateTime<Utc> {
+    domain::window::japan()
+        .from_local_datetime(&moment)
+        .single()
+        .map_or_else(
+            || Utc.from_utc_datetime(&moment),
+            |at| at.with_timezone(&Utc),
+        )
+}
+
+/// A message to write.
+struct NewMessage<'a> {
+    case_id: i64,
+    kind: MessageKind,
+    recipient: &'a str,
+    letter: Letter,
+    calendar: Option<String>,
+    appointment_id: Option<i64>,
+    due: DateTime<Utc>,
+}
+
+async fn enqueue(
+    connection: &mut SqliteConnection,
+    setup: &MailSetup,
+    message: NewMessage<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let language = match message.letter.locale {
+        Locale::ja => "ja",
+        Locale::en => "en",
+    };
+    let message_id = format!(
+        "<{}.{}@{}>",
+        hex::encode(rand::random::<[u8; 12]>()),
+        message.kind.code(),
+        setup.domain
+    );
+    let due = timestamp(message.due);
+    sqlx::query(
+        "INSERT INTO messages (case_id, kind, recipient, language, subject, text_body, html_body, \
+         calendar, appointment_id, message_id, created_at, due_at, next_attempt_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(message.case_id)
+    .bind(message.kind.code())
+    .bind(message.recipient)
+    .bind(language)
+    .bind(&message.letter.subject)
+    .bind(message.letter.text())
+    .bind(message.letter.html())
+    .bind(message.calendar)
+    .bind(message.appointment_id)
+    .bind(message_id)
+    .bind(timestamp(now))
+    .bind(&due)
+    .bind(&due)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// A case as its messages need it.
+#[derive(Debug)]
+pub struct Addressee<'a> {
+    pub case_id: i64,
+    pub reference: &'a Reference,
+    pub locale: Locale,
+    pub recipient: &'a str,
+    pub documents: &'a [Document],
+}
+
+impl Addressee<'_> {
+    fn about<'s>(&'s self, status_url: &'s str) -> About<'s> {
+        About {
+            locale: self.locale,
+            reference: self.reference,
+            status_url,
+        }
+    }
+}
+
+/// Writes "request received".
+pub async fn tell_received(
+    connection: &mut SqliteConnection,
+    setup: &MailSetup,
+    to: &Addressee<'_>,
+    window: &domain::AppointmentWindow,
+    contact_first: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let url = setup.status_url();
+    let letter = to.about(&url).received(window, contact_first, to.documents);
+    let message = NewMessage {
+        case_id: to.case_id,
+        kind: MessageKind::Received,
+        recipient: to.recipient,
+        letter,
+        calendar: None,
+        appointment_id: None,
+        due: now,
+    };
+    enqueue(connection, setup, message, now).await
+}
+
+/// The calendar entry of a case's appointment: version `sequence`.
+#[allow(clippy::too_many_arguments, reason = "each is one fact of the entry")]
+pub fn invitation_file(
+    setup: &MailSetup,
+    locale: Locale,
+    reference: &Reference,
+    slot: Slot,
+    sequence: u32,
+    method: Method,
+    attendee: Option<&str>,
+    now: DateTime<Utc>,
+) -> (String, &'static str) {
+    let invitation = Invitation {
+        locale,
+        reference,
+        uid: uid(reference, &setup.domain),
+        sequence,
+        start: slot.day.and_time(slot.start),
+        method,
+        organizer: setup.organizer.as_deref(),
+        attendee,
+        stamp: now,
+    };
+    (invitation.to_ics(), invitation.content_type())
+}
+
+/// Writes "booked" (or "moved", from `previous`) with its invitation, and
+/// the reminder due at 10:00 on the consultation day before; a reminder
+/// of the appointment it replaces is withdrawn.
+#[allow(clippy::too_many_arguments, reason = "each is one fact of the booking")]
+pub async fn tell_booked(
+    connection: &mut SqliteConnection,
+    setup: &MailSetup,
+    to: &Addressee<'_>,
+    appointment_id: i64,
+    slot: Slot,
+    previous: Option<Slot>,
+    sequence: u32,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    withdraw_reminders(connection, to.case_id).await?;
+    let url = setup.status_url();
+    let about = to.about(&url);
+    let (ics, _) = invitation_file(
+        setup,
+        to.locale,
+        to.reference,
+        slot,
+        sequence,
+        Method::Request,
+        Some(to.recipient),
+        now,
+    );
+    let booked = NewMessage {
+        case_id: to.case_id,
+        kind: if previous.is_some() {
+            MessageKind::Moved
+        } else {
+            MessageKind::Booked
+        },
+        recipient: to.recipient,
+        letter: about.booked(slot, previous, to.documents),
+        calendar: Some(ics),
+        appointment_id: Some(appointment_id),
+        due: now,
+    };
+    enqueue(&mut *connection, setup, booked, now).await?;
+    let due = from_japan(domain::contact::reminder_due(calendar, slot.day)).max(now);
+    let reminder = NewMessage {
+        case_id: to.case_id,
+        kind: MessageKind::Reminder,
+        recipient: to.recipient,
+        letter: about.reminder(slot, to.documents),
+        calendar: None,
+        appointment_id: Some(appointment_id),
+        due,
+    };
+    enqueue(connection, setup, reminder, now).await
+}
+
+/// Writes "cancelled" with the invitation's cancellation, and withdraws
+/// the reminder.
+pub async fn tell_cancelled(
+    connection: &mut SqliteConnection,
+    setup: &MailSetup,
+    to: &Addressee<'_>,
+    slot: Slot,
+    sequence: u32,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    withdraw_reminders(connection, to.case_id).await?;
+    let url = setup.status_url();
+    let (ics, _) = invitation_file(
+        setup,
+        to.locale,
+        to.reference,
+        slot,
+        sequence,
+        Method::Cancel,
+        Some(to.recipient),
+        now,
+    );
+    let message = NewMessage {
+        case_id: to.case_id,
+        kind: MessageKind::Cancelled,
+        recipient: to.recipient,
+        letter: to.about(&url).cancelled(slot),
+        calendar: Some(ics),
+        appointment_id: None,
+        due: now,
+    };
+    enqueue(connection, setup, message, now).await
+}
+
+/// Writes "declined", with the reason in the hospital's words.
+pub async fn tell_declined(
+    connection: &mut SqliteConnection,
+    setup: &MailSetup,
+    to: &Addressee<'_>,
+    reason: domain::case::DeclineReason,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let url = setup.status_url();
+    let message = NewMessage {
+        case_id: to.case_id,
+        kind: MessageKind::Declined,
+        recipient: to.recipient,
+        letter: to.about(&url).declined(reason),
+        calendar: None,
+        appointment_id: None,
+        due: now,
+    };
+    enqueue(connection, setup, message, now).await
+}
+
+/// Withdraws the case's reminders not sent yet: their appointment ended,
+/// or another replaced it.
+pub async fn withdraw_reminders(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE messages SET status = 'withdrawn' \
+         WHERE case_id = ? AND kind = 'reminder' AND status = 'queued'",
+    )
+    .bind(case_id)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageSqlRow {
+    id: i64,
+    kind: String,
+    recipient: String,
+    status: String,
+    due_at: String,
+    attempts: i64,
+    last_attempt_at: Option<String>,
+    last_answer: Option<String>,
+    sent_at: Option<String>,
+}
+
+/// The case's messages, oldest first.
+pub async fn messages_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<MessageRow>, sqlx::Error> {
+    let rows: Vec<MessageSqlRow> = sqlx::query_as(
+        "SELECT id, kind, recipient, status, due_at, attempts, last_attempt_at, last_answer, sent_at \
+         FROM messages WHERE case_id = ? ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(MessageRow {
+                id: row.id,
+                kind: MessageKind::from_code(&row.kind).ok_or_else(|| undecodable("kind"))?,
+                recipient: row.recipient,
+                status: MessageStatus::from_code(&row.status)
+                    .ok_or_else(|| undecodable("message status"))?,
+                due_at: crate::store::in_japan(&row.due_at),
+                attempts: row.attempts,
+                last_attempt_at: row.last_attempt_at.as_deref().map(crate::store::in_japan),
+                last_answer: row.last_answer,
+                sent_at: row.sent_at.as_deref().map(crate::store::in_japan),
+            })
+        })
+        .collect()
+}
+
+/// Puts a sent or failed message of the case back in the queue, due now,
+/// with a fresh day of tries. Returns its kind, or `None` when the case
+/// has no such message (or it is still queued, or withdrawn).
+pub async fn send_again(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+    message_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<MessageKind>, sqlx::Error> {
+    let kind: Option<String> = sqlx::query_scalar(
+        "UPDATE messages SET status = 'queued', attempts = 0, due_at = ?, next_attempt_at = ? \
+         WHERE id = ? AND case_id = ? AND status IN ('sent', 'failed') RETURNING kind",
+    )
+    .bind(timestamp(now))
+    .bind(timestamp(now))
+    .bind(message_id)
+    .bind(case_id)
+    .fetch_optional(connection)
+    .await?;
+    Ok(kind.as_deref().and_then(MessageKind::from_code))
+}
+
+/// A message to send now, as the mail task needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Outgoing {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub calendar: Option<String>,
+    pub message_id: String,
+    pub created_at: String,
+    pub due_at: String,
+    pub attempts: i64,
+}
+
+impl Outgoing {
+    /// The calendar part's MIME type, with its method.
+    pub fn calendar_type(&self) -> &'static str {
+        if self.kind == MessageKind::Cancelled.code() {
+            "text/calendar; method=CANCEL; charset=utf-8"
+        } else {
+            "text/calendar; method=REQUEST; charset=utf-8"
+        }
+    }
+}
+
+/// Up to `limit` messages due at `now`, the longest waiting first.
+pub async fn due(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Outgoing>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, case_id, kind, recipient, subject, text_body, html_body, calendar, message_id, created_at, \
+         due_at, attempts FROM messages WHERE status = 'queued' AND next_attempt_at <= ? \
+         ORDER BY next_attempt_at, id LIMIT ?",
+    )
+    .bind(timestamp(now))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// How the mail task tries again: after `first_delay`, doubling each time
+/// up to `longest_delay`, and gives up `give_up_after` the message was due.
+#[derive(Debug, Clone, Copy)]
+pub struct Retries {
+    pub first_delay: chrono::Duration,
+    pub longest_delay: chrono::Duration,
+    pub give_up_after: chrono::Duration,
+}
+
+impl Default for Retries {
+    fn default() -> Self {
+        Self {
+            first_delay: chrono::Duration::minutes(1),
+            longest_delay: chrono::Duration::hours(2),
+            give_up_after: chrono::Duration::hours(24),
+        }
+    }
+}
+
+impl Retries {
+    /// When to try a message again after its `attempts`th failure, or
+    /// `None` to give up.
+    pub fn next_attempt(
+        &self,
+        due: DateTime<Utc>,
+        attempts: i64,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+        let delay = self
+            .first_delay
+            .checked_mul(1 << doublings)
+            .map_or(self.longest_delay, |delay| delay.min(self.longest_delay));
+        let next = now + delay;
+        (next < due + self.give_up_after).then_some(next)
+    }
+}
+
+/// Marks a message sent, with the mail server's answer.
+pub async fn mark_sent(
+    pool: &SqlitePool,
+    id: i64,
+    answer: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE messages SET status = 'sent', attempts = attempts + 1, last_attempt_at = ?, \
+         last_answer = ?, sent_at = ? WHERE id = ?",
+    )
+    .bind(timestamp(now))
+    .bind(answer)
+    .bind(timestamp(now))
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed try: again at `next`, or failed for good when `None`.
+pub async fn mark_not_sent(
+    pool: &SqlitePool,
+    id: i64,
+    answer: &str,
+    next: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let status = if next.is_some() {
+        MessageStatus::Queued
+    } else {
+        MessageStatus::Failed
+    };
+    sqlx::query(
+        "UPDATE messages SET status = ?, attempts = attempts + 1, last_attempt_at = ?, \
+         last_answer = ?, next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
+    )
+    .bind(status.code())
+    .bind(timestamp(now))
+    .bind(answer)
+    .bind(next.map(timestamp))
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The start of an appointment as stored (`HH:MM`).
+pub fn start_of(text: &str) -> Result<NaiveTime, sqlx::Error> {
+    NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| undecodable("start"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().expect("a moment")
+    }
+
+    #[test]
+    fn retries_wait_longer_each_time_and_stop_after_a_day() {
+        let retries = Retries::default();
+        let due = at("2026-12-03T01:00:00Z");
+        let waits: Vec<i64> = (1..=9)
+            .map(|attempts| {
+                let next = retries.next_attempt(due, attempts, due).expect("again");
+                (next - due).num_minutes()
+            })
+            .collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 120, 120]);
+        assert!(
+            retries
+                .next_attempt(due, 20, at("2026-12-04T00:59:00Z"))
+                .is_none()
+        );
+        assert!(
+            retries
+                .next_attempt(due, 20, at("2026-12-03T22:00:00Z"))
+                .is_some()
+        );
+    }
+}

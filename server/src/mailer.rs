@@ -1,0 +1,174 @@
+//! The mail task: sends the outbox's due messages over SMTP with `lettre`,
+//! one at a time, and records each mail server's answer. A message that
+//! cannot be sent is tried again after growing waits for a day, then
+//! marked failed (and audited) for reception to see. Nothing about a
+//! message but its number and the server's reply code reaches the log.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::SqlitePool;
+
+use app::audit::AuditAction;
+use app::audit::chain::{Entry, record};
+use app::mail::outbox::{self, Outgoing, Retries};
+
+use crate::cli::MailArgs;
+
+/// How many due messages are read at once.
+const BATCH: i64 = 20;
+/// How often the outbox is looked at when it has nothing due.
+const IDLE: Duration = Duration::from_secs(1);
+
+/// What sending needs: the mail server, the sender, and how to retry.
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    reply_to: Option<Mailbox>,
+    retries: Retries,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Mailer {
+    /// The mailer the settings describe, or `None` without `--smtp-url`.
+    pub fn from_args(args: &MailArgs) -> Result<Option<Self>> {
+        let (Some(url), Some(from)) = (&args.smtp_url, &args.mail_from) else {
+            return Ok(None);
+        };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .context("cannot read --smtp-url (smtp://host:port, smtps://host:port, or smtp://host:port?tls=required)")?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        let hours = args.mail_give_up_hours.clamp(0.0, 24.0 * 7.0);
+        #[allow(clippy::cast_possible_truncation, reason = "at most a week of seconds")]
+        let give_up = chrono::Duration::seconds((hours * 3600.0).round() as i64);
+        Ok(Some(Self {
+            transport,
+            from: from.clone(),
+            reply_to: args.mail_reply_to.clone(),
+            retries: Retries {
+                first_delay: chrono::Duration::seconds(i64::from(args.mail_retry_seconds.max(1))),
+                give_up_after: give_up,
+                ..Retries::default()
+            },
+        }))
+    }
+
+    /// Sends what is due, for as long as the service runs.
+    pub async fn run(self, pool: SqlitePool) {
+        loop {
+            let due = match outbox::due(&pool, Utc::now(), BATCH).await {
+                Ok(due) => due,
+                Err(error) => {
+                    tracing::warn!("cannot read the outbox: {error}");
+                    tokio::time::sleep(IDLE).await;
+                    continue;
+                }
+            };
+            let full = i64::try_from(due.len()).unwrap_or(BATCH) >= BATCH;
+            for message in due {
+                if let Err(error) = self.send(&pool, &message).await {
+                    tracing::warn!("cannot record message {}'s attempt: {error}", message.id);
+                }
+            }
+            if !full {
+                tokio::time::sleep(IDLE).await;
+            }
+        }
+    }
+
+    /// Tries one message once and records what happened.
+    async fn send(&self, pool: &SqlitePool, message: &Outgoing) -> Result<(), sqlx::Error> {
+        let outcome = match self.email(message) {
+            Ok(email) => self.transport.send(email).await.map_err(|error| {
+                let code = error.status().map(|code| code.to_string());
+                (error.to_string(), code)
+            }),
+            Err(error) => Err((error, None)),
+        };
+        let now = Utc::now();
+        match outcome {
+            Ok(response) => {
+                let answer = format!(
+                    "{} {}",
+                    response.code(),
+                    response.message().collect::<Vec<_>>().join(" ")
+                );
+                outbox::mark_sent(pool, message.id, &answer, now).await?;
+                tracing::info!("message {} sent", message.id);
+            }
+            Err((answer, code)) => {
+                let due = DateTime::parse_from_rfc3339(&message.due_at)
+                    .map_or(now, |due| due.with_timezone(&Utc));
+                let next = self.retries.next_attempt(due, message.attempts + 1, now);
+                outbox::mark_not_sent(pool, message.id, &answer, next, now).await?;
+                let code = code.unwrap_or_else(|| "no answer".to_owned());
+                if next.is_none() {
+                    let entry = Entry {
+                        case_id: Some(message.case_id),
+                        after: Some(&message.kind),
+                        ..Entry::of(AuditAction::MessageFailed)
+                    };
+                    record(pool, now, entry).await?;
+                    tracing::warn!(
+                        "message {} failed after {} attempts ({code})",
+                        message.id,
+                        message.attempts + 1
+                    );
+                } else {
+                    tracing::warn!(
+                        "message {} not sent yet ({code}); will try again",
+                        message.id
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The e-mail: plain text with an HTML alternative, and the invitation
+    /// (inline, for mail readers that show its buttons, and attached).
+    fn email(&self, message: &Outgoing) -> Result<Message, String> {
+        let to: Mailbox = message
+            .recipient
+            .parse()
+            .map_err(|error| format!("the address cannot be used: {error}"))?;
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(message.subject.clone())
+            .message_id(Some(message.message_id.clone()));
+        if let Some(reply_to) = &self.reply_to {
+            builder = builder.reply_to(reply_to.clone());
+        }
+        let mut alternative = MultiPart::alternative()
+            .singlepart(SinglePart::plain(message.text_body.clone()))
+            .singlepart(SinglePart::html(message.html_body.clone()));
+        let body = match &message.calendar {
+            Some(ics) => {
+                let kind = ContentType::parse(message.calendar_type())
+                    .map_err(|error| format!("calendar type: {error}"))?;
+                alternative = alternative
+                    .singlepart(SinglePart::builder().header(kind.clone()).body(ics.clone()));
+                MultiPart::mixed().multipart(alternative).singlepart(
+                    Attachment::new("invitation.ics".to_owned()).body(ics.clone(), kind),
+                )
+            }
+            None => alternative,
+        };
+        builder
+            .multipart(body)
+            .map_err(|error| format!("the message cannot be built: {error}"))
+    }
+}

@@ -1,0 +1,497 @@
+//! E-mail to the patient through a real SMTP server (aiosmtpd), and
+//! reception's calls: what is sent and when, in the request's words and
+//! with nothing medical; the outbox's retries, failures and restarts; the
+//! calendar entries; the call log and the proposal to decline.
+
+use std::time::{Duration, Instant};
+
+use icalendar::{Calendar, Component};
+use mail_parser::{MessageParser, MimeHeaders};
+
+use crate::helpers::{MailServer, TestServer, free_port, mail_options};
+use crate::staff::{EVERY_WEEKDAY, admin_with_specialist, assign_and_book, hidden_value};
+
+/// The answers that ask for news by e-mail.
+const WITH_UPDATES: &[(&str, &str)] = &[
+    ("patient_email", "hanako@example.jp"),
+    ("email_updates", "true"),
+];
+
+/// `EVERY_WEEKDAY` with news by e-mail.
+fn booked_by_email() -> Vec<(&'static str, &'static str)> {
+    EVERY_WEEKDAY.iter().chain(WITH_UPDATES).copied().collect()
+}
+
+fn options(mail: &[String]) -> Vec<&str> {
+    mail.iter().map(String::as_str).collect()
+}
+
+/// Waits (up to 30 s) until `sql` counts `expected`.
+fn wait_until(server: &TestServer, sql: &str, expected: i64) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let count = server.count(sql);
+        if count == expected {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{sql}: {count}, not {expected}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Posts a change to the case at `path` on the version it shows now.
+fn change(server: &TestServer, cookie: &str, path: &str, fields: &[(&str, &str)]) {
+    let page = server.send("GET", path, Some(cookie), &[]).body;
+    let version = hidden_value(&page, "version");
+    let mut form = fields.to_vec();
+    form.push(("version", &version));
+    let answer = server.send("POST", path, Some(cookie), &form);
+    assert_eq!(answer.status, 303, "{}", answer.body);
+}
+
+/// A staff page, in English.
+fn english(server: &TestServer, path: &str, cookie: &str) -> String {
+    server
+        .send_with("GET", path, Some(cookie), &[], &[("Accept-Language", "en")])
+        .body
+}
+
+/// The calendar part of a message, parsed.
+fn calendar_of(raw: &str) -> (String, Calendar) {
+    let message = MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("a message");
+    let part = message
+        .parts
+        .iter()
+        .find(|part| {
+            part.content_type()
+                .is_some_and(|kind| kind.ctype() == "text" && kind.subtype() == Some("calendar"))
+        })
+        .expect("a text/calendar part");
+    let method = part
+        .content_type()
+        .and_then(|kind| kind.attribute("method"))
+        .unwrap_or_default()
+        .to_owned();
+    let text = part.text_contents().expect("calendar text").to_owned();
+    (method, text.parse().expect("the .ics parses"))
+}
+
+fn subject_and_text(raw: &str) -> (String, String) {
+    let message = MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("a message");
+    (
+        message.subject().unwrap_or_default().to_owned(),
+        message.body_text(0).expect("a text part").into_owned(),
+    )
+}
+
+#[test]
+fn a_request_that_asks_for_news_gets_exactly_one_received_message_with_no_diagnosis() {
+    let mail = MailServer::start();
+    let server = TestServer::start_with(&options(&mail.options()));
+    let reference = server.submit("mail-0001", WITH_UPDATES);
+    // The same submission again (a double click) sends nothing new; a
+    // request without the box ticked sends nothing.
+    server.submit("mail-0001", WITH_UPDATES);
+    server.submit("mail-0002", &[("patient_email", "taro@example.jp")]);
+    let messages = mail.wait_for(1);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(mail.messages().len(), 1);
+    let raw = &messages[0];
+    let parsed = MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("a message");
+    let dashed = format!("{}-{}", &reference[..4], &reference[4..]);
+    assert_eq!(
+        parsed.subject(),
+        Some(format!("Second opinion outpatient service: reference {dashed}").as_str())
+    );
+    assert_eq!(
+        parsed
+            .to()
+            .and_then(|to| to.first())
+            .and_then(|to| to.address()),
+        Some("hanako@example.jp")
+    );
+    assert!(
+        parsed
+            .message_id()
+            .is_some_and(|id| id.ends_with("@hospital.example.jp"))
+    );
+    let text = parsed.body_text(0).expect("text");
+    let html = parsed.body_html(0).expect("html");
+    for body in [&text, &html] {
+        assert!(body.contains(&dashed), "{body}");
+        assert!(body.contains("33,000 yen"), "{body}");
+        assert!(
+            body.contains("The referral letter from your present doctor"),
+            "{body}"
+        );
+        for secret in [
+            "breast", "Stage II", "cancer", "Surgery", "Hanako", "Yamada",
+        ] {
+            assert!(!body.contains(secret), "{secret} in {body}");
+        }
+    }
+    assert!(
+        text.contains(&format!("{}/status", server.base_url)),
+        "{text}"
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM messages WHERE status = 'sent' AND attempts = 1"),
+        1
+    );
+    // Nothing of the message reaches the log.
+    assert!(!server.log_contains("hanako@example.jp"));
+}
+
+#[test]
+fn ticking_news_without_an_address_is_refused_with_the_reason() {
+    let server = TestServer::start();
+    let mut fields = crate::helpers::eligible_submission("mail-0003");
+    fields.push(("input[form][email_updates]".into(), "true".into()));
+    let (status, body) = server.call_server_fn("submit_request", &fields);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("needed_for_email_updates"), "{body}");
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 0);
+}
+
+#[test]
+fn without_a_mail_server_messages_wait_and_the_case_page_says_so() {
+    let server = TestServer::start();
+    let reference = server.submit("mail-0004", WITH_UPDATES);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM messages WHERE status = 'queued' AND kind = 'received'"),
+        1
+    );
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in("sato");
+    let page = server.send(
+        "GET",
+        &format!("/staff/cases/{reference}"),
+        Some(&cookie),
+        &[],
+    );
+    assert!(
+        page.body.contains("data-testid=\"mail-not-configured\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("hanako@example.jp"));
+}
+
+#[test]
+fn booking_moving_and_cancelling_update_one_calendar_entry_and_the_reminder() {
+    let mail = MailServer::start();
+    let server = TestServer::start_with(&options(&mail.options()));
+    let reference = server.submit("mail-0005", &booked_by_email());
+    mail.wait_for(1);
+    let (admin, specialist) = admin_with_specialist(&server);
+    let (day, booked) = assign_and_book(&server, &admin, &reference, &specialist, "10:30");
+    assert_eq!(booked.status, 303);
+    let messages = mail.wait_for(2);
+    let (method, calendar) = calendar_of(&messages[1]);
+    assert_eq!(method, "REQUEST");
+    assert_eq!(calendar.property_value("METHOD"), Some("REQUEST"));
+    let event = calendar.events().next().expect("an event");
+    let uid = event.get_uid().expect("a UID").to_owned();
+    assert_eq!(event.get_sequence(), Some(0));
+    let start = event.properties().get("DTSTART").expect("DTSTART");
+    assert_eq!(
+        start.value(),
+        format!("{}T103000", day.replace('-', "")),
+        "the start in Japan time"
+    );
+    assert_eq!(
+        start.params().get("TZID").map(icalendar::Parameter::value),
+        Some("Asia/Tokyo")
+    );
+    let (_, text) = subject_and_text(&messages[1]);
+    assert!(text.contains("10:30"), "{text}");
+
+    // The reminder waits for 10:00 Japan time on the consultation day before.
+    let due = server.count(&format!(
+        "SELECT COUNT(*) FROM messages WHERE kind = 'reminder' AND status = 'queued' \
+         AND due_at = '{}'",
+        reminder_due_utc(&day)
+    ));
+    assert_eq!(
+        due, 1,
+        "one reminder, due the consultation day before at 10:00 JST"
+    );
+
+    // Moved: the same entry, a higher SEQUENCE; the old reminder withdrawn.
+    let path = format!("/staff/cases/{reference}");
+    change(
+        &server,
+        &admin,
+        &path,
+        &[("action", "schedule"), ("day", &day), ("start", "14:00")],
+    );
+    let messages = mail.wait_for(3);
+    let (_, calendar) = calendar_of(&messages[2]);
+    let event = calendar.events().next().expect("an event");
+    assert_eq!(event.get_uid(), Some(uid.as_str()));
+    assert_eq!(event.get_sequence(), Some(1));
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM messages WHERE kind = 'reminder' AND status = 'withdrawn'"
+        ),
+        1
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM messages WHERE kind = 'reminder' AND status = 'queued'"),
+        1
+    );
+
+    // The patient downloads the same entry from the status page.
+    let status = server.send(
+        "POST",
+        "/status/calendar",
+        None,
+        &[("reference", &reference), ("date_of_birth", "1970-04-01")],
+    );
+    assert_eq!(status.status, 200);
+    assert!(status.header("content-type").starts_with("text/calendar"));
+    let downloaded: Calendar = status.body.parse().expect("the .ics parses");
+    let event = downloaded.events().next().expect("an event");
+    assert_eq!(event.get_uid(), Some(uid.as_str()));
+    assert_eq!(event.get_sequence(), Some(1));
+    // A wrong date of birth gets the status page's "not found", no file.
+    let wrong = server.send(
+        "POST",
+        "/status/calendar",
+        None,
+        &[("reference", &reference), ("date_of_birth", "1970-04-02")],
+    );
+    assert!(!wrong.header("content-type").starts_with("text/calendar"));
+
+    // Cancelled: METHOD:CANCEL for the same entry, and no reminder left.
+    change(&server, &admin, &path, &[("action", "cancel_appointment")]);
+    let messages = mail.wait_for(4);
+    let (method, calendar) = calendar_of(&messages[3]);
+    assert_eq!(method, "CANCEL");
+    let event = calendar.events().next().expect("an event");
+    assert_eq!(event.get_uid(), Some(uid.as_str()));
+    assert_eq!(event.get_sequence(), Some(2));
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM messages WHERE kind = 'reminder' AND status = 'queued'"),
+        0
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'message_queued'"),
+        3
+    );
+}
+
+/// When the reminder of an appointment on `day` is due, as stored (UTC).
+fn reminder_due_utc(day: &str) -> String {
+    let calendar = domain::Calendar::new();
+    let due = domain::contact::reminder_due(&calendar, day.parse().expect("a day"));
+    let utc = due - chrono::Duration::hours(9);
+    format!("{}Z", utc.format("%Y-%m-%dT%H:%M:%S%.3f"))
+}
+
+#[test]
+fn a_declined_request_tells_the_reason_in_the_hospitals_words_without_the_note() {
+    let mail = MailServer::start();
+    let server = TestServer::start_with(&options(&mail.options()));
+    let reference = server.submit("mail-0006", WITH_UPDATES);
+    mail.wait_for(1);
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in("sato");
+    let path = format!("/staff/cases/{reference}");
+    let page = server.send("GET", &path, Some(&cookie), &[]).body;
+    let declined = server.send(
+        "POST",
+        &path,
+        Some(&cookie),
+        &[
+            ("action", "decline"),
+            ("decline_reason", "outside_specialties"),
+            (
+                "decline_note",
+                "Internal: rare sarcoma, refer to the cancer centre",
+            ),
+            ("version", &hidden_value(&page, "version")),
+        ],
+    );
+    assert_eq!(declined.status, 303);
+    let messages = mail.wait_for(2);
+    let (_, text) = subject_and_text(&messages[1]);
+    assert!(text.contains("outside the specialties"), "{text}");
+    assert!(text.contains("present doctor"), "{text}");
+    assert!(!text.contains("sarcoma"), "{text}");
+}
+
+#[test]
+fn a_refusing_mail_server_leaves_the_message_retried_then_failed_and_shown_to_reception() {
+    let mail = MailServer::refusing();
+    let server = TestServer::start_with(&options(&mail.options()));
+    let reference = server.submit("mail-0007", WITH_UPDATES);
+    wait_until(
+        &server,
+        "SELECT COUNT(*) FROM messages WHERE status = 'failed' AND attempts >= 3 \
+         AND last_answer LIKE '%550%'",
+        1,
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'message_failed'"),
+        1
+    );
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in("sato");
+    let queue = english(&server, "/staff", &cookie);
+    assert!(queue.contains("data-testid=\"mail-failed\""), "{queue}");
+    let page = english(&server, &format!("/staff/cases/{reference}"), &cookie);
+    assert!(page.contains("Relaying denied"), "{page}");
+    assert!(page.contains("Failed"), "{page}");
+    // Sent again: queued afresh, and audited.
+    let id = server.count("SELECT id FROM messages").to_string();
+    let again = server.send(
+        "POST",
+        &format!("/staff/cases/{reference}"),
+        Some(&cookie),
+        &[("action", "send_again"), ("message", &id)],
+    );
+    assert_eq!(again.status, 303);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'message_sent_again'"),
+        1
+    );
+    assert!(!server.log_contains("hanako@example.jp"));
+}
+
+#[test]
+fn a_mail_server_that_is_down_is_tried_again_until_it_answers() {
+    let port = free_port();
+    let settings = mail_options(port, "1");
+    let server = TestServer::start_with(&options(&settings));
+    server.submit("mail-0008", WITH_UPDATES);
+    wait_until(
+        &server,
+        "SELECT COUNT(*) FROM messages WHERE status = 'queued' AND attempts >= 2",
+        1,
+    );
+    let mail = MailServer::start_on(port, false);
+    mail.wait_for(1);
+    wait_until(
+        &server,
+        "SELECT COUNT(*) FROM messages WHERE status = 'sent'",
+        1,
+    );
+}
+
+#[test]
+fn killed_while_sending_then_restarted_every_message_is_delivered_at_least_once() {
+    let mail = MailServer::start();
+    let settings = mail.options();
+    let mut server = TestServer::start_with(&options(&settings));
+    let references: Vec<String> = (0..30)
+        .map(|n| server.submit(&format!("kill-{n:05}"), WITH_UPDATES))
+        .collect();
+    // Killed as the mail task works through them.
+    server.kill_and_restart(&options(&settings));
+    wait_until(
+        &server,
+        "SELECT COUNT(*) FROM messages WHERE status = 'sent'",
+        30,
+    );
+    let messages = mail.wait_for(30);
+    for reference in references {
+        let dashed = format!("{}-{}", &reference[..4], &reference[4..]);
+        assert!(
+            messages
+                .iter()
+                .any(|raw| subject_and_text(raw).0.ends_with(&dashed)),
+            "{dashed} was not delivered"
+        );
+    }
+}
+
+#[test]
+fn calls_are_logged_and_unanswered_ones_on_two_days_propose_declining() {
+    let server = TestServer::start();
+    let reference = server.submit("call-0001", &[]);
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in("sato");
+    let path = format!("/staff/cases/{reference}");
+    let page = server.send("GET", &path, Some(&cookie), &[]).body;
+    assert!(
+        page.contains("href=\"tel:090-12345678\"") || page.contains("href=\"tel:09012345678\""),
+        "{page}"
+    );
+    // A call needs its outcome.
+    let refused = server.send_with(
+        "POST",
+        &path,
+        Some(&cookie),
+        &[("action", "call")],
+        &[("Accept-Language", "en")],
+    );
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("Choose how the call ended"),
+        "{}",
+        refused.body
+    );
+    for outcome in ["no_answer", "left_message"] {
+        let called = server.send(
+            "POST",
+            &path,
+            Some(&cookie),
+            &[
+                ("action", "call"),
+                ("outcome", outcome),
+                ("call_note", "tried the mobile"),
+            ],
+        );
+        assert_eq!(called.status, 303);
+    }
+    let queue = english(&server, "/staff", &cookie);
+    assert!(queue.contains("data-testid=\"to-call\""), "{queue}");
+    assert!(queue.contains("2 calls, last: Left a message"), "{queue}");
+    let page = server.send("GET", &path, Some(&cookie), &[]).body;
+    assert!(!page.contains("data-testid=\"propose-declining\""));
+
+    // A third unanswered call, made on an earlier consultation day.
+    let calendar = domain::Calendar::new();
+    let today = domain::japan_time(&chrono::Utc::now()).date();
+    let earlier = today
+        .iter_days()
+        .rev()
+        .skip(1)
+        .find(|day| calendar.is_consultation_day(*day))
+        .expect("a consultation day");
+    server.execute(&format!(
+        "INSERT INTO calls (case_id, at, outcome, caller) \
+         SELECT id, '{earlier}T02:00:00.000Z', 'no_answer', 'Sato' FROM cases"
+    ));
+    let page = server.send("GET", &path, Some(&cookie), &[]).body;
+    assert!(page.contains("data-testid=\"propose-declining\""), "{page}");
+    assert!(
+        page.contains("<option value=\"could_not_contact\" selected"),
+        "the decline form proposes the reason"
+    );
+
+    // Reached at last: nothing to call, nothing proposed.
+    let reached = server.send(
+        "POST",
+        &path,
+        Some(&cookie),
+        &[("action", "call"), ("outcome", "reached")],
+    );
+    assert_eq!(reached.status, 303);
+    let page = server.send("GET", &path, Some(&cookie), &[]).body;
+    assert!(!page.contains("data-testid=\"propose-declining\""));
+    let queue = server.send("GET", "/staff", Some(&cookie), &[]).body;
+    assert!(!queue.contains("data-testid=\"to-call\""), "{queue}");
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM audit WHERE action = 'call_recorded' AND actor = 'sato'"),
+        3
+    );
+}
