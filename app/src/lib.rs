@@ -120,6 +120,9 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/status") view=patient::status::StatusLookupPage />
+                        // Rendered by the server's handler, which reads the
+                        // link's token first.
+                        <Route path=path!("/respond/:token") view=patient::respond::RespondLinkPage />
                         // Reception: rendered by the server's staff handlers,
                         // which check the session and load the page first.
                         <Route path=path!("/staff") view=staff::pages::StaffRoute />

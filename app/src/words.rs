@@ -382,6 +382,26 @@ pub fn call_outcome(locale: Locale, outcome: domain::contact::CallOutcome) -> &'
     }
 }
 
+/// A patient's answer through an e-mail's link, in their words.
+pub fn patient_answer(locale: Locale, answer: domain::contact::PatientAnswer) -> &'static str {
+    use domain::contact::PatientAnswer as A;
+    match answer {
+        A::Come => td_string!(locale, respond.come),
+        A::AnotherDay => td_string!(locale, respond.another_day),
+        A::Cancel => td_string!(locale, respond.cancel),
+    }
+}
+
+/// A patient's answer, as reception reads it (what it asks of them).
+pub fn staff_answer(locale: Locale, answer: domain::contact::PatientAnswer) -> &'static str {
+    use domain::contact::PatientAnswer as A;
+    match answer {
+        A::Come => td_string!(locale, staff.answer_come),
+        A::AnotherDay => td_string!(locale, staff.answer_another_day),
+        A::Cancel => td_string!(locale, staff.answer_cancel),
+    }
+}
+
 /// What a message to the patient tells, as reception reads it.
 pub fn message_kind(locale: Locale, kind: crate::mail::MessageKind) -> &'static str {
     use crate::mail::MessageKind as K;
@@ -430,6 +450,7 @@ fn audit(locale: Locale, action: AuditAction) -> &'static str {
         A::MessageSentAgain => td_string!(locale, staff.audit_message_sent_again),
         A::MessageFailed => td_string!(locale, staff.audit_message_failed),
         A::CallRecorded => td_string!(locale, staff.audit_call_recorded),
+        A::PatientAnswered => td_string!(locale, staff.audit_patient_answered),
         A::PasswordAccepted => td_string!(locale, staff.audit_password_accepted),
         A::SignIn => td_string!(locale, staff.audit_sign_in),
         A::SignInFailed => td_string!(locale, staff.audit_sign_in_failed),
@@ -541,6 +562,18 @@ mod tests {
                     message_status(locale, s)
                 }),
                 "message statuses",
+            );
+            all_distinct(
+                &texts(domain::contact::PatientAnswer::ALL, |a| {
+                    patient_answer(locale, a)
+                }),
+                "patient answers",
+            );
+            all_distinct(
+                &texts(domain::contact::PatientAnswer::ALL, |a| {
+                    staff_answer(locale, a)
+                }),
+                "patient answers for reception",
             );
         }
     }

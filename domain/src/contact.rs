@@ -45,6 +45,25 @@ codes!(CallOutcome {
     WrongNumber => "wrong_number",
 });
 
+/// What the patient answers through a link of the booking or the
+/// reminder e-mail. Reception acts on it: nothing changes by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatientAnswer {
+    /// "I will come."
+    Come,
+    /// "I need another day": reception calls to find one.
+    AnotherDay,
+    /// "Cancel my request."
+    Cancel,
+}
+
+codes!(PatientAnswer {
+    Come => "come",
+    AnotherDay => "another_day",
+    Cancel => "cancel",
+});
+
 /// Unsuccessful calls before declining with "could not be reached" is
 /// proposed...
 pub const UNANSWERED_CALLS_BEFORE_DECLINING: usize = 3;

@@ -50,3 +50,22 @@ CREATE TABLE calls (
     caller  TEXT    NOT NULL
 );
 CREATE INDEX calls_by_case ON calls (case_id, at);
+
+-- The links of the booking and reminder e-mails ("I will come", "I need
+-- another day", "Cancel my request"): the SHA-256 of each random token
+-- (derived at sending from the message and a key kept beside the
+-- database, never stored itself), valid until the appointment starts and
+-- only while it stands.
+CREATE TABLE response_tokens (
+    token_hash     TEXT    PRIMARY KEY,
+    case_id        INTEGER NOT NULL REFERENCES cases (id),
+    appointment_id INTEGER NOT NULL REFERENCES appointments (id),
+    answer         TEXT    NOT NULL CHECK (answer IN ('come', 'another_day', 'cancel')),
+    expires_at     TEXT    NOT NULL
+);
+
+-- The patient's last answer through such a link, until reception books
+-- again: what the queue, the case page and /status show.
+ALTER TABLE cases ADD COLUMN patient_answer TEXT
+    CHECK (patient_answer IN ('come', 'another_day', 'cancel'));
+ALTER TABLE cases ADD COLUMN patient_answer_at TEXT;

@@ -9,8 +9,6 @@ use anyhow::{Context, Result, bail};
 use sqlx::ConnectOptions;
 use sqlx::SqlitePool;
 
-use app::staff::auth::LoginKey;
-
 use crate::cli::BackupArgs;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -86,12 +84,15 @@ pub async fn open_read_only(url: &str) -> Result<SqlitePool> {
     Ok(pool)
 }
 
-/// The key of the keyed hashes of typed logins (`LoginKey`), from the file
-/// beside the database (`…/second-opinion.key`, mode 0600), made at first
-/// start. It is kept out of the database so that a copy of the database
-/// (a backup) alone cannot be searched for what was typed. Lost, a new one
-/// is made: only old audit lines can no longer be matched with new ones.
-pub fn login_key(url: &str) -> Result<LoginKey> {
+/// The service's secret, from the file beside the database
+/// (`…/second-opinion.key`, mode 0600), made at first start: the key of the
+/// keyed hashes of typed logins (`LoginKey`), and what the e-mails' answer
+/// links are derived from (`LinkKey`). It is kept out of the database so
+/// that a copy of the database (a backup) alone can neither be searched
+/// for what was typed nor open a link. Lost, a new one is made: old audit
+/// lines can no longer be matched with new ones, and messages not yet sent
+/// offer links that lead nowhere.
+pub fn service_secret(url: &str) -> Result<[u8; 32]> {
     use std::io::Read as _;
     use std::os::unix::fs::OpenOptionsExt as _;
     let options = SqliteConnectOptions::from_str(url)
@@ -127,7 +128,7 @@ pub fn login_key(url: &str) -> Result<LoginKey> {
                 .with_context(|| format!("cannot read the key file {}", path.display()));
         }
     }
-    Ok(LoginKey::new(secret))
+    Ok(secret)
 }
 
 /// The name of a dated backup, and how backups in a directory are told

@@ -15,7 +15,9 @@ use sqlx::SqlitePool;
 
 use app::audit::AuditAction;
 use app::audit::chain::{Entry, record};
+use app::mail::MailSetup;
 use app::mail::outbox::{self, Outgoing, Retries};
+use app::mail::respond::{self, LinkKey};
 
 use crate::cli::MailArgs;
 
@@ -27,6 +29,8 @@ const IDLE: Duration = Duration::from_secs(1);
 /// What sending needs: the mail server, the sender, and how to retry.
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    setup: MailSetup,
+    links: LinkKey,
     from: Mailbox,
     reply_to: Option<Mailbox>,
     retries: Retries,
@@ -41,8 +45,14 @@ impl std::fmt::Debug for Mailer {
 }
 
 impl Mailer {
-    /// The mailer the settings describe, or `None` without `--smtp-url`.
-    pub fn from_args(args: &MailArgs) -> Result<Option<Self>> {
+    /// The mailer the settings describe, or `None` without `--smtp-url`;
+    /// its links lead to `setup`'s address, with tokens derived from
+    /// `secret`.
+    pub fn from_args(
+        args: &MailArgs,
+        setup: &MailSetup,
+        secret: &[u8; 32],
+    ) -> Result<Option<Self>> {
         let (Some(url), Some(from)) = (&args.smtp_url, &args.mail_from) else {
             return Ok(None);
         };
@@ -55,6 +65,8 @@ impl Mailer {
         let give_up = chrono::Duration::seconds((hours * 3600.0).round() as i64);
         Ok(Some(Self {
             transport,
+            setup: setup.clone(),
+            links: LinkKey::derive(secret),
             from: from.clone(),
             reply_to: args.mail_reply_to.clone(),
             retries: Retries {
@@ -90,6 +102,16 @@ impl Mailer {
 
     /// Tries one message once and records what happened.
     async fn send(&self, pool: &SqlitePool, message: &Outgoing) -> Result<(), sqlx::Error> {
+        let mut message = message.clone();
+        if respond::has_links(&message.text_body) {
+            let links =
+                outbox::response_links(pool, &message, &self.links, &self.setup, Utc::now())
+                    .await?;
+            let status = self.setup.status_url();
+            message.text_body = respond::fill(&message.text_body, &links, &status);
+            message.html_body = respond::fill(&message.html_body, &links, &status);
+        }
+        let message = &message;
         let outcome = match self.email(message) {
             Ok(email) => self.transport.send(email).await.map_err(|error| {
                 let code = error.status().map(|code| code.to_string());

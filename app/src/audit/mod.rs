@@ -27,6 +27,7 @@ pub enum AuditAction {
     MessageSentAgain,
     MessageFailed,
     CallRecorded,
+    PatientAnswered,
     // Signing in and out.
     PasswordAccepted,
     SignIn,
@@ -75,6 +76,7 @@ domain::codes!(AuditAction {
     MessageSentAgain => "message_sent_again",
     MessageFailed => "message_failed",
     CallRecorded => "call_recorded",
+    PatientAnswered => "patient_answered",
     PasswordAccepted => "password_accepted",
     SignIn => "sign_in",
     SignInFailed => "sign_in_failed",

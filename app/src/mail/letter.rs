@@ -10,6 +10,9 @@ use domain::case::{APPOINTMENT_MINUTES, DeclineReason};
 use domain::reference::Reference;
 use domain::{AppointmentWindow, Document, SECOND_OPINION_FEE};
 
+use domain::contact::PatientAnswer;
+
+use super::respond::placeholder;
 use crate::i18n::{Locale, td_string};
 use crate::{format, words};
 
@@ -19,6 +22,8 @@ pub enum Block {
     Heading(String),
     Paragraph(String),
     List(Vec<String>),
+    /// Links, each with its words.
+    Links(Vec<(String, String)>),
 }
 
 /// A message as written: its subject and its blocks.
@@ -65,6 +70,13 @@ impl Letter {
                     let lines: Vec<String> = items.iter().map(|item| format!("- {item}")).collect();
                     text.push_str(&lines.join("\n"));
                 }
+                Block::Links(links) => {
+                    let entries: Vec<String> = links
+                        .iter()
+                        .map(|(words, url)| format!("- {words}:\n  {url}"))
+                        .collect();
+                    text.push_str(&entries.join("\n"));
+                }
             }
             text.push_str("\n\n");
         }
@@ -99,6 +111,18 @@ impl Letter {
                     html.push_str("<ul>");
                     for item in items {
                         let _ = write!(html, "<li>{}</li>", escape(item));
+                    }
+                    html.push_str("</ul>");
+                }
+                Block::Links(links) => {
+                    html.push_str("<ul>");
+                    for (words, url) in links {
+                        let _ = write!(
+                            html,
+                            "<li><a href=\"{}\">{}</a></li>",
+                            escape(url),
+                            escape(words)
+                        );
                     }
                     html.push_str("</ul>");
                 }
@@ -186,6 +210,26 @@ impl About<'_> {
         ]
     }
 
+    /// The three answer links, as placeholders the mail task fills.
+    fn answer_links(&self) -> Vec<Block> {
+        let locale = self.locale;
+        vec![
+            Block::Heading(td_string!(locale, mail.answer_heading).to_owned()),
+            Block::Paragraph(td_string!(locale, mail.answer_intro).to_owned()),
+            Block::Links(
+                PatientAnswer::ALL
+                    .iter()
+                    .map(|answer| {
+                        (
+                            words::patient_answer(locale, *answer).to_owned(),
+                            placeholder(*answer),
+                        )
+                    })
+                    .collect(),
+            ),
+        ]
+    }
+
     fn slot(&self, slot: Slot) -> String {
         let locale = self.locale;
         let day = format::date(locale, slot.day);
@@ -241,6 +285,7 @@ impl About<'_> {
         body.push(Block::Paragraph(
             td_string!(locale, mail.calendar).to_owned(),
         ));
+        body.extend(self.answer_links());
         body.extend(self.documents(documents));
         body.extend(self.fee());
         self.letter(heading.to_owned(), body)
@@ -266,6 +311,7 @@ impl About<'_> {
             Block::Paragraph(self.slot(slot)),
             Block::Paragraph(td_string!(locale, mail.where_to_go).to_owned()),
         ];
+        body.extend(self.answer_links());
         body.extend(self.documents(documents));
         body.extend(self.fee());
         self.letter(td_string!(locale, mail.reminder_heading).to_owned(), body)
@@ -376,6 +422,17 @@ mod tests {
         assert!(ja.contains("2026年12月16日(水) 10:30から"), "{ja}");
         let en = letters(Locale::en)[1].text();
         assert!(en.contains("Wed 16 Dec 2026 at 10:30"), "{en}");
+    }
+
+    #[test]
+    fn bookings_and_reminders_offer_the_three_answers_and_nothing_else_does() {
+        for locale in [Locale::ja, Locale::en] {
+            let offers: Vec<bool> = letters(locale)
+                .iter()
+                .map(|letter| crate::mail::respond::has_links(&letter.text()))
+                .collect();
+            assert_eq!(offers, [false, true, true, false, true, false]);
+        }
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod invitation;
 pub mod letter;
 #[cfg(feature = "ssr")]
 pub mod outbox;
+#[cfg(feature = "ssr")]
+pub mod respond;
 
 /// What a message tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

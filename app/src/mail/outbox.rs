@@ -360,6 +360,7 @@ pub async fn send_again(
 pub struct Outgoing {
     pub id: i64,
     pub case_id: i64,
+    pub appointment_id: Option<i64>,
     pub kind: String,
     pub recipient: String,
     pub subject: String,
@@ -383,6 +384,53 @@ impl Outgoing {
     }
 }
 
+/// The answer links of a message about an appointment that still stands
+/// and has not begun: each token's hash stored (again, harmlessly, at a
+/// second attempt), the links returned. `None` when the message has no
+/// links to offer (any left in its text lead to the status page).
+pub async fn response_links(
+    pool: &SqlitePool,
+    message: &Outgoing,
+    key: &super::respond::LinkKey,
+    setup: &MailSetup,
+    now: DateTime<Utc>,
+) -> Result<Vec<(domain::contact::PatientAnswer, String)>, sqlx::Error> {
+    let Some(appointment_id) = message.appointment_id else {
+        return Ok(Vec::new());
+    };
+    let standing: Option<(String, String)> = sqlx::query_as(
+        "SELECT day, start_time FROM appointments WHERE id = ? AND ended_at IS NULL",
+    )
+    .bind(appointment_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some((day, start)) = standing else {
+        return Ok(Vec::new());
+    };
+    let day: chrono::NaiveDate = day.parse().map_err(|_| undecodable("day"))?;
+    let starts = from_japan(day.and_time(start_of(&start)?));
+    if starts <= now {
+        return Ok(Vec::new());
+    }
+    let mut links = Vec::new();
+    for answer in domain::contact::PatientAnswer::ALL {
+        let token = key.token(&message.message_id, *answer);
+        sqlx::query(
+            "INSERT INTO response_tokens (token_hash, case_id, appointment_id, answer, expires_at) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING",
+        )
+        .bind(crate::ssr::token_hash(&token))
+        .bind(message.case_id)
+        .bind(appointment_id)
+        .bind(answer.code())
+        .bind(timestamp(starts))
+        .execute(pool)
+        .await?;
+        links.push((*answer, format!("{}/respond/{token}", setup.public_url)));
+    }
+    Ok(links)
+}
+
 /// Up to `limit` messages due at `now`, the longest waiting first.
 pub async fn due(
     pool: &SqlitePool,
@@ -390,7 +438,7 @@ pub async fn due(
     limit: i64,
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, case_id, kind, recipient, subject, text_body, html_body, calendar, message_id, created_at, \
+        "SELECT id, case_id, appointment_id, kind, recipient, subject, text_body, html_body, calendar, message_id, created_at, \
          due_at, attempts FROM messages WHERE status = 'queued' AND next_attempt_at <= ? \
          ORDER BY next_attempt_at, id LIMIT ?",
     )

@@ -247,6 +247,10 @@ pub enum CaseStatus {
         day: chrono::NaiveDate,
         start: String,
         department: Option<(String, String)>,
+        /// What the patient answered through an e-mail's link, and when
+        /// (Japan time).
+        #[serde(default)]
+        answer: Option<(domain::contact::PatientAnswer, String)>,
     },
     /// The hospital cannot take the request, for this reason.
     Declined { reason: domain::case::DeclineReason },
@@ -335,6 +339,11 @@ pub async fn look_up_status(
                     .map_err(|e| AppError::internal("read a stored day", &e))?,
                 start,
                 department: row.department_ja.zip(row.department_en),
+                answer: row
+                    .patient_answer
+                    .as_deref()
+                    .and_then(domain::contact::PatientAnswer::from_code)
+                    .zip(row.patient_answer_at.as_deref().map(crate::store::in_japan)),
             },
             _ => CaseStatus::ContactReception,
         },

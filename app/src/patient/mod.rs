@@ -9,6 +9,7 @@ pub mod home;
 #[cfg(feature = "ssr")]
 pub mod posted;
 pub mod request;
+pub mod respond;
 pub mod sent;
 pub mod status;
 #[cfg(feature = "ssr")]

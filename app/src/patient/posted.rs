@@ -174,3 +174,41 @@ pub async fn calendar_file(
         }
     }
 }
+
+/// `GET` and `POST /respond/<token>`: the answer link's page, and the
+/// answer recorded when it is confirmed.
+pub async fn respond(
+    pool: &SqlitePool,
+    token: &str,
+    confirmed: bool,
+) -> (super::respond::RespondPage, StatusCode) {
+    use super::respond::RespondPage;
+    use domain::contact::PatientAnswer;
+    let now = crate::clock::now();
+    let found = if confirmed {
+        super::store::record_answer(pool, token, now).await
+    } else {
+        super::store::find_answer_link(pool, token, now).await
+    };
+    let link = match found {
+        Ok(Some(link)) => link,
+        Ok(None) => return (RespondPage::Invalid, StatusCode::NOT_FOUND),
+        Err(error) => {
+            let error = crate::ssr::database_error("read an answer link", &error);
+            return (RespondPage::Invalid, status_of(&error));
+        }
+    };
+    let (Some(answer), Ok(day)) = (PatientAnswer::from_code(&link.answer), link.day.parse()) else {
+        return (RespondPage::Invalid, StatusCode::NOT_FOUND);
+    };
+    let page = if confirmed {
+        RespondPage::Done { answer }
+    } else {
+        RespondPage::Ask {
+            answer,
+            day,
+            start: link.start_time,
+        }
+    };
+    (page, StatusCode::OK)
+}

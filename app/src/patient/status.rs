@@ -27,21 +27,7 @@ pub fn StatusLookupPage() -> impl IntoView {
     crate::no_store();
     let StatusPage { query, outcome } = use_context::<StatusPage>().unwrap_or_default();
     let scheduled = matches!(outcome, Some(Ok(CaseStatus::Scheduled { .. })));
-    // The calendar file answers the same question again: the form carries
-    // what was typed, posted, never in an address.
-    let calendar = scheduled.then(|| {
-        view! {
-            <form method="post" action="/status/calendar">
-                <input type="hidden" name="reference" value=query.reference.clone() />
-                <input type="hidden" name="date_of_birth" value=query.date_of_birth.clone() />
-                <p class="actions">
-                    <button type="submit" class="button secondary">
-                        {td_string!(locale, status.add_to_calendar)}
-                    </button>
-                </p>
-            </form>
-        }
-    });
+    let calendar = scheduled.then(|| view! { <CalendarButton query=query.clone() /> });
     let result = outcome.map(|outcome| {
         let text = match outcome {
             Ok(CaseStatus::Received { window }) => {
@@ -59,6 +45,7 @@ pub fn StatusLookupPage() -> impl IntoView {
                 day,
                 start,
                 department,
+                answer,
             }) => {
                 let day = format::date(locale, day);
                 let department = department
@@ -70,7 +57,13 @@ pub fn StatusLookupPage() -> impl IntoView {
                         }
                     })
                     .unwrap_or_default();
-                td_string!(locale, status.scheduled, day, start, department).to_string()
+                let told = answer
+                    .map(|(answer, at)| {
+                        let answer = words::patient_answer(locale, answer);
+                        format!(" {}", td_string!(locale, respond.status_answer, answer, at))
+                    })
+                    .unwrap_or_default();
+                td_string!(locale, status.scheduled, day, start, department).to_string() + &told
             }
             Ok(CaseStatus::Declined { reason }) => {
                 let reason = words::decline(locale, reason);
@@ -125,4 +118,22 @@ pub fn StatusLookupPage() -> impl IntoView {
         {result}
     }
     .erase()
+}
+
+/// The appointment's calendar file. It answers the same question again:
+/// the form carries what was typed, posted, never in an address.
+#[component]
+fn CalendarButton(query: StatusQuery) -> impl IntoView {
+    let locale = crate::use_locale();
+    view! {
+        <form method="post" action="/status/calendar">
+            <input type="hidden" name="reference" value=query.reference />
+            <input type="hidden" name="date_of_birth" value=query.date_of_birth />
+            <p class="actions">
+                <button type="submit" class="button secondary">
+                    {td_string!(locale, status.add_to_calendar)}
+                </button>
+            </p>
+        </form>
+    }
 }

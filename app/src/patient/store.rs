@@ -217,6 +217,8 @@ pub struct CaseStatusRow {
     pub department_en: Option<String>,
     pub appointment_day: Option<String>,
     pub appointment_start: Option<String>,
+    pub patient_answer: Option<String>,
+    pub patient_answer_at: Option<String>,
 }
 
 /// The case with this reference, only if the date of birth matches too.
@@ -228,7 +230,8 @@ pub async fn find_case_status(
     sqlx::query_as(
         "SELECT c.status, c.contact_first, c.received_at, c.decline_reason, \
          d.name_ja AS department_ja, d.name_en AS department_en, \
-         a.day AS appointment_day, a.start_time AS appointment_start \
+         a.day AS appointment_day, a.start_time AS appointment_start, \
+         c.patient_answer, c.patient_answer_at \
          FROM cases c LEFT JOIN departments d ON d.code = c.department \
          LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
          WHERE c.reference = ? AND c.patient_date_of_birth = ?",
@@ -424,4 +427,72 @@ pub async fn calendar_file(
         now,
     );
     Ok(Some(file))
+}
+
+/// An answer link that still holds: the case, the answer, and the
+/// appointment it is about.
+#[derive(Debug, sqlx::FromRow)]
+pub struct AnswerLink {
+    pub case_id: i64,
+    pub answer: String,
+    pub day: String,
+    pub start_time: String,
+}
+
+/// The link of `token`, if it holds at `now`: known, before its
+/// appointment, and that appointment still the case's current one.
+async fn answer_link(
+    executor: impl sqlx::SqliteExecutor<'_>,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<AnswerLink>, sqlx::Error> {
+    if !crate::ssr::is_token(token) {
+        return Ok(None);
+    }
+    sqlx::query_as(
+        "SELECT t.case_id, t.answer, a.day, a.start_time FROM response_tokens t \
+         JOIN appointments a ON a.id = t.appointment_id AND a.ended_at IS NULL \
+         JOIN cases c ON c.id = t.case_id AND c.status = 'scheduled' \
+         WHERE t.token_hash = ? AND t.expires_at > ?",
+    )
+    .bind(crate::ssr::token_hash(token))
+    .bind(timestamp(now))
+    .fetch_optional(executor)
+    .await
+}
+
+/// The link of `token`, if it holds (changes nothing).
+pub async fn find_answer_link(
+    pool: &SqlitePool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<AnswerLink>, sqlx::Error> {
+    answer_link(pool, token, now).await
+}
+
+/// Records the answer of the link of `token`, if it holds, for reception
+/// to see (audited); returns it.
+pub async fn record_answer(
+    pool: &SqlitePool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<AnswerLink>, sqlx::Error> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(link) = answer_link(&mut *transaction, token, now).await? else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE cases SET patient_answer = ?, patient_answer_at = ? WHERE id = ?")
+        .bind(&link.answer)
+        .bind(timestamp(now))
+        .bind(link.case_id)
+        .execute(&mut *transaction)
+        .await?;
+    let entry = crate::audit::chain::Entry {
+        case_id: Some(link.case_id),
+        after: Some(&link.answer),
+        ..crate::audit::chain::Entry::of(crate::audit::AuditAction::PatientAnswered)
+    };
+    crate::audit::chain::append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(Some(link))
 }

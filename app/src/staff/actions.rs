@@ -535,6 +535,11 @@ async fn schedule(
     .bind(timestamp(now))
     .execute(&mut **transaction)
     .await?;
+    // A new booking answers what the patient asked through the last one.
+    sqlx::query("UPDATE cases SET patient_answer = NULL, patient_answer_at = NULL WHERE id = ?")
+        .bind(row.id)
+        .execute(&mut **transaction)
+        .await?;
     change.tell = Some(Tell::Booked {
         appointment_id: inserted.last_insert_rowid(),
         slot: letter::Slot { day, start },

@@ -324,6 +324,8 @@ pub struct QueueRow {
     pub last_call: Option<(domain::contact::CallOutcome, String)>,
     /// A message to the patient could not be delivered.
     pub mail_failed: bool,
+    /// What the patient answered through an e-mail's link since booking.
+    pub patient_answer: Option<domain::contact::PatientAnswer>,
 }
 
 pub const QUEUE_PAGE_SIZE: u32 = 50;
@@ -438,6 +440,9 @@ pub struct CaseDetail {
     pub decline: Option<(DeclineReason, Option<String>)>,
     pub appointment: Option<(NaiveDate, NaiveTime)>,
     pub updated: Option<(String, String)>,
+    /// What the patient answered through an e-mail's link since the last
+    /// booking, and when (Japan time).
+    pub patient_answer: Option<(domain::contact::PatientAnswer, String)>,
     /// Until when (Japan time, `YYYY-MM-DD HH:MM:SS`) the patient's status
     /// look-up is locked after ten wrong dates of birth, if it is.
     pub look_up_locked_until: Option<String>,

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::case::{CaseStatus, DeclineReason, proposed_days, queue_age};
-use domain::contact::CallOutcome;
+use domain::contact::{CallOutcome, PatientAnswer};
 use domain::form::Submission;
 use domain::reference::Reference;
 use domain::{
@@ -112,6 +112,7 @@ type QueueSqlRow = (
     bool,
     Option<String>,
     bool,
+    Option<String>,
 );
 
 const QUEUE_SELECT: &str = "SELECT c.reference, c.patient_name, c.patient_name_reading, \
@@ -120,7 +121,8 @@ const QUEUE_SELECT: &str = "SELECT c.reference, c.patient_name, c.patient_name_r
      (SELECT COUNT(*) FROM calls k WHERE k.case_id = c.id), \
      EXISTS (SELECT 1 FROM calls k WHERE k.case_id = c.id AND k.outcome = 'reached'), \
      (SELECT k.outcome || ' ' || k.at FROM calls k WHERE k.case_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1), \
-     EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.status = 'failed') \
+     EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.status = 'failed'), \
+     c.patient_answer \
      FROM cases c \
      LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL";
 
@@ -149,6 +151,7 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
         reached,
         last_call,
         mail_failed,
+        answer,
     ) = row;
     let status = CaseStatus::from_code(&status)?;
     let receipt_day: NaiveDate = receipt.parse().ok()?;
@@ -182,6 +185,7 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
             Some((CallOutcome::from_code(outcome)?, in_japan(at)))
         }),
         mail_failed,
+        patient_answer: answer.as_deref().and_then(PatientAnswer::from_code),
     })
 }
 
@@ -288,6 +292,8 @@ pub struct CaseRow {
     pub decline_note: Option<String>,
     pub updated_at: Option<String>,
     pub updated_by: Option<String>,
+    pub patient_answer: Option<String>,
+    pub patient_answer_at: Option<String>,
 }
 
 pub async fn case_row(
@@ -296,7 +302,8 @@ pub async fn case_row(
 ) -> Result<Option<CaseRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, reference, status, version, contact_first, received_at, language, answers, department, \
-         specialist_id, decline_reason, decline_note, updated_at, updated_by FROM cases WHERE reference = ?",
+         specialist_id, decline_reason, decline_note, updated_at, updated_by, patient_answer, \
+         patient_answer_at FROM cases WHERE reference = ?",
     )
     .bind(reference.compact())
     .fetch_optional(executor)
@@ -527,6 +534,11 @@ pub async fn case_page(
             .updated_by
             .clone()
             .zip(row.updated_at.as_deref().map(in_japan)),
+        patient_answer: row
+            .patient_answer
+            .as_deref()
+            .and_then(PatientAnswer::from_code)
+            .zip(row.patient_answer_at.as_deref().map(in_japan)),
         look_up_locked_until: crate::patient::store::status_lookup_locked_until(
             pool, reference, now,
         )

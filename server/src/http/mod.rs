@@ -47,7 +47,8 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .and_then(|exe| Some(exe.parent()?.join(&*options.hash_file)));
     options.hash_files = hash_file.as_ref().is_some_and(|file| file.exists());
     let pool = database::open(&args.database_url).await?;
-    let login_key = database::login_key(&args.database_url)?;
+    let secret = database::service_secret(&args.database_url)?;
+    let login_key = app::staff::auth::LoginKey::new(secret);
     let listener = TcpListener::bind(options.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
@@ -70,7 +71,6 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             }
         }
     });
-    let mailer = crate::mailer::Mailer::from_args(&args.mail)?;
     let public_url = args.mail.public_url.clone().unwrap_or_else(|| {
         format!(
             "http://{}",
@@ -84,8 +84,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             .as_ref()
             .map(|from| from.email.to_string())
             .as_deref(),
-        mailer.is_some(),
+        args.mail.smtp_url.is_some(),
     );
+    let mailer = crate::mailer::Mailer::from_args(&args.mail, &mail, &secret)?;
     if let Some(mailer) = mailer {
         tracing::info!("e-mail to patients is sent through the configured mail server");
         tokio::spawn(mailer.run(pool.clone()));
@@ -146,7 +147,9 @@ pub fn router(site: Site) -> Router {
     // before anything is loaded; Leptos renders them from there.
     let routes = routes
         .into_iter()
-        .filter(|route| !route.path().starts_with("/staff"))
+        .filter(|route| {
+            !route.path().starts_with("/staff") && !route.path().starts_with("/respond")
+        })
         .collect::<Vec<_>>();
     Router::new()
         .merge(patient::routes(site.clone()))

@@ -8,7 +8,7 @@ use app::i18n::Locale;
 use app::patient::api::sent_cookie;
 use app::patient::posted::{self, Answer};
 use axum::Router;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,6 +22,7 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
         .route("/request", post(post_request))
         .route("/status", post(post_status))
         .route("/status/calendar", post(post_calendar))
+        .route("/respond/{token}", get(show_answer).post(record_answer))
         .with_state(site)
 }
 
@@ -109,4 +110,27 @@ async fn post_calendar(State(site): State<Site>, request: Request) -> Response {
             .into_response(),
         Err((page, status)) => site.render(parts, page, status).await,
     }
+}
+
+/// `GET /respond/<token>`: what the link would answer, with a button to
+/// confirm; nothing changes.
+async fn show_answer(
+    State(site): State<Site>,
+    Path(token): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let (page, status) = posted::respond(&site.pool, &token, false).await;
+    site.render(parts, page, status).await
+}
+
+/// `POST /respond/<token>`: the answer confirmed.
+async fn record_answer(
+    State(site): State<Site>,
+    Path(token): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let (page, status) = posted::respond(&site.pool, &token, true).await;
+    site.render(parts, page, status).await
 }

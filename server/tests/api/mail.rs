@@ -495,3 +495,112 @@ fn calls_are_logged_and_unanswered_ones_on_two_days_propose_declining() {
         3
     );
 }
+
+/// The answer links of a message's text, by their words.
+fn links_of(raw: &str) -> Vec<(String, String)> {
+    let (_, text) = subject_and_text(raw);
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            let url = pair[1].trim();
+            url.contains("/respond/").then(|| {
+                let words = pair[0].trim_start_matches("- ").trim_end_matches(':');
+                (words.to_owned(), url.to_owned())
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn the_answer_links_change_nothing_until_confirmed_and_reception_sees_the_answer() {
+    let mail = MailServer::start();
+    let server = TestServer::start_with(&options(&mail.options()));
+    let reference = server.submit("mail-0009", &booked_by_email());
+    mail.wait_for(1);
+    let (admin, specialist) = admin_with_specialist(&server);
+    let (day, _) = assign_and_book(&server, &admin, &reference, &specialist, "11:00");
+    let messages = mail.wait_for(2);
+    let links = links_of(&messages[1]);
+    let words: Vec<&str> = links.iter().map(|(words, _)| words.as_str()).collect();
+    assert_eq!(
+        words,
+        ["I will come", "I need another day", "Cancel my request"]
+    );
+    // The stored message holds placeholders, never a token.
+    let token = links[1].1.rsplit('/').next().expect("a token").to_owned();
+    assert_eq!(
+        server.count(&format!(
+            "SELECT COUNT(*) FROM messages WHERE text_body LIKE '%{token}%' OR html_body LIKE '%{token}%'"
+        )),
+        0
+    );
+    let path = links[1].1.trim_start_matches(&server.base_url).to_owned();
+
+    // Opening the link (as a mail system's scanner would) changes nothing.
+    let opened = server.send_with("GET", &path, None, &[], &[("Accept-Language", "en")]);
+    assert_eq!(opened.status, 200);
+    assert!(
+        opened.body.contains("I need another day"),
+        "{}",
+        opened.body
+    );
+    assert!(opened.body.contains("11:00"));
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM cases WHERE patient_answer IS NOT NULL"),
+        0
+    );
+    // Confirmed: recorded, audited, shown to reception and on /status.
+    let confirmed = server.send("POST", &path, None, &[]);
+    assert_eq!(confirmed.status, 200);
+    assert!(confirmed.body.contains("data-testid=\"answer-recorded\""));
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM cases WHERE patient_answer = 'another_day'"),
+        1
+    );
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM audit WHERE action = 'patient_answered' AND after = 'another_day'"
+        ),
+        1
+    );
+    let queue = english(&server, "/staff", &admin);
+    assert!(queue.contains("Wants another day"), "{queue}");
+    let page = english(&server, &format!("/staff/cases/{reference}"), &admin);
+    assert!(page.contains("data-testid=\"patient-answer\""), "{page}");
+    let status = server.send_with(
+        "POST",
+        "/status",
+        None,
+        &[("reference", &reference), ("date_of_birth", "1970-04-01")],
+        &[("Accept-Language", "en")],
+    );
+    assert!(
+        status.body.contains("You told us: I need another day"),
+        "{}",
+        status.body
+    );
+
+    // Moved: the old links no longer hold; the answer is cleared.
+    change(
+        &server,
+        &admin,
+        &format!("/staff/cases/{reference}"),
+        &[("action", "schedule"), ("day", &day), ("start", "13:00")],
+    );
+    let stale = server.send(
+        "GET",
+        links[0].1.trim_start_matches(&server.base_url),
+        None,
+        &[],
+    );
+    assert_eq!(stale.status, 404);
+    assert!(stale.body.contains("data-testid=\"link-invalid\""));
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM cases WHERE patient_answer IS NOT NULL"),
+        0
+    );
+    // A made-up token is refused the same way.
+    let made_up = server.send("POST", &format!("/respond/{}", "ab".repeat(32)), None, &[]);
+    assert_eq!(made_up.status, 404);
+}

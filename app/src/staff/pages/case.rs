@@ -242,6 +242,9 @@ fn Summary(case: CaseDetail, assigned: Option<String>) -> impl IntoView {
     view! {
         <dl class="summary">
             <div><dt>{td_string!(locale, staff.phone)}</dt><dd><a href=tel data-testid="phone">{phone}</a></dd></div>
+            {case.patient_answer.clone().map(|(answer, at)| view! {
+                <div><dt>{td_string!(locale, staff.patient_answer)}</dt><dd data-testid="patient-answer">{format!("{} ({at})", words::staff_answer(locale, answer))}</dd></div>
+            })}
             <div><dt>{td_string!(locale, staff.status)}</dt><dd data-testid="case-status">{words::status(locale, case.status)}</dd></div>
             <div><dt>{td_string!(locale, staff.received_at)}</dt><dd>{case.received_at.clone()}</dd></div>
             <div><dt>{td_string!(locale, staff.window)}</dt><dd>{format!("{} → {} – {}", day(locale, case.window.receipt), day(locale, case.window.earliest), day(locale, case.window.latest))}</dd></div>

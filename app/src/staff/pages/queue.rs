@@ -45,6 +45,9 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
                                 <br /><small data-testid="calls-made">{td_string!(locale, staff.calls_made, count = row.calls, outcome = words::call_outcome(locale, outcome), at = at).to_string()}</small>
                             })}
                         })}
+                        {row.patient_answer.map(|answer| view! {
+                            <span class="flag" data-testid="patient-answer">{words::staff_answer(locale, answer)}</span>
+                        })}
                         {row.mail_failed.then(|| view! { <span class="flag" data-testid="mail-failed">{td_string!(locale, staff.mail_failed)}</span> })}
                     </td>
                     <td>{words::status(locale, row.status)}
