@@ -68,13 +68,14 @@ deploy-check: deploy-tools
 	cargo test -p server --test api --locked deploy:: -- --ignored
 
 # Measured, not asserted: results go to docs/benchmarks.md by hand, with the date.
-bench: rust-tools node-tools
+bench: rust-tools node-tools mail-tools
 	@command -v brotli >/dev/null && command -v wrk >/dev/null || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y brotli wrk; }
 	cargo bench -p domain --bench rules -- --warm-up-time 1 --measurement-time 3
 	cargo bench -p server --bench store -- --warm-up-time 1 --measurement-time 6
 	cargo bench -p server --bench sign_in -- --warm-up-time 1 --measurement-time 6
+	cargo bench -p server --bench outbox
 	cargo leptos build --release --precompress
 	scripts/bundle-size.sh target/site
 	scripts/bench-browser.sh

@@ -1,6 +1,7 @@
 //! What the patient's and reception's database code both read (server
 //! only): whether an error means "busy", how moments are stored and shown,
-//! and the hospital's closure days as a `Calendar`.
+//! the hospital's closure days as a `Calendar`, and until when a
+//! reference's status look-up is locked.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::{Calendar, japan_time};
@@ -59,4 +60,34 @@ pub async fn closures(pool: &SqlitePool) -> Result<Vec<(NaiveDate, String, Strin
         .into_iter()
         .filter_map(|(day, name, by)| Some((day.parse().ok()?, name, by)))
         .collect())
+}
+
+/// Wrong dates of birth allowed per reference in 24 hours, from all
+/// clients together; then its status look-up answers "try later".
+pub const MISSES_PER_REFERENCE: i64 = 10;
+
+/// The moment 24 hours before `now`, as stored.
+pub fn a_day_before(now: DateTime<Utc>) -> String {
+    timestamp(now - chrono::Duration::hours(24))
+}
+
+/// Until when the status look-up of `reference` is locked, if it is: a
+/// day after the oldest of the last ten misses.
+pub async fn status_lookup_locked_until(
+    pool: &SqlitePool,
+    reference: &domain::reference::Reference,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let tenth: Option<String> = sqlx::query_scalar(
+        "SELECT at FROM status_misses WHERE reference = ? AND at > ? \
+         ORDER BY at DESC LIMIT 1 OFFSET ?",
+    )
+    .bind(reference.compact())
+    .bind(a_day_before(now))
+    .bind(MISSES_PER_REFERENCE - 1)
+    .fetch_optional(pool)
+    .await?;
+    Ok(tenth
+        .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
+        .map(|at| at.with_timezone(&Utc) + chrono::Duration::hours(24)))
 }

@@ -232,3 +232,45 @@ test('a member sees where they are signed in, ends another session, and changes 
   await desk.getByRole('button', { name: 'Change your password' }).click();
   await expect(desk.getByText('Your password has been changed.')).toBeVisible();
 });
+
+test('a patient asks for news by e-mail; reception sees the message waiting, calls, and the queue shows who is still to call', async ({ browser }) => {
+  addStaff(`kei-${run}`, 'reception', 'Kei Ono');
+  const patient = await (await browser.newContext()).newPage();
+  watchCsp(patient, violations);
+  await patient.goto('/request');
+  await waitForHydration(patient);
+  await fillEnglishRequest(patient);
+  await patient.getByLabel('E-mail address').fill('hanako@example.jp');
+  await patient.getByLabel('Send me updates about this request by e-mail').check();
+  await patient.getByRole('button', { name: 'Check your answers' }).click();
+  await expect(
+    patient.getByRole('term').filter({ hasText: 'Send me updates about this request by e-mail' }),
+  ).toBeVisible();
+  await patient.getByRole('button', { name: 'Send the request' }).click();
+  await expect(patient.getByRole('heading', { level: 1 })).toHaveText('Request received');
+  const reference = (await patient.getByTestId('reference').textContent()) ?? '';
+  await patient.context().close();
+
+  const kei = await signIn(browser, `kei-${run}`);
+  await kei.goto(`/staff/cases/${reference.replace('-', '')}`);
+  await expect(kei.getByRole('link', { name: '090-1234-5678' })).toHaveAttribute('href', 'tel:09012345678');
+  const messages = kei.getByTestId('messages');
+  await expect(messages.getByRole('listitem').filter({ hasText: 'Request received' })).toContainText('hanako@example.jp');
+  await expect(messages.getByTestId('message-status')).toContainText('Queued');
+  // The e2e server has no mail server: reception is told the message waits.
+  await expect(kei.getByTestId('mail-not-configured')).toBeVisible();
+
+  await kei.getByLabel('No answer').check();
+  await kei.getByLabel('Note (optional)').fill('rang the mobile twice');
+  await kei.getByRole('button', { name: 'Record the call' }).click();
+  await expect(kei.getByText('Saved.')).toBeVisible();
+  await expect(kei.getByTestId('calls')).toContainText('No answer: rang the mobile twice');
+  await expectNoAxeViolations(kei, '/staff/cases with calls and messages');
+
+  await kei.getByRole('link', { name: 'Requests' }).click();
+  await kei.getByLabel('Reference or patient name (kana too)').fill(reference);
+  await kei.getByRole('button', { name: 'Show' }).click();
+  const row = kei.getByRole('row').filter({ hasText: reference });
+  await expect(row.getByTestId('to-call')).toBeVisible();
+  await expect(row.getByTestId('calls-made')).toContainText('Calls: 1 · last: No answer');
+});

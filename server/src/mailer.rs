@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -23,6 +24,8 @@ use crate::cli::MailArgs;
 
 /// How many due messages are read at once.
 const BATCH: i64 = 20;
+/// How many messages are sent at once, each over its own connection.
+const CONNECTIONS: usize = 4;
 /// How often the outbox is looked at when it has nothing due.
 const IDLE: Duration = Duration::from_secs(1);
 
@@ -89,11 +92,34 @@ impl Mailer {
                 }
             };
             let full = i64::try_from(due.len()).unwrap_or(BATCH) >= BATCH;
+            // Each case's messages go in order, one after another; cases go
+            // side by side over a few connections, since each message
+            // otherwise waits for the mail server's round trips.
+            let mut by_case: Vec<Vec<Outgoing>> = Vec::new();
             for message in due {
-                if let Err(error) = self.send(&pool, &message).await {
-                    tracing::warn!("cannot record message {}'s attempt: {error}", message.id);
+                match by_case
+                    .iter_mut()
+                    .find(|group| group[0].case_id == message.case_id)
+                {
+                    Some(group) => group.push(message),
+                    None => by_case.push(vec![message]),
                 }
             }
+            futures_util::stream::iter(by_case)
+                .for_each_concurrent(CONNECTIONS, |group| {
+                    let (pool, mailer) = (&pool, &self);
+                    async move {
+                        for message in group {
+                            if let Err(error) = mailer.send(pool, &message).await {
+                                tracing::warn!(
+                                    "cannot record message {}'s attempt: {error}",
+                                    message.id
+                                );
+                            }
+                        }
+                    }
+                })
+                .await;
             if !full {
                 tokio::time::sleep(IDLE).await;
             }

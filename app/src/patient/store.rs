@@ -13,7 +13,7 @@ use sqlx::SqlitePool;
 use crate::area::AreaCode;
 use crate::mail::MailSetup;
 use crate::mail::outbox;
-use crate::store::{timestamp, undecodable};
+use crate::store::{MISSES_PER_REFERENCE, a_day_before, timestamp, undecodable};
 
 /// A request the server accepted, ready to store.
 #[derive(Debug)]
@@ -242,14 +242,6 @@ pub async fn find_case_status(
     .await
 }
 
-/// Wrong dates of birth allowed per reference in 24 hours, from all
-/// clients together; then its status look-up answers "try later".
-pub const MISSES_PER_REFERENCE: i64 = 10;
-
-fn a_day_before(now: DateTime<Utc>) -> String {
-    timestamp(now - chrono::Duration::hours(24))
-}
-
 /// Whether the status look-up of `reference` is locked at `now`.
 pub async fn status_lookup_locked(
     pool: &SqlitePool,
@@ -304,27 +296,6 @@ pub async fn record_status_miss(
         }
     }
     transaction.commit().await
-}
-
-/// Until when the status look-up of `reference` is locked, if it is: a
-/// day after the oldest of the last ten misses.
-pub async fn status_lookup_locked_until(
-    pool: &SqlitePool,
-    reference: &Reference,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    let tenth: Option<String> = sqlx::query_scalar(
-        "SELECT at FROM status_misses WHERE reference = ? AND at > ? \
-         ORDER BY at DESC LIMIT 1 OFFSET ?",
-    )
-    .bind(reference.compact())
-    .bind(a_day_before(now))
-    .bind(MISSES_PER_REFERENCE - 1)
-    .fetch_optional(pool)
-    .await?;
-    Ok(tenth
-        .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
-        .map(|at| at.with_timezone(&Utc) + chrono::Duration::hours(24)))
 }
 
 /// Whether a case was sent with this submission id already (a resend).

@@ -539,11 +539,9 @@ pub async fn case_page(
             .as_deref()
             .and_then(PatientAnswer::from_code)
             .zip(row.patient_answer_at.as_deref().map(in_japan)),
-        look_up_locked_until: crate::patient::store::status_lookup_locked_until(
-            pool, reference, now,
-        )
-        .await?
-        .map(|until| in_japan(&crate::store::timestamp(until))),
+        look_up_locked_until: crate::store::status_lookup_locked_until(pool, reference, now)
+            .await?
+            .map(|until| in_japan(&crate::store::timestamp(until))),
     };
     let calls = calls_of(pool, row.id).await?;
     let propose_declining = case.status.after(domain::case::Step::Decline).is_ok()

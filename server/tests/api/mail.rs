@@ -453,7 +453,7 @@ fn calls_are_logged_and_unanswered_ones_on_two_days_propose_declining() {
     }
     let queue = english(&server, "/staff", &cookie);
     assert!(queue.contains("data-testid=\"to-call\""), "{queue}");
-    assert!(queue.contains("2 calls, last: Left a message"), "{queue}");
+    assert!(queue.contains("Calls: 2 · last: Left a message"), "{queue}");
     let page = server.send("GET", &path, Some(&cookie), &[]).body;
     assert!(!page.contains("data-testid=\"propose-declining\""));
 

@@ -505,41 +505,34 @@ fn Messages(messages: Vec<MessageRow>, mail_sending: bool, action_path: String) 
         {(waiting && !mail_sending).then(|| view! {
             <p class="flag" data-testid="mail-not-configured">{td_string!(locale, staff.mail_not_configured)}</p>
         })}
-        <table class="audit" data-testid="messages">
-            <thead><tr>
-                <th scope="col">{td_string!(locale, staff.message_kind)}</th>
-                <th scope="col">{td_string!(locale, staff.message_to)}</th>
-                <th scope="col">{td_string!(locale, staff.message_status)}</th>
-                <th scope="col">{td_string!(locale, staff.message_answer)}</th>
-                <th scope="col"><span class="visually-hidden">{td_string!(locale, staff.send_again)}</span></th>
-            </tr></thead>
-            <tbody>
-                {messages.into_iter().map(|m| {
-                    let when = match m.status {
-                        MessageStatus::Sent => m.sent_at.clone().unwrap_or_default(),
-                        MessageStatus::Queued if m.attempts == 0 => m.due_at.clone(),
-                        _ => m.last_attempt_at.clone().unwrap_or_else(|| m.due_at.clone()),
-                    };
-                    let status = format!("{} ({when})", words::message_status(locale, m.status));
-                    let attempts = (m.attempts > 0).then(|| td_string!(locale, staff.message_attempts, count = m.attempts).to_string());
-                    let again = matches!(m.status, MessageStatus::Sent | MessageStatus::Failed).then(|| view! {
-                        <form method="post" action=action_path.clone() class="inline">
-                            <input type="hidden" name="message" value=m.id.to_string() />
-                            <button type="submit" name="action" value=CaseActionName::SendAgain.code() class="button secondary">{td_string!(locale, staff.send_again)}</button>
-                        </form>
-                    });
-                    view! {
-                        <tr class:failed=m.status == MessageStatus::Failed>
-                            <td>{words::message_kind(locale, m.kind)}</td>
-                            <td>{m.recipient.clone()}</td>
-                            <td data-testid="message-status">{status}{attempts.map(|a| format!(" · {a}"))}</td>
-                            <td>{m.last_answer.clone().unwrap_or_default()}</td>
-                            <td>{again}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <ul class="notes" data-testid="messages">
+            {messages.into_iter().map(|m| {
+                let when = match m.status {
+                    MessageStatus::Sent => m.sent_at.clone().unwrap_or_default(),
+                    MessageStatus::Queued if m.attempts == 0 => m.due_at.clone(),
+                    _ => m.last_attempt_at.clone().unwrap_or_else(|| m.due_at.clone()),
+                };
+                let status = format!("{} ({when})", words::message_status(locale, m.status));
+                let attempts = (m.attempts > 0).then(|| td_string!(locale, staff.message_attempts, count = m.attempts).to_string());
+                let answer = m.last_answer.clone().map(|answer| view! {
+                    <br /><small>{td_string!(locale, staff.message_answer)} ": " {answer}</small>
+                });
+                let again = matches!(m.status, MessageStatus::Sent | MessageStatus::Failed).then(|| view! {
+                    <form method="post" action=action_path.clone()>
+                        <input type="hidden" name="message" value=m.id.to_string() />
+                        <button type="submit" name="action" value=CaseActionName::SendAgain.code() class="button secondary">{td_string!(locale, staff.send_again)}</button>
+                    </form>
+                });
+                view! {
+                    <li class:failed=m.status == MessageStatus::Failed>
+                        <strong>{words::message_kind(locale, m.kind)}</strong> " — " {m.recipient.clone()}
+                        <br /><span data-testid="message-status">{status}{attempts.map(|a| format!(" · {a}"))}</span>
+                        {answer}
+                        {again}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     </section>
     })
 }
