@@ -119,7 +119,13 @@ pub fn App() -> impl IntoView {
                             view=patient::sent::SentPage
                             ssr=SsrMode::Async
                         />
+                        <Route
+                            path=path!("/request/sent/:reference/:paper")
+                            view=patient::papers::SentPaperPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=path!("/status") view=patient::status::StatusLookupPage />
+                        <Route path=path!("/status/paper") view=patient::status::StatusPaperPage />
                         // Rendered by the server's handler, which reads the
                         // link's token first.
                         <Route path=path!("/respond/:token") view=patient::respond::RespondLinkPage />

@@ -371,6 +371,17 @@ pub fn step(locale: Locale, step: Step) -> &'static str {
     }
 }
 
+/// How a document came, as reception reads it.
+pub fn arrival(locale: Locale, arrival: domain::Arrival) -> &'static str {
+    use domain::Arrival as A;
+    match arrival {
+        A::Counter => td_string!(locale, staff.arrival_counter),
+        A::Post => td_string!(locale, staff.arrival_post),
+        A::Fax => td_string!(locale, staff.arrival_fax),
+        A::ReferringHospital => td_string!(locale, staff.arrival_referring_hospital),
+    }
+}
+
 /// The outcome of a call, as reception reads it.
 pub fn call_outcome(locale: Locale, outcome: domain::contact::CallOutcome) -> &'static str {
     use domain::contact::CallOutcome as O;
@@ -562,6 +573,10 @@ mod tests {
                     message_status(locale, s)
                 }),
                 "message statuses",
+            );
+            all_distinct(
+                &texts(domain::Arrival::ALL, |a| arrival(locale, a)),
+                "arrivals",
             );
             all_distinct(
                 &texts(domain::contact::PatientAnswer::ALL, |a| {

@@ -29,6 +29,35 @@ codes!(Document {
     RelationshipIdentification => "relationship_identification",
 });
 
+/// How a document reached reception counter 1: in the hospital's paper
+/// world the referral letter and the CD-R come by hand, by post, or by FAX
+/// from the referring hospital's liaison office (地域医療連携室).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrival {
+    /// Handed in at the counter.
+    Counter,
+    Post,
+    Fax,
+    /// Sent by the referring hospital (its liaison office), not the patient.
+    ReferringHospital,
+}
+
+codes!(Arrival {
+    Counter => "counter",
+    Post => "post",
+    Fax => "fax",
+    ReferringHospital => "referring_hospital",
+});
+
+impl Document {
+    /// Whether reception checks that the document can be read: the test
+    /// records' images come on a CD-R, which may not open.
+    pub const fn may_be_unreadable(self) -> bool {
+        matches!(self, Self::TestRecords)
+    }
+}
+
 /// The documents this request needs. The consent form and proof of
 /// relationship are added only when family members come without the patient.
 pub fn documents_to_bring(request: &Request) -> Vec<Document> {

@@ -82,7 +82,7 @@ pub use case::{
     APPOINTMENT_MINUTES, CaseStatus, DeclineReason, FIRST_START, LAST_START, RefusedStep,
     ScheduleProblem, Step, Urgency, check_appointment, proposed_days, queue_age,
 };
-pub use documents::{Document, documents_to_bring};
+pub use documents::{Arrival, Document, documents_to_bring};
 pub use eligibility::{ContactReason, Question, RefusalReason, Verdict, assess};
 pub use fee::{Fee, SECOND_OPINION_FEE, Yen};
 pub use request::{Attendance, DiagnosisArea, Purpose, Request, Requester};

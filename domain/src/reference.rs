@@ -14,12 +14,14 @@ pub const REFERENCE_LENGTH: usize = 8;
 pub struct Reference(String);
 
 impl Reference {
-    /// Reads a reference as a person types it: any case, with or without the
-    /// dash or spaces.
+    /// Reads a reference as a person types it, or a barcode scanner types
+    /// it through a Japanese input method: any case, full-width or not,
+    /// with or without the dash or spaces.
     pub fn parse(text: &str) -> Option<Self> {
         let compact: String = text
             .chars()
-            .filter(|c| !matches!(c, '-' | ' ' | '‐' | 'ー' | '－'))
+            .map(half_width)
+            .filter(|c| !matches!(c, '-' | ' ' | '‐' | '‑' | '–' | '−' | 'ー'))
             .map(|c| c.to_ascii_uppercase())
             .collect();
         let valid = compact.len() == REFERENCE_LENGTH
@@ -40,6 +42,16 @@ impl Reference {
     /// The 8 characters without the dash, as stored.
     pub fn compact(&self) -> &str {
         &self.0
+    }
+}
+
+/// A full-width form (`Ａ`, `２`, `－`, the ideographic space) as its ASCII
+/// character; any other character as it is.
+fn half_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        _ => c,
     }
 }
 
@@ -74,6 +86,39 @@ mod tests {
         assert_eq!(reference.to_string(), "ABCD-2345");
         assert_eq!(reference.compact(), "ABCD2345");
         assert_eq!(Reference::parse(" ABCD 2345 "), Some(reference));
+    }
+
+    #[test]
+    fn a_reference_typed_through_a_japanese_input_method_is_read() {
+        let reference = Reference::parse("ABCD-2345");
+        assert!(reference.is_some());
+        for typed in [
+            "ＡＢＣＤ－２３４５",
+            "ａｂｃｄ２３４５",
+            "ＡＢＣＤ　２３４５",
+            "abcd−2345",
+            "ABCDー2345",
+        ] {
+            assert_eq!(Reference::parse(typed), reference, "{typed}");
+        }
+    }
+
+    #[test]
+    fn every_full_width_reference_character_is_read() {
+        let alphabet = std::str::from_utf8(REFERENCE_ALPHABET).expect("ASCII");
+        for chunk in alphabet
+            .as_bytes()
+            .chunks(8)
+            .filter(|chunk| chunk.len() == 8)
+        {
+            let ascii = std::str::from_utf8(chunk).expect("ASCII");
+            let wide: String = ascii
+                .chars()
+                .map(|c| char::from_u32(u32::from(c) + 0xFEE0).expect("full width"))
+                .collect();
+            assert_eq!(Reference::parse(&wide), Reference::parse(ascii), "{wide}");
+            assert!(Reference::parse(ascii).is_some());
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web application (the default when no command is given).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// List the national holidays and closure days in a range of dates.
     Calendar(CalendarArgs),
     /// Print the receipt day and the appointment window of a request.
@@ -134,6 +134,14 @@ pub struct ServeArgs {
     pub hospital_name: String,
     #[command(flatten)]
     pub mail: MailArgs,
+    /// The FAX number of the hospital's liaison office (地域医療連携室), printed
+    /// on the letter to the present doctor and the FAX cover sheet.
+    #[arg(long, env = "SECOND_OPINION_LIAISON_FAX", value_name = "NUMBER")]
+    pub liaison_fax: Option<String>,
+    /// The postal address documents are sent to, printed on the letter to
+    /// the present doctor.
+    #[arg(long, env = "SECOND_OPINION_POSTAL_ADDRESS", value_name = "ADDRESS")]
+    pub postal_address: Option<String>,
 }
 
 /// Where e-mail to patients goes. Without `--smtp-url`, messages are kept,

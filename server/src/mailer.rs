@@ -29,6 +29,32 @@ const CONNECTIONS: usize = 4;
 /// How often the outbox is looked at when it has nothing due.
 const IDLE: Duration = Duration::from_secs(1);
 
+/// The mail setup the settings describe, with the mail task started when a
+/// mail server is set: messages' links lead to `--public-url`, or to the
+/// address the service listens on.
+pub fn start(
+    args: &MailArgs,
+    listening: std::net::SocketAddr,
+    secret: &[u8; 32],
+    pool: &SqlitePool,
+) -> Result<MailSetup> {
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{listening}"));
+    let from = args.mail_from.as_ref().map(|from| from.email.to_string());
+    let setup = MailSetup::new(&public_url, from.as_deref(), args.smtp_url.is_some());
+    if let Some(mailer) = Mailer::from_args(args, &setup, secret)? {
+        tracing::info!("e-mail to patients is sent through the configured mail server");
+        tokio::spawn(mailer.run(pool.clone()));
+    } else {
+        tracing::warn!(
+            "no mail server configured (--smtp-url): e-mail to patients waits in the outbox"
+        );
+    }
+    Ok(setup)
+}
+
 /// What sending needs: the mail server, the sender, and how to retry.
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,

@@ -18,8 +18,8 @@ use cli::{AuditCommand, Cli, Command};
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Serve(args) => http::serve(args).await,
+    let outcome = match cli.command.unwrap_or(Command::Serve(Box::new(cli.serve))) {
+        Command::Serve(args) => http::serve(*args).await,
         Command::Calendar(args) => commands::print_calendar(&args, &mut std::io::stdout()).await,
         Command::Window(args) => commands::print_window(&args, &mut std::io::stdout()).await,
         Command::Backup(args) => database::backup(&args).await,

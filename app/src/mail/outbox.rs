@@ -168,8 +168,9 @@ pub fn invitation_file(
 }
 
 /// Writes "booked" (or "moved", from `previous`) with its invitation, and
-/// the reminder due at 10:00 on the consultation day before; a reminder
-/// of the appointment it replaces is withdrawn.
+/// the reminder due at 10:00 on the consultation day before (none when
+/// that moment has passed); a reminder of the appointment it replaces is
+/// withdrawn.
 #[allow(clippy::too_many_arguments, reason = "each is one fact of the booking")]
 pub async fn tell_booked(
     connection: &mut SqliteConnection,
@@ -209,7 +210,12 @@ pub async fn tell_booked(
         due: now,
     };
     enqueue(&mut *connection, setup, booked, now).await?;
-    let due = from_japan(domain::contact::reminder_due(calendar, slot.day)).max(now);
+    // Booked on the day before (or the day itself), the booking is its own
+    // reminder.
+    let due = from_japan(domain::contact::reminder_due(calendar, slot.day));
+    if due <= now {
+        return Ok(());
+    }
     let reminder = NewMessage {
         case_id: to.case_id,
         kind: MessageKind::Reminder,

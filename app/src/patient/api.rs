@@ -171,14 +171,41 @@ pub fn sent_cookie(token: &str, https: bool) -> String {
         .to_string()
 }
 
-/// What the confirmation page shows: nothing personal, only what the
-/// reference holder needs to come to the counter.
+/// What the confirmation page and the papers it prints show: the
+/// reference (also as QR codes, drawn on the server), the window, the
+/// documents, and every answer, for the request form the patient signs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentSummary {
     pub reference: Reference,
     pub contact_first: bool,
     pub window: AppointmentWindow,
     pub documents: Vec<Document>,
+    pub answers: domain::form::RequestForm,
+    /// The reference's QR code, inline SVG.
+    pub qr: String,
+    /// The same, with the highest error correction, for the FAX cover.
+    pub fax_qr: String,
+}
+
+/// The papers of the case with `reference` (server only).
+#[cfg(feature = "ssr")]
+pub async fn summary_of(
+    pool: &sqlx::SqlitePool,
+    reference: &Reference,
+) -> Result<Option<SentSummary>, AppError> {
+    use crate::ssr;
+    let stored = super::store::find_submission(pool, reference)
+        .await
+        .map_err(|e| ssr::database_error("find a case", &e))?;
+    Ok(stored.map(|(stored, submission)| SentSummary {
+        contact_first: matches!(stored.verdict, Verdict::ContactFirst { .. }),
+        window: stored.window,
+        documents: domain::documents_to_bring(&stored.request),
+        answers: submission.to_form(),
+        qr: crate::ui::qr::reference_svg(&stored.reference),
+        fax_qr: crate::ui::qr::fax_svg(&stored.reference),
+        reference: stored.reference,
+    }))
 }
 
 /// The confirmation of a sent request, by its reference, for the browser
@@ -189,7 +216,6 @@ pub struct SentSummary {
 pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
     use super::store;
     use crate::{clock, ssr};
-    use domain::documents_to_bring;
 
     let limiter = use_context::<ssr::AttemptLimiter>()
         .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
@@ -214,16 +240,9 @@ pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
         limiter.try_attempt(client, now);
         return Err(ssr::fail(AppError::NotFound));
     };
-    let stored = store::find_case(&pool, &reference)
-        .await
-        .map_err(|e| ssr::database_error("find a case", &e))?
-        .ok_or_else(|| ssr::fail(AppError::NotFound))?;
-    Ok(SentSummary {
-        reference: stored.reference,
-        contact_first: matches!(stored.verdict, Verdict::ContactFirst { .. }),
-        window: stored.window,
-        documents: documents_to_bring(&stored.request),
-    })
+    summary_of(&pool, &reference)
+        .await?
+        .ok_or_else(|| ssr::fail(AppError::NotFound))
 }
 
 /// What the status page asks for.

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod home;
+pub mod papers;
 #[cfg(feature = "ssr")]
 pub mod posted;
 pub mod request;

@@ -9,7 +9,7 @@ use leptos::server_fn::http_export::StatusCode;
 use sqlx::SqlitePool;
 
 use super::api::{
-    StatusQuery, SubmitRequestInput, accept_request, is_submission_id, look_up_status,
+    CaseStatus, StatusQuery, SubmitRequestInput, accept_request, is_submission_id, look_up_status,
 };
 use super::request::{FormPage, KEEP_NOTHING, Stage, check_answers, new_submission_id};
 use super::status::StatusPage;
@@ -115,10 +115,29 @@ pub async fn status(
     };
     let outcome = look_up_status(pool, limiter, client, &query).await;
     let status = outcome.as_ref().err().map_or(StatusCode::OK, status_of);
+    // Which documents have arrived, so that nobody calls to ask whether a
+    // FAX came: for a request still going on.
+    let going_on = matches!(
+        outcome,
+        Ok(CaseStatus::Received { .. }
+            | CaseStatus::UnderReview { .. }
+            | CaseStatus::Scheduled { .. }
+            | CaseStatus::ContactReception)
+    );
+    let documents = match domain::reference::Reference::parse(&query.reference) {
+        Some(reference) if going_on => super::store::documents_received(pool, &reference)
+            .await
+            .unwrap_or_else(|error| {
+                crate::ssr::database_error("read the documents received", &error);
+                Vec::new()
+            }),
+        _ => Vec::new(),
+    };
     (
         StatusPage {
             query,
             outcome: Some(outcome),
+            documents,
         },
         status,
     )
@@ -143,7 +162,7 @@ pub async fn calendar_file(
         &outcome,
         domain::reference::Reference::parse(&query.reference),
     ) {
-        (Ok(super::api::CaseStatus::Scheduled { .. }), Some(reference)) => {
+        (Ok(CaseStatus::Scheduled { .. }), Some(reference)) => {
             super::store::calendar_file(pool, &reference, mail, crate::clock::now())
                 .await
                 .map_err(|e| crate::ssr::database_error("write a calendar file", &e))
@@ -158,6 +177,7 @@ pub async fn calendar_file(
                 StatusPage {
                     query,
                     outcome: Some(outcome),
+                    documents: Vec::new(),
                 },
                 status,
             ))
@@ -168,6 +188,7 @@ pub async fn calendar_file(
                 StatusPage {
                     query,
                     outcome: Some(Err(error)),
+                    documents: Vec::new(),
                 },
                 status,
             ))
@@ -211,4 +232,57 @@ pub async fn respond(
         }
     };
     (page, StatusCode::OK)
+}
+
+/// `POST /status/paper`: the paper asked for, for the same reference and
+/// date of birth as the status (and within the same limits); otherwise
+/// the status page, saying why.
+pub async fn paper(
+    pool: &SqlitePool,
+    limiter: &AttemptLimiter,
+    client: IpAddr,
+    pairs: &[(String, String)],
+) -> Result<super::papers::StatusPaper, (StatusPage, StatusCode)> {
+    use super::papers::{Paper, StatusPaper};
+    let query = StatusQuery {
+        reference: value(pairs, "reference").to_owned(),
+        date_of_birth: value(pairs, "date_of_birth").to_owned(),
+    };
+    let outcome = look_up_status(pool, limiter, client, &query).await;
+    let found = match (
+        &outcome,
+        domain::reference::Reference::parse(&query.reference),
+    ) {
+        (Ok(_), Some(reference)) => super::api::summary_of(pool, &reference).await,
+        _ => Ok(None),
+    };
+    let paper = Paper::from_code(value(pairs, "paper"));
+    match (found, paper) {
+        (Ok(Some(summary)), Some(paper)) => Ok(StatusPaper { summary, paper }),
+        (Err(error), _) => {
+            let status = status_of(&error);
+            Err((
+                StatusPage {
+                    query,
+                    outcome: Some(Err(error)),
+                    documents: Vec::new(),
+                },
+                status,
+            ))
+        }
+        _ => {
+            let status = outcome
+                .as_ref()
+                .err()
+                .map_or(StatusCode::NOT_FOUND, status_of);
+            Err((
+                StatusPage {
+                    query,
+                    outcome: Some(outcome),
+                    documents: Vec::new(),
+                },
+                status,
+            ))
+        }
+    }
 }

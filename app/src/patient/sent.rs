@@ -1,7 +1,9 @@
 //! `/request/sent/<reference>`: the confirmation, with its own address so
-//! that it can be reloaded, bookmarked and printed as a one-page slip. It
-//! shows nothing personal: the reference, the days, the documents, the fee
-//! and where to go.
+//! that it can be reloaded and bookmarked: the reference, the days, the
+//! documents, the fee and where to go, then the papers to print. It prints
+//! as the hospital's request form (`papers`): every answer, the reference
+//! as a QR code, a line to sign. It opens only in the browser that sent
+//! the request.
 
 use domain::SECOND_OPINION_FEE;
 use leptos::prelude::*;
@@ -12,6 +14,7 @@ use crate::Erase;
 use crate::format;
 use crate::i18n::{td, td_string};
 use crate::patient::api::{SentSummary, find_sent};
+use crate::patient::papers::{PaperLinks, RequestFormPaper};
 use crate::words::DocumentText;
 
 #[component]
@@ -59,8 +62,9 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
     let fee = SECOND_OPINION_FEE;
     let total = move || format::yen(locale, fee.total());
     let minutes = fee.max_minutes;
+    let papers = summary.clone();
     view! {
-        <div class="slip">
+        <div class="slip no-print">
             // After Send the page is new: its heading takes the focus, so a
             // screen reader announces it.
             <h1 tabindex="-1" autofocus>
@@ -88,11 +92,16 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
             <h2>{td_string!(locale, home.reception_heading)}</h2>
             <p>{td_string!(locale, home.reception)}</p>
             <ForgetDraft />
-            <p class="actions no-print">
-                <PrintButton />
-                <a href="/status">{td_string!(locale, sent.check_status)}</a>
-            </p>
         </div>
+        <PaperLinks summary=papers.clone() />
+        // What the page prints: the hospital's request form.
+        <article class="paper" data-paper="form">
+            <RequestFormPaper summary=papers nested=true />
+        </article>
+        <p class="actions no-print">
+            <PrintButton />
+            <a href="/status">{td_string!(locale, sent.check_status)}</a>
+        </p>
     }
     .erase()
 }
@@ -106,7 +115,7 @@ fn ForgetDraft() -> impl IntoView {
 /// Prints the slip; disabled until the island is alive, so that it never
 /// looks usable when it is not.
 #[island]
-fn PrintButton() -> impl IntoView {
+pub(crate) fn PrintButton() -> impl IntoView {
     let locale = crate::island_locale();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));

@@ -206,6 +206,25 @@ pub async fn find_case(
     row.map(StoredRow::into_case).transpose()
 }
 
+/// The case with this reference, with every answer as checked.
+pub async fn find_submission(
+    pool: &SqlitePool,
+    reference: &Reference,
+) -> Result<Option<(StoredCase, Submission)>, sqlx::Error> {
+    let row: Option<StoredRow> = sqlx::query_as(&format!(
+        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = ?"
+    ))
+    .bind(reference.compact())
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let submission: Submission =
+        serde_json::from_str(&row.answers).map_err(|_| undecodable("answers"))?;
+    Ok(Some((row.into_case()?, submission)))
+}
+
 /// What the status page shows of a case.
 #[derive(Debug, sqlx::FromRow)]
 pub struct CaseStatusRow {
@@ -466,4 +485,32 @@ pub async fn record_answer(
     crate::audit::chain::append(&mut transaction, now, entry).await?;
     transaction.commit().await?;
     Ok(Some(link))
+}
+
+/// The documents the case needs, each with the day reception recorded it
+/// (none yet: not received).
+pub async fn documents_received(
+    pool: &SqlitePool,
+    reference: &Reference,
+) -> Result<Vec<(domain::Document, Option<NaiveDate>)>, sqlx::Error> {
+    let Some(case) = find_case(pool, reference).await? else {
+        return Ok(Vec::new());
+    };
+    let received: Vec<(String, String)> = sqlx::query_as(
+        "SELECT d.document, d.received_on FROM case_documents d JOIN cases c ON c.id = d.case_id \
+         WHERE c.reference = ?",
+    )
+    .bind(reference.compact())
+    .fetch_all(pool)
+    .await?;
+    Ok(domain::documents_to_bring(&case.request)
+        .into_iter()
+        .map(|document| {
+            let on = received
+                .iter()
+                .find(|(code, _)| code == document.code())
+                .and_then(|(_, on)| on.parse().ok());
+            (document, on)
+        })
+        .collect())
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::case::{CaseStatus, DeclineReason, Step, check_appointment};
 use domain::contact::CallOutcome;
 use domain::reference::Reference;
-use domain::{Document, japan_time};
+use domain::{Arrival, Document, japan_time};
 use sqlx::SqlitePool;
 
 use super::store;
@@ -86,13 +86,25 @@ pub struct Slot {
     pub reason: String,
 }
 
+/// One document's line of the documents form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentMark {
+    pub document: Document,
+    pub ticked: bool,
+    pub on: DayInput,
+    pub arrival: Option<Arrival>,
+    /// `None`: not checked (or not a CD-R).
+    pub readable: Option<bool>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseChange {
     /// A step that only moves the status: start review, complete, no-show,
     /// cancel the appointment.
     Move(Step),
-    /// Each document to bring: ticked as handed in, and on which day.
-    Documents(Vec<(Document, bool, DayInput)>),
+    /// Each document to bring: ticked as handed in, on which day, how it
+    /// came, and (the CD-R) whether it could be read.
+    Documents(Vec<DocumentMark>),
     Assign {
         specialist: Option<i64>,
     },
@@ -132,11 +144,17 @@ impl CaseAction {
                     .iter()
                     .map(|document| {
                         let code = document.code();
-                        (
-                            *document,
-                            value(pairs, &format!("doc_{code}")) == "on",
-                            DayInput::read(value(pairs, &format!("doc_{code}_on"))),
-                        )
+                        DocumentMark {
+                            document: *document,
+                            ticked: value(pairs, &format!("doc_{code}")) == "on",
+                            on: DayInput::read(value(pairs, &format!("doc_{code}_on"))),
+                            arrival: Arrival::from_code(value(pairs, &format!("doc_{code}_how"))),
+                            readable: match value(pairs, &format!("doc_{code}_readable")) {
+                                "yes" => Some(true),
+                                "no" => Some(false),
+                                _ => None,
+                            },
+                        }
                     })
                     .collect(),
             ),
@@ -378,49 +396,67 @@ async fn add_note(
     Ok(())
 }
 
-/// Ticks and unticks the documents handed in, each with its day.
+/// Ticks and unticks the documents handed in, each with its day, how it
+/// came and (the CD-R) whether it could be read.
 async fn documents(
     transaction: &mut Transaction<'_>,
     row: &store::CaseRow,
     staff: &Staff,
-    marks: &[(Document, bool, DayInput)],
+    marks: &[DocumentMark],
     now: DateTime<Utc>,
 ) -> Result<Change, StaffError> {
     let today = japan_time(&now).date();
     let mut change = Change::default();
     for document in domain::documents_to_bring(&store::submission(row)?.request) {
-        let (ticked, on) = marks
+        let mark = marks
             .iter()
-            .find(|(marked, _, _)| *marked == document)
-            .map_or((false, DayInput::Empty), |(_, ticked, on)| (*ticked, *on));
-        let on = match on {
+            .find(|mark| mark.document == document)
+            .copied()
+            .unwrap_or(DocumentMark {
+                document,
+                ticked: false,
+                on: DayInput::Empty,
+                arrival: None,
+                readable: None,
+            });
+        let on = match mark.on {
             DayInput::Empty => today,
             DayInput::Day(day) if day <= today => day,
             DayInput::Day(_) | DayInput::Unreadable => {
                 return Err(CaseProblem::BadDateOrTime.into());
             }
         };
-        let before: Option<String> = sqlx::query_scalar(
-            "SELECT received_on FROM case_documents WHERE case_id = ? AND document = ?",
+        let readable = mark.readable.filter(|_| document.may_be_unreadable());
+        let before: Option<(String, Option<String>, Option<bool>)> = sqlx::query_as(
+            "SELECT received_on, arrived_by, readable FROM case_documents WHERE case_id = ? AND document = ?",
         )
         .bind(row.id)
         .bind(document.code())
         .fetch_optional(&mut **transaction)
         .await?;
-        let after = ticked.then(|| on.to_string());
+        let after = mark.ticked.then(|| {
+            (
+                on.to_string(),
+                mark.arrival.map(|arrival| arrival.code().to_owned()),
+                readable,
+            )
+        });
         if before == after {
             continue;
         }
-        if let Some(after) = &after {
+        if let Some((on, arrival, readable)) = &after {
             sqlx::query(
-                "INSERT INTO case_documents (case_id, document, received_on, recorded_by) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT (case_id, document) DO UPDATE SET received_on = excluded.received_on, \
-                 recorded_by = excluded.recorded_by",
+                "INSERT INTO case_documents (case_id, document, received_on, recorded_by, arrived_by, readable) \
+                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, document) DO UPDATE SET \
+                 received_on = excluded.received_on, recorded_by = excluded.recorded_by, \
+                 arrived_by = excluded.arrived_by, readable = excluded.readable",
             )
             .bind(row.id)
             .bind(document.code())
-            .bind(after)
+            .bind(on)
             .bind(&staff.login)
+            .bind(arrival)
+            .bind(readable)
             .execute(&mut **transaction)
             .await?;
         } else {
@@ -430,10 +466,22 @@ async fn documents(
                 .execute(&mut **transaction)
                 .await?;
         }
+        // `referral_letter: 2026-12-02 fax`, `test_records: 2026-12-02 post unreadable`.
+        let line = |(on, arrival, readable): (String, Option<String>, Option<bool>)| {
+            let mut line = format!("{}: {on}", document.code());
+            if let Some(arrival) = arrival {
+                line = format!("{line} {arrival}");
+            }
+            match readable {
+                Some(true) => line + " readable",
+                Some(false) => line + " unreadable",
+                None => line,
+            }
+        };
         change.audit.push((
             AuditAction::DocumentReceived,
-            before.map(|on| format!("{}: {on}", document.code())),
-            after.map(|on| format!("{}: {on}", document.code())),
+            before.map(line),
+            after.map(line),
         ));
     }
     Ok(change)

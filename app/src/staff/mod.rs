@@ -341,6 +341,8 @@ pub struct QueuePage {
     pub matching: u32,
     pub pages: u32,
     pub today: NaiveDate,
+    /// What the scan box was given that opens no case.
+    pub scan_missed: Option<String>,
 }
 
 /// `/staff/day-sheet`: the appointments of a day, in time order.
@@ -401,6 +403,16 @@ pub struct AuditRow {
     pub after: Option<String>,
 }
 
+/// A document to bring, as reception recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentState {
+    pub document: Document,
+    pub received_on: Option<NaiveDate>,
+    pub arrival: Option<domain::Arrival>,
+    /// The CD-R: whether it could be read, once checked.
+    pub readable: Option<bool>,
+}
+
 /// A call to the patient, as the case page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRow {
@@ -434,7 +446,7 @@ pub struct CaseDetail {
     pub verdict: Verdict,
     /// Recomputed with today's calendar (closure days included).
     pub window: AppointmentWindow,
-    pub documents: Vec<(Document, Option<NaiveDate>)>,
+    pub documents: Vec<DocumentState>,
     pub department: Option<String>,
     pub specialist_id: Option<i64>,
     pub decline: Option<(DeclineReason, Option<String>)>,

@@ -9,7 +9,7 @@ use domain::contact::{CallOutcome, PatientAnswer};
 use domain::form::Submission;
 use domain::reference::Reference;
 use domain::{
-    AppointmentWindow, Calendar, Document, appointment_window, assess, documents_to_bring,
+    AppointmentWindow, Arrival, Calendar, Document, appointment_window, assess, documents_to_bring,
     japan_time,
 };
 use sqlx::{SqliteExecutor, SqlitePool};
@@ -18,8 +18,8 @@ use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
 
 use super::{
-    AppointmentRow, AuditRow, CallRow, CaseDetail, CasePage, DaySheetRow, Department, Note,
-    QUEUE_PAGE_SIZE, QueueFilters, QueuePage, QueueRow, QueueSort, Specialist,
+    AppointmentRow, AuditRow, CallRow, CaseDetail, CasePage, DaySheetRow, Department,
+    DocumentState, Note, QUEUE_PAGE_SIZE, QueueFilters, QueuePage, QueueRow, QueueSort, Specialist,
 };
 use crate::area::AreaCode;
 use crate::store::{calendar, in_japan, undecodable};
@@ -237,6 +237,7 @@ pub async fn queue_page(
         matching,
         pages,
         today,
+        scan_missed: None,
     })
 }
 
@@ -346,20 +347,24 @@ async fn documents_of(
     pool: &SqlitePool,
     case_id: i64,
     submission: &Submission,
-) -> Result<Vec<(Document, Option<NaiveDate>)>, sqlx::Error> {
-    let received: Vec<(String, String)> =
-        sqlx::query_as("SELECT document, received_on FROM case_documents WHERE case_id = ?")
-            .bind(case_id)
-            .fetch_all(pool)
-            .await?;
+) -> Result<Vec<DocumentState>, sqlx::Error> {
+    let received: Vec<(String, String, Option<String>, Option<bool>)> = sqlx::query_as(
+        "SELECT document, received_on, arrived_by, readable FROM case_documents WHERE case_id = ?",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
     Ok(documents_to_bring(&submission.request)
         .into_iter()
         .map(|document| {
-            let on = received
-                .iter()
-                .find(|(code, _)| code == document.code())
-                .and_then(|(_, on)| on.parse().ok());
-            (document, on)
+            let found = received.iter().find(|(code, ..)| code == document.code());
+            DocumentState {
+                document,
+                received_on: found.and_then(|(_, on, ..)| on.parse().ok()),
+                arrival: found
+                    .and_then(|(_, _, how, _)| how.as_deref().and_then(Arrival::from_code)),
+                readable: found.and_then(|(.., readable)| *readable),
+            }
         })
         .collect())
 }

@@ -16,7 +16,7 @@ pub const WEEKDAYS: [&str; 5] = [
 ];
 
 /// An answer in words.
-fn answer(locale: Locale, form: &RequestForm, field: Field) -> Option<String> {
+pub fn answer(locale: Locale, form: &RequestForm, field: Field) -> Option<String> {
     let yes_no = |ticked: bool| {
         if ticked {
             td_string!(locale, check.ticked)

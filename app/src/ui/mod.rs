@@ -3,4 +3,6 @@
 
 pub mod answers;
 pub mod layout;
+#[cfg(feature = "ssr")]
+pub mod qr;
 pub mod verdict;

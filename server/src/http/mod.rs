@@ -71,31 +71,14 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             }
         }
     });
-    let public_url = args.mail.public_url.clone().unwrap_or_else(|| {
-        format!(
-            "http://{}",
-            listener.local_addr().unwrap_or(options.site_addr)
-        )
-    });
-    let mail = app::mail::MailSetup::new(
-        &public_url,
-        args.mail
-            .mail_from
-            .as_ref()
-            .map(|from| from.email.to_string())
-            .as_deref(),
-        args.mail.smtp_url.is_some(),
-    );
-    let mailer = crate::mailer::Mailer::from_args(&args.mail, &mail, &secret)?;
-    if let Some(mailer) = mailer {
-        tracing::info!("e-mail to patients is sent through the configured mail server");
-        tokio::spawn(mailer.run(pool.clone()));
-    } else {
-        tracing::warn!(
-            "no mail server configured (--smtp-url): e-mail to patients waits in the outbox"
-        );
-    }
+    let listening = listener.local_addr().unwrap_or(options.site_addr);
+    let mail = crate::mailer::start(&args.mail, listening, &secret, &pool)?;
+    let nonempty = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
     let site = Site {
+        liaison: app::patient::papers::Liaison {
+            fax: nonempty(&args.liaison_fax),
+            postal_address: nonempty(&args.postal_address),
+        },
         mail,
         closures,
         new_cases: app::ssr::NewCaseLimiter::default(),

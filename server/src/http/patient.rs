@@ -22,6 +22,7 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
         .route("/request", post(post_request))
         .route("/status", post(post_status))
         .route("/status/calendar", post(post_calendar))
+        .route("/status/paper", post(post_paper))
         .route("/respond/{token}", get(show_answer).post(record_answer))
         .with_state(site)
 }
@@ -133,4 +134,20 @@ async fn record_answer(
     let (parts, _) = request.into_parts();
     let (page, status) = posted::respond(&site.pool, &token, true).await;
     site.render(parts, page, status).await
+}
+
+/// `POST /status/paper`: a paper to print, for the reference and date of
+/// birth the status page holds (the status look-up's limits apply).
+async fn post_paper(State(site): State<Site>, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(client) = site.client_of(&parts) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    match posted::paper(&site.pool, &site.limiter, client, &pairs).await {
+        Ok(paper) => site.render(parts, paper, StatusCode::OK).await,
+        Err((page, status)) => site.render(parts, page, status).await,
+    }
 }

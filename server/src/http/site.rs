@@ -34,23 +34,27 @@ pub struct Site {
     pub new_cases: app::ssr::NewCaseLimiter,
     /// How messages to patients are written, and whether they can be sent.
     pub mail: app::mail::MailSetup,
+    /// Where the printed papers tell doctors to send documents.
+    pub liaison: app::patient::papers::Liaison,
 }
 
 impl Site {
     /// What every page and server function finds in its context: the pool,
-    /// the limiters, the trusted proxies, the closure days and the mail
-    /// setup.
+    /// the limiters, the trusted proxies, the closure days, the mail setup
+    /// and the liaison office's contacts.
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
-        let (pool, limiter, proxies, closures, new_cases, mail) = (
+        let (pool, limiter, proxies, closures, new_cases, mail, liaison) = (
             self.pool.clone(),
             self.limiter.clone(),
             self.proxies.clone(),
             self.closures.clone(),
             self.new_cases.clone(),
             self.mail.clone(),
+            self.liaison.clone(),
         );
         move || {
             provide_context(mail.clone());
+            provide_context(liaison.clone());
             provide_context(pool.clone());
             provide_context(limiter.clone());
             provide_context(new_cases.clone());

@@ -10,6 +10,7 @@ mod http;
 mod limits;
 mod mail;
 mod pages;
+mod papers;
 mod security;
 mod sign_in;
 mod staff;

@@ -2,7 +2,7 @@
 //! assignment, scheduling, decline, notes and audit trail.
 
 use chrono::NaiveDate;
-use domain::Document;
+use domain::Arrival;
 use domain::case::{CaseStatus, DeclineReason, Step};
 use domain::contact::CallOutcome;
 use leptos::prelude::*;
@@ -14,7 +14,7 @@ use crate::i18n::{Locale, td_string};
 use crate::mail::{MessageRow, MessageStatus};
 use crate::staff::{
     AppointmentRow, AuditRow, CallRow, CaseActionName, CaseDetail, CasePage, CaseProblem,
-    Department, Note, Notice, Specialist, StaffError,
+    Department, DocumentState, Note, Notice, Specialist, StaffError,
 };
 use crate::ui::answers::answer_rows;
 use crate::ui::verdict::VerdictReasons;
@@ -57,9 +57,22 @@ fn audit_value(
             .map_or_else(|| value.to_owned(), |d| department_name(locale, d)),
         "document_received" => value
             .split_once(": ")
-            .and_then(|(code, on)| {
+            .and_then(|(code, rest)| {
                 let document = domain::Document::from_code(code)?;
-                Some(format!("{}: {on}", words::document(locale, document)))
+                let rest: Vec<String> = rest
+                    .split(' ')
+                    .map(|part| match (Arrival::from_code(part), part) {
+                        (Some(arrival), _) => words::arrival(locale, arrival).to_owned(),
+                        (None, "readable") => td_string!(locale, staff.cd_yes).to_owned(),
+                        (None, "unreadable") => td_string!(locale, staff.cd_no).to_owned(),
+                        (None, other) => other.to_owned(),
+                    })
+                    .collect();
+                Some(format!(
+                    "{}: {}",
+                    words::document(locale, document),
+                    rest.join(", ")
+                ))
             })
             .unwrap_or_else(|| value.to_owned()),
         _ => value.to_owned(),
@@ -298,39 +311,70 @@ fn posted_value(posted: &[(String, String)], name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The documents to bring, each ticked when handed in, with its day.
+/// The documents to bring, each ticked when handed in, with its day, how
+/// it came, and for the CD-R whether it could be read.
 #[component]
 fn Documents(
-    documents: Vec<(Document, Option<NaiveDate>)>,
+    documents: Vec<DocumentState>,
     action_path: String,
     version: String,
     today: NaiveDate,
 ) -> impl IntoView {
     let locale = crate::use_locale();
-    let case = (documents,);
+    let rows = documents
+        .into_iter()
+        .map(|state| {
+            let document = state.document;
+            let code = document.code();
+            let name = words::document(locale, document);
+            let how = format!("doc_{code}_how");
+            let readable = format!("doc_{code}_readable");
+            let readable_choice = document.may_be_unreadable().then(|| {
+                let chosen = match state.readable {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "",
+                };
+                view! {
+                    <label for=readable.clone()>{td_string!(locale, staff.cd_readable)}</label>
+                    <select id=readable.clone() name=readable.clone()>
+                        <option value="" selected=chosen.is_empty()>{td_string!(locale, staff.cd_not_checked)}</option>
+                        <option value="yes" selected=chosen == "yes">{td_string!(locale, staff.cd_yes)}</option>
+                        <option value="no" selected=chosen == "no">{td_string!(locale, staff.cd_no)}</option>
+                    </select>
+                }
+            });
+            view! {
+                <fieldset class="document-row">
+                    <legend class="visually-hidden">{name.clone()}</legend>
+                    <div class="option">
+                        <input type="checkbox" id=format!("doc_{code}") name=format!("doc_{code}") checked=state.received_on.is_some() />
+                        <label for=format!("doc_{code}")>{name.clone()}</label>
+                    </div>
+                    <label for=format!("doc_{code}_on")>{td_string!(locale, staff.received_on)}</label>
+                    <input type="date" id=format!("doc_{code}_on") name=format!("doc_{code}_on") value=state.received_on.unwrap_or(today).to_string() max=today.to_string() />
+                    <label for=how.clone()>{td_string!(locale, staff.arrived_by)}</label>
+                    <select id=how.clone() name=how.clone()>
+                        <option value="" selected=state.arrival.is_none()>"—"</option>
+                        {Arrival::ALL.iter().map(|arrival| view! {
+                            <option value=arrival.code() selected=state.arrival == Some(*arrival)>{words::arrival(locale, *arrival)}</option>
+                        }).collect_view()}
+                    </select>
+                    {readable_choice}
+                </fieldset>
+            }
+        })
+        .collect_view();
     view! {
     <section aria-labelledby="documents-heading">
         <h2 id="documents-heading">{td_string!(locale, staff.documents)}</h2>
         <form method="post" action=action_path>
             <input type="hidden" name="version" value=version />
-            <fieldset>
-                <legend>{td_string!(locale, staff.documents_received)}</legend>
-                {case.0.iter().map(|(document, on)| {
-                    let code = document.code();
-                    view! {
-                        <div class="document-row">
-                            <input type="checkbox" id=format!("doc_{code}") name=format!("doc_{code}") checked=on.is_some() />
-                            <label for=format!("doc_{code}")>{words::document(locale, *document)}</label>
-                            <label class="visually-hidden" for=format!("doc_{code}_on")>{format!("{} {}", words::document(locale, *document), td_string!(locale, staff.received_on))}</label>
-                            <input type="date" id=format!("doc_{code}_on") name=format!("doc_{code}_on") value=on.unwrap_or(today).to_string() max=today.to_string() />
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <p class="hint">{td_string!(locale, staff.documents_received)}</p>
+            {rows}
             <p class="actions"><button type="submit" name="action" value=CaseActionName::Documents.code() class="button">{td_string!(locale, staff.save_documents)}</button></p>
         </form>
     </section>
-
     }
 }
 

@@ -72,6 +72,7 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
     view! {
         <Title text=td_string!(locale, staff.queue_title).to_owned() />
         <h1>{td_string!(locale, staff.queue_title)}</h1>
+        <ScanBox missed=page.scan_missed.clone() />
         <ul class="counts">{counts}</ul>
         <Filters filters=filters.clone() />
         <p>{td_string!(locale, staff.matching)} " " <strong data-testid="matching">{page.matching}</strong></p>
@@ -193,5 +194,41 @@ fn Filters(filters: QueueFilters) -> impl IntoView {
             </button>
         </p>
     </form>
+    }
+}
+
+/// The scan box at counter 1: it has the focus when the page opens, so a
+/// USB barcode scanner (which types the reference and Enter) opens the
+/// case at once.
+#[component]
+fn ScanBox(missed: Option<String>) -> impl IntoView {
+    let locale = crate::use_locale();
+    let described = if missed.is_some() {
+        "scan-hint scan-missed"
+    } else {
+        "scan-hint"
+    };
+    view! {
+        <form method="post" action="/staff/scan" class="scan-box">
+            <label for="scan">{td_string!(locale, staff.scan_label)}</label>
+            <p class="hint" id="scan-hint">{td_string!(locale, staff.scan_hint)}</p>
+            {missed.clone().map(|typed| view! {
+                <p class="field-error" id="scan-missed" role="alert">
+                    {td_string!(locale, staff.scan_missed, typed).to_string()}
+                </p>
+            })}
+            <input
+                id="scan"
+                name="reference"
+                type="text"
+                autocomplete="off"
+                autocapitalize="characters"
+                spellcheck="false"
+                autofocus
+                aria-describedby=described
+                value=missed.unwrap_or_default()
+            />
+            <button type="submit" class="button">{td_string!(locale, staff.scan_open)}</button>
+        </form>
     }
 }

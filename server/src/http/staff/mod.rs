@@ -55,6 +55,7 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
             get(reception::queue).post(reception::search_queue),
         )
         .route("/staff/export.csv", post(reception::export_csv))
+        .route("/staff/scan", post(reception::scan))
         .route("/staff/day-sheet", get(reception::day_sheet))
         .route(
             "/staff/cases/{reference}",

@@ -42,21 +42,64 @@ pub(super) async fn search_queue(
 }
 
 async fn show_queue(site: Site, parts: Parts, staff: Staff, filters: QueueFilters) -> Response {
+    show_queue_with(site, parts, staff, filters, None).await
+}
+
+/// The queue; with `missed`, what the scan box was given that opens no
+/// case, said above it (404).
+async fn show_queue_with(
+    site: Site,
+    parts: Parts,
+    staff: Staff,
+    filters: QueueFilters,
+    missed: Option<String>,
+) -> Response {
     let shown = async {
         let detail = format!("{} page={}", filters.to_query(), filters.page);
         record_view(&site, &staff, AuditAction::QueueViewed, &detail).await?;
         store::queue_page(&site.pool, filters, today()).await
     };
     match shown.await {
-        Ok(page) => {
-            render(
-                site,
-                parts,
-                Some(staff),
-                StaffPage::Queue(page),
-                StatusCode::OK,
-            )
+        Ok(mut page) => {
+            let status = if missed.is_some() {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::OK
+            };
+            page.scan_missed = missed;
+            render(site, parts, Some(staff), StaffPage::Queue(page), status).await
+        }
+        Err(error) => refuse(site, parts, staff, error.into()).await,
+    }
+}
+
+/// `POST /staff/scan`: the scan box at counter 1. A barcode scanner types
+/// the reference (with or without the dash, in any case, full-width
+/// through a Japanese input method) and Enter: the case opens.
+pub(super) async fn scan(State(site): State<Site>, staff: Staff, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let typed = pairs
+        .iter()
+        .find(|(name, _)| name == "reference")
+        .map(|(_, value)| value.trim().to_owned())
+        .unwrap_or_default();
+    let found = match Reference::parse(&typed) {
+        Some(reference) => store::case_row(&site.pool, &reference)
             .await
+            .map(|row| row.map(|_| reference)),
+        None => Ok(None),
+    };
+    match found {
+        Ok(Some(reference)) => {
+            Redirect::to(&format!("/staff/cases/{}", reference.compact())).into_response()
+        }
+        Ok(None) => {
+            let typed: String = typed.chars().take(40).collect();
+            let filters = QueueFilters::from_query(&[]);
+            show_queue_with(site, parts, staff, filters, Some(typed)).await
         }
         Err(error) => refuse(site, parts, staff, error.into()).await,
     }
