@@ -30,6 +30,8 @@ CREATE TABLE messages (
     -- failure.
     next_attempt_at TEXT    NOT NULL,
     attempts        INTEGER NOT NULL DEFAULT 0,
+    -- The first try: a day of tries is counted from it.
+    first_tried_at  TEXT,
     last_attempt_at TEXT,
     -- The mail server's last answer (or why it could not be reached).
     last_answer     TEXT,

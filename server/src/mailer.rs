@@ -46,7 +46,18 @@ pub fn start(
     let setup = MailSetup::new(&public_url, from.as_deref(), args.smtp_url.is_some());
     if let Some(mailer) = Mailer::from_args(args, &setup, secret)? {
         tracing::info!("e-mail to patients is sent through the configured mail server");
-        tokio::spawn(mailer.run(pool.clone()));
+        let (mailer, pool) = (std::sync::Arc::new(mailer), pool.clone());
+        // Should the task ever stop on a fault, it starts again: the
+        // outbox keeps what it had not sent.
+        tokio::spawn(async move {
+            loop {
+                let (task, pool) = (std::sync::Arc::clone(&mailer), pool.clone());
+                if let Err(error) = tokio::spawn(async move { task.run(pool).await }).await {
+                    tracing::error!("the mail task stopped ({error}); starting it again");
+                    tokio::time::sleep(IDLE).await;
+                }
+            }
+        });
     } else {
         tracing::warn!(
             "no mail server configured (--smtp-url): e-mail to patients waits in the outbox"
@@ -107,7 +118,7 @@ impl Mailer {
     }
 
     /// Sends what is due, for as long as the service runs.
-    pub async fn run(self, pool: SqlitePool) {
+    pub async fn run(&self, pool: SqlitePool) {
         loop {
             let due = match outbox::due(&pool, Utc::now(), BATCH).await {
                 Ok(due) => due,
@@ -118,6 +129,7 @@ impl Mailer {
                 }
             };
             let full = i64::try_from(due.len()).unwrap_or(BATCH) >= BATCH;
+            let faults = std::sync::atomic::AtomicBool::new(false);
             // Each case's messages go in order, one after another; cases go
             // side by side over a few connections, since each message
             // otherwise waits for the mail server's round trips.
@@ -133,37 +145,50 @@ impl Mailer {
             }
             futures_util::stream::iter(by_case)
                 .for_each_concurrent(CONNECTIONS, |group| {
-                    let (pool, mailer) = (&pool, &self);
+                    let (pool, mailer, faults) = (&pool, self, &faults);
                     async move {
                         for message in group {
-                            if let Err(error) = mailer.send(pool, &message).await {
-                                tracing::warn!(
-                                    "cannot record message {}'s attempt: {error}",
-                                    message.id
-                                );
+                            match mailer.send(pool, &message).await {
+                                Ok(true) => {}
+                                // Not sent: the case's later messages wait,
+                                // so that they never overtake it.
+                                Ok(false) => break,
+                                Err(error) => {
+                                    tracing::warn!(
+                                        "cannot record message {}'s attempt: {error}",
+                                        message.id
+                                    );
+                                    faults.store(true, std::sync::atomic::Ordering::Relaxed);
+                                    break;
+                                }
                             }
                         }
                     }
                 })
                 .await;
-            if !full {
+            // A full batch may have more behind it; after a fault (the
+            // database busy), wait rather than try the same again at once.
+            if !full || faults.into_inner() {
                 tokio::time::sleep(IDLE).await;
             }
         }
     }
 
-    /// Tries one message once and records what happened.
-    async fn send(&self, pool: &SqlitePool, message: &Outgoing) -> Result<(), sqlx::Error> {
+    /// Tries one message once and records what happened; whether it went.
+    async fn send(&self, pool: &SqlitePool, message: &Outgoing) -> Result<bool, sqlx::Error> {
         let mut message = message.clone();
-        if respond::has_links(&message.text_body) {
-            let links =
-                outbox::response_links(pool, &message, &self.links, &self.setup, Utc::now())
-                    .await?;
-            let status = self.setup.status_url();
-            message.text_body = respond::fill(&message.text_body, &links, &status);
-            message.html_body = respond::fill(&message.html_body, &links, &status);
-        }
+        let links = if respond::has_links(&message.text_body) {
+            outbox::response_links(pool, &message, &self.links, &self.setup, Utc::now()).await?
+        } else {
+            Vec::new()
+        };
+        let status = self.setup.status_url();
+        message.text_body = respond::fill(&message.text_body, &links, &status);
+        message.html_body = respond::fill(&message.html_body, &links, &status);
         let message = &message;
+        // An address the mail library cannot write (the form takes some that
+        // Japanese carriers once gave out) will never go: failed at once.
+        let unusable = message.recipient.parse::<Mailbox>().is_err();
         let outcome = match self.email(message) {
             Ok(email) => self.transport.send(email).await.map_err(|error| {
                 let code = error.status().map(|code| code.to_string());
@@ -181,11 +206,20 @@ impl Mailer {
                 );
                 outbox::mark_sent(pool, message.id, &answer, now).await?;
                 tracing::info!("message {} sent", message.id);
+                Ok(true)
             }
             Err((answer, code)) => {
-                let due = DateTime::parse_from_rfc3339(&message.due_at)
-                    .map_or(now, |due| due.with_timezone(&Utc));
-                let next = self.retries.next_attempt(due, message.attempts + 1, now);
+                let first_try = message
+                    .first_tried_at
+                    .as_deref()
+                    .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+                    .map_or(now, |at| at.with_timezone(&Utc));
+                let next = if unusable {
+                    None
+                } else {
+                    self.retries
+                        .next_attempt(first_try, message.attempts + 1, now)
+                };
                 outbox::mark_not_sent(pool, message.id, &answer, next, now).await?;
                 let code = code.unwrap_or_else(|| "no answer".to_owned());
                 if next.is_none() {
@@ -206,9 +240,9 @@ impl Mailer {
                         message.id
                     );
                 }
+                Ok(false)
             }
         }
-        Ok(())
     }
 
     /// The e-mail: plain text with an HTML alternative, and the invitation

@@ -14,11 +14,13 @@ use crate::i18n::{Locale, td_string};
 /// Japan's time zone, by its IANA name.
 pub const TOKYO: &str = "Asia/Tokyo";
 
-/// Whether the file offers the appointment or withdraws it.
+/// Whether the file offers the appointment (by e-mail), withdraws it, or
+/// is only a copy to open (downloaded from the status page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Request,
     Cancel,
+    Publish,
 }
 
 /// One version of a case's appointment entry.
@@ -41,10 +43,11 @@ pub struct Invitation<'a> {
     pub stamp: DateTime<Utc>,
 }
 
-/// The `UID` of a case's appointment entry.
-pub fn uid(reference: &Reference, domain: &str) -> String {
+/// The `UID` of a case's appointment entry: the same whatever the
+/// service's settings are when it is booked, moved or cancelled.
+pub fn uid(reference: &Reference) -> String {
     format!(
-        "appointment-{}@{domain}",
+        "appointment-{}@second-opinion.hospital",
         reference.compact().to_lowercase()
     )
 }
@@ -71,10 +74,10 @@ impl Invitation<'_> {
             .location(&td_string!(locale, mail.invitation_location, hospital).to_string())
             .description(&td_string!(locale, mail.invitation_description, reference).to_string())
             .status(match self.method {
-                Method::Request => EventStatus::Confirmed,
+                Method::Request | Method::Publish => EventStatus::Confirmed,
                 Method::Cancel => EventStatus::Cancelled,
             });
-        if let Some(organizer) = self.organizer {
+        if let Some(organizer) = self.organizer.filter(|_| self.method != Method::Publish) {
             event.append_property(Property::new("ORGANIZER", format!("mailto:{organizer}")));
         }
         if let Some(attendee) = self.attendee {
@@ -89,6 +92,7 @@ impl Invitation<'_> {
                 match self.method {
                     Method::Request => "REQUEST",
                     Method::Cancel => "CANCEL",
+                    Method::Publish => "PUBLISH",
                 },
             ))
             .push(event.done());
@@ -110,6 +114,7 @@ impl Invitation<'_> {
         match self.method {
             Method::Request => "text/calendar; method=REQUEST; charset=utf-8",
             Method::Cancel => "text/calendar; method=CANCEL; charset=utf-8",
+            Method::Publish => "text/calendar; method=PUBLISH; charset=utf-8",
         }
     }
 }

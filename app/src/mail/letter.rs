@@ -120,7 +120,7 @@ impl Letter {
                         let _ = write!(
                             html,
                             "<li><a href=\"{}\">{}</a></li>",
-                            escape(url),
+                            html_escape::encode_double_quoted_attribute(url),
                             escape(words)
                         );
                     }
@@ -144,9 +144,12 @@ fn linked(text: &str) -> String {
         if index > 0 {
             html.push(' ');
         }
-        if word.starts_with("https://") || word.starts_with("http://") {
-            let url = escape(word);
-            let _ = write!(html, "<a href=\"{url}\">{url}</a>");
+        if word.starts_with("https://")
+            || word.starts_with("http://")
+            || word == super::respond::STATUS_URL
+        {
+            let href = html_escape::encode_double_quoted_attribute(word);
+            let _ = write!(html, "<a href=\"{href}\">{}</a>", escape(word));
         } else {
             html.push_str(&escape(word));
         }

@@ -58,6 +58,15 @@ struct NewMessage<'a> {
     due: DateTime<Utc>,
 }
 
+/// A fresh, unique `Message-ID`.
+fn new_message_id(setup: &MailSetup, what: &str) -> String {
+    format!(
+        "<{}.{what}@{}>",
+        hex::encode(rand::random::<[u8; 12]>()),
+        setup.domain
+    )
+}
+
 async fn enqueue(
     connection: &mut SqliteConnection,
     setup: &MailSetup,
@@ -68,12 +77,7 @@ async fn enqueue(
         Locale::ja => "ja",
         Locale::en => "en",
     };
-    let message_id = format!(
-        "<{}.{}@{}>",
-        hex::encode(rand::random::<[u8; 12]>()),
-        message.kind.code(),
-        setup.domain
-    );
+    let message_id = new_message_id(setup, message.kind.code());
     let due = timestamp(message.due);
     sqlx::query(
         "INSERT INTO messages (case_id, kind, recipient, language, subject, text_body, html_body, \
@@ -127,8 +131,9 @@ pub async fn tell_received(
     contact_first: bool,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let url = setup.status_url();
-    let letter = to.about(&url).received(window, contact_first, to.documents);
+    let letter = to
+        .about(super::respond::STATUS_URL)
+        .received(window, contact_first, to.documents);
     let message = NewMessage {
         case_id: to.case_id,
         kind: MessageKind::Received,
@@ -156,7 +161,7 @@ pub fn invitation_file(
     let invitation = Invitation {
         locale,
         reference,
-        uid: uid(reference, &setup.domain),
+        uid: uid(reference),
         sequence,
         start: slot.day.and_time(slot.start),
         method,
@@ -184,8 +189,7 @@ pub async fn tell_booked(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     withdraw_reminders(connection, to.case_id).await?;
-    let url = setup.status_url();
-    let about = to.about(&url);
+    let about = to.about(super::respond::STATUS_URL);
     let (ics, _) = invitation_file(
         setup,
         to.locale,
@@ -239,7 +243,6 @@ pub async fn tell_cancelled(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     withdraw_reminders(connection, to.case_id).await?;
-    let url = setup.status_url();
     let (ics, _) = invitation_file(
         setup,
         to.locale,
@@ -254,7 +257,7 @@ pub async fn tell_cancelled(
         case_id: to.case_id,
         kind: MessageKind::Cancelled,
         recipient: to.recipient,
-        letter: to.about(&url).cancelled(slot),
+        letter: to.about(super::respond::STATUS_URL).cancelled(slot),
         calendar: Some(ics),
         appointment_id: None,
         due: now,
@@ -270,12 +273,11 @@ pub async fn tell_declined(
     reason: domain::case::DeclineReason,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let url = setup.status_url();
     let message = NewMessage {
         case_id: to.case_id,
         kind: MessageKind::Declined,
         recipient: to.recipient,
-        letter: to.about(&url).declined(reason),
+        letter: to.about(super::respond::STATUS_URL).declined(reason),
         calendar: None,
         appointment_id: None,
         due: now,
@@ -340,21 +342,30 @@ pub async fn messages_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<MessageR
 }
 
 /// Puts a sent or failed message of the case back in the queue, due now,
-/// with a fresh day of tries. Returns its kind, or `None` when the case
-/// has no such message (or it is still queued, or withdrawn).
+/// with a fresh day of tries and a new `Message-ID` (mail systems drop a
+/// message whose identity they have seen). Returns its kind, or `None`
+/// when the case has no such message, it is still queued or withdrawn, or
+/// it is about an appointment that has since ended or changed.
 pub async fn send_again(
     connection: &mut SqliteConnection,
+    setup: &MailSetup,
     case_id: i64,
     message_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<MessageKind>, sqlx::Error> {
     let kind: Option<String> = sqlx::query_scalar(
-        "UPDATE messages SET status = 'queued', attempts = 0, due_at = ?, next_attempt_at = ? \
-         WHERE id = ? AND case_id = ? AND status IN ('sent', 'failed') RETURNING kind",
+        "UPDATE messages SET status = 'queued', attempts = 0, first_tried_at = NULL, due_at = ?, \
+         next_attempt_at = ?, message_id = ? \
+         WHERE id = ? AND case_id = ? AND status IN ('sent', 'failed') \
+         AND (appointment_id IS NULL OR appointment_id IN \
+              (SELECT id FROM appointments WHERE case_id = ? AND ended_at IS NULL)) \
+         RETURNING kind",
     )
     .bind(timestamp(now))
     .bind(timestamp(now))
+    .bind(new_message_id(setup, "again"))
     .bind(message_id)
+    .bind(case_id)
     .bind(case_id)
     .fetch_optional(connection)
     .await?;
@@ -377,6 +388,8 @@ pub struct Outgoing {
     pub created_at: String,
     pub due_at: String,
     pub attempts: i64,
+    /// The first try, from which a day of tries is counted.
+    pub first_tried_at: Option<String>,
 }
 
 impl Outgoing {
@@ -437,7 +450,9 @@ pub async fn response_links(
     Ok(links)
 }
 
-/// Up to `limit` messages due at `now`, the longest waiting first.
+/// Up to `limit` messages due at `now`, the longest waiting first; a
+/// message waits while an earlier one of its case, meant to go before it,
+/// is still queued (so "booked" never arrives after "cancelled").
 pub async fn due(
     pool: &SqlitePool,
     now: DateTime<Utc>,
@@ -445,7 +460,9 @@ pub async fn due(
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, case_id, appointment_id, kind, recipient, subject, text_body, html_body, calendar, message_id, created_at, \
-         due_at, attempts FROM messages WHERE status = 'queued' AND next_attempt_at <= ? \
+         due_at, attempts, first_tried_at FROM messages m WHERE status = 'queued' AND next_attempt_at <= ? \
+         AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.case_id = m.case_id AND o.status = 'queued' \
+         AND o.id < m.id AND o.due_at <= m.due_at) \
          ORDER BY next_attempt_at, id LIMIT ?",
     )
     .bind(timestamp(now))
@@ -455,7 +472,8 @@ pub async fn due(
 }
 
 /// How the mail task tries again: after `first_delay`, doubling each time
-/// up to `longest_delay`, and gives up `give_up_after` the message was due.
+/// up to `longest_delay`, and gives up `give_up_after` the first try (so a
+/// message kept while no mail server was set gets its whole day).
 #[derive(Debug, Clone, Copy)]
 pub struct Retries {
     pub first_delay: chrono::Duration,
@@ -478,7 +496,7 @@ impl Retries {
     /// `None` to give up.
     pub fn next_attempt(
         &self,
-        due: DateTime<Utc>,
+        first_try: DateTime<Utc>,
         attempts: i64,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
@@ -488,7 +506,7 @@ impl Retries {
             .checked_mul(1 << doublings)
             .map_or(self.longest_delay, |delay| delay.min(self.longest_delay));
         let next = now + delay;
-        (next < due + self.give_up_after).then_some(next)
+        (next < first_try + self.give_up_after).then_some(next)
     }
 }
 
@@ -501,8 +519,10 @@ pub async fn mark_sent(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE messages SET status = 'sent', attempts = attempts + 1, last_attempt_at = ?, \
-         last_answer = ?, sent_at = ? WHERE id = ?",
+         first_tried_at = COALESCE(first_tried_at, ?), last_answer = ?, sent_at = ? \
+         WHERE id = ? AND status = 'queued'",
     )
+    .bind(timestamp(now))
     .bind(timestamp(now))
     .bind(answer)
     .bind(timestamp(now))
@@ -513,6 +533,7 @@ pub async fn mark_sent(
 }
 
 /// Records a failed try: again at `next`, or failed for good when `None`.
+/// A message withdrawn meanwhile (its appointment ended) stays withdrawn.
 pub async fn mark_not_sent(
     pool: &SqlitePool,
     id: i64,
@@ -527,9 +548,11 @@ pub async fn mark_not_sent(
     };
     sqlx::query(
         "UPDATE messages SET status = ?, attempts = attempts + 1, last_attempt_at = ?, \
-         last_answer = ?, next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
+         first_tried_at = COALESCE(first_tried_at, ?), last_answer = ?, \
+         next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ? AND status = 'queued'",
     )
     .bind(status.code())
+    .bind(timestamp(now))
     .bind(timestamp(now))
     .bind(answer)
     .bind(next.map(timestamp))

@@ -14,6 +14,11 @@ pub fn placeholder(answer: PatientAnswer) -> String {
     format!("%RESPOND_{}%", answer.code())
 }
 
+/// The placeholder of the status page's address in a stored message:
+/// filled at sending with the address the service has then, so that a
+/// message queued before `--public-url` was set still leads there.
+pub const STATUS_URL: &str = "%STATUS_URL%";
+
 /// Whether a stored message carries answer links.
 pub fn has_links(body: &str) -> bool {
     PatientAnswer::ALL
@@ -22,9 +27,11 @@ pub fn has_links(body: &str) -> bool {
 }
 
 /// The body with each placeholder replaced by its link (or, when the
-/// links cannot be offered any more, by `fallback`).
-pub fn fill(body: &str, links: &[(PatientAnswer, String)], fallback: &str) -> String {
-    let mut body = body.to_owned();
+/// links cannot be offered any more, by `status_url`), and the status
+/// page's placeholder by `status_url`.
+pub fn fill(body: &str, links: &[(PatientAnswer, String)], status_url: &str) -> String {
+    let fallback = status_url;
+    let mut body = body.replace(STATUS_URL, status_url);
     for answer in PatientAnswer::ALL {
         let link = links
             .iter()

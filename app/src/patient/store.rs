@@ -412,7 +412,7 @@ pub async fn calendar_file(
         reference,
         slot,
         sequence,
-        crate::mail::invitation::Method::Request,
+        crate::mail::invitation::Method::Publish,
         None,
         now,
     );

@@ -248,7 +248,7 @@ pub async fn act(
             return record_call(transaction, &row, staff, outcome, &note, now).await;
         }
         CaseAction::SendAgain { message } => {
-            return send_again(transaction, &row, staff, message, now).await;
+            return send_again(transaction, &row, staff, message, mail, now).await;
         }
         CaseAction::Change { version, change } => (version, change),
     };
@@ -345,10 +345,11 @@ async fn send_again(
     row: &store::CaseRow,
     staff: &Staff,
     message: Option<i64>,
+    mail: &MailSetup,
     now: DateTime<Utc>,
 ) -> Result<(), StaffError> {
     let message = message.ok_or(CaseProblem::NotSendable)?;
-    let kind = outbox::send_again(&mut transaction, row.id, message, now)
+    let kind = outbox::send_again(&mut transaction, mail, row.id, message, now)
         .await?
         .ok_or(CaseProblem::NotSendable)?;
     let entry = Entry {
@@ -658,6 +659,17 @@ async fn apply(
             at: String::new(),
         });
     }
+    if let Some((_, to)) = change.status
+        && to != CaseStatus::Scheduled
+    {
+        // Closed: the patient's answer to the last booking is done with.
+        sqlx::query(
+            "UPDATE cases SET patient_answer = NULL, patient_answer_at = NULL WHERE id = ?",
+        )
+        .bind(row.id)
+        .execute(&mut *transaction)
+        .await?;
+    }
     if let Some((from, to)) = change.status {
         change.audit.push((
             AuditAction::StatusChanged,
@@ -716,6 +728,9 @@ async fn tell_patient(
     let connection = &mut **transaction;
     if matches!(tell, Tell::Ended | Tell::Cancelled { .. }) {
         outbox::withdraw_reminders(&mut *connection, row.id).await?;
+    }
+    if matches!(tell, Tell::Ended) {
+        return Ok(None);
     }
     let submission = store::submission(row)?;
     let Some(recipient) = outbox::recipient(&submission) else {
