@@ -184,7 +184,7 @@ fn PaperView(summary: SentSummary, paper: Paper) -> impl IntoView {
         <article class="paper" data-paper=paper.code()>
             {body}
             <p class="actions no-print">
-                <crate::patient::sent::PrintButton />
+                <PrintButton />
                 <a href="/status">{td_string!(locale, sent.check_status)}</a>
             </p>
         </article>
@@ -355,4 +355,18 @@ fn FaxCoverPaper(summary: SentSummary, liaison: Liaison) -> impl IntoView {
         </div>
     }
     .erase()
+}
+
+/// Prints the page; disabled until the island is alive, so that it never
+/// looks usable when it is not.
+#[island]
+pub fn PrintButton() -> impl IntoView {
+    let locale = crate::island_locale();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <button type="button" on:click=move |_| { let _ = window().print(); } disabled=move || !hydrated.get()>
+            {td_string!(locale, sent.print)}
+        </button>
+    }
 }

@@ -14,7 +14,7 @@ use crate::Erase;
 use crate::format;
 use crate::i18n::{td, td_string};
 use crate::patient::api::{SentSummary, find_sent};
-use crate::patient::papers::{PaperLinks, RequestFormPaper};
+use crate::patient::papers::{PaperLinks, PrintButton, RequestFormPaper};
 use crate::words::DocumentText;
 
 #[component]
@@ -110,18 +110,4 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
 #[island]
 fn ForgetDraft() -> impl IntoView {
     Effect::new(|_| crate::patient::request::draft::clear());
-}
-
-/// Prints the slip; disabled until the island is alive, so that it never
-/// looks usable when it is not.
-#[island]
-pub(crate) fn PrintButton() -> impl IntoView {
-    let locale = crate::island_locale();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    view! {
-        <button type="button" on:click=move |_| { let _ = window().print(); } disabled=move || !hydrated.get()>
-            {td_string!(locale, sent.print)}
-        </button>
-    }
 }
