@@ -211,7 +211,10 @@ pub async fn summary_of(
 /// The confirmation of a sent request, by its reference, for the browser
 /// that sent it (it holds the sent cookie's token); anyone else is told
 /// "not found", as for a reference that does not exist. Misses count
-/// against the status look-up's limit for the client.
+/// against the status look-up's limit for the client, and a client past
+/// it is told to try later; the browser holding the token (a 256-bit
+/// secret, nothing to guess) sees its confirmation whatever others behind
+/// the same address looked up.
 #[server(endpoint = "find_sent")]
 pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
     use super::store;
@@ -220,10 +223,6 @@ pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
     let limiter = use_context::<ssr::AttemptLimiter>()
         .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
     let (client, _) = ssr::connection().await?;
-    let now = std::time::Instant::now();
-    if !limiter.allows(client, now) {
-        return Err(ssr::fail(AppError::TooManyAttempts));
-    }
     let headers = leptos_axum::extract::<axum::http::HeaderMap>()
         .await
         .map_err(|e| AppError::internal("read the request headers", &e))?;
@@ -237,8 +236,13 @@ pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
         None => None,
     };
     let Some(reference) = sent else {
-        limiter.try_attempt(client, now);
-        return Err(ssr::fail(AppError::NotFound));
+        return Err(ssr::fail(
+            if limiter.try_attempt(client, std::time::Instant::now()) {
+                AppError::NotFound
+            } else {
+                AppError::TooManyAttempts
+            },
+        ));
     };
     summary_of(&pool, &reference)
         .await?

@@ -11,6 +11,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::Erase;
+use crate::error::AppError;
 use crate::format;
 use crate::i18n::{td, td_string};
 use crate::patient::api::{SentSummary, find_sent};
@@ -31,10 +32,18 @@ pub fn SentPage() -> impl IntoView {
                 sent.get()
                     .map(|result| match result {
                         Ok(summary) => view! { <Confirmation summary /> }.into_any(),
-                        Err(_) => {
+                        Err(AppError::NotFound) => {
                             view! {
                                 <h1>{td_string!(locale, sent.not_found)}</h1>
                                 <p>{td_string!(locale, sent.not_found_detail)}</p>
+                                <p><a href="/status">{td_string!(locale, sent.check_status)}</a></p>
+                            }
+                                .into_any()
+                        }
+                        // Too many misses from this address, or a fault.
+                        Err(error) => {
+                            view! {
+                                <h1>{crate::words::app_error(locale, &error)}</h1>
                                 <p><a href="/status">{td_string!(locale, sent.check_status)}</a></p>
                             }
                                 .into_any()

@@ -190,9 +190,40 @@ fn the_confirmation_opens_only_with_the_token_of_the_browser_that_sent_it() {
     for _ in 0..10 {
         assert_eq!(find_sent(&made_up), 404);
     }
-    assert_eq!(find_sent(&cookie), 429, "then even the right token waits");
+    assert_eq!(find_sent(&made_up), 429, "then a miss is told to wait");
     let status = look_up(&server, client(3), &reference, "1970-04-01");
-    assert_eq!(status.status, 429, "and so do status look-ups");
+    assert_eq!(status.status, 429, "and so are status look-ups");
+    // The browser holding the token (nothing to guess) still sees its
+    // confirmation: others behind the same address, a family or a mobile
+    // network's shared address, cannot hide it.
+    assert_eq!(find_sent(&cookie), 200);
+    assert_eq!(page(Some(&cookie)), 200);
+}
+
+#[test]
+fn a_sent_request_shows_its_confirmation_after_many_status_look_ups_from_its_address() {
+    let server = TestServer::start();
+    let sent = submit_from(&server, client(1), "lookups-0001");
+    let json: serde_json::Value = serde_json::from_str(&sent.body).expect("json");
+    let reference = json["reference"].as_str().expect("reference").to_owned();
+    let cookie = sent.cookie("second_opinion_sent").expect("cookie");
+    for _ in 0..10 {
+        look_up(&server, client(1), &reference, "1970-04-01");
+    }
+    assert_eq!(
+        look_up(&server, client(1), &reference, "1970-04-01").status,
+        429
+    );
+    let page = server.send_from(
+        client(1),
+        "GET",
+        &format!("/request/sent/{reference}"),
+        Some(&cookie),
+        &[],
+        &[("Accept-Language", "en")],
+    );
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&reference));
 }
 
 #[test]
