@@ -165,6 +165,7 @@ pub fn field(locale: Locale, field: Field) -> String {
         F::Requester => td_string!(locale, field.requester),
         F::RequesterName => td_string!(locale, field.requester_name),
         F::RequesterRelationship => td_string!(locale, field.requester_relationship),
+        F::RequesterPhone => td_string!(locale, field.requester_phone),
         F::PatientConsentsToFamilyRequest => {
             td_string!(locale, field.patient_consents_to_family_request)
         }

@@ -24,6 +24,9 @@ pub struct RequestForm {
     pub requester: String,
     pub requester_name: String,
     pub requester_relationship: String,
+    /// The representative's own number, when reception should be able to
+    /// call them too (optional).
+    pub requester_phone: String,
     pub patient_consents_to_family_request: String,
     pub patient_name: String,
     pub patient_name_reading: String,
@@ -69,6 +72,7 @@ pub enum Field {
     Requester,
     RequesterName,
     RequesterRelationship,
+    RequesterPhone,
     PatientConsentsToFamilyRequest,
     PatientName,
     PatientNameReading,
@@ -97,6 +101,7 @@ codes!(Field {
     Requester => "requester",
     RequesterName => "requester_name",
     RequesterRelationship => "requester_relationship",
+    RequesterPhone => "requester_phone",
     PatientConsentsToFamilyRequest => "patient_consents_to_family_request",
     PatientName => "patient_name",
     PatientNameReading => "patient_name_reading",
@@ -162,7 +167,9 @@ impl Field {
     /// always does.
     pub const fn applies_when(self) -> Option<Condition> {
         match self {
-            Self::RequesterName | Self::RequesterRelationship => Some(Condition::SomeoneElseAsks),
+            Self::RequesterName | Self::RequesterRelationship | Self::RequesterPhone => {
+                Some(Condition::SomeoneElseAsks)
+            }
             Self::PatientConsentsToFamilyRequest => Some(Condition::FamilyMemberAsks),
             Self::AreaOther => Some(Condition::OtherArea),
             Self::InterpreterLanguage => Some(Condition::InterpreterNeeded),
@@ -201,6 +208,18 @@ pub type FieldErrors = Vec<(Field, FieldError)>;
 pub struct Representative {
     pub name: PersonName,
     pub relationship: ShortText,
+    /// Their own number, if they gave one (requests stored before it was
+    /// asked read as none).
+    #[serde(default)]
+    pub phone: Option<PhoneNumber>,
+}
+
+impl Representative {
+    /// The name, relationship and number as the form holds them.
+    fn answers(&self) -> [String; 3] {
+        let phone = self.phone.as_ref().map_or("", PhoneNumber::as_str);
+        [self.name.as_str(), self.relationship.as_str(), phone].map(str::to_owned)
+    }
 }
 
 /// A request whose every field passed its rules. Whether the hospital can
@@ -543,8 +562,17 @@ impl RequestForm {
                 Field::RequesterRelationship,
                 ShortText::parse(&self.requester_relationship),
             );
+            let phone = c.optional(
+                Field::RequesterPhone,
+                &self.requester_phone,
+                PhoneNumber::parse,
+            );
             name.zip(relationship)
-                .map(|(name, relationship)| Representative { name, relationship })
+                .map(|(name, relationship)| Representative {
+                    name,
+                    relationship,
+                    phone,
+                })
         } else {
             None
         };
@@ -638,6 +666,7 @@ text_inputs!(
     requester,
     requester_name,
     requester_relationship,
+    requester_phone,
     patient_consents_to_family_request,
     patient_name,
     patient_name_reading,
@@ -705,6 +734,11 @@ impl Submission {
             None => ("", String::new()),
         };
         let weekday = |day: Weekday| self.preferred_weekdays.contains(&day);
+        let [requester_name, requester_relationship, requester_phone] = self
+            .representative
+            .as_ref()
+            .map(Representative::answers)
+            .unwrap_or_default();
         RequestForm {
             requester: match r.requester {
                 Some(Requester::Patient) => "patient",
@@ -714,16 +748,9 @@ impl Submission {
                 None => "",
             }
             .to_owned(),
-            requester_name: self
-                .representative
-                .as_ref()
-                .map(|rep| rep.name.as_str().to_owned())
-                .unwrap_or_default(),
-            requester_relationship: self
-                .representative
-                .as_ref()
-                .map(|rep| rep.relationship.as_str().to_owned())
-                .unwrap_or_default(),
+            requester_name,
+            requester_relationship,
+            requester_phone,
             patient_consents_to_family_request: yes_no(r.patient_consents_to_family_request),
             patient_name: self.patient_name.as_str().to_owned(),
             patient_name_reading: self
@@ -936,7 +963,44 @@ mod tests {
             requester_relationship: "夫".into(),
             ..form
         };
-        assert!(form.parse(today()).expect("valid").representative.is_some());
+        let representative = form.parse(today()).expect("valid").representative;
+        assert_eq!(representative.expect("given").phone, None, "optional");
+        // Their own number, checked as the patient's is, and read back.
+        let typo = RequestForm {
+            requester_phone: "03-1234-abcd".into(),
+            ..form.clone()
+        };
+        let refused = typo.parse(today()).expect_err("not a number");
+        assert!(matches!(refused.as_slice(), [(Field::RequesterPhone, _)]));
+        let form = RequestForm {
+            requester_phone: "03-1234-5678".into(),
+            ..form
+        };
+        let submission = form.parse(today()).expect("valid");
+        assert_eq!(
+            submission
+                .representative
+                .as_ref()
+                .and_then(|rep| rep.phone.as_ref())
+                .map(PhoneNumber::as_str),
+            Some("03-1234-5678")
+        );
+        assert_eq!(submission.to_form().requester_phone, "03-1234-5678");
+        // The patient asks after all: the number is neither asked nor kept.
+        let patient = RequestForm {
+            requester: "patient".into(),
+            ..form
+        };
+        assert!(!patient.asks(Field::RequesterPhone));
+        assert_eq!(patient.applicable().requester_phone, "");
+        assert_eq!(patient.parse(today()).expect("valid").representative, None);
+    }
+
+    #[test]
+    fn a_representative_stored_before_their_number_was_asked_reads_as_without_one() {
+        let stored = r#"{"name":"山田 太郎","relationship":"夫"}"#;
+        let representative: Representative = serde_json::from_str(stored).expect("reads");
+        assert_eq!(representative.phone, None);
     }
 
     #[test]
@@ -1060,7 +1124,7 @@ mod tests {
                 .iter()
                 .filter(|f| f.applies_when().is_some())
                 .count(),
-            5
+            6
         );
     }
 

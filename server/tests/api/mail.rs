@@ -413,6 +413,42 @@ fn killed_while_sending_then_restarted_every_message_is_delivered_at_least_once(
 }
 
 #[test]
+fn the_case_page_dials_the_patient_and_the_family_member_who_asked() {
+    let server = TestServer::start();
+    let family = [
+        ("requester", "family_member"),
+        ("requester_name", "Taro Yamada"),
+        ("requester_relationship", "Son"),
+        ("requester_phone", "080-9876-5432"),
+        ("patient_consents_to_family_request", "yes"),
+    ];
+    let reference = server.submit("dial-0001", &family);
+    // The patient asks: a number typed for a representative is not kept.
+    let alone = server.submit("dial-0002", &[("requester_phone", "080-9876-5432")]);
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in("sato");
+    let page = |reference: &str| {
+        server
+            .send_with(
+                "GET",
+                &format!("/staff/cases/{reference}"),
+                Some(&cookie),
+                &[],
+                &[("Accept-Language", "en")],
+            )
+            .body
+    };
+    let both = page(&reference);
+    assert!(both.contains("href=\"tel:09012345678\""), "{both}");
+    assert!(both.contains("href=\"tel:08098765432\""), "{both}");
+    assert!(both.contains("Requester&#x27;s phone") || both.contains("Requester's phone"));
+    assert!(both.contains("(Taro Yamada, Son)"), "{both}");
+    let one = page(&alone);
+    assert!(!one.contains("tel:08098765432"), "{one}");
+    assert!(!one.contains("data-testid=\"requester-phone\""));
+}
+
+#[test]
 fn calls_are_logged_and_unanswered_ones_on_two_days_propose_declining() {
     let server = TestServer::start();
     let reference = server.submit("call-0001", &[]);

@@ -43,22 +43,7 @@ pub fn FormFields(state: FormState) -> impl IntoView {
         <p class="note">{td_string!(locale, request.draft_note)}</p>
         <KeepNothing state />
 
-        <section aria-labelledby="section-requester">
-            <h2 id="section-requester">{td_string!(locale, request.section_requester)}</h2>
-            <Choice state field=Field::Requester />
-            <Reveal state condition=Condition::SomeoneElseAsks id="reveal-someone-else">
-                <TextInput state field=Field::RequesterName kind=Kind::Text autocomplete="name" />
-                <TextInput
-                    state
-                    field=Field::RequesterRelationship
-                    kind=Kind::Text
-                    hint=move || Some(t_hint(locale, Hint::Relationship))
-                />
-            </Reveal>
-            <Reveal state condition=Condition::FamilyMemberAsks id="reveal-family-member">
-                <Choice state field=Field::PatientConsentsToFamilyRequest />
-            </Reveal>
-        </section>
+        <RequesterSection state />
 
         <section aria-labelledby="section-patient">
             <h2 id="section-patient">{td_string!(locale, request.section_patient)}</h2>
@@ -175,12 +160,47 @@ fn Preferences(state: FormState) -> impl IntoView {
     .erase()
 }
 
+/// Who asks; when it is not the patient, their name, relationship and
+/// (optionally) their own number, and a family member's word that the
+/// patient consents.
+#[component]
+fn RequesterSection(state: FormState) -> impl IntoView {
+    let locale = crate::use_locale();
+    view! {
+        <section aria-labelledby="section-requester">
+            <h2 id="section-requester">{td_string!(locale, request.section_requester)}</h2>
+            <Choice state field=Field::Requester />
+            <Reveal state condition=Condition::SomeoneElseAsks id="reveal-someone-else">
+                <TextInput state field=Field::RequesterName kind=Kind::Text autocomplete="name" />
+                <TextInput
+                    state
+                    field=Field::RequesterRelationship
+                    kind=Kind::Text
+                    hint=move || Some(t_hint(locale, Hint::Relationship))
+                />
+                <TextInput
+                    state
+                    field=Field::RequesterPhone
+                    kind=Kind::Tel
+                    autocomplete="tel"
+                    optional=true
+                    hint=move || Some(t_hint(locale, Hint::RequesterPhone))
+                />
+            </Reveal>
+            <Reveal state condition=Condition::FamilyMemberAsks id="reveal-family-member">
+                <Choice state field=Field::PatientConsentsToFamilyRequest />
+            </Reveal>
+        </section>
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Hint {
     FreeText,
     Relationship,
     Reading,
     Phone,
+    RequesterPhone,
     Dates,
 }
 
@@ -191,6 +211,7 @@ fn t_hint(locale: crate::i18n::Locale, hint: Hint) -> String {
         Hint::Relationship => td_string!(locale, request.hint_requester_relationship),
         Hint::Reading => td_string!(locale, request.hint_patient_name_reading),
         Hint::Phone => td_string!(locale, request.hint_patient_phone),
+        Hint::RequesterPhone => td_string!(locale, request.hint_requester_phone),
         Hint::Dates => td_string!(locale, request.hint_unsuitable_dates),
     }
     .to_owned()

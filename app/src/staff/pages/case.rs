@@ -245,16 +245,22 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
 fn Summary(case: CaseDetail, assigned: Option<String>) -> impl IntoView {
     let locale = crate::use_locale();
     let phone = case.answers.patient_phone.clone();
-    let tel = format!(
-        "tel:{}",
-        phone
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect::<String>()
-    );
+    let requester_phone = Some(case.answers.requester_phone.trim().to_owned())
+        .filter(|phone| !phone.is_empty())
+        .map(|phone| {
+            let who = format!(
+                " ({}, {})",
+                case.answers.requester_name.trim(),
+                case.answers.requester_relationship.trim()
+            );
+            (phone, who)
+        });
     view! {
         <dl class="summary">
-            <div><dt>{td_string!(locale, staff.phone)}</dt><dd><a href=tel data-testid="phone">{phone}</a></dd></div>
+            <div><dt>{td_string!(locale, staff.phone)}</dt><dd><a href=tel(&phone) data-testid="phone">{phone.clone()}</a></dd></div>
+            {requester_phone.map(|(phone, who)| view! {
+                <div><dt>{td_string!(locale, staff.requester_phone)}</dt><dd><a href=tel(&phone) data-testid="requester-phone">{phone.clone()}</a>{who}</dd></div>
+            })}
             {case.patient_answer.clone().map(|(answer, at)| view! {
                 <div><dt>{td_string!(locale, staff.patient_answer)}</dt><dd data-testid="patient-answer">{format!("{} ({at})", words::staff_answer(locale, answer))}</dd></div>
             })}
@@ -284,6 +290,16 @@ fn Verdict(case: CaseDetail) -> impl IntoView {
             <VerdictReasons verdict=case.verdict links=false />
         </section>
     }
+}
+
+/// A `tel:` link's target: the number's digits and a leading `+`, as
+/// phones dial it (`090-1234-5678` → `tel:09012345678`).
+fn tel(phone: &str) -> String {
+    let dialled: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{dialled}")
 }
 
 /// Why the change just posted was not saved; it takes the focus.
