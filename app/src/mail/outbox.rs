@@ -450,6 +450,17 @@ pub async fn response_links(
     Ok(links)
 }
 
+/// How many messages are due by `now` and still queued: what waits for a
+/// mail server while none is configured.
+pub async fn waiting(pool: &SqlitePool, now: DateTime<Utc>) -> Result<u32, sqlx::Error> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE status = 'queued' AND due_at <= ?")
+            .bind(timestamp(now))
+            .fetch_one(pool)
+            .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 /// Up to `limit` messages due at `now`, the longest waiting first; a
 /// message waits while an earlier one of its case, meant to go before it,
 /// is still queued (so "booked" never arrives after "cancelled").

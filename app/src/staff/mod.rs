@@ -343,6 +343,9 @@ pub struct QueuePage {
     pub today: NaiveDate,
     /// What the scan box was given that opens no case.
     pub scan_missed: Option<String>,
+    /// E-mails to patients due and waiting because no mail server is
+    /// configured (0 when one is, or none waits).
+    pub mail_waiting: u32,
 }
 
 /// `/staff/day-sheet`: the appointments of a day, in time order.

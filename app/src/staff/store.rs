@@ -238,6 +238,7 @@ pub async fn queue_page(
         pages,
         today,
         scan_missed: None,
+        mail_waiting: 0,
     })
 }
 

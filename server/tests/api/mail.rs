@@ -160,7 +160,7 @@ fn ticking_news_without_an_address_is_refused_with_the_reason() {
 }
 
 #[test]
-fn without_a_mail_server_messages_wait_and_the_case_page_says_so() {
+fn without_a_mail_server_messages_wait_and_the_case_page_and_the_queue_say_so() {
     let server = TestServer::start();
     let reference = server.submit("mail-0004", WITH_UPDATES);
     assert_eq!(
@@ -181,6 +181,21 @@ fn without_a_mail_server_messages_wait_and_the_case_page_says_so() {
         page.body
     );
     assert!(page.body.contains("hanako@example.jp"));
+    // The queue says how many wait, so that reception calls instead.
+    let queue = server.send_with(
+        "GET",
+        "/staff",
+        Some(&cookie),
+        &[],
+        &[("Accept-Language", "en")],
+    );
+    assert!(
+        queue
+            .body
+            .contains("E-mails to patients waiting to be sent: 1. No mail server"),
+        "{}",
+        queue.body
+    );
 }
 
 #[test]
@@ -192,6 +207,11 @@ fn booking_moving_and_cancelling_update_one_calendar_entry_and_the_reminder() {
     let (admin, specialist) = admin_with_specialist(&server);
     let (day, booked) = assign_and_book(&server, &admin, &reference, &specialist, "10:30");
     assert_eq!(booked.status, 303);
+    let queue = server.send("GET", "/staff", Some(&admin), &[]).body;
+    assert!(
+        !queue.contains("data-testid=\"mail-waiting\""),
+        "a mail server sends"
+    );
     let messages = mail.wait_for(2);
     let (method, calendar) = calendar_of(&messages[1]);
     assert_eq!(method, "REQUEST");

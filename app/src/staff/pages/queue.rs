@@ -73,6 +73,11 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
         <Title text=td_string!(locale, staff.queue_title).to_owned() />
         <h1>{td_string!(locale, staff.queue_title)}</h1>
         <ScanBox missed=page.scan_missed.clone() />
+        {(page.mail_waiting > 0).then(|| view! {
+            <p class="flag" data-testid="mail-waiting">
+                {td_string!(locale, staff.mail_waiting, count = page.mail_waiting).to_string()}
+            </p>
+        })}
         <ul class="counts">{counts}</ul>
         <Filters filters=filters.clone() />
         <p>{td_string!(locale, staff.matching)} " " <strong data-testid="matching">{page.matching}</strong></p>

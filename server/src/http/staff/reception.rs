@@ -57,7 +57,11 @@ async fn show_queue_with(
     let shown = async {
         let detail = format!("{} page={}", filters.to_query(), filters.page);
         record_view(&site, &staff, AuditAction::QueueViewed, &detail).await?;
-        store::queue_page(&site.pool, filters, today()).await
+        let mut page = store::queue_page(&site.pool, filters, today()).await?;
+        if !site.mail.sending {
+            page.mail_waiting = app::mail::outbox::waiting(&site.pool, Utc::now()).await?;
+        }
+        Ok::<_, sqlx::Error>(page)
     };
     match shown.await {
         Ok(mut page) => {
