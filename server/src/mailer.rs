@@ -174,8 +174,18 @@ impl Mailer {
         }
     }
 
-    /// Tries one message once and records what happened; whether it went.
+    /// Tries one message once and records what happened; whether the
+    /// case's later messages may go (it went, or was withdrawn).
     async fn send(&self, pool: &SqlitePool, message: &Outgoing) -> Result<bool, sqlx::Error> {
+        if message.appointment_id.is_some()
+            && outbox::withdraw_if_overtaken(pool, message.id, Utc::now()).await?
+        {
+            tracing::info!(
+                "message {} withdrawn: its appointment has begun",
+                message.id
+            );
+            return Ok(true);
+        }
         let mut message = message.clone();
         let links = if respond::has_links(&message.text_body) {
             outbox::response_links(pool, &message, &self.links, &self.setup, Utc::now()).await?

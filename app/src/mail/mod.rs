@@ -41,7 +41,8 @@ pub enum MessageStatus {
     Sent,
     /// Tried for a day without success.
     Failed,
-    /// A reminder of an appointment that ended before it was due.
+    /// A reminder of an appointment that ended before it was due, or a
+    /// message about an appointment that began before it could go.
     Withdrawn,
 }
 

@@ -301,6 +301,29 @@ pub async fn withdraw_reminders(
     Ok(())
 }
 
+/// Withdraws the queued message `id` if it is about an appointment that
+/// has begun by `now` (Japan time): a booking or a reminder still being
+/// tried when the patient should already be at the hospital would only
+/// confuse. Whether it was withdrawn.
+pub async fn withdraw_if_overtaken(
+    pool: &SqlitePool,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let in_japan = domain::japan_time(&now)
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let done = sqlx::query(
+        "UPDATE messages SET status = 'withdrawn' WHERE id = ? AND status = 'queued' \
+         AND appointment_id IN (SELECT id FROM appointments WHERE day || ' ' || start_time <= ?)",
+    )
+    .bind(id)
+    .bind(in_japan)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 #[derive(sqlx::FromRow)]
 struct MessageSqlRow {
     id: i64,

@@ -406,6 +406,44 @@ fn a_mail_server_that_is_down_is_tried_again_until_it_answers() {
 }
 
 #[test]
+fn a_booking_still_waiting_when_its_appointment_begins_is_withdrawn_not_sent() {
+    let port = free_port();
+    let settings = mail_options(port, "24");
+    let server = TestServer::start_with(&options(&settings));
+    let reference = server.submit("mail-0010", &booked_by_email());
+    let (admin, specialist) = admin_with_specialist(&server);
+    let (_, booked) = assign_and_book(&server, &admin, &reference, &specialist, "10:30");
+    assert_eq!(booked.status, 303);
+    let about_the_appointment =
+        server.count("SELECT COUNT(*) FROM messages WHERE appointment_id IS NOT NULL");
+    assert!(about_the_appointment >= 1, "the booking (and its reminder)");
+    // The mail server stays down until the appointment has begun; then
+    // every message is due again.
+    server.execute("UPDATE appointments SET day = date('now', '-2 days')");
+    server.execute(
+        "UPDATE messages SET next_attempt_at = (SELECT due_at FROM messages WHERE kind = 'received')",
+    );
+    let mail = MailServer::start_on(port, false);
+    wait_until(
+        &server,
+        "SELECT COUNT(*) FROM messages WHERE status = 'sent' AND kind = 'received'",
+        1,
+    );
+    wait_until(
+        &server,
+        "SELECT COUNT(*) FROM messages WHERE status = 'withdrawn' AND appointment_id IS NOT NULL",
+        about_the_appointment,
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let delivered = mail.messages();
+    assert_eq!(delivered.len(), 1, "only the request's receipt went");
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in("sato");
+    let page = english(&server, &format!("/staff/cases/{reference}"), &cookie);
+    assert!(page.contains("Withdrawn"), "{page}");
+}
+
+#[test]
 fn killed_while_sending_then_restarted_every_message_is_delivered_at_least_once() {
     let mail = MailServer::start();
     let settings = mail.options();
