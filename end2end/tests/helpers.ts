@@ -52,7 +52,7 @@ export async function fillEnglishRequest(page: Page, answers: Answers = {}): Pro
   await page.getByLabel("Patient's full name").fill('Hanako Yamada');
   await page.getByLabel(/Reading of the patient's name/).fill('ヤマダ ハナコ');
   await fillBirthDate(page, '1970', '4', '1');
-  await page.getByLabel('Phone number').fill(answers.phone ?? '090-1234-5678');
+  await page.getByLabel('Phone number', { exact: true }).fill(answers.phone ?? '090-1234-5678');
   await page.getByLabel("Present doctor's name").fill('Ichiro Sato');
   await page.getByLabel('Present hospital or clinic').fill('Sakura Clinic');
   await yes(page, 'Does the patient agree to a second opinion?');

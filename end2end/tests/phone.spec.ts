@@ -87,6 +87,7 @@ test('a question that applies is revealed under its answer, and what no longer a
   await expect(page.getByRole('group', { name: 'Does the patient consent to this request?' })).toBeVisible();
   await name.fill('Taro Yamada');
   await page.getByLabel('Your relationship to the patient').fill('Son');
+  await page.getByLabel('Your phone number').fill('080-9876-5432');
   await expectNoAxeViolations(page, '/request at 390 px, a question revealed');
 
   // The patient asks after all: the questions go, their answers are kept in
@@ -104,6 +105,7 @@ test('a question that applies is revealed under its answer, and what no longer a
   );
   await page.getByRole('button', { name: 'Check your answers' }).click();
   expect((await checked).postData() ?? '').not.toContain('Taro');
+  expect((await checked).postData() ?? '').not.toContain('080-9876-5432');
   await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeVisible();
   await expect(page.getByText('Taro Yamada')).toHaveCount(0);
 

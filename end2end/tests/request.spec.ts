@@ -41,23 +41,23 @@ test('the eligible journey: the panel follows the answers, check, send, confirma
   await expect(verdict).toHaveText('You can send this request.');
 
   // A wrong phone number: the summary takes the focus and links to the field.
-  await page.getByLabel('Phone number').fill('call me');
+  await page.getByLabel('Phone number', { exact: true }).fill('call me');
   await page.getByRole('button', { name: 'Check your answers' }).click();
   const summary = page.getByRole('alert');
   await expect(summary).toBeFocused();
   await expect(summary.getByRole('link', { name: /Phone number: Please enter a phone number/ })).toBeVisible();
-  await expect(page.getByLabel('Phone number')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Phone number', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel("Patient's full name")).toHaveValue('Hanako Yamada');
-  await page.getByLabel('Phone number').fill('090-1234-5678');
-  await expect(page.getByLabel('Phone number')).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Phone number', { exact: true }).fill('090-1234-5678');
+  await expect(page.getByLabel('Phone number', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
 
   await page.getByRole('button', { name: 'Check your answers' }).click();
   await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeFocused();
   await expect(page.getByText('Hanako Yamada')).toBeVisible();
   await expectNoAxeViolations(page, 'check answers (en)');
   await page.getByRole('button', { name: 'Change Phone number' }).click();
-  await expect(page.getByLabel('Phone number')).toBeFocused();
-  await page.getByLabel('Phone number').fill('03-1234-5678');
+  await expect(page.getByLabel('Phone number', { exact: true })).toBeFocused();
+  await page.getByLabel('Phone number', { exact: true }).fill('03-1234-5678');
   await page.getByRole('button', { name: 'Check your answers' }).click();
   await expect(page.getByText('03-1234-5678')).toBeVisible();
 
@@ -190,7 +190,7 @@ test('on a shared computer nothing is kept, through the check step and back', as
   await shared.check();
   // What was kept is gone, and nothing typed from now on is kept.
   await expect.poll(() => page.evaluate(() => window.localStorage.length)).toBe(0);
-  await page.getByLabel('Phone number').fill('090-1234-5678');
+  await page.getByLabel('Phone number', { exact: true }).fill('090-1234-5678');
   await fillEnglishRequest(page);
   expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
   // The choice stays through the check step and "Change".
@@ -199,7 +199,7 @@ test('on a shared computer nothing is kept, through the check step and back', as
   await page.getByRole('button', { name: 'Change' }).first().click();
   await waitForHydration(page);
   await expect(shared).toBeChecked();
-  await page.getByLabel('Phone number').fill('03-1234-5678');
+  await page.getByLabel('Phone number', { exact: true }).fill('03-1234-5678');
   expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
 });
 
@@ -233,7 +233,7 @@ test('answers typed while the page is still loading are kept when it becomes int
   // A draft from an earlier visit…
   await page.goto('/request');
   await waitForHydration(page);
-  await page.getByLabel('Phone number').fill('090-1111-2222');
+  await page.getByLabel('Phone number', { exact: true }).fill('090-1111-2222');
   await page.getByLabel('Thursday').check();
   await expect.poll(() => page.evaluate(() => window.localStorage.length)).toBe(1);
   // …then the WebAssembly held back, as a slow phone network would.
@@ -253,7 +253,7 @@ test('answers typed while the page is still loading are kept when it becomes int
   // The state has them too: the panel no longer asks for the area.
   await expect(page.getByRole('link', { name: 'the area of the diagnosis' })).toHaveCount(0);
   // And the draft's answers are still there, under the ones just typed.
-  await expect(page.getByLabel('Phone number')).toHaveValue('090-1111-2222');
+  await expect(page.getByLabel('Phone number', { exact: true })).toHaveValue('090-1111-2222');
   await expect(page.getByLabel('Thursday')).toBeChecked();
 });
 
@@ -284,7 +284,7 @@ test('without JavaScript the form posts, keeps the answers on error, and sends',
   await expect(page.getByLabel("Patient's full name")).toHaveValue('Hanako Yamada');
   await expect(page.getByLabel('Tuesday')).toBeChecked();
   await expect(page.getByLabel('The diagnosis, as you know it')).toHaveValue('Stage II breast cancer');
-  await page.getByLabel('Phone number').fill('090-1234-5678');
+  await page.getByLabel('Phone number', { exact: true }).fill('090-1234-5678');
   await page.getByRole('button', { name: 'Check your answers' }).click();
 
   await expect(page.getByRole('heading', { name: 'Check your answers' })).toBeVisible();
@@ -327,7 +327,7 @@ test('the journey in Japanese, with the axe scans in Japanese', async ({ browser
   await born.getByLabel('年', { exact: true }).fill('45');
   await born.getByLabel('月', { exact: true }).fill('4');
   await born.getByLabel('日', { exact: true }).fill('1');
-  await page.getByLabel('電話番号').fill('０９０-１２３４-５６７８');
+  await page.getByLabel('電話番号', { exact: true }).fill('０９０-１２３４-５６７８');
   await page.getByLabel('現在の主治医のお名前').fill('佐藤 一郎');
   await page.getByLabel('現在受診中の病院・診療所').fill('さくらクリニック');
   for (const question of [
