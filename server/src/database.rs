@@ -86,12 +86,14 @@ pub async fn open_read_only(url: &str) -> Result<SqlitePool> {
 
 /// The service's secret, from the file beside the database
 /// (`…/second-opinion.key`, mode 0600), made at first start: the key of the
-/// keyed hashes of typed logins (`LoginKey`), and what the e-mails' answer
-/// links are derived from (`LinkKey`). It is kept out of the database so
-/// that a copy of the database (a backup) alone can neither be searched
-/// for what was typed nor open a link. Lost, a new one is made: old audit
-/// lines can no longer be matched with new ones, and messages not yet sent
-/// offer links that lead nowhere.
+/// keyed hashes of typed logins and of the sealed authenticator secrets
+/// (`LoginKey`), and what the e-mails' answer links are derived from
+/// (`LinkKey`). It is kept out of the database so that a copy of the
+/// database (a backup) alone can neither be searched for what was typed,
+/// nor make sign-in codes, nor open a link. Lost, a new one is made: every
+/// member must be enrolled again (`user totp-reset`), old audit lines can
+/// no longer be matched with new ones, and messages not yet sent offer
+/// links that lead nowhere.
 pub fn service_secret(url: &str) -> Result<[u8; 32]> {
     use std::io::Read as _;
     use std::os::unix::fs::OpenOptionsExt as _;

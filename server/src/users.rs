@@ -17,6 +17,12 @@ use qrcode::render::unicode::Dense1x2;
 use crate::cli::{AccountsArgs, RoleArg, UserCommand};
 use crate::database;
 
+/// The key the server signs in with, from the file beside the database
+/// (made if this is the first use of the database).
+fn login_key(database_url: &str) -> Result<auth::LoginKey> {
+    Ok(auth::LoginKey::new(database::service_secret(database_url)?))
+}
+
 pub async fn run(command: UserCommand) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let actor = operator();
@@ -35,16 +41,19 @@ pub async fn run(command: UserCommand) -> Result<()> {
                 RoleArg::Admin => Role::Admin,
             };
             let hospital = &accounts.hospital_name;
-            let enrolment =
-                auth::add_user(&pool, &login, &name, role, &password, hospital, &actor, now)
-                    .await?;
+            let key = login_key(&accounts.database_url)?;
+            let enrolment = auth::add_user(
+                &pool, &key, &login, &name, role, &password, hospital, &actor, now,
+            )
+            .await?;
             writeln!(out, "added {login} ({})", role.code())?;
             print_enrolment(&mut out, &login, &enrolment)?;
         }
         UserCommand::TotpReset { login, accounts } => {
             let pool = database::open(&accounts.database_url).await?;
+            let key = login_key(&accounts.database_url)?;
             let enrolment =
-                auth::enrol(&pool, &login, &accounts.hospital_name, &actor, now).await?;
+                auth::enrol(&pool, &key, &login, &accounts.hospital_name, &actor, now).await?;
             writeln!(
                 out,
                 "new second factor for {login}; their sessions have ended"

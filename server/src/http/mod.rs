@@ -49,6 +49,14 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let pool = database::open(&args.database_url).await?;
     let secret = database::service_secret(&args.database_url)?;
     let login_key = app::staff::auth::LoginKey::new(secret);
+    // Authenticator secrets stored by an earlier version, in the clear,
+    // are sealed under the key file now.
+    let sealed = app::staff::auth::seal_stored_factors(&pool, &login_key)
+        .await
+        .context("cannot seal the stored authenticator secrets")?;
+    if sealed > 0 {
+        tracing::info!("{sealed} authenticator secret(s) sealed under the key file");
+    }
     let listener = TcpListener::bind(options.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;

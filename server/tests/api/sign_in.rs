@@ -443,6 +443,66 @@ fn an_account_made_before_two_factor_sign_in_is_told_to_ask_for_totp_reset() {
     assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 303);
 }
 
+#[test]
+fn authenticator_secrets_are_sealed_under_the_key_file_not_stored_readable() {
+    let mut server = TestServer::start();
+    let enrolment = server.add_staff("sato", "reception", "Sato");
+    let secret = enrolment
+        .uri
+        .split(['?', '&'])
+        .find_map(|part| part.strip_prefix("secret="))
+        .expect("the secret in the address")
+        .to_owned();
+    let sealed_apart = format!(
+        "SELECT COUNT(*) FROM staff_users WHERE totp_secret LIKE 'v1:%' \
+         AND instr(upper(totp_secret), '{secret}') = 0"
+    );
+    // The database alone holds nothing to make codes with.
+    assert_eq!(server.count(&sealed_apart), 1);
+    let cookie = server.sign_in("sato");
+    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 200);
+
+    // A secret an earlier version stored readable is sealed at the next
+    // start, and the member signs in as before.
+    server.execute(&format!("UPDATE staff_users SET totp_secret = '{secret}'"));
+    server.kill_and_restart(&[]);
+    assert_eq!(server.count(&sealed_apart), 1);
+    let cookie = server.sign_in("sato");
+    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 200);
+
+    // Sealed for one account, it opens for no other.
+    server.add_staff("kei", "reception", "Kei");
+    server.execute(
+        "UPDATE staff_users SET totp_secret = \
+         (SELECT totp_secret FROM staff_users WHERE login = 'sato') WHERE login = 'kei'",
+    );
+    let moved = server.send(
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "kei"), ("password", PASSWORD)],
+    );
+    assert_eq!(moved.status, 403, "{}", moved.body);
+
+    // Under another key file the secret opens no more: the member is as
+    // one without a second factor, and the admin is told what to run.
+    std::fs::write(server.database.with_extension("key"), [7_u8; 32]).expect("key file");
+    server.kill_and_restart(&[]);
+    let answer = server.send(
+        "POST",
+        "/staff/login",
+        None,
+        &[("login", "sato"), ("password", PASSWORD)],
+    );
+    assert_eq!(answer.status, 403);
+    assert!(answer.body.contains("user totp-reset"), "{}", answer.body);
+    let reset = server.user(&["totp-reset", "sato"], "");
+    assert!(reset.status.success());
+    server.enrolled("sato", &reset);
+    let cookie = server.sign_in("sato");
+    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 200);
+}
+
 /// `second-opinion user ARGS…` as the IT admin runs it: logged in as root,
 /// under `sudo` by `sudo_user` (none when empty).
 fn user_as(

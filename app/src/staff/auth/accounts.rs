@@ -95,6 +95,7 @@ async fn user_id(
 #[allow(clippy::too_many_arguments)]
 pub async fn add_user(
     pool: &SqlitePool,
+    key: &LoginKey,
     login: &str,
     display_name: &str,
     role: Role,
@@ -145,7 +146,7 @@ pub async fn add_user(
         ..Entry::of(AuditAction::UserAdded)
     };
     append(&mut transaction, now, entry).await?;
-    let enrolment = enrol_in(&mut transaction, login, hospital, actor, now).await?;
+    let enrolment = enrol_in(&mut transaction, key, login, hospital, actor, now).await?;
     transaction.commit().await?;
     Ok(enrolment)
 }
@@ -154,19 +155,21 @@ pub async fn add_user(
 /// sessions (`user totp-reset`).
 pub async fn enrol(
     pool: &SqlitePool,
+    key: &LoginKey,
     login: &str,
     hospital: &str,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Enrolment, AccountError> {
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let enrolment = enrol_in(&mut transaction, login, hospital, actor, now).await?;
+    let enrolment = enrol_in(&mut transaction, key, login, hospital, actor, now).await?;
     transaction.commit().await?;
     Ok(enrolment)
 }
 
 async fn enrol_in(
     connection: &mut sqlx::SqliteConnection,
+    key: &LoginKey,
     login: &str,
     hospital: &str,
     actor: &str,
@@ -178,7 +181,7 @@ async fn enrol_in(
     let uri = totp::enrolment_uri(&secret, &issuer, login)
         .ok_or_else(|| AccountError::Hash("cannot make the enrolment address".into()))?;
     sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_last_step = NULL WHERE id = ?")
-        .bind(&secret)
+        .bind(key.seal_factor(id, &secret))
         .bind(id)
         .execute(&mut *connection)
         .await?;
@@ -348,7 +351,7 @@ pub async fn change_own_password(
     let wrong_code = Some((AccountProblem::WrongCode, AuditAction::CodeFailed));
     let refused = if !verify_off_thread(change.current, Some(hash)).await {
         Some((AccountProblem::WrongPassword, AuditAction::SignInFailed))
-    } else if let Some(secret) = secret {
+    } else if let Some(secret) = secret.and_then(|s| key.open_factor(staff.user_id, &s)) {
         let accepted = totp::accept_code(pool, staff.user_id, &secret, change.code, now).await?;
         wrong_code.filter(|_| !accepted)
     } else {

@@ -26,6 +26,8 @@ mod totp;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use chrono::Duration;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -58,11 +60,12 @@ pub const SESSION_COOKIE: &str = "second_opinion_staff";
 /// still to come.
 pub const PENDING_COOKIE: &str = "second_opinion_sign_in";
 
-/// The secret that turns what was typed into a login box into the keyed
-/// hash the throttle counts by and the audit trail shows, so neither ever
-/// holds the text (people type passwords there). It lives in a file of its
-/// own beside the database, not in it, so a copy of the database alone
-/// cannot be searched for the texts.
+/// The service's secret as sign-in uses it: it turns what was typed into a
+/// login box into the keyed hash the throttle counts by and the audit
+/// trail shows, so neither ever holds the text (people type passwords
+/// there), and it seals the members' authenticator secrets. It lives in a
+/// file of its own beside the database, not in it, so a copy of the
+/// database alone can neither be searched for the texts nor make codes.
 #[derive(Clone)]
 pub struct LoginKey([u8; 32]);
 
@@ -86,6 +89,80 @@ impl LoginKey {
         mac.update(typed.trim().to_lowercase().as_bytes());
         hex::encode(&mac.finalize().into_bytes()[..16])
     }
+
+    /// The cipher the authenticator secrets are sealed with, under a key
+    /// derived from the service's secret for this use alone.
+    fn factor_cipher(&self) -> XChaCha20Poly1305 {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            unreachable!("HMAC takes a key of any length")
+        };
+        mac.update(b"second-opinion: authenticator secrets, v1");
+        chacha20poly1305::KeyInit::new(&mac.finalize().into_bytes())
+    }
+
+    /// The authenticator secret of account `user_id` as it is stored:
+    /// `v1:` and, in hex, a random nonce and the secret sealed with
+    /// XChaCha20-Poly1305, bound to the account (moved to another row, it
+    /// does not open).
+    pub fn seal_factor(&self, user_id: i64, secret: &str) -> String {
+        let nonce = XNonce::from(rand::random::<[u8; 24]>());
+        let aad = user_id.to_be_bytes();
+        let payload = Payload {
+            msg: secret.as_bytes(),
+            aad: &aad,
+        };
+        let Ok(sealed) = self.factor_cipher().encrypt(&nonce, payload) else {
+            unreachable!("sealing in memory does not fail")
+        };
+        format!("{SEALED}{}{}", hex::encode(nonce), hex::encode(sealed))
+    }
+
+    /// The authenticator secret of account `user_id` from what is stored:
+    /// opened, or as it was stored before secrets were sealed (base32, no
+    /// colon); `None` when it does not open (another key file).
+    pub fn open_factor(&self, user_id: i64, stored: &str) -> Option<String> {
+        let Some(sealed) = stored.strip_prefix(SEALED) else {
+            return (!stored.contains(':')).then(|| stored.to_owned());
+        };
+        let bytes = hex::decode(sealed).ok()?;
+        let (nonce, sealed) = bytes.split_at_checked(24)?;
+        let aad = user_id.to_be_bytes();
+        let payload = Payload {
+            msg: sealed,
+            aad: &aad,
+        };
+        let secret = self
+            .factor_cipher()
+            .decrypt(XNonce::from_slice(nonce), payload)
+            .ok()?;
+        String::from_utf8(secret).ok()
+    }
+}
+
+/// How a sealed authenticator secret begins.
+const SEALED: &str = "v1:";
+
+/// Seals the authenticator secrets stored before they were sealed (at the
+/// service's start); how many.
+pub async fn seal_stored_factors(
+    pool: &sqlx::SqlitePool,
+    key: &LoginKey,
+) -> Result<usize, sqlx::Error> {
+    let plain: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, totp_secret FROM staff_users \
+         WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%'",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, secret) in &plain {
+        sqlx::query("UPDATE staff_users SET totp_secret = ? WHERE id = ? AND totp_secret = ?")
+            .bind(key.seal_factor(*id, secret))
+            .bind(id)
+            .bind(secret)
+            .execute(pool)
+            .await?;
+    }
+    Ok(plain.len())
 }
 
 /// Whether `text` can be a login: 1 to 64 letters, digits, dots, dashes or
@@ -158,6 +235,29 @@ impl<S: Send + Sync> FromRequestParts<S> for Staff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_authenticator_secret_is_sealed_to_its_account_and_its_key() {
+        let key = LoginKey::new([1; 32]);
+        let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        let sealed = key.seal_factor(7, secret);
+        assert!(sealed.starts_with("v1:") && !sealed.contains(secret));
+        assert_ne!(
+            sealed,
+            key.seal_factor(7, secret),
+            "a fresh nonce each time"
+        );
+        assert_eq!(key.open_factor(7, &sealed).as_deref(), Some(secret));
+        assert_eq!(key.open_factor(8, &sealed), None, "another account's row");
+        assert_eq!(LoginKey::new([2; 32]).open_factor(7, &sealed), None);
+        let mut tampered = sealed.clone();
+        let last = if sealed.ends_with('0') { "1" } else { "0" };
+        tampered.replace_range(sealed.len() - 1.., last);
+        assert_eq!(key.open_factor(7, &tampered), None);
+        assert_eq!(key.open_factor(7, "v1:zz"), None);
+        // Stored before sealing: read as it is, until the service seals it.
+        assert_eq!(key.open_factor(7, secret).as_deref(), Some(secret));
+    }
 
     #[test]
     fn tokens_are_256_random_bits_and_stored_only_as_their_hash() {

@@ -126,7 +126,13 @@ pub async fn check_password(
         return Ok(PasswordOutcome::Refused);
     };
     attempt.passed().await?;
-    if account.totp_secret.is_none() {
+    // A secret sealed under another key file opens no more: as good as
+    // none, the admin enrols the member again.
+    let factor = account
+        .totp_secret
+        .as_deref()
+        .and_then(|stored| key.open_factor(account.id, stored));
+    if factor.is_none() {
         record(pool, now, line(AuditAction::SignInNotEnrolled)).await?;
         return Ok(PasswordOutcome::NotEnrolled);
     }
@@ -190,10 +196,11 @@ pub async fn check_code(
             && DateTime::parse_from_rfc3339(&p.created_at)
                 .is_ok_and(|created| now - created.with_timezone(&Utc) <= PENDING_LIMIT)
     };
-    let Some((found, secret)) = found
-        .filter(is_live)
-        .and_then(|found| found.totp_secret.clone().map(|secret| (found, secret)))
-    else {
+    let Some((found, secret)) = found.filter(is_live).and_then(|found| {
+        let stored = found.totp_secret.as_deref()?;
+        let secret = key.open_factor(found.user_id, stored)?;
+        Some((found, secret))
+    }) else {
         end_pending(pool, pending).await?;
         return Ok(CodeOutcome::Expired);
     };
