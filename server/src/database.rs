@@ -206,9 +206,15 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
             writeln!(out, "removed the older backup {}", old.display())?;
         }
     }
+    // The chain's state and last hash go to the backup unit's journal each
+    // night, out of the database's reach. A broken chain fails the unit
+    // (the backup is kept: it is the evidence).
     let pool = open_read_only(&args.database_url).await?;
     let check = app::audit::chain::verify(&pool).await?;
     writeln!(out, "audit trail: {check}")?;
+    if matches!(check, app::audit::chain::ChainCheck::Broken { .. }) {
+        bail!("the audit trail does not verify: {check}; the backup is kept");
+    }
     Ok(())
 }
 
