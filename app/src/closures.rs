@@ -34,10 +34,11 @@ impl ClosureDays {
     }
 
     /// The days read back from the page; anything unreadable is skipped.
+    /// (By hand: `chrono`'s parser would add kilobytes to the bundle.)
     pub fn parse(text: &str) -> Self {
         Self(
-            text.split_whitespace()
-                .filter_map(|day| day.parse().ok())
+            text.split(' ')
+                .filter_map(domain::fields::parse_iso_date)
                 .collect(),
         )
     }

@@ -5,7 +5,6 @@
 //! Nothing here reads a clock or a file: years and dates are arguments, and the
 //! hospital's extra closure days are handed in by whoever loaded them.
 
-use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -245,7 +244,10 @@ pub fn national_holiday(date: NaiveDate) -> Option<HolidayKind> {
 /// holidays, 29 December to 3 January, and the hospital's extra closure days.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Calendar {
-    extra_closures: BTreeMap<NaiveDate, String>,
+    /// The hospital's closure days with their labels, in date order, each
+    /// day once. (A few a year: a sorted list, not a `BTreeMap`, whose code
+    /// would add kilobytes to the browser's bundle.)
+    extra_closures: Vec<(NaiveDate, String)>,
 }
 
 impl Calendar {
@@ -257,9 +259,16 @@ impl Calendar {
 
     /// The calendar with the hospital's own closure days, each with its label.
     pub fn with_extra_closures(closures: impl IntoIterator<Item = (NaiveDate, String)>) -> Self {
-        Self {
-            extra_closures: closures.into_iter().collect(),
+        // Each day once, the last label given winning, kept in order as it
+        // comes (no `sort`: its code would add to the bundle too).
+        let mut extra_closures: Vec<(NaiveDate, String)> = Vec::new();
+        for (date, label) in closures {
+            match extra_closures.binary_search_by_key(&date, |(day, _)| *day) {
+                Ok(at) => extra_closures[at].1 = label,
+                Err(at) => extra_closures.insert(at, (date, label)),
+            }
         }
+        Self { extra_closures }
     }
 
     pub fn extra_closures(&self) -> impl Iterator<Item = (NaiveDate, &str)> {
@@ -345,9 +354,10 @@ impl Calendar {
             Some(Closure::YearEnd)
         } else {
             self.extra_closures
-                .get(&date)
-                .map(|label| Closure::Hospital {
-                    label: label.clone(),
+                .binary_search_by_key(&date, |(day, _)| *day)
+                .ok()
+                .map(|at| Closure::Hospital {
+                    label: self.extra_closures[at].1.clone(),
                 })
         }
     }
@@ -786,6 +796,33 @@ mod tests {
         assert_eq!(
             calendar.next_consultation_day(d("2027-02-12")),
             d("2027-02-16")
+        );
+    }
+
+    #[test]
+    fn closure_days_given_in_any_order_are_kept_in_order_each_once_with_its_last_label() {
+        let calendar = Calendar::with_extra_closures([
+            (d("2027-03-01"), "Inspection".to_owned()),
+            (d("2027-02-15"), "Founding day".to_owned()),
+            (d("2027-03-01"), "Power cut".to_owned()),
+            (d("2027-02-16"), "Move".to_owned()),
+        ]);
+        let days: Vec<_> = calendar.extra_closures().collect();
+        assert_eq!(
+            days,
+            [
+                (d("2027-02-15"), "Founding day"),
+                (d("2027-02-16"), "Move"),
+                (d("2027-03-01"), "Power cut"),
+            ]
+        );
+        assert_eq!(
+            calendar.day_kind(d("2027-03-01")),
+            DayKind::Closure {
+                closure: Closure::Hospital {
+                    label: "Power cut".to_owned()
+                }
+            }
         );
     }
 

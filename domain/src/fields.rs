@@ -453,8 +453,14 @@ pub fn date_from_parts(
     if let (Some(first), Some(month_start)) =
         (era.first_day(), NaiveDate::from_ymd_opt(western, month, 1))
     {
-        let month_end = month_start
-            .checked_add_months(chrono::Months::new(1))
+        // The day before the next month's first (not `checked_add_months`,
+        // which brings more of chrono into the browser's bundle).
+        let next_month = if month == 12 {
+            NaiveDate::from_ymd_opt(western + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(western, month + 1, 1)
+        };
+        let month_end = next_month
             .and_then(|next| next.pred_opt())
             .unwrap_or(month_start);
         let outside = (!typed_western && year < 1)

@@ -11,7 +11,7 @@
 //! island: rendered whole on the server.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Stylesheet, Title};
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,10 @@ use crate::patient::api::{SentSummary, StatusQuery, find_sent};
 use crate::ui::answers::{answer, answer_rows};
 use domain::Document;
 use domain::form::Field;
+
+/// The papers' styles, on screen and in print: only the pages that show
+/// one load them, so the request form's first load does not.
+pub const PAPERS_CSS: &str = "/papers.css";
 
 /// A paper to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -181,6 +185,7 @@ fn PaperView(summary: SentSummary, paper: Paper) -> impl IntoView {
     };
     view! {
         <Title text=title.to_owned() />
+        <Stylesheet id="papers" href=PAPERS_CSS />
         <article class="paper" data-paper=paper.code()>
             {body}
             <p class="actions no-print">

@@ -7,7 +7,7 @@
 
 use domain::SECOND_OPINION_FEE;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Stylesheet, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::Erase;
@@ -103,6 +103,7 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
             <ForgetDraft />
         </div>
         <PaperLinks summary=papers.clone() />
+        <Stylesheet id="papers" href=crate::patient::papers::PAPERS_CSS />
         // What the page prints: the hospital's request form.
         <article class="paper" data-paper="form">
             <RequestFormPaper summary=papers nested=true />

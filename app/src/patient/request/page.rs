@@ -81,14 +81,27 @@ fn RequestForm(children: Children) -> impl IntoView {
         closures,
         keep_nothing,
     } = Start::of_page();
-    let marked = marks
-        .iter()
-        .map(|mark| match mark.part {
-            Some(part) => format!("{}/{}", mark.field.code(), part.code()),
-            None => mark.field.code().to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    // What the server writes on the form for the island to start from
+    // (see `Start::read`). In the browser hydration keeps the server's
+    // attributes, so they are not written again there: the formatting would
+    // only add to the bundle.
+    #[cfg(feature = "ssr")]
+    let (today_attribute, closed, marked) = (
+        Some(today.to_string()),
+        Some(closures.attribute(today)),
+        Some(
+            marks
+                .iter()
+                .map(|mark| match mark.part {
+                    Some(part) => format!("{}/{}", mark.field.code(), part.code()),
+                    None => mark.field.code().to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    );
+    #[cfg(not(feature = "ssr"))]
+    let (today_attribute, closed, marked) = (None::<String>, None::<String>, None::<String>);
     // The island starts as the server rendered it (a fresh page is empty),
     // so that hydration finds what it expects; answers typed on a fresh
     // page before the script ran come in right after, newer than the draft.
@@ -98,7 +111,6 @@ fn RequestForm(children: Children) -> impl IntoView {
     } else {
         RequestForm::default()
     };
-    let closed = closures.attribute(today);
     let state = FormState::new(
         initial,
         submission_id,
@@ -129,7 +141,7 @@ fn RequestForm(children: Children) -> impl IntoView {
                     on:submit=on_submit
                     data-hydrated=move || state.hydrated.get().then_some("true")
                     data-posted=posted.then_some("true")
-                    data-today=today.to_string()
+                    data-today=today_attribute
                     data-closures=closed
                     data-marked=marked
                 >
@@ -241,9 +253,8 @@ impl Start {
             submission_id,
             posted: attribute("data-posted") == "true",
             marks,
-            today: attribute("data-today")
-                .parse()
-                .unwrap_or_else(|_| crate::clock::now_in_japan().date()),
+            today: domain::fields::parse_iso_date(&attribute("data-today"))
+                .unwrap_or_else(|| crate::clock::now_in_japan().date()),
             closures: crate::closures::ClosureDays::parse(&attribute("data-closures")),
             keep_nothing: pairs
                 .iter()
