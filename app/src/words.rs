@@ -470,6 +470,7 @@ fn audit(locale: Locale, action: AuditAction) -> &'static str {
         A::SignInUnknownLogin => td_string!(locale, staff.audit_sign_in_unknown_login),
         A::SignInThrottled => td_string!(locale, staff.audit_sign_in_throttled),
         A::SignInNotEnrolled => td_string!(locale, staff.audit_sign_in_not_enrolled),
+        A::FactorsSealed => td_string!(locale, staff.audit_factors_sealed),
         A::SignInAlert => td_string!(locale, staff.audit_sign_in_alert),
         A::SignInAlertAcknowledged => td_string!(locale, staff.audit_sign_in_alert_acknowledged),
         A::SignOut => td_string!(locale, staff.audit_sign_out),

@@ -242,7 +242,7 @@ pub fn national_holiday(date: NaiveDate) -> Option<HolidayKind> {
 
 /// The hospital's consultation-day calendar: Monday to Friday, except national
 /// holidays, 29 December to 3 January, and the hospital's extra closure days.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     /// The hospital's closure days with their labels, in date order, each
     /// day once. (A few a year: a sorted list, not a `BTreeMap`, whose code

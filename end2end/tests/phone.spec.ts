@@ -78,6 +78,22 @@ test('on a phone the bar keeps the verdict in view and follows the answers', asy
   await expect(page.getByTestId('verdict')).toBeHidden();
 });
 
+test("the panel counts the window from the server's clock, whatever the phone's says", async ({ page }) => {
+  // A phone whose clock is years ahead: the window is still the one Send
+  // will store, counted from the server's day (and its closure days).
+  await page.clock.setFixedTime(new Date('2031-06-02T10:00:00+09:00'));
+  await openRequest(page);
+  const today = (await page.locator('form[action="/request"]').getAttribute('data-today')) ?? '';
+  expect(today).toMatch(/^20\d\d-\d\d-\d\d$/);
+  await fillEnglishRequest(page);
+  await expect(page.locator('.panel-bar')).toContainText('We can accept this request');
+  await page.getByRole('button', { name: 'Show details' }).click();
+  const window = page.getByTestId('window');
+  await expect(window).toBeVisible();
+  await expect(window).not.toContainText('2031');
+  await expect(window).toContainText(/20\d\d/);
+});
+
 test('a question that applies is revealed under its answer, and what no longer applies is not sent', async ({ page }) => {
   await openRequest(page);
   const name = page.getByLabel('Your full name');

@@ -201,19 +201,29 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
     }
     let mut out = std::io::stdout();
     writeln!(out, "backup written to {}", target.display())?;
+    // The copy's chain, its state and last hash, go to the backup unit's
+    // journal each night, out of the database's reach. A broken chain fails
+    // the unit, and no older copy is removed: those from before the
+    // tampering are the evidence.
+    let copy = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            SqliteConnectOptions::new()
+                .filename(&target)
+                .read_only(true),
+        )
+        .await
+        .with_context(|| format!("cannot open the backup {}", target.display()))?;
+    let check = app::audit::chain::verify(&copy).await?;
+    copy.close().await;
+    writeln!(out, "audit trail: {check}")?;
+    if matches!(check, app::audit::chain::ChainCheck::Broken { .. }) {
+        bail!("the audit trail does not verify: {check}; every backup is kept");
+    }
     if let (Some(directory), Some(keep)) = (&args.into, args.keep) {
         for old in prune_backups(directory, keep as usize)? {
             writeln!(out, "removed the older backup {}", old.display())?;
         }
-    }
-    // The chain's state and last hash go to the backup unit's journal each
-    // night, out of the database's reach. A broken chain fails the unit
-    // (the backup is kept: it is the evidence).
-    let pool = open_read_only(&args.database_url).await?;
-    let check = app::audit::chain::verify(&pool).await?;
-    writeln!(out, "audit trail: {check}")?;
-    if matches!(check, app::audit::chain::ChainCheck::Broken { .. }) {
-        bail!("the audit trail does not verify: {check}; the backup is kept");
     }
     Ok(())
 }

@@ -47,6 +47,9 @@ pub enum AuditAction {
     UserDisabled,
     UserEnrolled,
     UserPasswordSet,
+    /// The authenticator secrets an earlier version stored readable were
+    /// sealed, once, at the first start of this version.
+    FactorsSealed,
     // Admins' lists.
     SpecialistAdded,
     SpecialistRenamed,
@@ -94,6 +97,7 @@ domain::codes!(AuditAction {
     UserDisabled => "user_disabled",
     UserEnrolled => "user_enrolled",
     UserPasswordSet => "user_password_set",
+    FactorsSealed => "factors_sealed",
     SpecialistAdded => "specialist_added",
     SpecialistRenamed => "specialist_renamed",
     SpecialistActivated => "specialist_activated",

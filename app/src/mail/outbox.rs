@@ -310,15 +310,12 @@ pub async fn withdraw_if_overtaken(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let in_japan = domain::japan_time(&now)
-        .format("%Y-%m-%d %H:%M")
-        .to_string();
     let done = sqlx::query(
         "UPDATE messages SET status = 'withdrawn' WHERE id = ? AND status = 'queued' \
          AND appointment_id IN (SELECT id FROM appointments WHERE day || ' ' || start_time <= ?)",
     )
     .bind(id)
-    .bind(in_japan)
+    .bind(japan_minute(now))
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -368,7 +365,7 @@ pub async fn messages_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<MessageR
 /// with a fresh day of tries and a new `Message-ID` (mail systems drop a
 /// message whose identity they have seen). Returns its kind, or `None`
 /// when the case has no such message, it is still queued or withdrawn, or
-/// it is about an appointment that has since ended or changed.
+/// it is about an appointment that has since ended, changed or begun.
 pub async fn send_again(
     connection: &mut SqliteConnection,
     setup: &MailSetup,
@@ -381,7 +378,8 @@ pub async fn send_again(
          next_attempt_at = ?, message_id = ? \
          WHERE id = ? AND case_id = ? AND status IN ('sent', 'failed') \
          AND (appointment_id IS NULL OR appointment_id IN \
-              (SELECT id FROM appointments WHERE case_id = ? AND ended_at IS NULL)) \
+              (SELECT id FROM appointments WHERE case_id = ? AND ended_at IS NULL \
+               AND day || ' ' || start_time > ?)) \
          RETURNING kind",
     )
     .bind(timestamp(now))
@@ -390,6 +388,7 @@ pub async fn send_again(
     .bind(message_id)
     .bind(case_id)
     .bind(case_id)
+    .bind(japan_minute(now))
     .fetch_optional(connection)
     .await?;
     Ok(kind.as_deref().and_then(MessageKind::from_code))
@@ -475,13 +474,27 @@ pub async fn response_links(
 
 /// How many messages are due by `now` and still queued: what waits for a
 /// mail server while none is configured.
+/// (Not those about an appointment that has begun: the mail task would
+/// withdraw them rather than send them.)
 pub async fn waiting(pool: &SqlitePool, now: DateTime<Utc>) -> Result<u32, sqlx::Error> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE status = 'queued' AND due_at <= ?")
-            .bind(timestamp(now))
-            .fetch_one(pool)
-            .await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE status = 'queued' AND due_at <= ? \
+         AND (appointment_id IS NULL OR appointment_id NOT IN \
+              (SELECT id FROM appointments WHERE day || ' ' || start_time <= ?))",
+    )
+    .bind(timestamp(now))
+    .bind(japan_minute(now))
+    .fetch_one(pool)
+    .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// `now` as appointments are stored, to the minute in Japan
+/// (`2026-12-03 10:30`): compared as text with `day || ' ' || start_time`.
+fn japan_minute(now: DateTime<Utc>) -> String {
+    domain::japan_time(&now)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Up to `limit` messages due at `now`, the longest waiting first; a

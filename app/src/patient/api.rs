@@ -227,6 +227,11 @@ pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
         .await
         .map_err(|e| AppError::internal("read the request headers", &e))?;
     let token = ssr::private_cookie_value(&headers, SENT_COOKIE).unwrap_or_default();
+    let now = std::time::Instant::now();
+    // Without a token there is nothing to find: past the limit, no look-up.
+    if !ssr::is_token(&token) && !limiter.allows(client, now) {
+        return Err(ssr::fail(AppError::TooManyAttempts));
+    }
     let pool = ssr::pool()?;
     let sent = match Reference::parse(&reference) {
         Some(reference) => store::sent_with_token(&pool, &reference, &token, clock::now())
@@ -236,13 +241,11 @@ pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
         None => None,
     };
     let Some(reference) = sent else {
-        return Err(ssr::fail(
-            if limiter.try_attempt(client, std::time::Instant::now()) {
-                AppError::NotFound
-            } else {
-                AppError::TooManyAttempts
-            },
-        ));
+        return Err(ssr::fail(if limiter.try_attempt(client, now) {
+            AppError::NotFound
+        } else {
+            AppError::TooManyAttempts
+        }));
     };
     summary_of(&pool, &reference)
         .await?

@@ -16,6 +16,7 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::Erase;
+use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
 use crate::patient::api::{SentSummary, StatusQuery, find_sent};
@@ -136,6 +137,9 @@ pub fn SentPaperPage() -> impl IntoView {
                     (Ok(summary), Some(paper)) if paper.applies(&summary) => {
                         view! { <PaperView summary paper /> }.into_any()
                     }
+                    (Err(error), _) if error != AppError::NotFound => {
+                        view! { <SentError error /> }.into_any()
+                    }
                     _ => view! { <NoPaper /> }.into_any(),
                 })
             }}
@@ -153,6 +157,20 @@ pub fn StatusPaperView(paper: StatusPaper) -> impl IntoView {
         view! { <PaperView summary paper /> }.into_any()
     } else {
         view! { <NoPaper /> }.into_any()
+    }
+}
+
+/// A sent request that could not be fetched for another reason than "not
+/// found": too many misses from this address, or a fault. Its words, and
+/// the way to the status page.
+#[component]
+pub fn SentError(error: AppError) -> impl IntoView {
+    let locale = crate::use_locale();
+    let words = crate::words::app_error(locale, &error);
+    view! {
+        <Title text=words.clone() />
+        <h1>{words}</h1>
+        <p><a href="/status">{td_string!(locale, sent.check_status)}</a></p>
     }
 }
 

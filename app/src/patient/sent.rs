@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::format;
 use crate::i18n::{td, td_string};
 use crate::patient::api::{SentSummary, find_sent};
-use crate::patient::papers::{PaperLinks, PrintButton, RequestFormPaper};
+use crate::patient::papers::{PaperLinks, PrintButton, RequestFormPaper, SentError};
 use crate::words::DocumentText;
 
 #[component]
@@ -41,13 +41,7 @@ pub fn SentPage() -> impl IntoView {
                                 .into_any()
                         }
                         // Too many misses from this address, or a fault.
-                        Err(error) => {
-                            view! {
-                                <h1>{crate::words::app_error(locale, &error)}</h1>
-                                <p><a href="/status">{td_string!(locale, sent.check_status)}</a></p>
-                            }
-                                .into_any()
-                        }
+                        Err(error) => view! { <SentError error /> }.into_any(),
                     })
             }}
         </Suspense>

@@ -12,6 +12,7 @@ mod staff;
 use std::net::SocketAddr;
 
 use anyhow::{Context, Result};
+use app::staff::auth::Sealing;
 use app::{App, shell};
 use axum::Router;
 use axum::handler::Handler;
@@ -51,11 +52,17 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let login_key = app::staff::auth::LoginKey::new(secret);
     // Authenticator secrets stored by an earlier version, in the clear,
     // are sealed under the key file now.
-    let sealed = app::staff::auth::seal_stored_factors(&pool, &login_key)
+    let sealing = app::staff::auth::seal_stored_factors(&pool, &login_key, chrono::Utc::now())
         .await
         .context("cannot seal the stored authenticator secrets")?;
-    if sealed > 0 {
-        tracing::info!("{sealed} authenticator secret(s) sealed under the key file");
+    match sealing {
+        Sealing::Sealed(0) | Sealing::Done { unsealed: 0 } => {}
+        Sealing::Sealed(n) => {
+            tracing::info!("{n} authenticator secret(s) sealed under the key file");
+        }
+        Sealing::Done { unsealed } => tracing::warn!(
+            "{unsealed} account(s) hold an authenticator secret written around the service: they cannot sign in until `user totp-reset`"
+        ),
     }
     let listener = TcpListener::bind(options.site_addr)
         .await

@@ -196,6 +196,25 @@ fn without_a_mail_server_messages_wait_and_the_case_page_and_the_queue_say_so() 
         "{}",
         queue.body
     );
+    // A booking's e-mail waits too, until its appointment begins: then it
+    // would be withdrawn, not sent, and is no longer counted.
+    let (admin, specialist) = admin_with_specialist(&server);
+    let (_, booked) = assign_and_book(&server, &admin, &reference, &specialist, "10:30");
+    assert_eq!(booked.status, 303);
+    let waiting = |server: &TestServer| {
+        server
+            .send_with(
+                "GET",
+                "/staff",
+                Some(&admin),
+                &[],
+                &[("Accept-Language", "en")],
+            )
+            .body
+    };
+    assert!(waiting(&server).contains("waiting to be sent: 2."));
+    server.execute("UPDATE appointments SET day = date('now', '-2 days')");
+    assert!(waiting(&server).contains("waiting to be sent: 1."));
 }
 
 #[test]

@@ -445,55 +445,100 @@ fn an_account_made_before_two_factor_sign_in_is_told_to_ask_for_totp_reset() {
 
 #[test]
 fn authenticator_secrets_are_sealed_under_the_key_file_not_stored_readable() {
-    let mut server = TestServer::start();
-    let enrolment = server.add_staff("sato", "reception", "Sato");
-    let secret = enrolment
-        .uri
-        .split(['?', '&'])
-        .find_map(|part| part.strip_prefix("secret="))
-        .expect("the secret in the address")
-        .to_owned();
+    use std::io::Write;
+    fn secret_of(uri: &str) -> String {
+        uri.split(['?', '&'])
+            .find_map(|part| part.strip_prefix("secret="))
+            .expect("the secret in the address")
+            .to_owned()
+    }
+    // The IT admin makes the first account before the service ever ran
+    // (the command makes the key file), on a database as an earlier
+    // version left it: the secret stored readable.
+    let mut added = None;
+    let mut server = TestServer::start_on(&[], &[], |url| {
+        let mut child = Command::new(crate::helpers::BINARY)
+            .args(["user", "add", "sato", "--role", "reception"])
+            .env("DATABASE_URL", url)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("user add");
+        writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("stdin");
+        let output = child.wait_with_output().expect("user add");
+        assert!(output.status.success());
+        let uri = crate::helpers::Enrolment::read(&String::from_utf8_lossy(&output.stdout)).uri;
+        let sql = format!("UPDATE staff_users SET totp_secret = '{}'", secret_of(&uri));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(url).await.expect("open");
+            sqlx::query(&sql)
+                .execute(&pool)
+                .await
+                .expect("as an earlier version");
+            pool.close().await;
+        });
+        added = Some(output);
+    });
+    let enrolment = server.enrolled("sato", &added.expect("added"));
+    let secret = secret_of(&enrolment.uri);
     let sealed_apart = format!(
         "SELECT COUNT(*) FROM staff_users WHERE totp_secret LIKE 'v1:%' \
          AND instr(upper(totp_secret), '{secret}') = 0"
     );
-    // The database alone holds nothing to make codes with.
+    // Sealed at the first start, once, and audited; the member signs in.
     assert_eq!(server.count(&sealed_apart), 1);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'factors_sealed' AND after = '1'"),
+        1
+    );
     let cookie = server.sign_in("sato");
     assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 200);
 
-    // A secret an earlier version stored readable is sealed at the next
-    // start, and the member signs in as before.
-    server.execute(&format!("UPDATE staff_users SET totp_secret = '{secret}'"));
+    // A new account's secret is sealed from the start.
+    server.add_staff("kei", "reception", "Kei");
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM staff_users WHERE totp_secret LIKE 'v1:%'"),
+        2
+    );
+
+    // A readable secret written into the database later, by someone
+    // without the key file, signs nobody in, even after a restart.
+    server.execute(&format!(
+        "UPDATE staff_users SET totp_secret = '{secret}' WHERE login = 'kei'"
+    ));
     server.kill_and_restart(&[]);
-    assert_eq!(server.count(&sealed_apart), 1);
-    let cookie = server.sign_in("sato");
-    assert_eq!(server.send("GET", "/staff", Some(&cookie), &[]).status, 200);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM staff_users WHERE totp_secret NOT LIKE 'v1:%'"),
+        1,
+        "not sealed"
+    );
+    let refused = |server: &TestServer, login: &str| {
+        server.send(
+            "POST",
+            "/staff/login",
+            None,
+            &[("login", login), ("password", PASSWORD)],
+        )
+    };
+    assert_eq!(refused(&server, "kei").status, 403);
 
     // Sealed for one account, it opens for no other.
-    server.add_staff("kei", "reception", "Kei");
     server.execute(
         "UPDATE staff_users SET totp_secret = \
          (SELECT totp_secret FROM staff_users WHERE login = 'sato') WHERE login = 'kei'",
     );
-    let moved = server.send(
-        "POST",
-        "/staff/login",
-        None,
-        &[("login", "kei"), ("password", PASSWORD)],
-    );
-    assert_eq!(moved.status, 403, "{}", moved.body);
+    assert_eq!(refused(&server, "kei").status, 403);
 
     // Under another key file the secret opens no more: the member is as
     // one without a second factor, and the admin is told what to run.
     std::fs::write(server.database.with_extension("key"), [7_u8; 32]).expect("key file");
     server.kill_and_restart(&[]);
-    let answer = server.send(
-        "POST",
-        "/staff/login",
-        None,
-        &[("login", "sato"), ("password", PASSWORD)],
-    );
+    let answer = refused(&server, "sato");
     assert_eq!(answer.status, 403);
     assert!(answer.body.contains("user totp-reset"), "{}", answer.body);
     let reset = server.user(&["totp-reset", "sato"], "");

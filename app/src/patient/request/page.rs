@@ -86,7 +86,8 @@ fn RequestForm(children: Children) -> impl IntoView {
     // attributes, so they are not written again there: the formatting would
     // only add to the bundle.
     #[cfg(feature = "ssr")]
-    let (today_attribute, closed, marked) = (
+    let (server_now, today_attribute, closed, marked) = (
+        Some(crate::clock::now().timestamp_millis().to_string()),
         Some(today.to_string()),
         Some(closures.attribute(today)),
         Some(
@@ -101,7 +102,12 @@ fn RequestForm(children: Children) -> impl IntoView {
         ),
     );
     #[cfg(not(feature = "ssr"))]
-    let (today_attribute, closed, marked) = (None::<String>, None::<String>, None::<String>);
+    let (server_now, today_attribute, closed, marked) = (
+        None::<String>,
+        None::<String>,
+        None::<String>,
+        None::<String>,
+    );
     // The island starts as the server rendered it (a fresh page is empty),
     // so that hydration finds what it expects; answers typed on a fresh
     // page before the script ran come in right after, newer than the draft.
@@ -141,6 +147,7 @@ fn RequestForm(children: Children) -> impl IntoView {
                     on:submit=on_submit
                     data-hydrated=move || state.hydrated.get().then_some("true")
                     data-posted=posted.then_some("true")
+                    data-now=server_now
                     data-today=today_attribute
                     data-closures=closed
                     data-marked=marked
@@ -248,6 +255,11 @@ impl Start {
                 })
             })
             .collect();
+        // The window the panel shows is counted from now by the server's
+        // clock, whatever the phone's says.
+        if let Ok(server_millis) = attribute("data-now").parse::<i64>() {
+            crate::clock::follow_server(server_millis);
+        }
         Self {
             answers: RequestForm::from_posted(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
             submission_id,

@@ -117,13 +117,13 @@ impl LoginKey {
         format!("{SEALED}{}{}", hex::encode(nonce), hex::encode(sealed))
     }
 
-    /// The authenticator secret of account `user_id` from what is stored:
-    /// opened, or as it was stored before secrets were sealed (base32, no
-    /// colon); `None` when it does not open (another key file).
+    /// The authenticator secret of account `user_id` from what is stored;
+    /// `None` when it does not open (another key file, another row) or is
+    /// not sealed at all: a secret written into the database by someone
+    /// without the key file signs nobody in. (The service seals the ones an
+    /// earlier version stored readable when it starts.)
     pub fn open_factor(&self, user_id: i64, stored: &str) -> Option<String> {
-        let Some(sealed) = stored.strip_prefix(SEALED) else {
-            return (!stored.contains(':')).then(|| stored.to_owned());
-        };
+        let sealed = stored.strip_prefix(SEALED)?;
         let bytes = hex::decode(sealed).ok()?;
         let (nonce, sealed) = bytes.split_at_checked(24)?;
         let aad = user_id.to_be_bytes();
@@ -142,27 +142,59 @@ impl LoginKey {
 /// How a sealed authenticator secret begins.
 const SEALED: &str = "v1:";
 
-/// Seals the authenticator secrets stored before they were sealed (at the
-/// service's start); how many.
+/// What `seal_stored_factors` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealing {
+    /// This start sealed this many secrets an earlier version stored
+    /// readable (the audit trail says so, once).
+    Sealed(usize),
+    /// Sealed at an earlier start; this many readable secrets were written
+    /// around the service since, and sign nobody in.
+    Done { unsealed: usize },
+}
+
+/// At the service's start: seals, once, the authenticator secrets an
+/// earlier version stored readable. The audit line it writes marks the
+/// sealing as done, so a readable secret written into the database later,
+/// by someone without the key file, is never sealed (and never opens).
 pub async fn seal_stored_factors(
     pool: &sqlx::SqlitePool,
     key: &LoginKey,
-) -> Result<usize, sqlx::Error> {
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Sealing, sqlx::Error> {
+    use crate::audit::AuditAction;
+    use crate::audit::chain::{Entry, append};
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let done: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit WHERE action = ?)")
+        .bind(AuditAction::FactorsSealed.code())
+        .fetch_one(&mut *transaction)
+        .await?;
     let plain: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, totp_secret FROM staff_users \
          WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%'",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *transaction)
     .await?;
+    if done {
+        return Ok(Sealing::Done {
+            unsealed: plain.len(),
+        });
+    }
     for (id, secret) in &plain {
-        sqlx::query("UPDATE staff_users SET totp_secret = ? WHERE id = ? AND totp_secret = ?")
+        sqlx::query("UPDATE staff_users SET totp_secret = ? WHERE id = ?")
             .bind(key.seal_factor(*id, secret))
             .bind(id)
-            .bind(secret)
-            .execute(pool)
+            .execute(&mut *transaction)
             .await?;
     }
-    Ok(plain.len())
+    let count = plain.len().to_string();
+    let entry = Entry {
+        after: Some(&count),
+        ..Entry::of(AuditAction::FactorsSealed)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(Sealing::Sealed(plain.len()))
 }
 
 /// Whether `text` can be a login: 1 to 64 letters, digits, dots, dashes or
@@ -255,8 +287,8 @@ mod tests {
         tampered.replace_range(sealed.len() - 1.., last);
         assert_eq!(key.open_factor(7, &tampered), None);
         assert_eq!(key.open_factor(7, "v1:zz"), None);
-        // Stored before sealing: read as it is, until the service seals it.
-        assert_eq!(key.open_factor(7, secret).as_deref(), Some(secret));
+        // Not sealed (written around the service): opens nothing.
+        assert_eq!(key.open_factor(7, secret), None);
     }
 
     #[test]
