@@ -177,9 +177,8 @@ impl Mailer {
     /// Tries one message once and records what happened; whether the
     /// case's later messages may go (it went, or was withdrawn).
     async fn send(&self, pool: &SqlitePool, message: &Outgoing) -> Result<bool, sqlx::Error> {
-        if message.appointment_id.is_some()
-            && outbox::withdraw_if_overtaken(pool, message.id, Utc::now()).await?
-        {
+        if message.overtaken {
+            outbox::withdraw(pool, message.id).await?;
             tracing::info!(
                 "message {} withdrawn: its appointment has begun",
                 message.id

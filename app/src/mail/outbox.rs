@@ -301,24 +301,27 @@ pub async fn withdraw_reminders(
     Ok(())
 }
 
-/// Withdraws the queued message `id` if it is about an appointment that
-/// has begun by `now` (Japan time): a booking or a reminder still being
-/// tried when the patient should already be at the hospital would only
-/// confuse. Whether it was withdrawn.
-pub async fn withdraw_if_overtaken(
-    pool: &SqlitePool,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE messages SET status = 'withdrawn' WHERE id = ? AND status = 'queued' \
-         AND appointment_id IN (SELECT id FROM appointments WHERE day || ' ' || start_time <= ?)",
-    )
-    .bind(id)
-    .bind(japan_minute(now))
-    .execute(pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+/// The appointments that have begun by a moment bound as [`japan_minute`]:
+/// stored as the day and the time in Japan, compared as text.
+const BEGUN_APPOINTMENTS: &str = "SELECT id FROM appointments WHERE day || ' ' || start_time <= ?";
+
+/// `now` as appointments are stored, to the minute in Japan
+/// (`2026-12-03 10:30`), for [`BEGUN_APPOINTMENTS`].
+fn japan_minute(now: DateTime<Utc>) -> String {
+    domain::japan_time(&now)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Withdraws the queued message `id`, which [`due`] found overtaken by its
+/// appointment: a booking or a reminder still being tried when the
+/// patient should already be at the hospital would only confuse.
+pub async fn withdraw(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE messages SET status = 'withdrawn' WHERE id = ? AND status = 'queued'")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -373,15 +376,15 @@ pub async fn send_again(
     message_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<MessageKind>, sqlx::Error> {
-    let kind: Option<String> = sqlx::query_scalar(
+    let kind: Option<String> = sqlx::query_scalar(&format!(
         "UPDATE messages SET status = 'queued', attempts = 0, first_tried_at = NULL, due_at = ?, \
          next_attempt_at = ?, message_id = ? \
          WHERE id = ? AND case_id = ? AND status IN ('sent', 'failed') \
-         AND (appointment_id IS NULL OR appointment_id IN \
-              (SELECT id FROM appointments WHERE case_id = ? AND ended_at IS NULL \
-               AND day || ' ' || start_time > ?)) \
-         RETURNING kind",
-    )
+         AND (appointment_id IS NULL OR (appointment_id IN \
+              (SELECT id FROM appointments WHERE case_id = ? AND ended_at IS NULL) \
+              AND appointment_id NOT IN ({BEGUN_APPOINTMENTS}))) \
+         RETURNING kind"
+    ))
     .bind(timestamp(now))
     .bind(timestamp(now))
     .bind(new_message_id(setup, "again"))
@@ -412,6 +415,8 @@ pub struct Outgoing {
     pub attempts: i64,
     /// The first try, from which a day of tries is counted.
     pub first_tried_at: Option<String>,
+    /// Its appointment has begun: it is withdrawn, not sent.
+    pub overtaken: bool,
 }
 
 impl Outgoing {
@@ -477,11 +482,10 @@ pub async fn response_links(
 /// (Not those about an appointment that has begun: the mail task would
 /// withdraw them rather than send them.)
 pub async fn waiting(pool: &SqlitePool, now: DateTime<Utc>) -> Result<u32, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM messages WHERE status = 'queued' AND due_at <= ? \
-         AND (appointment_id IS NULL OR appointment_id NOT IN \
-              (SELECT id FROM appointments WHERE day || ' ' || start_time <= ?))",
-    )
+         AND (appointment_id IS NULL OR appointment_id NOT IN ({BEGUN_APPOINTMENTS}))"
+    ))
     .bind(timestamp(now))
     .bind(japan_minute(now))
     .fetch_one(pool)
@@ -489,15 +493,8 @@ pub async fn waiting(pool: &SqlitePool, now: DateTime<Utc>) -> Result<u32, sqlx:
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// `now` as appointments are stored, to the minute in Japan
-/// (`2026-12-03 10:30`): compared as text with `day || ' ' || start_time`.
-fn japan_minute(now: DateTime<Utc>) -> String {
-    domain::japan_time(&now)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// Up to `limit` messages due at `now`, the longest waiting first; a
+/// Up to `limit` messages due at `now`, the longest waiting first (each
+/// marked when its appointment has begun); a
 /// message waits while an earlier one of its case, meant to go before it,
 /// is still queued (so "booked" never arrives after "cancelled").
 pub async fn due(
@@ -505,13 +502,15 @@ pub async fn due(
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT id, case_id, appointment_id, kind, recipient, subject, text_body, html_body, calendar, message_id, created_at, \
-         due_at, attempts, first_tried_at FROM messages m WHERE status = 'queued' AND next_attempt_at <= ? \
+         due_at, attempts, first_tried_at, coalesce(appointment_id IN ({BEGUN_APPOINTMENTS}), 0) AS overtaken \
+         FROM messages m WHERE status = 'queued' AND next_attempt_at <= ? \
          AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.case_id = m.case_id AND o.status = 'queued' \
          AND o.id < m.id AND o.due_at <= m.due_at) \
-         ORDER BY next_attempt_at, id LIMIT ?",
-    )
+         ORDER BY next_attempt_at, id LIMIT ?"
+    ))
+    .bind(japan_minute(now))
     .bind(timestamp(now))
     .bind(limit)
     .fetch_all(pool)
