@@ -63,19 +63,23 @@ async fn has_audit_chain(pool: &SqlitePool) -> Result<bool> {
 /// nothing written (`audit verify`).
 pub async fn open_read_only(url: &str) -> Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?
-        .read_only(true);
-    if !options.get_filename().exists() {
-        bail!(
-            "there is no database at {}",
-            options.get_filename().display()
-        );
+        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?;
+    read_only_pool(options).await
+}
+
+/// The database file `options` name, opened read-only (see
+/// [`open_read_only`]).
+async fn read_only_pool(options: SqliteConnectOptions) -> Result<SqlitePool> {
+    let options = options.read_only(true);
+    let path = options.get_filename().to_owned();
+    if !path.exists() {
+        bail!("there is no database at {}", path.display());
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
         .await
-        .with_context(|| format!("cannot open the database {url}"))?;
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
     if !has_audit_chain(&pool).await? {
         bail!(
             "the audit trail has no hash chain yet: start this version of the server once to upgrade the database"
@@ -205,15 +209,7 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
     // journal each night, out of the database's reach. A broken chain fails
     // the unit, and no older copy is removed: those from before the
     // tampering are the evidence.
-    let copy = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(
-            SqliteConnectOptions::new()
-                .filename(&target)
-                .read_only(true),
-        )
-        .await
-        .with_context(|| format!("cannot open the backup {}", target.display()))?;
+    let copy = read_only_pool(SqliteConnectOptions::new().filename(&target)).await?;
     let check = app::audit::chain::verify(&copy).await?;
     copy.close().await;
     writeln!(out, "audit trail: {check}")?;
