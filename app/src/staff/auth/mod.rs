@@ -142,6 +142,11 @@ impl LoginKey {
 /// How a sealed authenticator secret begins.
 const SEALED: &str = "v1:";
 
+/// Whether the audit trail has the sealing's line. The action is written
+/// out, not bound, so that SQLite uses the partial index on it (migration
+/// 0008) instead of reading the whole trail at every start.
+const SEALING_DONE: &str = "SELECT EXISTS (SELECT 1 FROM audit WHERE action = 'factors_sealed')";
+
 /// What `seal_stored_factors` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sealing {
@@ -165,8 +170,7 @@ pub async fn seal_stored_factors(
     use crate::audit::AuditAction;
     use crate::audit::chain::{Entry, append};
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let done: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit WHERE action = ?)")
-        .bind(AuditAction::FactorsSealed.code())
+    let done: bool = sqlx::query_scalar(SEALING_DONE)
         .fetch_one(&mut *transaction)
         .await?;
     let plain: Vec<(i64, String)> = sqlx::query_as(
@@ -289,6 +293,12 @@ mod tests {
         assert_eq!(key.open_factor(7, "v1:zz"), None);
         // Not sealed (written around the service): opens nothing.
         assert_eq!(key.open_factor(7, secret), None);
+    }
+
+    #[test]
+    fn the_sealing_is_looked_up_by_its_audit_code() {
+        let code = crate::audit::AuditAction::FactorsSealed.code();
+        assert!(SEALING_DONE.contains(&format!("action = '{code}'")));
     }
 
     #[test]
