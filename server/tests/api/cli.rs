@@ -111,8 +111,9 @@ fn nightly_backups_go_into_dated_files_readable_by_their_owner_only_and_the_newe
     let into = directory.path().join("nightly");
     let into_arg = into.to_str().expect("utf-8 path");
     let database_url = server.database_url();
-    for _ in 0..3 {
-        let output = run(&[
+    // The nightly unit's command.
+    let nightly = || {
+        run(&[
             "backup",
             "--into",
             into_arg,
@@ -120,7 +121,10 @@ fn nightly_backups_go_into_dated_files_readable_by_their_owner_only_and_the_newe
             "2",
             "--database-url",
             &database_url,
-        ]);
+        ])
+    };
+    for _ in 0..3 {
+        let output = nightly();
         assert!(
             output.status.success(),
             "{}",
@@ -168,15 +172,7 @@ fn nightly_backups_go_into_dated_files_readable_by_their_owner_only_and_the_newe
     server.execute("DROP TRIGGER audit_is_append_only_update");
     server.execute("UPDATE audit SET actor = 'someone else' WHERE id = 1");
     for night in 3..5 {
-        let output = run(&[
-            "backup",
-            "--into",
-            into_arg,
-            "--keep",
-            "2",
-            "--database-url",
-            &database_url,
-        ]);
+        let output = nightly();
         assert!(!output.status.success());
         assert!(stdout(&output).contains("audit trail: row 1 does not fit"));
         assert!(

@@ -204,27 +204,14 @@ impl TestServer {
     /// Runs a statement on the server's database, as an operator with the
     /// `sqlite3` shell would.
     pub fn execute(&self, sql: &str) {
-        self.on_database(|pool| async move {
-            sqlx::query(sql).execute(&pool).await.expect("execute");
-        });
+        execute_on(&self.database_url(), sql);
     }
 
     fn on_database<F, T>(&self, work: impl FnOnce(sqlx::SqlitePool) -> F) -> T
     where
         F: Future<Output = T>,
     {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            let pool = sqlx::SqlitePool::connect(&self.database_url())
-                .await
-                .expect("open test database");
-            let outcome = work(pool.clone()).await;
-            pool.close().await;
-            outcome
-        })
+        on_database_at(&self.database_url(), work)
     }
 
     /// POSTs form fields to a server function as the browser's `ActionForm`
@@ -315,17 +302,7 @@ impl TestServer {
 
     /// `second-opinion user ARGS…` on the server's database, `stdin` typed in.
     pub fn user(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(BINARY)
-            .arg("user")
-            .args(args)
-            .env("DATABASE_URL", self.database_url())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run user");
-        write!(child.stdin.take().expect("stdin"), "{stdin}").expect("stdin");
-        child.wait_with_output().expect("user")
+        user_on(&self.database_url(), args, stdin)
     }
 
     /// `second-opinion user add`, as the IT admin makes an account; keeps
@@ -640,6 +617,49 @@ pub fn eligible_submission(submission_id: &str) -> Vec<(String, String)> {
             .map(|(k, v)| (format!("input[form][{k}]"), (*v).to_owned())),
     );
     fields
+}
+
+/// `second-opinion user ARGS…` on the database at `database_url` (which
+/// need not have a server yet), `stdin` typed in.
+pub fn user_on(database_url: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BINARY)
+        .arg("user")
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run user");
+    write!(child.stdin.take().expect("stdin"), "{stdin}").expect("stdin");
+    child.wait_with_output().expect("user")
+}
+
+/// Runs a statement on the database at `database_url`, as an operator with
+/// the `sqlite3` shell would.
+pub fn execute_on(database_url: &str, sql: &str) {
+    on_database_at(database_url, |pool| async move {
+        sqlx::query(sql).execute(&pool).await.expect("execute");
+    });
+}
+
+/// `work` on the database at `database_url`, through a fresh connection.
+fn on_database_at<F, T>(database_url: &str, work: impl FnOnce(sqlx::SqlitePool) -> F) -> T
+where
+    F: Future<Output = T>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(database_url)
+            .await
+            .expect("open test database");
+        let outcome = work(pool.clone()).await;
+        pool.close().await;
+        outcome
+    })
 }
 
 /// The Python that has Debian's `aiosmtpd` (`make test` installs

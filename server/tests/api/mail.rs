@@ -182,39 +182,19 @@ fn without_a_mail_server_messages_wait_and_the_case_page_and_the_queue_say_so() 
     );
     assert!(page.body.contains("hanako@example.jp"));
     // The queue says how many wait, so that reception calls instead.
-    let queue = server.send_with(
-        "GET",
-        "/staff",
-        Some(&cookie),
-        &[],
-        &[("Accept-Language", "en")],
-    );
+    let queue = english(&server, "/staff", &cookie);
     assert!(
-        queue
-            .body
-            .contains("E-mails to patients waiting to be sent: 1. No mail server"),
-        "{}",
-        queue.body
+        queue.contains("E-mails to patients waiting to be sent: 1. No mail server"),
+        "{queue}"
     );
     // A booking's e-mail waits too, until its appointment begins: then it
     // would be withdrawn, not sent, and is no longer counted.
     let (admin, specialist) = admin_with_specialist(&server);
     let (_, booked) = assign_and_book(&server, &admin, &reference, &specialist, "10:30");
     assert_eq!(booked.status, 303);
-    let waiting = |server: &TestServer| {
-        server
-            .send_with(
-                "GET",
-                "/staff",
-                Some(&admin),
-                &[],
-                &[("Accept-Language", "en")],
-            )
-            .body
-    };
-    assert!(waiting(&server).contains("waiting to be sent: 2."));
+    assert!(english(&server, "/staff", &admin).contains("waiting to be sent: 2."));
     server.execute("UPDATE appointments SET day = date('now', '-2 days')");
-    assert!(waiting(&server).contains("waiting to be sent: 1."));
+    assert!(english(&server, "/staff", &admin).contains("waiting to be sent: 1."));
 }
 
 #[test]
@@ -504,17 +484,7 @@ fn the_case_page_dials_the_patient_and_the_family_member_who_asked() {
     let alone = server.submit("dial-0002", &[("requester_phone", "080-9876-5432")]);
     server.add_staff("sato", "reception", "Sato");
     let cookie = server.sign_in("sato");
-    let page = |reference: &str| {
-        server
-            .send_with(
-                "GET",
-                &format!("/staff/cases/{reference}"),
-                Some(&cookie),
-                &[],
-                &[("Accept-Language", "en")],
-            )
-            .body
-    };
+    let page = |reference: &str| english(&server, &format!("/staff/cases/{reference}"), &cookie);
     let both = page(&reference);
     assert!(both.contains("href=\"tel:09012345678\""), "{both}");
     assert!(both.contains("href=\"tel:08098765432\""), "{both}");

@@ -445,7 +445,6 @@ fn an_account_made_before_two_factor_sign_in_is_told_to_ask_for_totp_reset() {
 
 #[test]
 fn authenticator_secrets_are_sealed_under_the_key_file_not_stored_readable() {
-    use std::io::Write;
     fn secret_of(uri: &str) -> String {
         uri.split(['?', '&'])
             .find_map(|part| part.strip_prefix("secret="))
@@ -457,31 +456,15 @@ fn authenticator_secrets_are_sealed_under_the_key_file_not_stored_readable() {
     // version left it: the secret stored readable.
     let mut added = None;
     let mut server = TestServer::start_on(&[], &[], |url| {
-        let mut child = Command::new(crate::helpers::BINARY)
-            .args(["user", "add", "sato", "--role", "reception"])
-            .env("DATABASE_URL", url)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("user add");
-        writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("stdin");
-        let output = child.wait_with_output().expect("user add");
+        let output = crate::helpers::user_on(
+            url,
+            &["add", "sato", "--role", "reception"],
+            &format!("{PASSWORD}\n"),
+        );
         assert!(output.status.success());
         let uri = crate::helpers::Enrolment::read(&String::from_utf8_lossy(&output.stdout)).uri;
         let sql = format!("UPDATE staff_users SET totp_secret = '{}'", secret_of(&uri));
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            let pool = sqlx::SqlitePool::connect(url).await.expect("open");
-            sqlx::query(&sql)
-                .execute(&pool)
-                .await
-                .expect("as an earlier version");
-            pool.close().await;
-        });
+        crate::helpers::execute_on(url, &sql);
         added = Some(output);
     });
     let enrolment = server.enrolled("sato", &added.expect("added"));
