@@ -81,33 +81,7 @@ fn RequestForm(children: Children) -> impl IntoView {
         closures,
         keep_nothing,
     } = Start::of_page();
-    // What the server writes on the form for the island to start from
-    // (see `Start::read`). In the browser hydration keeps the server's
-    // attributes, so they are not written again there: the formatting would
-    // only add to the bundle.
-    #[cfg(feature = "ssr")]
-    let (server_now, today_attribute, closed, marked) = (
-        Some(crate::clock::now().timestamp_millis().to_string()),
-        Some(today.to_string()),
-        Some(closures.attribute(today)),
-        Some(
-            marks
-                .iter()
-                .map(|mark| match mark.part {
-                    Some(part) => format!("{}/{}", mark.field.code(), part.code()),
-                    None => mark.field.code().to_owned(),
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-    );
-    #[cfg(not(feature = "ssr"))]
-    let (server_now, today_attribute, closed, marked) = (
-        None::<String>,
-        None::<String>,
-        None::<String>,
-        None::<String>,
-    );
+    let [server_now, today_attribute, closed, marked] = start_attributes(today, &closures, &marks);
     // The island starts as the server rendered it (a fresh page is empty),
     // so that hydration finds what it expects; answers typed on a fresh
     // page before the script ran come in right after, newer than the draft.
@@ -286,6 +260,42 @@ impl Start {
             keep_nothing: false,
         }
     }
+}
+
+/// What the server writes on the form for the island to start from (see
+/// `Start::of_page`): its clock, its day, the closure days ahead and the
+/// marked inputs.
+#[cfg(feature = "ssr")]
+fn start_attributes(
+    today: chrono::NaiveDate,
+    closures: &crate::closures::ClosureDays,
+    marks: &[Mark],
+) -> [Option<String>; 4] {
+    let marked = marks
+        .iter()
+        .map(|mark| match mark.part {
+            Some(part) => format!("{}/{}", mark.field.code(), part.code()),
+            None => mark.field.code().to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    [
+        Some(crate::clock::now().timestamp_millis().to_string()),
+        Some(today.to_string()),
+        Some(closures.attribute(today)),
+        Some(marked),
+    ]
+}
+
+/// In the browser none: hydration keeps the server's attributes, and
+/// formatting them here would only add to the bundle.
+#[cfg(not(feature = "ssr"))]
+fn start_attributes(
+    _today: chrono::NaiveDate,
+    _closures: &crate::closures::ClosureDays,
+    _marks: &[Mark],
+) -> [Option<String>; 4] {
+    Default::default()
 }
 
 /// What the last post found wrong, each field error linked to its input,
