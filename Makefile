@@ -17,7 +17,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test bench loadtest crashtest load-smoke tools rust-tools node-tools browser-tools deploy-tools mail-tools test-rust lint wasm-check end2end deploy-check
+.PHONY: help run test test-moments bench loadtest crashtest load-smoke tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
@@ -29,10 +29,17 @@ help:
 run: rust-tools node-tools
 	cargo leptos serve --release --precompress
 
-test: tools test-rust lint wasm-check load-smoke end2end deploy-check
+test: tools test-rust test-moments lint wasm-check load-smoke end2end deploy-check
 
 test-rust:
 	cargo test --workspace --locked
+
+# The same tests again at fixed moments of the calendar (a Sunday, a
+# holiday Monday, the year-end, 10:00 when reminders fall due...), the real
+# binaries under Debian's faketime: a test that passes only on some days
+# fails here, whatever day it is.
+test-moments: time-tools
+	scripts/test-moments.sh
 
 lint:
 	cargo fmt --all --check
@@ -57,9 +64,12 @@ crashtest:
 wasm-check:
 	cargo build -p domain --target $(WASM_TARGET) --locked
 
-end2end:
+# The journeys today, then once more as the year turns (the appointment
+# windows, the day sheet and the sign-in codes across midnight on 31 December).
+end2end: time-tools
 	rm -rf $(dir $(E2E_DATABASE)) && mkdir -p $(dir $(E2E_DATABASE))
 	DATABASE_URL=sqlite://$(CURDIR)/$(E2E_DATABASE) cargo leptos end-to-end
+	scripts/end2end-at.sh 2027-12-31T23:58:30+09:00
 
 # The reference deployment for real: Debian's nginx with the shipped
 # configuration, TLS and HTTP/2 in front of the server; the systemd units
@@ -81,7 +91,7 @@ bench: rust-tools node-tools mail-tools
 	scripts/bench-browser.sh
 	scripts/bench-http.sh
 
-tools: rust-tools node-tools browser-tools deploy-tools mail-tools
+tools: rust-tools node-tools browser-tools deploy-tools mail-tools time-tools
 
 rust-tools:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -107,6 +117,12 @@ mail-tools:
 	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y python3-aiosmtpd; }
+
+# Debian's faketime: the tests' fixed moments (scripts/test-moments.sh).
+time-tools:
+	@command -v faketime >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y faketime; }
 
 node-tools:
 	@[ -x end2end/node_modules/.bin/playwright ] && [ -x end2end/node_modules/.bin/wasm-opt ] && \

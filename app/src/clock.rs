@@ -1,5 +1,9 @@
 //! The current moment, read from the browser's clock in the browser and the
-//! server's clock on the server. The only place the app reads a clock.
+//! server's clock on the server. The only place the app and the server read
+//! the wall clock (clippy's `disallowed-methods` refuses `Utc::now` and
+//! `SystemTime::now` anywhere else), so a test sets the time of every
+//! process at once by running them under Debian's `faketime`, and a
+//! release build has nothing that sets its clock.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -39,6 +43,7 @@ pub fn now() -> DateTime<Utc> {
 
 /// Now, in UTC.
 #[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::disallowed_methods)] // The one place that reads the clock.
 pub fn now() -> DateTime<Utc> {
     Utc::now()
 }

@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 
 use app::audit::AuditAction;
 use app::audit::chain::{Entry, append, verify};
-use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use helpers::{LOCALHOST, TestServer};
 
@@ -80,7 +79,7 @@ fn audit_verify(c: &mut Criterion) {
             .await
             .expect("migrate");
         let mut transaction = pool.begin().await.expect("begin");
-        let now = Utc::now();
+        let now = app::clock::now();
         for n in 0..LINES {
             let detail = format!("status=received page={}", n % 7 + 1);
             let entry = Entry {

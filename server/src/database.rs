@@ -154,7 +154,7 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
         (None, Some(directory)) => {
             std::fs::create_dir_all(directory)
                 .with_context(|| format!("cannot create {}", directory.display()))?;
-            let stamp = domain::japan_time(&chrono::Utc::now()).format("%Y-%m-%dT%H%M%S%.3f");
+            let stamp = domain::japan_time(&app::clock::now()).format("%Y-%m-%dT%H%M%S%.3f");
             directory.join(format!("{BACKUP_PREFIX}{stamp}{BACKUP_SUFFIX}"))
         }
         (None, None) => bail!("say where to write the backup: --to FILE or --into DIRECTORY"),

@@ -120,7 +120,7 @@ impl Mailer {
     /// Sends what is due, for as long as the service runs.
     pub async fn run(&self, pool: SqlitePool) {
         loop {
-            let due = match outbox::due(&pool, Utc::now(), BATCH).await {
+            let due = match outbox::due(&pool, app::clock::now(), BATCH).await {
                 Ok(due) => due,
                 Err(error) => {
                     tracing::warn!("cannot read the outbox: {error}");
@@ -187,7 +187,8 @@ impl Mailer {
         }
         let mut message = message.clone();
         let links = if respond::has_links(&message.text_body) {
-            outbox::response_links(pool, &message, &self.links, &self.setup, Utc::now()).await?
+            outbox::response_links(pool, &message, &self.links, &self.setup, app::clock::now())
+                .await?
         } else {
             Vec::new()
         };
@@ -205,7 +206,7 @@ impl Mailer {
             }),
             Err(error) => Err((error, None)),
         };
-        let now = Utc::now();
+        let now = app::clock::now();
         match outcome {
             Ok(response) => {
                 let answer = format!(

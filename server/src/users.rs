@@ -10,7 +10,6 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Context, Result, bail};
 use app::staff::Role;
 use app::staff::auth::{self, Enrolment};
-use chrono::Utc;
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
@@ -26,7 +25,7 @@ fn login_key(database_url: &str) -> Result<auth::LoginKey> {
 pub async fn run(command: UserCommand) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let actor = operator();
-    let now = Utc::now();
+    let now = app::clock::now();
     match command {
         UserCommand::Add {
             login,

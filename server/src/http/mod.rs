@@ -52,7 +52,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let login_key = app::staff::auth::LoginKey::new(secret);
     // Authenticator secrets stored by an earlier version, in the clear,
     // are sealed under the key file now.
-    let sealing = app::staff::auth::seal_stored_factors(&pool, &login_key, chrono::Utc::now())
+    let sealing = app::staff::auth::seal_stored_factors(&pool, &login_key, app::clock::now())
         .await
         .context("cannot seal the stored authenticator secrets")?;
     match sealing {

@@ -9,9 +9,29 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, mpsc};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_second-opinion");
+
+/// Seconds since the Unix epoch, by the same clock as the server's
+/// (`app::clock`; under `faketime`, every process of a run shares it).
+pub fn now_seconds() -> u64 {
+    u64::try_from(app::clock::now().timestamp()).expect("after 1970")
+}
+
+/// Today in Japan, as the server counts it.
+pub fn japan_today() -> chrono::NaiveDate {
+    app::clock::now_in_japan().date()
+}
+
+/// The consultation days before `day` (not `day` itself), latest first.
+pub fn consultation_days_before(day: chrono::NaiveDate) -> impl Iterator<Item = chrono::NaiveDate> {
+    let calendar = domain::Calendar::new();
+    day.iter_days()
+        .rev()
+        .skip(1)
+        .filter(move |day| calendar.is_consultation_day(*day))
+}
 
 /// The password of the staff accounts the tests make.
 pub const STAFF_PASSWORD: &str = "correct horse battery";
@@ -344,10 +364,7 @@ impl TestServer {
     pub fn fresh_code(&self, login: &str) -> String {
         let enrolment = self.enrolment(login);
         loop {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .expect("clock")
-                .as_secs();
+            let now = now_seconds();
             let (step, into) = (now / 30, now % 30);
             if !(3..=26).contains(&into) {
                 std::thread::sleep(Duration::from_secs(4));

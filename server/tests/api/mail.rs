@@ -540,18 +540,19 @@ fn calls_are_logged_and_unanswered_ones_on_two_days_propose_declining() {
     let page = server.send("GET", &path, Some(&cookie), &[]).body;
     assert!(!page.contains("data-testid=\"propose-declining\""));
 
-    // A third unanswered call, made on an earlier consultation day.
-    let calendar = domain::Calendar::new();
-    let today = domain::japan_time(&chrono::Utc::now()).date();
-    let earlier = today
-        .iter_days()
-        .rev()
-        .skip(1)
-        .find(|day| calendar.is_consultation_day(*day))
-        .expect("a consultation day");
+    // Calls on a closed day do not count (the patient may be away for a
+    // holiday), so the two made now are moved to the last consultation
+    // day, whatever day the test runs; a third unanswered call, on the
+    // consultation day before that, makes two days.
+    let mut earlier = crate::helpers::consultation_days_before(crate::helpers::japan_today());
+    let (last, before) = (earlier.next(), earlier.next());
+    let (last, before) = (last.expect("a consultation day"), before.expect("another"));
+    server.execute(&format!("UPDATE calls SET at = '{last}T02:00:00.000Z'"));
+    let page = server.send("GET", &path, Some(&cookie), &[]).body;
+    assert!(!page.contains("data-testid=\"propose-declining\""));
     server.execute(&format!(
         "INSERT INTO calls (case_id, at, outcome, caller) \
-         SELECT id, '{earlier}T02:00:00.000Z', 'no_answer', 'Sato' FROM cases"
+         SELECT id, '{before}T02:00:00.000Z', 'no_answer', 'Sato' FROM cases"
     ));
     let page = server.send("GET", &path, Some(&cookie), &[]).body;
     assert!(page.contains("data-testid=\"propose-declining\""), "{page}");

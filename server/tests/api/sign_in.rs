@@ -881,10 +881,7 @@ fn an_idle_or_too_old_session_ends_and_the_page_says_when() {
     assert_eq!(alive.status, 200);
     let answer: serde_json::Value = serde_json::from_str(&alive.body).expect("json");
     assert_eq!(answer["idle"], true);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
+    let now = crate::helpers::now_seconds();
     let ends_at = answer["ends_at"].as_u64().expect("ends_at");
     assert!(
         (now + 1790..=now + 1800).contains(&ends_at),

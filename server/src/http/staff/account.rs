@@ -8,7 +8,6 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 
 use super::respond::{query_pairs, refuse, render};
 use crate::http::site::{Site, read_form};
@@ -30,7 +29,7 @@ async fn account_page(
             "others" => Some(AccountNotice::OthersEnded),
             _ => None,
         });
-    let now = Utc::now();
+    let now = app::clock::now();
     let loaded = async {
         Ok::<_, sqlx::Error>(AccountPage {
             sessions: auth::sessions_of(&site.pool, &staff, now).await?,
@@ -72,7 +71,7 @@ pub(super) async fn change_account(
     let Some(address) = site.client_of(&parts) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let now = Utc::now();
+    let now = app::clock::now();
     let done = async {
         match AccountAction::from_form(&pairs)? {
             AccountAction::ChangePassword {

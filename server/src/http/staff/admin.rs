@@ -10,7 +10,6 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 
 use super::respond::{query_pairs, refuse, render, status_of, today};
 use crate::http::site::{Site, read_form};
@@ -61,7 +60,7 @@ pub(super) async fn change_specialists(
     };
     let done = async {
         let action = SpecialistAction::from_form(&pairs)?;
-        actions::change_specialists(&site.pool, &staff, action, Utc::now()).await
+        actions::change_specialists(&site.pool, &staff, action, app::clock::now()).await
     };
     match done.await {
         Ok(()) => Redirect::to("/staff/specialists").into_response(),
@@ -110,7 +109,7 @@ pub(super) async fn change_calendar(
     };
     let done = async {
         let action = ClosureAction::from_form(&pairs)?;
-        actions::change_closures(&site.pool, &staff, action, Utc::now()).await
+        actions::change_closures(&site.pool, &staff, action, app::clock::now()).await
     };
     match done.await {
         Ok(()) => {
@@ -131,7 +130,7 @@ pub(super) async fn change_calendar(
 pub(super) async fn accounts(State(site): State<Site>, staff: Staff, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let notice = query_pairs(&parts).iter().any(|(k, _)| k == "done");
-    match auth::members(&site.pool, Utc::now()).await {
+    match auth::members(&site.pool, app::clock::now()).await {
         Ok(members) => {
             let page = StaffPage::Accounts(AccountsPage { members, notice });
             render(site, parts, Some(staff), page, StatusCode::OK).await
@@ -149,7 +148,7 @@ pub(super) async fn change_accounts(
         Ok(read) => read,
         Err(response) => return response,
     };
-    let now = Utc::now();
+    let now = app::clock::now();
     let done = async {
         let found = match AdminAccountAction::from_form(&pairs)? {
             AdminAccountAction::EndSessions { login } => {

@@ -26,7 +26,6 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{any, get, post};
-use chrono::Utc;
 use leptos::prelude::*;
 
 use super::site::Site;
@@ -86,7 +85,7 @@ pub fn routes(site: Site) -> Router<LeptosOptions> {
 
 /// Finds the signed-in staff member or stops the request.
 async fn guard(State(site): State<Site>, mut request: Request, next: Next) -> Response {
-    let now = Utc::now();
+    let now = app::clock::now();
     let https = app::ssr::peer_of(request.extensions())
         .is_some_and(|peer| site.proxies.is_https(request.headers(), peer));
     let staff = match auth::session_token(request.headers(), https) {

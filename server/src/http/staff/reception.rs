@@ -8,7 +8,6 @@ use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use domain::reference::Reference;
 
 use super::respond::{locale_of, query_pairs, record_view, refuse, render, status_of, today};
@@ -59,7 +58,7 @@ async fn show_queue_with(
         record_view(&site, &staff, AuditAction::QueueViewed, &detail).await?;
         let mut page = store::queue_page(&site.pool, filters, today()).await?;
         if !site.mail.sending {
-            page.mail_waiting = app::mail::outbox::waiting(&site.pool, Utc::now()).await?;
+            page.mail_waiting = app::mail::outbox::waiting(&site.pool, app::clock::now()).await?;
         }
         Ok::<_, sqlx::Error>(page)
     };
@@ -200,7 +199,7 @@ async fn case_page(
         reference,
         &staff.login,
         site.mail.sending,
-        Utc::now(),
+        app::clock::now(),
     )
     .await
     {
@@ -255,7 +254,7 @@ pub(super) async fn change_case(
             &reference,
             action,
             &site.mail,
-            Utc::now(),
+            app::clock::now(),
         )
         .await
     };

@@ -11,7 +11,7 @@ use app::staff::{Alerts, Role, Staff, StaffError, StaffPage};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::japan_time;
 use leptos::prelude::*;
 
@@ -102,7 +102,7 @@ pub(super) fn query_pairs(parts: &Parts) -> Vec<(String, String)> {
 }
 
 pub(super) fn today() -> NaiveDate {
-    japan_time(&Utc::now()).date()
+    japan_time(&app::clock::now()).date()
 }
 
 /// Where to go after signing in: a path under `/staff` on this site, by
@@ -154,5 +154,5 @@ pub(super) async fn record_view(
         after: Some(detail),
         ..Entry::of(action)
     };
-    record(&site.pool, Utc::now(), entry).await
+    record(&site.pool, app::clock::now(), entry).await
 }

@@ -6,7 +6,6 @@ use app::staff::{CodePage, LoginPage, LoginProblem, Staff, StaffPage};
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use chrono::Utc;
 
 use super::respond::{form_value, in_words, locale_of, query_pairs, refuse, render, safe_next};
 use crate::http::site::{Site, read_form};
@@ -48,7 +47,7 @@ pub(super) async fn login(State(site): State<Site>, request: Request) -> Respons
         .collect::<String>();
     let next = safe_next(form_value(&pairs, "next")).to_owned();
     let password = form_value(&pairs, "password");
-    let now = Utc::now();
+    let now = app::clock::now();
     let outcome = auth::check_password(
         &site.pool,
         &site.login_key,
@@ -118,7 +117,7 @@ pub(super) async fn code(State(site): State<Site>, request: Request) -> Response
         .unwrap_or_default()
         .to_owned();
     let typed = form_value(&pairs, "code");
-    let now = Utc::now();
+    let now = app::clock::now();
     let outcome = auth::check_code(
         &site.pool,
         &site.login_key,
@@ -184,7 +183,7 @@ pub(super) async fn logout(State(site): State<Site>, staff: Staff, request: Requ
     if let Some(token) = auth::session_token(&parts.headers, https) {
         let ended = async {
             auth::end_session(&site.pool, &token).await?;
-            auth::record_sign_out(&site.pool, &staff, Utc::now()).await
+            auth::record_sign_out(&site.pool, &staff, app::clock::now()).await
         };
         if let Err(error) = ended.await {
             return refuse(site, parts, staff, error.into()).await;
