@@ -63,6 +63,68 @@ impl AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status that fits the error.
+    pub const fn status(&self) -> leptos::server_fn::http_export::StatusCode {
+        use leptos::server_fn::http_export::StatusCode;
+        match self {
+            Self::InvalidFields { .. } | Self::NotSendable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Resubmitted => StatusCode::CONFLICT,
+            Self::Busy | Self::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyAttempts | Self::LookUpLocked | Self::TooManyNewRequests => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The error as a server function answers it: with its HTTP status.
+    #[must_use]
+    pub fn answered(self) -> Self {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.status());
+        }
+        self
+    }
+}
+
+/// A database error: "busy, try again" when SQLite is locked or the pool
+/// is exhausted, otherwise an internal error, logged here (without
+/// personal data: sqlx's errors name the statement's failure, not its
+/// values).
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        if is_busy(&error) {
+            tracing::warn!(%error, "the database is busy");
+            Self::Busy
+        } else {
+            tracing::error!(%error, "the patient's database work");
+            Self::Internal
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+/// Whether a database error means "busy, try again" rather than a fault.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(error) => {
+            matches!(
+                error.code().as_deref(),
+                Some("5" | "6" | "261" | "262" | "517")
+            )
+        }
+        _ => false,
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

@@ -1,10 +1,11 @@
-//! The Leptos application: the HTML shell, the layout, the routes and the
-//! pages. It is compiled twice: with `ssr` into the server, which renders
-//! every page, and with `hydrate` into the WebAssembly bundle. The bundle
-//! holds only the islands, the parts of a page that react in the browser
-//! (the request form with its live panel, the appointment-window button, the
-//! print button); everything else is plain HTML from the server, with links
-//! and forms that work without JavaScript.
+//! The Leptos application: the HTML shell, the frame, the routes and the
+//! pages of both areas with their handlers and queries. It is compiled
+//! twice: with `ssr` into the server, which renders every page, and with
+//! `hydrate` into the WebAssembly bundle. The bundle holds only the
+//! islands, the parts of a page that react in the browser (the request
+//! form with its live panel, the print button, the one that forgets the
+//! draft); everything else is plain HTML from the server, with links and
+//! forms that work without JavaScript.
 
 #![recursion_limit = "256"]
 
@@ -23,28 +24,57 @@ pub mod clock;
 pub mod closures;
 pub mod error;
 pub mod format;
-pub mod mail;
+pub mod hospital;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod http;
+#[cfg(feature = "ssr")]
+pub mod keys;
+#[cfg(feature = "ssr")]
+pub mod mail;
+pub mod message;
 #[cfg(feature = "ssr")]
 pub mod store;
 mod ui;
 mod words;
 
-// The two areas, which never import each other.
+// The two areas, which never import each other. Reception's pages are
+// rendered on the server only: none of it is in the browser's bundle.
 pub mod patient;
+#[cfg(feature = "ssr")]
 pub mod staff;
 
 use i18n::{I18nContextProvider, Locale, td_string, use_i18n};
 
 /// The cookie that remembers the chosen language, so that the server renders
 /// the next page in it. Written by the language switch, with or without
-/// JavaScript (see `server`'s `/set-lang` and `ssr::language_cookie`).
+/// JavaScript (`/set-lang`, `http::cookies::language_cookie`).
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
-/// The document around every page, rendered only on the server. The
-/// language attribute of `<html>` is set by the i18n provider.
+/// The document around every page the app's router serves, rendered only
+/// on the server. The language attribute of `<html>` is set by the i18n
+/// provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    html_document(options, App)
+}
+
+/// The document around a page a handler renders itself (reception's
+/// pages, the answer links'), inside the same frame as every other page.
+#[cfg(feature = "ssr")]
+pub fn page_shell(
+    options: LeptosOptions,
+    page: impl Fn() -> AnyView + Clone + Send + 'static,
+) -> impl IntoView {
+    html_document(options, move || {
+        let page = page.clone();
+        view! { <Frame>{page()}</Frame> }
+    })
+}
+
+/// The HTML document: the head every page has, and `body` in it.
+fn html_document<Body: IntoView + 'static>(
+    options: LeptosOptions,
+    body: impl Fn() -> Body + Send + 'static,
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
     view! {
@@ -63,7 +93,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags />
             </head>
             <body>
-                <App />
+                {body()}
             </body>
         </html>
     }
@@ -95,9 +125,40 @@ fn content_security_policy() {
     }
 }
 
-/// The application: language, metadata, layout and the router.
+/// The application: the patient's pages, by the app's router, in the
+/// frame. Reception's pages and the answer links' are served by their
+/// handlers (`routes`), which render their own components in the same
+/// frame (`page_shell`).
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Frame>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=patient::home::HomePage />
+                <Route path=path!("/request") view=patient::request::RequestPage />
+                // Rendered whole before it is sent, so that it reads
+                // without JavaScript and prints as it is.
+                <Route
+                    path=path!("/request/sent/:reference")
+                    view=patient::sent::SentPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/request/sent/:reference/:paper")
+                    view=patient::papers::SentPaperPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/status") view=patient::status::StatusLookupPage />
+                <Route path=path!("/status/paper") view=patient::status::StatusPaperPage />
+            </Routes>
+        </Frame>
+    }
+}
+
+/// What every page is inside: the language, the title, the header with the
+/// language switch, and `<main>`.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
     let cookie_options: CookieOptions<Locale> = CookieOptions::default()
         .path("/")
         .max_age(365_i64 * 24 * 60 * 60 * 1000)
@@ -109,36 +170,23 @@ pub fn App() -> impl IntoView {
             <Router>
                 <ui::layout::Header />
                 <main id="main" tabindex="-1">
-                    <Routes fallback=NotFound>
-                        <Route path=path!("/") view=patient::home::HomePage />
-                        <Route path=path!("/request") view=patient::request::RequestPage />
-                        // Rendered whole before it is sent, so that it reads
-                        // without JavaScript and prints as it is.
-                        <Route
-                            path=path!("/request/sent/:reference")
-                            view=patient::sent::SentPage
-                            ssr=SsrMode::Async
-                        />
-                        <Route
-                            path=path!("/request/sent/:reference/:paper")
-                            view=patient::papers::SentPaperPage
-                            ssr=SsrMode::Async
-                        />
-                        <Route path=path!("/status") view=patient::status::StatusLookupPage />
-                        <Route path=path!("/status/paper") view=patient::status::StatusPaperPage />
-                        // Rendered by the server's handler, which reads the
-                        // link's token first.
-                        <Route path=path!("/respond/:token") view=patient::respond::RespondLinkPage />
-                        // Reception: rendered by the server's staff handlers,
-                        // which check the session and load the page first.
-                        <Route path=path!("/staff") view=staff::pages::StaffRoute />
-                        <Route path=path!("/staff/*any") view=staff::pages::StaffRoute />
-                    </Routes>
+                    {children()}
                 </main>
             </Router>
             </LocaleScope>
         </I18nContextProvider>
     }
+}
+
+/// Every route the app's handlers serve (server only): the language switch,
+/// the patient's posted pages, and reception. The `server` crate mounts
+/// them beside the router's pages and the server functions.
+#[cfg(feature = "ssr")]
+pub fn routes<S: Clone + Send + Sync + 'static>(site: http::Site) -> axum::Router<S> {
+    axum::Router::new()
+        .merge(ui::layout::routes())
+        .merge(patient::routes(site.clone()))
+        .merge(staff::routes(site))
 }
 
 /// `<title>`: the page's own title, then the service's name.

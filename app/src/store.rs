@@ -1,24 +1,20 @@
 //! What the patient's and reception's database code both read (server
-//! only): whether an error means "busy", how moments are stored and shown,
+//! only): the pool, how moments are stored and shown,
 //! the hospital's closure days as a `Calendar`, and until when a
 //! reference's status look-up is locked.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::{Calendar, japan_time};
+use leptos::prelude::use_context;
 use sqlx::SqlitePool;
 
-/// Whether a database error means "busy, try again" rather than a fault.
-pub fn is_busy(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(error) => {
-            matches!(
-                error.code().as_deref(),
-                Some("5" | "6" | "261" | "262" | "517")
-            )
-        }
-        _ => false,
-    }
+use crate::error::AppError;
+
+/// The process's one pool, as a server function finds it in its context
+/// (the `server` crate builds it).
+pub fn pool() -> Result<SqlitePool, AppError> {
+    use_context::<SqlitePool>()
+        .ok_or_else(|| AppError::internal("find the pool", &"no SqlitePool in context"))
 }
 
 /// A moment as it is stored: RFC 3339 in UTC, to the millisecond, so that

@@ -125,7 +125,7 @@ pub struct ServeArgs {
         long = "trusted-proxy",
         env = "SECOND_OPINION_TRUSTED_PROXIES",
         value_delimiter = ',',
-        value_parser = app::ssr::parse_trusted,
+        value_parser = app::http::proxies::parse_trusted,
         value_name = "ADDRESS_OR_CIDR"
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,

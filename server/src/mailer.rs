@@ -17,8 +17,8 @@ use sqlx::SqlitePool;
 use app::audit::AuditAction;
 use app::audit::chain::{Entry, record};
 use app::mail::MailSetup;
+use app::mail::answer_links::{self, LinkKey};
 use app::mail::outbox::{self, Outgoing, Retries};
-use app::mail::respond::{self, LinkKey};
 
 use crate::cli::MailArgs;
 
@@ -186,15 +186,15 @@ impl Mailer {
             return Ok(true);
         }
         let mut message = message.clone();
-        let links = if respond::has_links(&message.text_body) {
+        let links = if answer_links::has_links(&message.text_body) {
             outbox::response_links(pool, &message, &self.links, &self.setup, app::clock::now())
                 .await?
         } else {
             Vec::new()
         };
         let status = self.setup.status_url();
-        message.text_body = respond::fill(&message.text_body, &links, &status);
-        message.html_body = respond::fill(&message.html_body, &links, &status);
+        message.text_body = answer_links::fill(&message.text_body, &links, &status);
+        message.html_body = answer_links::fill(&message.html_body, &links, &status);
         let message = &message;
         // An address the mail library cannot write (the form takes some that
         // Japanese carriers once gave out) will never go: failed at once.

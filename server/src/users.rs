@@ -18,8 +18,10 @@ use crate::database;
 
 /// The key the server signs in with, from the file beside the database
 /// (made if this is the first use of the database).
-fn login_key(database_url: &str) -> Result<auth::LoginKey> {
-    Ok(auth::LoginKey::new(database::service_secret(database_url)?))
+fn login_key(database_url: &str) -> Result<app::keys::LoginKey> {
+    Ok(app::keys::LoginKey::new(database::service_secret(
+        database_url,
+    )?))
 }
 
 pub async fn run(command: UserCommand) -> Result<()> {

@@ -12,7 +12,7 @@ use domain::{AppointmentWindow, Document, SECOND_OPINION_FEE};
 
 use domain::contact::PatientAnswer;
 
-use super::respond::placeholder;
+use super::answer_links::placeholder;
 use crate::i18n::{Locale, td_string};
 use crate::{format, words};
 
@@ -146,7 +146,7 @@ fn linked(text: &str) -> String {
         }
         if word.starts_with("https://")
             || word.starts_with("http://")
-            || word == super::respond::STATUS_URL
+            || word == super::answer_links::STATUS_URL
         {
             let href = html_escape::encode_double_quoted_attribute(word);
             let _ = write!(html, "<a href=\"{href}\">{}</a>", escape(word));
@@ -432,7 +432,7 @@ mod tests {
         for locale in [Locale::ja, Locale::en] {
             let offers: Vec<bool> = letters(locale)
                 .iter()
-                .map(|letter| crate::mail::respond::has_links(&letter.text()))
+                .map(|letter| crate::mail::answer_links::has_links(&letter.text()))
                 .collect();
             assert_eq!(offers, [false, true, true, false, true, false]);
         }

@@ -11,10 +11,11 @@ use domain::{Calendar, Document};
 use sqlx::SqliteConnection;
 use sqlx::SqlitePool;
 
+use super::MailSetup;
 use super::invitation::{Invitation, Method, uid};
 use super::letter::{About, Letter, Slot};
-use super::{MailSetup, MessageKind, MessageRow, MessageStatus};
 use crate::i18n::Locale;
+use crate::message::{MessageKind, MessageRow, MessageStatus};
 use crate::store::{timestamp, undecodable};
 
 /// The language a case was sent in, as the messages' locale.
@@ -131,9 +132,9 @@ pub async fn tell_received(
     contact_first: bool,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let letter = to
-        .about(super::respond::STATUS_URL)
-        .received(window, contact_first, to.documents);
+    let letter =
+        to.about(super::answer_links::STATUS_URL)
+            .received(window, contact_first, to.documents);
     let message = NewMessage {
         case_id: to.case_id,
         kind: MessageKind::Received,
@@ -189,7 +190,7 @@ pub async fn tell_booked(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     withdraw_reminders(connection, to.case_id).await?;
-    let about = to.about(super::respond::STATUS_URL);
+    let about = to.about(super::answer_links::STATUS_URL);
     let (ics, _) = invitation_file(
         setup,
         to.locale,
@@ -257,7 +258,7 @@ pub async fn tell_cancelled(
         case_id: to.case_id,
         kind: MessageKind::Cancelled,
         recipient: to.recipient,
-        letter: to.about(super::respond::STATUS_URL).cancelled(slot),
+        letter: to.about(super::answer_links::STATUS_URL).cancelled(slot),
         calendar: Some(ics),
         appointment_id: None,
         due: now,
@@ -277,7 +278,7 @@ pub async fn tell_declined(
         case_id: to.case_id,
         kind: MessageKind::Declined,
         recipient: to.recipient,
-        letter: to.about(super::respond::STATUS_URL).declined(reason),
+        letter: to.about(super::answer_links::STATUS_URL).declined(reason),
         calendar: None,
         appointment_id: None,
         due: now,
@@ -437,7 +438,7 @@ impl Outgoing {
 pub async fn response_links(
     pool: &SqlitePool,
     message: &Outgoing,
-    key: &super::respond::LinkKey,
+    key: &super::answer_links::LinkKey,
     setup: &MailSetup,
     now: DateTime<Utc>,
 ) -> Result<Vec<(domain::contact::PatientAnswer, String)>, sqlx::Error> {
@@ -465,7 +466,7 @@ pub async fn response_links(
             "INSERT INTO response_tokens (token_hash, case_id, appointment_id, answer, expires_at) \
              VALUES (?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING",
         )
-        .bind(crate::ssr::token_hash(&token))
+        .bind(crate::http::tokens::token_hash(&token))
         .bind(message.case_id)
         .bind(appointment_id)
         .bind(answer.code())

@@ -33,10 +33,10 @@ pub struct SentRequest {
 /// Checks the request again with the server's clock and stores it once.
 #[server(endpoint = "submit_request")]
 pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, AppError> {
-    use crate::ssr;
+    use crate::http;
     use leptos::server_fn::http_export::{HeaderValue, header};
-    let (client, https) = ssr::connection().await?;
-    let limiter = use_context::<ssr::NewCaseLimiter>()
+    let (client, https) = http::proxies::connection().await?;
+    let limiter = use_context::<http::limits::NewCaseLimiter>()
         .ok_or_else(|| AppError::internal("find the limiter", &"no NewCaseLimiter in context"))?;
     let mail = use_context::<crate::mail::MailSetup>()
         .ok_or_else(|| AppError::internal("find the mail setup", &"no MailSetup in context"))?;
@@ -45,9 +45,9 @@ pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, Ap
         new_cases: &limiter,
         mail: &mail,
     };
-    let accepted = accept_request(&ssr::pool()?, input, &sender)
+    let accepted = accept_request(&crate::store::pool()?, input, &sender)
         .await
-        .map_err(ssr::fail)?;
+        .map_err(AppError::answered)?;
     if let (Some(response), Ok(cookie)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         HeaderValue::from_str(&sent_cookie(&accepted.token, https)),
@@ -72,7 +72,7 @@ pub struct Accepted {
 #[derive(Debug, Clone, Copy)]
 pub struct Sender<'a> {
     pub client: std::net::IpAddr,
-    pub new_cases: &'a crate::ssr::NewCaseLimiter,
+    pub new_cases: &'a crate::http::limits::NewCaseLimiter,
     pub mail: &'a crate::mail::MailSetup,
 }
 
@@ -87,7 +87,7 @@ pub async fn accept_request(
     sender: &Sender<'_>,
 ) -> Result<Accepted, AppError> {
     use super::store;
-    use crate::{clock, ssr};
+    use crate::clock;
     use domain::{appointment_window, assess, documents_to_bring, japan_time};
 
     if !is_submission_id(&input.submission_id) || !matches!(input.language.as_str(), "ja" | "en") {
@@ -104,13 +104,9 @@ pub async fn accept_request(
     if !verdict.may_be_submitted() {
         return Err(AppError::NotSendable { verdict });
     }
-    let calendar = crate::store::calendar(pool)
-        .await
-        .map_err(|e| ssr::database_error("read the closure days", &e))?;
+    let calendar = crate::store::calendar(pool).await?;
     let window = appointment_window(now_in_japan, &calendar);
-    let resent = store::submission_is_known(pool, &input.submission_id)
-        .await
-        .map_err(|e| ssr::database_error("look for a submission", &e))?;
+    let resent = store::submission_is_known(pool, &input.submission_id).await?;
     if !resent
         && !sender
             .new_cases
@@ -127,16 +123,12 @@ pub async fn accept_request(
         received_at,
         language: &input.language,
     };
-    let stored = store::store_case(pool, &case, sender.mail)
-        .await
-        .map_err(|e| ssr::database_error("store a case", &e))?;
+    let stored = store::store_case(pool, &case, sender.mail).await?;
     let Some(stored) = stored else {
         // The submission id was used before for other answers: not a retry.
         return Err(AppError::Resubmitted);
     };
-    let token = store::issue_sent_token(pool, &stored.reference, received_at)
-        .await
-        .map_err(|e| ssr::database_error("issue a confirmation token", &e))?;
+    let token = store::issue_sent_token(pool, &stored.reference, received_at).await?;
     Ok(Accepted {
         sent: SentRequest {
             reference: stored.reference,
@@ -165,7 +157,7 @@ pub const SENT_COOKIE: &str = "second_opinion_sent";
 /// scripts, never on requests from other sites, `Secure` over HTTPS.
 #[cfg(feature = "ssr")]
 pub fn sent_cookie(token: &str, https: bool) -> String {
-    crate::ssr::private_cookie(SENT_COOKIE, https, token.to_owned())
+    crate::http::cookies::private_cookie(SENT_COOKIE, https, token.to_owned())
         .max_age(cookie::time::Duration::days(super::store::SENT_TOKEN_DAYS))
         .build()
         .to_string()
@@ -193,10 +185,7 @@ pub async fn summary_of(
     pool: &sqlx::SqlitePool,
     reference: &Reference,
 ) -> Result<Option<SentSummary>, AppError> {
-    use crate::ssr;
-    let stored = super::store::find_submission(pool, reference)
-        .await
-        .map_err(|e| ssr::database_error("find a case", &e))?;
+    let stored = super::store::find_submission(pool, reference).await?;
     Ok(stored.map(|(stored, submission)| SentSummary {
         contact_first: matches!(stored.verdict, Verdict::ContactFirst { .. }),
         window: stored.window,
@@ -218,38 +207,38 @@ pub async fn summary_of(
 #[server(endpoint = "find_sent")]
 pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
     use super::store;
-    use crate::{clock, ssr};
+    use crate::{clock, http};
 
-    let limiter = use_context::<ssr::AttemptLimiter>()
+    let limiter = use_context::<http::limits::AttemptLimiter>()
         .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
-    let (client, _) = ssr::connection().await?;
+    let (client, _) = http::proxies::connection().await?;
     let headers = leptos_axum::extract::<axum::http::HeaderMap>()
         .await
         .map_err(|e| AppError::internal("read the request headers", &e))?;
-    let token = ssr::private_cookie_value(&headers, SENT_COOKIE).unwrap_or_default();
+    let token = http::cookies::private_cookie_value(&headers, SENT_COOKIE).unwrap_or_default();
     let now = std::time::Instant::now();
     // Without a token there is nothing to find: past the limit, no look-up.
-    if !ssr::is_token(&token) && !limiter.allows(client, now) {
-        return Err(ssr::fail(AppError::TooManyAttempts));
+    if !http::tokens::is_token(&token) && !limiter.allows(client, now) {
+        return Err(AppError::TooManyAttempts.answered());
     }
-    let pool = ssr::pool()?;
+    let pool = crate::store::pool()?;
     let sent = match Reference::parse(&reference) {
         Some(reference) => store::sent_with_token(&pool, &reference, &token, clock::now())
-            .await
-            .map_err(|e| ssr::database_error("find a confirmation token", &e))?
+            .await?
             .then_some(reference),
         None => None,
     };
     let Some(reference) = sent else {
-        return Err(ssr::fail(if limiter.try_attempt(client, now) {
+        let missed = if limiter.try_attempt(client, now) {
             AppError::NotFound
         } else {
             AppError::TooManyAttempts
-        }));
+        };
+        return Err(missed.answered());
     };
     summary_of(&pool, &reference)
         .await?
-        .ok_or_else(|| ssr::fail(AppError::NotFound))
+        .ok_or_else(|| AppError::NotFound.answered())
 }
 
 /// What the status page asks for.
@@ -293,13 +282,13 @@ pub enum CaseStatus {
 /// per 15 minutes.
 #[server(endpoint = "find_status")]
 pub async fn find_status(query: StatusQuery) -> Result<CaseStatus, AppError> {
-    use crate::ssr;
-    let limiter = use_context::<ssr::AttemptLimiter>()
+    use crate::http;
+    let limiter = use_context::<http::limits::AttemptLimiter>()
         .ok_or_else(|| AppError::internal("find the limiter", &"no AttemptLimiter in context"))?;
-    let client = ssr::client_address().await?;
-    look_up_status(&ssr::pool()?, &limiter, client, &query)
+    let client = http::proxies::client_address().await?;
+    look_up_status(&crate::store::pool()?, &limiter, client, &query)
         .await
-        .map_err(ssr::fail)
+        .map_err(AppError::answered)
 }
 
 /// The work of [`find_status`], shared with the form posted without
@@ -307,12 +296,12 @@ pub async fn find_status(query: StatusQuery) -> Result<CaseStatus, AppError> {
 #[cfg(feature = "ssr")]
 pub async fn look_up_status(
     pool: &sqlx::SqlitePool,
-    limiter: &crate::ssr::AttemptLimiter,
+    limiter: &crate::http::limits::AttemptLimiter,
     client: std::net::IpAddr,
     query: &StatusQuery,
 ) -> Result<CaseStatus, AppError> {
     use super::store;
-    use crate::{clock, ssr};
+    use crate::clock;
     use domain::case::{CaseStatus as Stage, DeclineReason};
     use domain::fields::DateOfBirth;
 
@@ -330,24 +319,15 @@ pub async fn look_up_status(
     // client; a reference that does not exist is counted the same way, so
     // that the answers and the work done tell the two apart no more than
     // "not found" does.
-    if store::status_lookup_locked(pool, &reference, now)
-        .await
-        .map_err(|e| ssr::database_error("count a reference's misses", &e))?
-    {
+    if store::status_lookup_locked(pool, &reference, now).await? {
         return Err(AppError::LookUpLocked);
     }
-    let found = store::find_case_status(pool, &reference, date_of_birth.date())
-        .await
-        .map_err(|e| ssr::database_error("find a case's status", &e))?;
+    let found = store::find_case_status(pool, &reference, date_of_birth.date()).await?;
     let Some(row) = found else {
-        store::record_status_miss(pool, &reference, now)
-            .await
-            .map_err(|e| ssr::database_error("record a miss", &e))?;
+        store::record_status_miss(pool, &reference, now).await?;
         return Err(AppError::NotFound);
     };
-    let calendar = crate::store::calendar(pool)
-        .await
-        .map_err(|e| ssr::database_error("read the closure days", &e))?;
+    let calendar = crate::store::calendar(pool).await?;
     let received = chrono::DateTime::parse_from_rfc3339(&row.received_at)
         .map_err(|e| AppError::internal("read a stored moment", &e))?;
     // With today's calendar: a closure day added since counts.

@@ -1,17 +1,36 @@
 //! The patient's journey: the hospital's information (`/`), the request
 //! form with its live panel and check step (`/request`), the confirmation
-//! (`/request/sent/<reference>`) and the status lookup (`/status`), with
-//! their server functions, the same forms posted without JavaScript, and
-//! their SQL. Nothing here imports reception (`staff`), nor is imported by it.
+//! (`/request/sent/<reference>`) with its papers, the status look-up
+//! (`/status`) and the page an e-mail's answer link opens
+//! (`/respond/<token>`), with their server functions (`api`), the forms as
+//! posted without JavaScript (each slice's `posted`), and their SQL
+//! (`store`). Nothing here imports reception (`staff`), nor is imported by
+//! it.
 
+#[cfg(feature = "ssr")]
+pub mod answer_link;
 pub mod api;
 pub mod home;
 pub mod papers;
-#[cfg(feature = "ssr")]
-pub mod posted;
 pub mod request;
-pub mod respond;
 pub mod sent;
 pub mod status;
 #[cfg(feature = "ssr")]
 pub mod store;
+
+/// The patient's routes a handler serves (the pages themselves are the
+/// app's Leptos routes): the forms posted, and the answer links.
+#[cfg(feature = "ssr")]
+pub fn routes<S>(site: crate::http::Site) -> axum::Router<S> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/request", post(request::posted::post))
+        .route("/status", post(status::posted::post_status))
+        .route("/status/calendar", post(status::posted::post_calendar))
+        .route("/status/paper", post(status::posted::post_paper))
+        .route(
+            "/respond/{token}",
+            get(answer_link::show).post(answer_link::confirm),
+        )
+        .with_state(site)
+}

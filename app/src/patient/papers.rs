@@ -11,6 +11,8 @@
 //! island: rendered whole on the server.
 
 use leptos::prelude::*;
+
+use crate::hospital::Liaison;
 use leptos_meta::{Stylesheet, Title};
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
@@ -50,15 +52,6 @@ impl Paper {
     pub fn applies(self, summary: &SentSummary) -> bool {
         self != Self::Consent || summary.documents.contains(&Document::PatientConsentForm)
     }
-}
-
-/// Where papers are sent to the hospital: its liaison office's FAX number
-/// and postal address, shown only when set (`--liaison-fax`,
-/// `--postal-address`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Liaison {
-    pub fax: Option<String>,
-    pub postal_address: Option<String>,
 }
 
 /// A paper opened from the status answer, as the server renders it.

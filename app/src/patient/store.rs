@@ -339,7 +339,7 @@ pub async fn issue_sent_token(
     reference: &Reference,
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
-    let token = crate::ssr::new_token();
+    let token = crate::http::tokens::new_token();
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("DELETE FROM sent_tokens WHERE issued_at <= ?")
         .bind(timestamp(now - chrono::Duration::days(SENT_TOKEN_DAYS)))
@@ -349,7 +349,7 @@ pub async fn issue_sent_token(
         "INSERT INTO sent_tokens (token_hash, case_id, issued_at) \
          SELECT ?, id, ? FROM cases WHERE reference = ?",
     )
-    .bind(crate::ssr::token_hash(&token))
+    .bind(crate::http::tokens::token_hash(&token))
     .bind(timestamp(now))
     .bind(reference.compact())
     .execute(&mut *transaction)
@@ -366,14 +366,14 @@ pub async fn sent_with_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    if !crate::ssr::is_token(token) {
+    if !crate::http::tokens::is_token(token) {
         return Ok(false);
     }
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM sent_tokens t JOIN cases c ON c.id = t.case_id \
          WHERE t.token_hash = ? AND c.reference = ? AND t.issued_at > ?",
     )
-    .bind(crate::ssr::token_hash(token))
+    .bind(crate::http::tokens::token_hash(token))
     .bind(reference.compact())
     .bind(timestamp(now - chrono::Duration::days(SENT_TOKEN_DAYS)))
     .fetch_optional(pool)
@@ -436,7 +436,7 @@ async fn answer_link(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<AnswerLink>, sqlx::Error> {
-    if !crate::ssr::is_token(token) {
+    if !crate::http::tokens::is_token(token) {
         return Ok(None);
     }
     sqlx::query_as(
@@ -445,7 +445,7 @@ async fn answer_link(
          JOIN cases c ON c.id = t.case_id AND c.status = 'scheduled' \
          WHERE t.token_hash = ? AND t.expires_at > ?",
     )
-    .bind(crate::ssr::token_hash(token))
+    .bind(crate::http::tokens::token_hash(token))
     .bind(timestamp(now))
     .fetch_optional(executor)
     .await

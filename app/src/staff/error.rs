@@ -1,9 +1,14 @@
-//! `StaffError`: why something reception asked for did not happen. The
-//! `server` crate turns it into a response in one place; the case page shows
-//! the two a person can act on (a refused change, a stale page) above the
-//! form they posted, with the values kept.
+//! `StaffError`: why something reception asked for did not happen, with
+//! its HTTP status and the one way it is answered (`IntoResponse`): in
+//! words, or, for "not found" and "forbidden" behind the guard, as a staff
+//! page (`desk::guard` renders it). The case page shows the two a person
+//! can act on (a refused change, a stale page) above the form they posted,
+//! with the values kept.
 
-use super::CaseProblem;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveTime;
+use domain::case::{RefusedStep, ScheduleProblem};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StaffError {
@@ -21,6 +26,9 @@ pub enum StaffError {
     /// No case (or page) by that name.
     #[error("not found")]
     NotFound,
+    /// The page exists but the member's role may not see it.
+    #[error("not for this role")]
+    Forbidden,
     /// Someone changed the case after this page was loaded: who, and when
     /// (Japan time). Nothing was written.
     #[error("the case was changed by {by} at {at}")]
@@ -34,11 +42,67 @@ pub enum StaffError {
     Internal,
 }
 
+/// Why a change to a case was refused: a rule of the case's flow or of
+/// the form, which the case page explains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseProblem {
+    Refused(RefusedStep),
+    Schedule(Vec<ScheduleProblem>),
+    /// The specialist already sees another patient then (that one's start).
+    SpecialistBusy(NaiveTime),
+    /// A day or a time that cannot be read.
+    BadDateOrTime,
+    /// "Other" needs a written reason.
+    DeclineNeedsText,
+    NoSpecialist,
+    /// A note must have 1 to 2,000 characters.
+    BadNote,
+    /// A written reason longer than 2,000 characters.
+    TooLong,
+    /// The case is closed: nothing can be assigned any more.
+    Closed,
+    /// A call needs its outcome.
+    NoCallOutcome,
+    /// The message cannot be sent again (it is still queued, or withdrawn).
+    NotSendable,
+}
+
 impl StaffError {
     /// Whether the case page shows this error above the posted form (the
     /// rest get a response of their own).
     pub const fn is_shown_on_the_case(&self) -> bool {
         matches!(self, Self::Refused(_) | Self::Stale { .. })
+    }
+
+    /// The HTTP status of the error.
+    pub const fn status(&self) -> StatusCode {
+        match self {
+            Self::BadForm => StatusCode::BAD_REQUEST,
+            Self::Refused(_) | Self::Unusable => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Stale { .. } => StatusCode::CONFLICT,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// On a response: the error a staff page is to be rendered for, by the
+/// guard, which knows the member (`desk::guard`).
+#[derive(Debug, Clone)]
+pub(super) struct ShownAsPage(pub StaffError);
+
+/// Its status and a short text in words (never an internal error's text,
+/// which `StaffError` does not carry: it was logged where it happened);
+/// "not found" and "forbidden" are marked for the guard to show as pages.
+impl IntoResponse for StaffError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), self.to_string()).into_response();
+        if matches!(self, Self::NotFound | Self::Forbidden) {
+            response.extensions_mut().insert(ShownAsPage(self));
+        }
+        response
     }
 }
 
@@ -51,10 +115,9 @@ impl From<CaseProblem> for StaffError {
 /// A database error: "busy" when SQLite is locked or the pool is
 /// exhausted, otherwise an internal error, logged here (without personal
 /// data: sqlx's errors name the statement's failure, not its values).
-#[cfg(feature = "ssr")]
 impl From<sqlx::Error> for StaffError {
     fn from(error: sqlx::Error) -> Self {
-        if crate::store::is_busy(&error) {
+        if crate::error::is_busy(&error) {
             tracing::warn!(%error, "reception's database is busy");
             Self::Busy
         } else {
@@ -65,7 +128,6 @@ impl From<sqlx::Error> for StaffError {
 }
 
 /// An account's change that failed for a reason the member cannot act on.
-#[cfg(feature = "ssr")]
 impl From<super::auth::AccountError> for StaffError {
     fn from(error: super::auth::AccountError) -> Self {
         match error {

@@ -1,5 +1,5 @@
 //! What every page shares: the skip link, the service's name and the
-//! language switch.
+//! language switch, with its route (`/set-lang`) for the server.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -56,6 +56,44 @@ fn LanguageSwitch() -> impl IntoView {
             </a>
         </nav>
     }
+}
+
+/// The language switch's route.
+#[cfg(feature = "ssr")]
+pub fn routes<S: Clone + Send + Sync + 'static>() -> axum::Router<S> {
+    axum::Router::new().route("/set-lang", axum::routing::get(set_language))
+}
+
+/// What the language switch's link asks for.
+#[cfg(feature = "ssr")]
+#[derive(Debug, serde::Deserialize)]
+struct SetLanguage {
+    lang: Option<String>,
+    next: Option<String>,
+}
+
+/// `GET /set-lang?lang=ja&next=/request`: remembers the language in the
+/// cookie the app reads and goes back to the page. This is the language
+/// switch without JavaScript; with it, the switch works in place.
+#[cfg(feature = "ssr")]
+async fn set_language(
+    axum::extract::Query(query): axum::extract::Query<SetLanguage>,
+) -> impl axum::response::IntoResponse {
+    use axum::http::header;
+    use axum::response::{AppendHeaders, Redirect};
+    let locale: Locale = query
+        .lang
+        .and_then(|lang| lang.parse().ok())
+        .unwrap_or_default();
+    let next = query.next.unwrap_or_default();
+    let next = crate::http::local_path(&next).unwrap_or("/");
+    (
+        AppendHeaders([(
+            header::SET_COOKIE,
+            crate::http::cookies::language_cookie(locale),
+        )]),
+        Redirect::to(next),
+    )
 }
 
 /// Percent-encodes a path for a query value.

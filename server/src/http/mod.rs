@@ -1,13 +1,11 @@
 //! The web service: the `serve` command (Leptos options, the database,
-//! the listener, graceful shutdown) and the router. `patient` and `staff`
-//! hold each area's routes; both stand on `site` (rendering a page) and
-//! `security` (what every request passes through), never on each other.
+//! the listener, graceful shutdown) and the router, which mounts the app's
+//! routes (`app::routes`: each area's pages and posts), the Leptos pages
+//! and server functions, the site's files (`assets`), and the layers every
+//! request passes through (`security`).
 
 mod assets;
-mod patient;
 mod security;
-mod site;
-mod staff;
 
 use std::net::SocketAddr;
 
@@ -25,7 +23,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::cli::ServeArgs;
 use crate::database;
-use site::Site;
+use app::http::Site;
 
 pub async fn serve(args: ServeArgs) -> Result<()> {
     init_logging();
@@ -49,7 +47,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     options.hash_files = hash_file.as_ref().is_some_and(|file| file.exists());
     let pool = database::open(&args.database_url).await?;
     let secret = database::service_secret(&args.database_url)?;
-    let login_key = app::staff::auth::LoginKey::new(secret);
+    let login_key = app::keys::LoginKey::new(secret);
     // Authenticator secrets stored by an earlier version, in the clear,
     // are sealed under the key file now.
     let sealing = app::staff::auth::seal_stored_factors(&pool, &login_key, app::clock::now())
@@ -67,7 +65,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let listener = TcpListener::bind(options.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
-    let proxies = app::ssr::Proxies::new(args.trusted_proxies);
+    let proxies = app::http::proxies::Proxies::new(args.trusted_proxies);
     tracing::info!("{}", proxies.describe());
     let options_hashed = options.hash_files;
     let site_root = options.site_root.to_string();
@@ -90,16 +88,16 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let mail = crate::mailer::start(&args.mail, listening, &secret, &pool)?;
     let nonempty = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
     let site = Site {
-        liaison: app::patient::papers::Liaison {
+        liaison: app::hospital::Liaison {
             fax: nonempty(&args.liaison_fax),
             postal_address: nonempty(&args.postal_address),
         },
         mail,
         closures,
-        new_cases: app::ssr::NewCaseLimiter::default(),
+        new_cases: app::http::limits::NewCaseLimiter::default(),
         options,
         pool,
-        limiter: app::ssr::status_lookup_limiter(),
+        limiter: app::http::limits::status_lookup_limiter(),
         proxies,
         login_key,
         hospital: args.hospital_name.into(),
@@ -137,29 +135,19 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
 /// Every route of the service. The pool reaches server functions and pages
 /// through Leptos's context.
 pub fn router(site: Site) -> Router {
-    let routes = generate_route_list(App);
     let (options, proxies) = (site.options.clone(), site.proxies.clone());
     let hashed = assets::HashedFiles(options.hash_files);
     let context = site.context();
-    // Reception's pages are served by `staff`, which checks the session
-    // before anything is loaded; Leptos renders them from there.
-    let routes = routes
-        .into_iter()
-        .filter(|route| {
-            !route.path().starts_with("/staff") && !route.path().starts_with("/respond")
-        })
-        .collect::<Vec<_>>();
     Router::new()
-        .merge(patient::routes(site.clone()))
-        .merge(staff::routes(site))
-        .leptos_routes_with_context(&options, routes, context.clone(), {
+        .merge(app::routes::<LeptosOptions>(site))
+        .leptos_routes_with_context(&options, generate_route_list(App), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback_service(assets::files(
             &options.site_root,
             // No such file: the app's "not found" page.
-            leptos_axum::file_and_error_handler_with_context(context, shell)
+            leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(context, shell)
                 .with_state(options.clone()),
         ))
         .layer(middleware::from_fn(
@@ -176,7 +164,7 @@ pub fn router(site: Site) -> Router {
         // Brotli at quality 4 (the crate's default is 11, far too slow for
         // every page on two cores; 4 is within a few per cent of its size).
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
-        .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(app::http::MAX_BODY_BYTES))
         .with_state(options)
 }
 

@@ -8,7 +8,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use app::ssr::Proxies;
+use app::http::MAX_BODY_BYTES;
+use app::http::proxies::Proxies;
 
 /// The headers every response carries. Pages set their own
 /// Content-Security-Policy with the response's script nonce (see
@@ -18,7 +19,7 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let https = app::ssr::peer_of(request.extensions())
+    let https = app::http::proxies::peer_of(request.extensions())
         .is_some_and(|peer| proxies.is_https(request.headers(), peer));
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
@@ -76,11 +77,6 @@ pub async fn same_site_posts_only(request: Request, next: Next) -> Response {
     }
     next.run(request).await
 }
-
-/// The largest request body accepted: the longest possible request form,
-/// percent-encoded, with room to spare. Larger bodies get 413 before they
-/// are read whole.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Leptos answers a server function whose arguments cannot be read with 500,
 /// before our code runs; `AppError` has already turned it into `bad_request`,

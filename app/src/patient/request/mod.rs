@@ -2,7 +2,7 @@
 //! check-answers step and Send.
 //!
 //! One `<form method="post" action="/request">` serves both ways of using
-//! the page: its buttons post the form and the server (`patient::posted`)
+//! the page: its buttons post the form and the server (`posted`)
 //! answers with this page rendered from the posted answers (the errors,
 //! the check step) or a redirect to the confirmation, so nothing typed is
 //! lost. With JavaScript, the island (`page::RequestForm`) adds what needs
@@ -18,6 +18,8 @@ pub mod draft;
 mod fields;
 pub mod page;
 mod panel;
+#[cfg(feature = "ssr")]
+pub mod posted;
 pub mod state;
 
 pub use page::RequestPage;

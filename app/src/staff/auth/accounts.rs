@@ -9,16 +9,43 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use super::is_login;
+use super::password::PasswordProblem;
 use super::password::{check_new_password, hash_off_thread, verify_off_thread};
+use super::sessions::SessionRow;
 use super::sessions::{end_all, live_sessions};
 use super::throttle::{self, Taken};
 use super::totp::{self, new_recovery_codes, new_secret, recovery_hash};
-use super::{LoginKey, is_login};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append};
-use crate::ssr::client_key;
-use crate::staff::{AccountProblem, MemberRow, PasswordProblem, Role, Staff};
+use crate::http::limits::client_key;
+use crate::keys::LoginKey;
+use crate::staff::{Role, Staff};
 use crate::store::timestamp;
+
+/// Why the password was not changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountProblem {
+    WrongPassword,
+    WrongCode,
+    /// The new password and its repetition differ.
+    Mismatch,
+    NewPassword(PasswordProblem),
+    TooManyAttempts {
+        minutes: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    /// Whether the second factor is enrolled.
+    pub enrolled: bool,
+    pub sessions: Vec<SessionRow>,
+}
 
 /// Why an account command cannot be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +67,7 @@ pub enum AccountError {
 /// The reason, for the IT admin at the command line (in English, as the
 /// command's other messages).
 fn password_problem(problem: PasswordProblem) -> String {
-    use crate::staff::WeakBecause;
+    use super::password::WeakBecause;
     let text = match problem {
         PasswordProblem::TooShort => "it must have at least 12 characters",
         PasswordProblem::TooLong => "it must have at most 128 characters",

@@ -26,26 +26,31 @@ mod totp;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use chacha20poly1305::aead::{Aead, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use chrono::Duration;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+
+use crate::http::cookies::cookie_name;
+pub(crate) use crate::http::tokens::{is_token, new_token, token_hash};
+use crate::keys::LoginKey;
 
 pub use accounts::{
-    AccountError, Enrolment, PasswordChange, UserRow, add_user, change_own_password, disable_user,
-    enrol, list_users, members, password_changed_at, recovery_codes_left, set_password,
+    AccountError, AccountProblem, Enrolment, MemberRow, PasswordChange, UserRow, add_user,
+    change_own_password, disable_user, enrol, list_users, members, password_changed_at,
+    recovery_codes_left, set_password,
 };
-pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_new_password, hash_password};
+pub use password::{
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordProblem, WeakBecause, check_new_password,
+    hash_password,
+};
 pub use sessions::{
-    end_other_sessions, end_own_session, end_session, end_sessions_of, record_sign_out, session,
-    sessions_of,
+    SessionRow, end_other_sessions, end_own_session, end_session, end_sessions_of, record_sign_out,
+    session, sessions_of,
 };
 pub use sign_in::{
     CodeOutcome, PENDING_LIMIT, PasswordOutcome, check_code, check_password, end_pending,
 };
 pub use throttle::{
-    ALERT_FAILURES, MAX_FAILURES, PAIR_WINDOW, acknowledge_alert, delay_after, open_alerts,
+    ALERT_FAILURES, MAX_FAILURES, PAIR_WINDOW, SignInAlert, acknowledge_alert, delay_after,
+    open_alerts,
 };
 
 use super::Staff;
@@ -59,88 +64,6 @@ pub const SESSION_COOKIE: &str = "second_opinion_staff";
 /// The cookie of a sign-in whose password was accepted and whose code is
 /// still to come.
 pub const PENDING_COOKIE: &str = "second_opinion_sign_in";
-
-/// The service's secret as sign-in uses it: it turns what was typed into a
-/// login box into the keyed hash the throttle counts by and the audit
-/// trail shows, so neither ever holds the text (people type passwords
-/// there), and it seals the members' authenticator secrets. It lives in a
-/// file of its own beside the database, not in it, so a copy of the
-/// database alone can neither be searched for the texts nor make codes.
-#[derive(Clone)]
-pub struct LoginKey([u8; 32]);
-
-impl std::fmt::Debug for LoginKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LoginKey(…)")
-    }
-}
-
-impl LoginKey {
-    pub const fn new(secret: [u8; 32]) -> Self {
-        Self(secret)
-    }
-
-    /// The keyed hash of a typed login: HMAC-SHA-256 of the login as the
-    /// accounts know it (trimmed, lower case), its first 16 bytes in hex.
-    pub fn of(&self, typed: &str) -> String {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
-            unreachable!("HMAC takes a key of any length")
-        };
-        mac.update(typed.trim().to_lowercase().as_bytes());
-        hex::encode(&mac.finalize().into_bytes()[..16])
-    }
-
-    /// The cipher the authenticator secrets are sealed with, under a key
-    /// derived from the service's secret for this use alone.
-    fn factor_cipher(&self) -> XChaCha20Poly1305 {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
-            unreachable!("HMAC takes a key of any length")
-        };
-        mac.update(b"second-opinion: authenticator secrets, v1");
-        chacha20poly1305::KeyInit::new(&mac.finalize().into_bytes())
-    }
-
-    /// The authenticator secret of account `user_id` as it is stored:
-    /// `v1:` and, in hex, a random nonce and the secret sealed with
-    /// XChaCha20-Poly1305, bound to the account (moved to another row, it
-    /// does not open).
-    pub fn seal_factor(&self, user_id: i64, secret: &str) -> String {
-        let nonce = XNonce::from(rand::random::<[u8; 24]>());
-        let aad = user_id.to_be_bytes();
-        let payload = Payload {
-            msg: secret.as_bytes(),
-            aad: &aad,
-        };
-        let Ok(sealed) = self.factor_cipher().encrypt(&nonce, payload) else {
-            unreachable!("sealing in memory does not fail")
-        };
-        format!("{SEALED}{}{}", hex::encode(nonce), hex::encode(sealed))
-    }
-
-    /// The authenticator secret of account `user_id` from what is stored;
-    /// `None` when it does not open (another key file, another row) or is
-    /// not sealed at all: a secret written into the database by someone
-    /// without the key file signs nobody in. (The service seals the ones an
-    /// earlier version stored readable when it starts.)
-    pub fn open_factor(&self, user_id: i64, stored: &str) -> Option<String> {
-        let sealed = stored.strip_prefix(SEALED)?;
-        let bytes = hex::decode(sealed).ok()?;
-        let (nonce, sealed) = bytes.split_at_checked(24)?;
-        let aad = user_id.to_be_bytes();
-        let payload = Payload {
-            msg: sealed,
-            aad: &aad,
-        };
-        let secret = self
-            .factor_cipher()
-            .decrypt(XNonce::from_slice(nonce), payload)
-            .ok()?;
-        String::from_utf8(secret).ok()
-    }
-}
-
-/// How a sealed authenticator secret begins.
-const SEALED: &str = "v1:";
 
 /// Whether the audit trail has the sealing's line. The action is written
 /// out, not bound, so that SQLite uses the partial index on it (migration
@@ -210,11 +133,8 @@ pub fn is_login(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
-pub use crate::ssr::cookie_name;
-pub(crate) use crate::ssr::{is_token, new_token, token_hash};
-
 fn cookie_builder(name: &str, https: bool, value: String) -> cookie::CookieBuilder<'static> {
-    crate::ssr::private_cookie(name, https, value)
+    crate::http::cookies::private_cookie(name, https, value)
 }
 
 /// The `Set-Cookie` value for a new session: never to scripts, never on
@@ -245,12 +165,12 @@ pub fn cleared_cookie(name: &str, https: bool) -> String {
 
 /// The session token the browser sent, if any.
 pub fn session_token(headers: &axum::http::HeaderMap, https: bool) -> Option<String> {
-    crate::ssr::cookie(headers, &cookie_name(SESSION_COOKIE, https))
+    crate::http::cookies::cookie(headers, &cookie_name(SESSION_COOKIE, https))
 }
 
 /// The pending sign-in's token the browser sent, if any.
 pub fn pending_token(headers: &axum::http::HeaderMap, https: bool) -> Option<String> {
-    crate::ssr::cookie(headers, &cookie_name(PENDING_COOKIE, https))
+    crate::http::cookies::cookie(headers, &cookie_name(PENDING_COOKIE, https))
 }
 
 /// The signed-in staff member, as the `server` crate's guard found them
@@ -271,29 +191,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Staff {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_authenticator_secret_is_sealed_to_its_account_and_its_key() {
-        let key = LoginKey::new([1; 32]);
-        let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-        let sealed = key.seal_factor(7, secret);
-        assert!(sealed.starts_with("v1:") && !sealed.contains(secret));
-        assert_ne!(
-            sealed,
-            key.seal_factor(7, secret),
-            "a fresh nonce each time"
-        );
-        assert_eq!(key.open_factor(7, &sealed).as_deref(), Some(secret));
-        assert_eq!(key.open_factor(8, &sealed), None, "another account's row");
-        assert_eq!(LoginKey::new([2; 32]).open_factor(7, &sealed), None);
-        let mut tampered = sealed.clone();
-        let last = if sealed.ends_with('0') { "1" } else { "0" };
-        tampered.replace_range(sealed.len() - 1.., last);
-        assert_eq!(key.open_factor(7, &tampered), None);
-        assert_eq!(key.open_factor(7, "v1:zz"), None);
-        // Not sealed (written around the service): opens nothing.
-        assert_eq!(key.open_factor(7, secret), None);
-    }
 
     #[test]
     fn the_sealing_is_looked_up_by_its_audit_code() {
@@ -329,16 +226,5 @@ mod tests {
         let plain = session_cookie("ab", false);
         assert!(plain.starts_with("second_opinion_staff=ab") && !plain.contains("Secure"));
         assert!(pending_cookie("ab", false).contains("Max-Age=300"));
-    }
-
-    #[test]
-    fn the_login_key_hides_the_text_and_ignores_case_and_spaces() {
-        let key = LoginKey::new([7; 32]);
-        let hashed = key.of("Sato");
-        assert_eq!(hashed.len(), 32);
-        assert_eq!(hashed, key.of(" sato "));
-        assert_ne!(hashed, key.of("suzuki"));
-        assert_ne!(hashed, LoginKey::new([8; 32]).of("sato"), "keyed");
-        assert!(!hashed.contains("sato"));
     }
 }

@@ -10,7 +10,31 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use zxcvbn::feedback::Warning;
 
 use super::AccountError;
-use crate::staff::{PasswordProblem, WeakBecause};
+
+/// Why a new password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    ContainsLogin,
+    ContainsHospitalName,
+    /// On the list of commonly used passwords.
+    Common,
+    /// The strength estimator finds it easy to guess, and why.
+    Weak(WeakBecause),
+}
+
+/// What makes a password easy to guess, as the estimator found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeakBecause {
+    KeyboardPattern,
+    Repeats,
+    Sequence,
+    DatesOrYears,
+    CommonWords,
+    Names,
+    Short,
+}
 
 /// The shortest password accepted…
 pub const MIN_PASSWORD_CHARS: usize = 12;

@@ -11,8 +11,22 @@ use sqlx::SqlitePool;
 use super::{ABSOLUTE_LIMIT, IDLE_LIMIT, is_token, new_token, token_hash};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append, record};
-use crate::staff::{Role, SessionRow, Staff};
+use crate::staff::{Role, Staff};
 use crate::store::{in_japan, timestamp};
+
+/// A live session, as its member (or an admin) sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: i64,
+    /// Japan time, `YYYY-MM-DD HH:MM:SS`.
+    pub started: String,
+    pub last_used: String,
+    pub address: String,
+    /// The browser and its system, in short.
+    pub browser: String,
+    /// The session of the page being shown.
+    pub current: bool,
+}
 
 /// The longest user-agent kept.
 const USER_AGENT_CHARS: usize = 300;

@@ -14,10 +14,11 @@ use super::password::verify_off_thread;
 use super::sessions::open_session;
 use super::throttle::{self, Taken};
 use super::totp::{self, Factor};
-use super::{LoginKey, is_token, new_token, token_hash};
+use super::{is_token, new_token, token_hash};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
-use crate::ssr::client_key;
+use crate::http::limits::client_key;
+use crate::keys::LoginKey;
 use crate::store::timestamp;
 
 /// How long the code may come after the password.

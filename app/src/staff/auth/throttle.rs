@@ -20,8 +20,24 @@ use sqlx::SqlitePool;
 
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append};
-use crate::staff::{SignInAlert, Staff};
+use crate::staff::Staff;
 use crate::store::{in_japan, timestamp};
+
+/// Many failed sign-ins for one login, shown to admins until one of them
+/// acknowledges it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInAlert {
+    pub id: i64,
+    /// The account's login; `None` for a login that does not exist, shown
+    /// by `key`, the start of its keyed hash.
+    pub login: Option<String>,
+    pub key: String,
+    pub failures: i64,
+    pub addresses: i64,
+    /// Japan time, `YYYY-MM-DD HH:MM:SS`.
+    pub first_at: String,
+    pub last_at: String,
+}
 
 /// Failures per login and address…
 pub const MAX_FAILURES: i64 = 5;

@@ -1,0 +1,199 @@
+//! `/status`: the reference and the patient's date of birth give the
+//! request's status in plain words. The form posts to `/status` and the
+//! server renders this page with the answer and the typed values kept; the
+//! page has no island, so it is the same with or without JavaScript.
+
+#[cfg(feature = "ssr")]
+pub mod posted;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::Erase;
+use crate::error::AppError;
+use crate::format;
+use crate::i18n::td_string;
+use crate::patient::api::{CaseStatus, StatusQuery};
+use crate::patient::papers::{StatusPaper, StatusPaperButtons, StatusPaperView};
+use crate::words;
+
+/// The status page as the server renders it after a post.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusPage {
+    pub query: StatusQuery,
+    pub outcome: Option<Result<CaseStatus, AppError>>,
+    /// The documents the request needs, each with the day it arrived.
+    pub documents: Vec<(domain::Document, Option<chrono::NaiveDate>)>,
+}
+
+#[component]
+pub fn StatusLookupPage() -> impl IntoView {
+    let locale = crate::use_locale();
+    crate::no_store();
+    let StatusPage {
+        query,
+        outcome,
+        documents,
+    } = use_context::<StatusPage>().unwrap_or_default();
+    // The papers to print, for a request still going on (the documents
+    // listed say so).
+    let consent = documents
+        .iter()
+        .any(|(document, _)| *document == domain::Document::PatientConsentForm);
+    let papers = (!documents.is_empty())
+        .then(|| view! { <StatusPaperButtons query=query.clone() consent /> });
+    let documents = (!documents.is_empty()).then(|| view! { <DocumentsArrived documents /> });
+    let scheduled = matches!(outcome, Some(Ok(CaseStatus::Scheduled { .. })));
+    let calendar = scheduled.then(|| view! { <CalendarButton query=query.clone() /> });
+    let result = outcome.map(|outcome| {
+        let text = answer_text(locale, outcome);
+        // The answer is a new page: its heading takes the focus, so that a
+        // screen reader reads the answer first.
+        view! {
+            <div class="status-result">
+                <h2 tabindex="-1" autofocus>{td_string!(locale, status.result_heading)}</h2>
+                <p data-testid="status">{text}</p>
+                {calendar}
+                {documents}
+                {papers}
+            </div>
+        }
+    });
+    view! {
+        <Title text=td_string!(locale, status.title).to_owned() />
+        <h1>{td_string!(locale, status.title)}</h1>
+        <p>{td_string!(locale, status.intro)}</p>
+        <form method="post" action="/status" novalidate>
+            <div class="field">
+                <label for="reference">{td_string!(locale, status.reference)}</label>
+                <p class="hint" id="reference-hint">{td_string!(locale, status.hint_reference)}</p>
+                <input
+                    id="reference"
+                    name="reference"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    aria-describedby="reference-hint"
+                    value=query.reference
+                />
+            </div>
+            <div class="field">
+                <label for="date_of_birth">{td_string!(locale, status.date_of_birth)}</label>
+                <input id="date_of_birth" name="date_of_birth" type="date" value=query.date_of_birth />
+            </div>
+            <p class="actions">
+                <button type="submit" class="button">
+                    {td_string!(locale, status.submit)}
+                </button>
+            </p>
+        </form>
+        {result}
+    }
+    .erase()
+}
+
+/// The appointment's calendar file. It answers the same question again:
+/// the form carries what was typed, posted, never in an address.
+#[component]
+fn CalendarButton(query: StatusQuery) -> impl IntoView {
+    let locale = crate::use_locale();
+    view! {
+        <form method="post" action="/status/calendar">
+            <input type="hidden" name="reference" value=query.reference />
+            <input type="hidden" name="date_of_birth" value=query.date_of_birth />
+            <p class="actions">
+                <button type="submit" class="button secondary">
+                    {td_string!(locale, status.add_to_calendar)}
+                </button>
+            </p>
+        </form>
+    }
+}
+
+/// Each document the request needs: received on which day, or not yet.
+#[component]
+fn DocumentsArrived(
+    documents: Vec<(domain::Document, Option<chrono::NaiveDate>)>,
+) -> impl IntoView {
+    let locale = crate::use_locale();
+    view! {
+        <h3>{td_string!(locale, status.documents_heading)}</h3>
+        <ul data-testid="documents">
+            {documents
+                .into_iter()
+                .map(|(document, on)| {
+                    let state = on.map_or_else(
+                        || td_string!(locale, status.not_yet_received).to_owned(),
+                        |on| {
+                            let day = format::date(locale, on);
+                            td_string!(locale, status.received_on, day).to_string()
+                        },
+                    );
+                    view! { <li>{words::document(locale, document)} ": " <strong>{state}</strong></li> }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// `/status/paper`: the paper the status answer asked for, or, when the
+/// reference and date of birth did not match (or the limit was reached),
+/// the status page saying why, with what was typed.
+#[component]
+pub fn StatusPaperPage() -> impl IntoView {
+    match use_context::<StatusPaper>() {
+        Some(paper) => view! { <StatusPaperView paper /> }.into_any(),
+        None => view! { <StatusLookupPage /> }.into_any(),
+    }
+}
+
+/// The status answer in the patient's words.
+fn answer_text(locale: crate::i18n::Locale, outcome: Result<CaseStatus, AppError>) -> String {
+    match outcome {
+        Ok(CaseStatus::Received { window }) => {
+            let receipt = format::date(locale, window.receipt);
+            let earliest = format::date(locale, window.earliest);
+            let latest = format::date(locale, window.latest);
+            td_string!(locale, status.received, receipt, earliest, latest).to_string()
+        }
+        Ok(CaseStatus::UnderReview { window }) => {
+            let earliest = format::date(locale, window.earliest);
+            let latest = format::date(locale, window.latest);
+            td_string!(locale, status.under_review, earliest, latest).to_string()
+        }
+        Ok(CaseStatus::Scheduled {
+            day,
+            start,
+            department,
+            answer,
+        }) => {
+            let day = format::date(locale, day);
+            let department = department
+                .map(|(ja, en)| {
+                    if locale == crate::i18n::Locale::ja {
+                        ja
+                    } else {
+                        en
+                    }
+                })
+                .unwrap_or_default();
+            let told = answer
+                .map(|(answer, at)| {
+                    let answer = words::patient_answer(locale, answer);
+                    format!(" {}", td_string!(locale, respond.status_answer, answer, at))
+                })
+                .unwrap_or_default();
+            td_string!(locale, status.scheduled, day, start, department).to_string() + &told
+        }
+        Ok(CaseStatus::Declined { reason }) => {
+            let reason = words::decline(locale, reason);
+            td_string!(locale, status.declined, reason).to_string()
+        }
+        Ok(CaseStatus::Completed) => td_string!(locale, status.completed).to_owned(),
+        Ok(CaseStatus::ContactReception) => td_string!(locale, status.contact_reception).to_owned(),
+        Err(AppError::NotFound) => td_string!(locale, status.not_found).to_owned(),
+        Err(error) => words::app_error(locale, &error),
+    }
+}

@@ -1,0 +1,251 @@
+//! The status answer's posts (with or without JavaScript): `POST /status`
+//! (the look-up, with the documents received for a request going on),
+//! `POST /status/calendar` (the appointment's calendar file) and `POST
+//! /status/paper` (a paper to print). Each repeats the reference and date
+//! of birth, posted, never in an address, within the look-up's limits.
+
+use std::net::IpAddr;
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+use sqlx::SqlitePool;
+
+use super::StatusPage;
+use crate::error::AppError;
+use crate::http::limits::AttemptLimiter;
+use crate::http::{Client, Form, Head, Site};
+use crate::patient::api::{CaseStatus, StatusQuery, look_up_status};
+use crate::patient::papers::{Paper, StatusPaper};
+
+/// What the status page and its buttons post.
+#[derive(Debug, serde::Deserialize)]
+pub struct Asked {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    date_of_birth: String,
+    /// The paper asked for (`POST /status/paper`).
+    #[serde(default)]
+    paper: String,
+}
+
+impl Asked {
+    fn query(&self) -> StatusQuery {
+        StatusQuery {
+            reference: self.reference.clone(),
+            date_of_birth: self.date_of_birth.clone(),
+        }
+    }
+}
+
+/// `POST /status`: the status look-up without JavaScript.
+pub async fn post_status(
+    State(site): State<Site>,
+    Head(head): Head,
+    Client(client): Client,
+    Form(asked): Form<Asked>,
+) -> Response {
+    let (page, status) = status(&site.pool, &site.limiter, client, asked.query()).await;
+    site.render_route(head, move || provide_context(page.clone()), status)
+        .await
+}
+
+/// `POST /status/calendar`: the appointment as an `.ics` file to open in
+/// a calendar, for the reference and date of birth the status page holds.
+pub async fn post_calendar(
+    State(site): State<Site>,
+    Head(head): Head,
+    Client(client): Client,
+    Form(asked): Form<Asked>,
+) -> Response {
+    let file = calendar_file(&site.pool, &site.limiter, client, &site.mail, asked.query()).await;
+    match file {
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"second-opinion.ics\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            file,
+        )
+            .into_response(),
+        Err((page, status)) => {
+            site.render_route(head, move || provide_context(page.clone()), status)
+                .await
+        }
+    }
+}
+
+/// `POST /status/paper`: a paper to print, for the reference and date of
+/// birth the status page holds (the status look-up's limits apply).
+pub async fn post_paper(
+    State(site): State<Site>,
+    Head(head): Head,
+    Client(client): Client,
+    Form(asked): Form<Asked>,
+) -> Response {
+    match paper(
+        &site.pool,
+        &site.limiter,
+        client,
+        asked.query(),
+        &asked.paper,
+    )
+    .await
+    {
+        Ok(paper) => {
+            site.render_route(head, move || provide_context(paper.clone()), StatusCode::OK)
+                .await
+        }
+        Err((page, status)) => {
+            site.render_route(head, move || provide_context(page.clone()), status)
+                .await
+        }
+    }
+}
+
+/// `POST /status`: the same lookup, limit and answers as `find_status`.
+async fn status(
+    pool: &SqlitePool,
+    limiter: &AttemptLimiter,
+    client: IpAddr,
+    query: StatusQuery,
+) -> (StatusPage, StatusCode) {
+    let outcome = look_up_status(pool, limiter, client, &query).await;
+    let status = outcome
+        .as_ref()
+        .err()
+        .map_or(StatusCode::OK, AppError::status);
+    // Which documents have arrived, so that nobody calls to ask whether a
+    // FAX came: for a request still going on.
+    let going_on = matches!(
+        outcome,
+        Ok(CaseStatus::Received { .. }
+            | CaseStatus::UnderReview { .. }
+            | CaseStatus::Scheduled { .. }
+            | CaseStatus::ContactReception)
+    );
+    let documents = match domain::reference::Reference::parse(&query.reference) {
+        Some(reference) if going_on => crate::patient::store::documents_received(pool, &reference)
+            .await
+            .unwrap_or_else(|error| {
+                let _ = AppError::from(error);
+                Vec::new()
+            }),
+        _ => Vec::new(),
+    };
+    (
+        StatusPage {
+            query,
+            outcome: Some(outcome),
+            documents,
+        },
+        status,
+    )
+}
+
+/// `POST /status/calendar`: the appointment's calendar file, for the same
+/// reference and date of birth as the status (and within the same
+/// limits); without a current appointment, the status page says why.
+async fn calendar_file(
+    pool: &SqlitePool,
+    limiter: &AttemptLimiter,
+    client: IpAddr,
+    mail: &crate::mail::MailSetup,
+    query: StatusQuery,
+) -> Result<String, (StatusPage, StatusCode)> {
+    let outcome = look_up_status(pool, limiter, client, &query).await;
+    let file = match (
+        &outcome,
+        domain::reference::Reference::parse(&query.reference),
+    ) {
+        (Ok(CaseStatus::Scheduled { .. }), Some(reference)) => {
+            crate::patient::store::calendar_file(pool, &reference, mail, crate::clock::now())
+                .await
+                .map_err(AppError::from)
+        }
+        _ => Ok(None),
+    };
+    match file {
+        Ok(Some(file)) => Ok(file),
+        Ok(None) => {
+            let status = outcome
+                .as_ref()
+                .err()
+                .map_or(StatusCode::OK, AppError::status);
+            Err((
+                StatusPage {
+                    query,
+                    outcome: Some(outcome),
+                    documents: Vec::new(),
+                },
+                status,
+            ))
+        }
+        Err(error) => {
+            let status = error.status();
+            Err((
+                StatusPage {
+                    query,
+                    outcome: Some(Err(error)),
+                    documents: Vec::new(),
+                },
+                status,
+            ))
+        }
+    }
+}
+
+/// `POST /status/paper`: the paper asked for, for the same reference and
+/// date of birth as the status (and within the same limits); otherwise
+/// the status page, saying why.
+async fn paper(
+    pool: &SqlitePool,
+    limiter: &AttemptLimiter,
+    client: IpAddr,
+    query: StatusQuery,
+    paper: &str,
+) -> Result<StatusPaper, (StatusPage, StatusCode)> {
+    let outcome = look_up_status(pool, limiter, client, &query).await;
+    let found = match (
+        &outcome,
+        domain::reference::Reference::parse(&query.reference),
+    ) {
+        (Ok(_), Some(reference)) => crate::patient::api::summary_of(pool, &reference).await,
+        _ => Ok(None),
+    };
+    let paper = Paper::from_code(paper);
+    match (found, paper) {
+        (Ok(Some(summary)), Some(paper)) => Ok(StatusPaper { summary, paper }),
+        (Err(error), _) => {
+            let status = error.status();
+            Err((
+                StatusPage {
+                    query,
+                    outcome: Some(Err(error)),
+                    documents: Vec::new(),
+                },
+                status,
+            ))
+        }
+        _ => {
+            let status = outcome
+                .as_ref()
+                .err()
+                .map_or(StatusCode::NOT_FOUND, AppError::status);
+            Err((
+                StatusPage {
+                    query,
+                    outcome: Some(outcome),
+                    documents: Vec::new(),
+                },
+                status,
+            ))
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The signed-in member's page: the guard in front of every staff route
+//! but the sign-in's (it finds the session before any handler or query
+//! runs), the admins' role layer, the `Desk` every handler behind them
+//! takes (the site, the member, the request's head), and the one place a
+//! `StaffError` marked as a page becomes one.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use sqlx::SqlitePool;
+
+use super::auth::{self, SignInAlert};
+use super::error::ShownAsPage;
+use super::frame::StaffFrame;
+use super::{Role, Staff, StaffError};
+use crate::audit::AuditAction;
+use crate::audit::chain::{Entry, record};
+use crate::http::{FormPairs, Head, Site};
+use crate::i18n::{Locale, td_string};
+
+/// A staff page being answered for the signed-in member: what every
+/// handler behind the guard takes.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub site: Site,
+    pub staff: Staff,
+    head: Head,
+}
+
+impl FromRequestParts<Site> for Desk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, site: &Site) -> Result<Self, Self::Rejection> {
+        // The guard put the member on the request; outside it, nobody.
+        let staff = parts
+            .extensions
+            .get::<Staff>()
+            .cloned()
+            .ok_or_else(|| (StatusCode::UNAUTHORIZED, "sign in first").into_response())?;
+        let Ok(head) = Head::from_request_parts(parts, site).await;
+        Ok(Self {
+            site: site.clone(),
+            staff,
+            head,
+        })
+    }
+}
+
+/// A staff page for someone not signed in: the sign-in pages.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    pub site: Site,
+    head: Head,
+}
+
+impl FromRequestParts<Site> for Visitor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, site: &Site) -> Result<Self, Self::Rejection> {
+        let Ok(head) = Head::from_request_parts(parts, site).await;
+        Ok(Self {
+            site: site.clone(),
+            head,
+        })
+    }
+}
+
+impl Visitor {
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.0.headers
+    }
+
+    /// The query's pairs, an unreadable query read as none.
+    pub fn query(&self) -> FormPairs {
+        self.head.query()
+    }
+
+    /// The sign-in page `page`, with `status`.
+    pub async fn render(
+        self,
+        status: StatusCode,
+        page: impl Fn() -> AnyView + Clone + Send + Sync + 'static,
+    ) -> Response {
+        render(self.site, self.head, None, Vec::new(), status, page).await
+    }
+}
+
+impl Desk {
+    pub fn pool(&self) -> &SqlitePool {
+        &self.site.pool
+    }
+
+    /// Now, by the app's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        crate::clock::now()
+    }
+
+    /// Today in Japan.
+    pub fn today(&self) -> NaiveDate {
+        crate::clock::now_in_japan().date()
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.0.headers
+    }
+
+    /// The query's pairs, an unreadable query read as none.
+    pub fn query(&self) -> FormPairs {
+        self.head.query()
+    }
+
+    /// The language of the member's pages: the language cookie, else
+    /// `Accept-Language`, else Japanese (as the pages choose).
+    pub fn locale(&self) -> Locale {
+        locale_of(self.headers())
+    }
+
+    /// Records that the member is shown personal data (`action`, with
+    /// `detail`): a page that cannot be recorded is not shown.
+    pub async fn record_view(&self, action: AuditAction, detail: &str) -> Result<(), sqlx::Error> {
+        let entry = Entry {
+            actor: Some(&self.staff.login),
+            after: Some(detail),
+            ..Entry::of(action)
+        };
+        record(&self.site.pool, self.now(), entry).await
+    }
+
+    /// The page `page` for the member, with `status`; for an admin, with
+    /// the sign-in alerts still open.
+    pub async fn render(
+        self,
+        status: StatusCode,
+        page: impl Fn() -> AnyView + Clone + Send + Sync + 'static,
+    ) -> Response {
+        let alerts = if self.staff.role == Role::Admin {
+            auth::open_alerts(&self.site.pool)
+                .await
+                .unwrap_or_else(|error| {
+                    tracing::error!(%error, "cannot read the sign-in alerts");
+                    Vec::new()
+                })
+        } else {
+            Vec::new()
+        };
+        render(self.site, self.head, Some(self.staff), alerts, status, page).await
+    }
+}
+
+async fn render(
+    site: Site,
+    Head(head): Head,
+    staff: Option<Staff>,
+    alerts: Vec<SignInAlert>,
+    status: StatusCode,
+    page: impl Fn() -> AnyView + Clone + Send + Sync + 'static,
+) -> Response {
+    site.render_page(head, status, move || {
+        let (staff, alerts, page) = (staff.clone(), alerts.clone(), page.clone());
+        view! { <StaffFrame staff alerts>{page()}</StaffFrame> }.into_any()
+    })
+    .await
+}
+
+/// The language of the person asking: the language cookie, else
+/// `Accept-Language`, else Japanese (as the pages choose).
+pub fn locale_of(headers: &HeaderMap) -> Locale {
+    let cookie = crate::http::cookies::cookie(headers, crate::LANGUAGE_COOKIE)
+        .and_then(|value| value.parse().ok());
+    cookie.unwrap_or_else(|| {
+        let accepted = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        let first = accepted.split(',').next().unwrap_or_default().trim();
+        if first.starts_with("en") {
+            Locale::en
+        } else {
+            Locale::ja
+        }
+    })
+}
+
+/// `Retry-After` on an answer that asks to wait `minutes`.
+pub fn retry_after(mut response: Response, minutes: i64) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(minutes * 60));
+    response
+}
+
+/// Finds the signed-in member, or stops the request: a page (GET) goes to
+/// the sign-in page, anything else gets 401, before a handler or a query
+/// runs. On the way back, a "not found" or "forbidden" becomes the staff
+/// page saying so.
+pub(super) async fn guard(
+    State(site): State<Site>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let now = crate::clock::now();
+    let https = crate::http::proxies::peer_of(request.extensions())
+        .is_some_and(|peer| site.proxies.is_https(request.headers(), peer));
+    let staff = match auth::session_token(request.headers(), https) {
+        Some(token) => match auth::session(&site.pool, &token, now).await {
+            Ok(staff) => staff,
+            Err(error) => return StaffError::from(error).into_response(),
+        },
+        None => None,
+    };
+    let Some(staff) = staff else {
+        if request.method() == Method::GET {
+            // Only the path: whatever the query held stays out of the
+            // sign-in page's URL (and so of history and logs).
+            let next = request.uri().path().to_owned();
+            let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+            return Redirect::to(&format!("/staff/login?{query}")).into_response();
+        }
+        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+    };
+    let (mut parts, body) = request.into_parts();
+    let Ok(head) = Head::from_request_parts(&mut parts, &site).await;
+    let mut request = Request::from_parts(parts, body);
+    request.extensions_mut().insert(staff.clone());
+    let response = next.run(request).await;
+    let Some(ShownAsPage(error)) = response.extensions().get::<ShownAsPage>().cloned() else {
+        return response;
+    };
+    let desk = Desk { site, staff, head };
+    desk.render(error.status(), move || match error {
+        StaffError::Forbidden => view! { <Forbidden /> }.into_any(),
+        _ => view! { <crate::NotFound /> }.into_any(),
+    })
+    .await
+}
+
+/// Lets only admins through (after the guard found the member).
+pub(super) async fn admins_only(
+    staff: Staff,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if staff.role != Role::Admin {
+        return StaffError::Forbidden.into_response();
+    }
+    next.run(request).await
+}
+
+/// Any other address under `/staff`.
+pub(super) async fn not_found() -> StaffError {
+    StaffError::NotFound
+}
+
+#[component]
+fn Forbidden() -> impl IntoView {
+    let locale = crate::use_locale();
+    view! {
+        <Title text=td_string!(locale, staff.forbidden).to_owned() />
+        <h1>{td_string!(locale, staff.forbidden)}</h1>
+    }
+}

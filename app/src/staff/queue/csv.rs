@@ -1,0 +1,93 @@
+//! The queue as CSV for Excel: UTF-8 with a byte-order mark (so that Excel
+//! in Japan reads it as UTF-8), headings and values in the reader's
+//! language, every cell quoted, and formula injection neutralised.
+
+use super::QueueRow;
+use crate::i18n::{Locale, td_string};
+use crate::staff::words as staff_words;
+
+/// A CSV cell, quoted. A cell that a spreadsheet would read as a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return first) starts with an
+/// apostrophe, so it is shown as text and never run.
+pub fn cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+fn line(cells: &[String]) -> String {
+    let mut line = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// The rows of the queue, with a heading line.
+pub fn queue(locale: Locale, rows: Vec<QueueRow>) -> String {
+    let headings = [
+        td_string!(locale, staff.reference),
+        td_string!(locale, staff.patient),
+        td_string!(locale, staff.reading),
+        td_string!(locale, staff.date_of_birth),
+        td_string!(locale, staff.area),
+        td_string!(locale, staff.contact_first),
+        td_string!(locale, staff.status),
+        td_string!(locale, staff.receipt_day),
+        td_string!(locale, staff.age),
+        td_string!(locale, staff.urgency),
+        td_string!(locale, staff.appointment),
+    ]
+    .map(str::to_owned);
+    let mut csv = String::from("\u{feff}");
+    csv.push_str(&line(&headings));
+    for row in rows {
+        let cells = [
+            row.reference.to_string(),
+            row.patient_name,
+            row.patient_name_reading.unwrap_or_default(),
+            row.patient_date_of_birth
+                .map(|born| crate::format::birth_date(locale, born))
+                .unwrap_or_default(),
+            staff_words::area(locale, row.area).to_owned(),
+            if row.contact_first {
+                td_string!(locale, common.yes)
+            } else {
+                ""
+            }
+            .to_owned(),
+            staff_words::status(locale, row.status).to_owned(),
+            row.receipt_day.to_string(),
+            row.age.to_string(),
+            staff_words::urgency(locale, row.urgency).to_owned(),
+            row.appointment
+                .map(|(day, start)| format!("{day} {}", start.format("%H:%M")))
+                .unwrap_or_default(),
+        ];
+        csv.push_str(&line(&cells));
+    }
+    csv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+81"), "\"'+81\"");
+        assert_eq!(cell("-1"), "\"'-1\"");
+        assert_eq!(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(cell("\tx"), "\"'\tx\"");
+        assert_eq!(cell("山田 花子"), "\"山田 花子\"");
+    }
+
+    #[test]
+    fn the_file_starts_with_a_bom_and_headings_in_the_reader_s_language() {
+        let ja = queue(Locale::ja, Vec::new());
+        assert!(ja.starts_with("\u{feff}\"受付番号\""), "{ja}");
+        assert!(queue(Locale::en, Vec::new()).starts_with("\u{feff}\"Reference\""));
+    }
+}

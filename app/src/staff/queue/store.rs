@@ -1,0 +1,283 @@
+//! The queue's queries (server only): one page of the filtered cases with
+//! the counts per status, and every matching case for the CSV.
+
+use chrono::{NaiveDate, NaiveTime};
+use domain::Calendar;
+use domain::case::{CaseStatus, queue_age};
+use domain::contact::{CallOutcome, PatientAnswer};
+use domain::reference::Reference;
+use sqlx::SqlitePool;
+
+use super::filters::{QueueFilters, QueueSort};
+use super::{QUEUE_PAGE_SIZE, QueuePage, QueueRow};
+use crate::area::AreaCode;
+use crate::store::{calendar, in_japan};
+
+/// Hiragana to katakana, so that a search typed in either finds a reading.
+fn katakana(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// `LIKE` with the user's `%`, `_` and `\` taken literally.
+fn like_pattern(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+/// The `WHERE` clause of every filter and its arguments, in order.
+fn filter_clause(filters: &QueueFilters) -> (String, Vec<String>) {
+    let (mut clause, mut arguments) = filter_clause_but_status(filters);
+    if let Some(status) = filters.status {
+        clause.push_str(" AND c.status = ?");
+        arguments.push(status.code().to_owned());
+    }
+    (clause, arguments)
+}
+
+/// The `WHERE` clause of every filter but the status (for the counts per
+/// status) and its arguments, in order.
+fn filter_clause_but_status(filters: &QueueFilters) -> (String, Vec<String>) {
+    let mut conditions = vec!["1 = 1".to_owned()];
+    let mut arguments = Vec::new();
+    if let Some(area) = filters.area {
+        conditions.push("c.area = ?".into());
+        arguments.push(area.code().to_owned());
+    }
+    if let Some(from) = filters.from {
+        conditions.push("c.receipt_day >= ?".into());
+        arguments.push(from.to_string());
+    }
+    if let Some(to) = filters.to {
+        conditions.push("c.receipt_day <= ?".into());
+        arguments.push(to.to_string());
+    }
+    let search = filters.search.trim();
+    if !search.is_empty() {
+        let compact: String = search
+            .chars()
+            .filter(|c| *c != '-' && !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect();
+        conditions.push(
+            "(c.reference LIKE ? ESCAPE '\\' OR c.patient_name LIKE ? ESCAPE '\\' \
+             OR c.patient_name_reading LIKE ? ESCAPE '\\' OR replace(replace(c.patient_name_reading, ' ', ''), '\u{3000}', '') LIKE ? ESCAPE '\\')"
+                .into(),
+        );
+        arguments.push(like_pattern(&compact));
+        arguments.push(like_pattern(search));
+        arguments.push(like_pattern(&katakana(search)));
+        arguments.push(like_pattern(&katakana(
+            &search.replace([' ', '\u{3000}'], ""),
+        )));
+    }
+    (conditions.join(" AND "), arguments)
+}
+
+type QueueSqlRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    bool,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    bool,
+    Option<String>,
+    bool,
+    Option<String>,
+);
+
+const QUEUE_SELECT: &str = "SELECT c.reference, c.patient_name, c.patient_name_reading, \
+     c.patient_date_of_birth, c.area, c.contact_first, \
+     c.status, c.receipt_day, a.day, a.start_time, \
+     (SELECT COUNT(*) FROM calls k WHERE k.case_id = c.id), \
+     EXISTS (SELECT 1 FROM calls k WHERE k.case_id = c.id AND k.outcome = 'reached'), \
+     (SELECT k.outcome || ' ' || k.at FROM calls k WHERE k.case_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1), \
+     EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.status = 'failed'), \
+     c.patient_answer \
+     FROM cases c \
+     LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL";
+
+fn order_by(sort: QueueSort) -> &'static str {
+    match sort {
+        QueueSort::Oldest => "c.receipt_day ASC, c.received_at ASC, c.id ASC",
+        QueueSort::Newest => "c.receipt_day DESC, c.received_at DESC, c.id DESC",
+        QueueSort::Reference => "c.reference ASC",
+        QueueSort::Name => "COALESCE(c.patient_name_reading, c.patient_name) ASC, c.id ASC",
+    }
+}
+
+fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<QueueRow> {
+    let (
+        reference,
+        name,
+        reading,
+        born,
+        area,
+        contact_first,
+        status,
+        receipt,
+        day,
+        start,
+        calls,
+        reached,
+        last_call,
+        mail_failed,
+        answer,
+    ) = row;
+    let status = CaseStatus::from_code(&status)?;
+    let receipt_day: NaiveDate = receipt.parse().ok()?;
+    let (age, urgency) = queue_age(calendar, receipt_day, today, status);
+    let appointment = match (day, start) {
+        (Some(day), Some(start)) => Some((
+            day.parse().ok()?,
+            NaiveTime::parse_from_str(&start, "%H:%M").ok()?,
+        )),
+        _ => None,
+    };
+    Some(QueueRow {
+        reference: Reference::parse(&reference)?,
+        patient_name: name,
+        patient_name_reading: reading,
+        // Nor over a date of birth it cannot read: the CSV leaves it blank.
+        patient_date_of_birth: born.parse().ok(),
+        // Never a case lost from the queue over its area's code.
+        area: AreaCode::from_code(&area).unwrap_or(AreaCode::Other),
+        contact_first,
+        status,
+        receipt_day,
+        age,
+        urgency,
+        appointment,
+        // Still to be called: open before booking, and nobody reached yet.
+        to_call: matches!(status, CaseStatus::Received | CaseStatus::UnderReview) && !reached,
+        calls: u32::try_from(calls).unwrap_or(u32::MAX),
+        last_call: last_call.and_then(|text| {
+            let (outcome, at) = text.split_once(' ')?;
+            Some((CallOutcome::from_code(outcome)?, in_japan(at)))
+        }),
+        mail_failed,
+        patient_answer: answer.as_deref().and_then(PatientAnswer::from_code),
+    })
+}
+
+/// The queue: one page of the filtered cases, the counts per status and
+/// the number of pages.
+pub async fn queue_page(
+    pool: &SqlitePool,
+    filters: QueueFilters,
+    today: NaiveDate,
+) -> Result<QueuePage, sqlx::Error> {
+    let calendar = calendar(pool).await?;
+    let (clause, arguments) = filter_clause(&filters);
+    let total_sql = format!("SELECT COUNT(*) FROM cases c WHERE {clause}");
+    let mut count = sqlx::query_scalar::<_, i64>(&total_sql);
+    for argument in &arguments {
+        count = count.bind(argument);
+    }
+    let matching = u32::try_from(count.fetch_one(pool).await?).unwrap_or(u32::MAX);
+    let pages = matching.div_ceil(QUEUE_PAGE_SIZE).max(1);
+    let page = filters.page.min(pages);
+    let limit = format!(
+        " LIMIT {QUEUE_PAGE_SIZE} OFFSET {}",
+        (page - 1) * QUEUE_PAGE_SIZE
+    );
+    let rows = queue_rows(pool, &filters, &limit, &calendar, today).await?;
+
+    let (clause, arguments) = filter_clause_but_status(&filters);
+    let counts_sql =
+        format!("SELECT c.status, COUNT(*) FROM cases c WHERE {clause} GROUP BY c.status");
+    let mut counts = sqlx::query_as::<_, (String, i64)>(&counts_sql);
+    for argument in &arguments {
+        counts = counts.bind(argument);
+    }
+    let counted = counts.fetch_all(pool).await?;
+    let counts = CaseStatus::ALL
+        .iter()
+        .map(|status| {
+            let n = counted
+                .iter()
+                .find(|(code, _)| code == status.code())
+                .map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(u32::MAX));
+            (*status, n)
+        })
+        .collect();
+    Ok(QueuePage {
+        filters: QueueFilters { page, ..filters },
+        rows,
+        counts,
+        matching,
+        pages,
+        today,
+        scan_missed: None,
+        mail_waiting: 0,
+    })
+}
+
+/// Every case matching the filters, in the queue's order (the CSV).
+pub async fn queue_all(
+    pool: &SqlitePool,
+    filters: &QueueFilters,
+    today: NaiveDate,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
+    let calendar = calendar(pool).await?;
+    queue_rows(pool, filters, "", &calendar, today).await
+}
+
+/// The rows matching the filters, in their order, within `limit`.
+async fn queue_rows(
+    pool: &SqlitePool,
+    filters: &QueueFilters,
+    limit: &str,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
+    let (clause, arguments) = filter_clause(filters);
+    let sql = format!(
+        "{QUEUE_SELECT} WHERE {clause} ORDER BY {}{limit}",
+        order_by(filters.sort)
+    );
+    let mut rows = sqlx::query_as::<_, QueueSqlRow>(&sql);
+    for argument in &arguments {
+        rows = rows.bind(argument);
+    }
+    Ok(rows
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .filter_map(|row| queue_row(row, calendar, today))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hiragana_searches_find_katakana_readings() {
+        assert_eq!(katakana("やまだ はなこ"), "ヤマダ ハナコ");
+        assert_eq!(katakana("Yamada"), "Yamada");
+    }
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
+    }
+}
