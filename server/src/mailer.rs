@@ -18,7 +18,8 @@ use app::audit::AuditAction;
 use app::audit::chain::{Entry, record};
 use app::mail::MailSetup;
 use app::mail::answer_links::{self, LinkKey};
-use app::mail::outbox::{self, Outgoing, Retries};
+use app::mail::outbox::{self, Retries};
+use app::mail::store::{self, Outgoing};
 
 use crate::cli::MailArgs;
 
@@ -120,7 +121,7 @@ impl Mailer {
     /// Sends what is due, for as long as the service runs.
     pub async fn run(&self, pool: SqlitePool) {
         loop {
-            let due = match outbox::due(&pool, app::clock::now(), BATCH).await {
+            let due = match store::due(&pool, app::clock::now(), BATCH).await {
                 Ok(due) => due,
                 Err(error) => {
                     tracing::warn!("cannot read the outbox: {error}");
@@ -178,7 +179,7 @@ impl Mailer {
     /// case's later messages may go (it went, or was withdrawn).
     async fn send(&self, pool: &SqlitePool, message: &Outgoing) -> Result<bool, sqlx::Error> {
         if message.overtaken {
-            outbox::withdraw(pool, message.id).await?;
+            store::withdraw(pool, message.id).await?;
             tracing::info!(
                 "message {} withdrawn: its appointment has begun",
                 message.id
@@ -214,7 +215,7 @@ impl Mailer {
                     response.code(),
                     response.message().collect::<Vec<_>>().join(" ")
                 );
-                outbox::mark_sent(pool, message.id, &answer, now).await?;
+                store::mark_sent(pool, message.id, &answer, now).await?;
                 tracing::info!("message {} sent", message.id);
                 Ok(true)
             }
@@ -230,7 +231,7 @@ impl Mailer {
                     self.retries
                         .next_attempt(first_try, message.attempts + 1, now)
                 };
-                outbox::mark_not_sent(pool, message.id, &answer, next, now).await?;
+                store::mark_not_sent(pool, message.id, &answer, next, now).await?;
                 let code = code.unwrap_or_else(|| "no answer".to_owned());
                 if next.is_none() {
                     let entry = Entry {

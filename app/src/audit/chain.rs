@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::AuditAction;
+use super::store;
 use crate::store::timestamp;
 
 /// A line to append.
@@ -46,15 +47,15 @@ impl Entry<'_> {
 
 /// A line as the hash sees it.
 #[derive(Debug, Clone, Copy)]
-struct Line<'a> {
-    id: i64,
-    at: &'a str,
-    actor: Option<&'a str>,
-    address: Option<&'a str>,
-    action: &'a str,
-    case_id: Option<i64>,
-    before: Option<&'a str>,
-    after: Option<&'a str>,
+pub(super) struct Line<'a> {
+    pub id: i64,
+    pub at: &'a str,
+    pub actor: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub action: &'a str,
+    pub case_id: Option<i64>,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
 }
 
 impl Line<'_> {
@@ -101,10 +102,7 @@ pub async fn append(
     now: DateTime<Utc>,
     entry: Entry<'_>,
 ) -> Result<(), sqlx::Error> {
-    let last: Option<(i64, Option<String>)> =
-        sqlx::query_as("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *connection)
-            .await?;
+    let last = store::last_line(&mut *connection).await?;
     let (id, previous) = last.map_or((1, String::new()), |(id, hash)| {
         (id + 1, hash.unwrap_or_default())
     });
@@ -119,22 +117,7 @@ pub async fn append(
         before: entry.before,
         after: entry.after,
     };
-    sqlx::query(
-        "INSERT INTO audit (id, at, actor, address, action, case_id, before, after, hash) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id)
-    .bind(&at)
-    .bind(line.actor)
-    .bind(line.address)
-    .bind(line.action)
-    .bind(line.case_id)
-    .bind(line.before)
-    .bind(line.after)
-    .bind(line.hash(&previous))
-    .execute(connection)
-    .await?;
-    Ok(())
+    store::insert_line(connection, &line, &line.hash(&previous)).await
 }
 
 /// Appends a line in a transaction of its own.
@@ -146,34 +129,6 @@ pub async fn record(
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     append(&mut transaction, now, entry).await?;
     transaction.commit().await
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct StoredLine {
-    id: i64,
-    at: String,
-    actor: Option<String>,
-    address: Option<String>,
-    action: String,
-    case_id: Option<i64>,
-    before: Option<String>,
-    after: Option<String>,
-    hash: Option<String>,
-}
-
-impl StoredLine {
-    fn line(&self) -> Line<'_> {
-        Line {
-            id: self.id,
-            at: &self.at,
-            actor: self.actor.as_deref(),
-            address: self.address.as_deref(),
-            action: &self.action,
-            case_id: self.case_id,
-            before: self.before.as_deref(),
-            after: self.after.as_deref(),
-        }
-    }
 }
 
 /// What `verify` found.
@@ -230,14 +185,7 @@ pub async fn verify(pool: &SqlitePool) -> Result<ChainCheck, sqlx::Error> {
     let mut previous = String::new();
     let mut next_id: i64 = 1;
     loop {
-        let batch: Vec<StoredLine> = sqlx::query_as(
-            "SELECT id, at, actor, address, action, case_id, before, after, hash \
-             FROM audit WHERE id >= ? ORDER BY id LIMIT ?",
-        )
-        .bind(next_id)
-        .bind(BATCH)
-        .fetch_all(pool)
-        .await?;
+        let batch = store::lines_from(pool, next_id, BATCH).await?;
         if batch.is_empty() {
             let lines = u64::try_from(next_id - 1).unwrap_or_default();
             let head = (lines > 0).then_some(previous);
@@ -270,26 +218,14 @@ const fn broken(id: i64, problem: Break) -> ChainCheck {
 /// a break, never sealed.
 pub async fn seal_unchained(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let chained: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit WHERE hash IS NOT NULL)")
-            .fetch_one(&mut *transaction)
-            .await?;
-    if chained {
+    if store::any_chained(&mut transaction).await? {
         return Ok(0);
     }
-    let stored: Vec<StoredLine> = sqlx::query_as(
-        "SELECT id, at, actor, address, action, case_id, before, after, hash FROM audit ORDER BY id",
-    )
-    .fetch_all(&mut *transaction)
-    .await?;
+    let stored = store::all_lines(&mut transaction).await?;
     let mut previous = String::new();
     for line in &stored {
         let hash = line.line().hash(&previous);
-        sqlx::query("UPDATE audit SET hash = ? WHERE id = ?")
-            .bind(&hash)
-            .bind(line.id)
-            .execute(&mut *transaction)
-            .await?;
+        store::set_hash(&mut transaction, line.id, &hash).await?;
         previous = hash;
     }
     transaction.commit().await?;

@@ -1,9 +1,12 @@
 //! The audit trail: what each line records (`AuditAction`, a stable code
 //! stored with the line) and, on the server, the hash chain that makes a
-//! line changed or removed with plain SQL show (`chain`).
+//! line changed or removed with plain SQL show (`chain`), with its queries
+//! (`store`).
 
 #[cfg(feature = "ssr")]
 pub mod chain;
+#[cfg(feature = "ssr")]
+mod store;
 
 /// What an audit line records. The codes are stored, so they never change;
 /// lines written before a code existed are shown by their code.

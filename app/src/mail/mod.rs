@@ -9,6 +9,7 @@ pub mod answer_links;
 pub mod invitation;
 pub mod letter;
 pub mod outbox;
+pub mod store;
 
 /// What writing a message needs to know of the service (server only): the
 /// public address its links lead to, the domain of its `Message-ID`s and

@@ -14,6 +14,7 @@ use super::password::PasswordProblem;
 use super::password::{check_new_password, hash_off_thread, verify_off_thread};
 use super::sessions::SessionRow;
 use super::sessions::{end_all, live_sessions};
+use super::store::{self, UserOrder};
 use super::throttle::{self, Taken};
 use super::totp::{self, new_recovery_codes, new_secret, recovery_hash};
 use crate::audit::AuditAction;
@@ -21,7 +22,6 @@ use crate::audit::chain::{Entry, append};
 use crate::http::limits::client_key;
 use crate::keys::LoginKey;
 use crate::staff::{Role, Staff};
-use crate::store::timestamp;
 
 /// Why the password was not changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,9 +110,7 @@ async fn user_id(
     connection: &mut sqlx::SqliteConnection,
     login: &str,
 ) -> Result<i64, AccountError> {
-    sqlx::query_scalar("SELECT id FROM staff_users WHERE login = ?")
-        .bind(login)
-        .fetch_optional(connection)
+    store::user_id(connection, login)
         .await?
         .ok_or_else(|| AccountError::Unknown(login.to_owned()))
 }
@@ -138,32 +136,15 @@ pub async fn add_user(
     let hash = hash_off_thread(password).await?;
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     // Logins are one whatever their case, as sign-in matches them.
-    let taken: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM staff_users WHERE login = ? COLLATE NOCASE)",
-    )
-    .bind(login)
-    .fetch_one(&mut *transaction)
-    .await?;
-    if taken {
+    if store::login_taken(&mut transaction, login).await? {
         return Err(AccountError::Exists(login.to_owned()));
     }
-    let inserted = sqlx::query(
-        "INSERT INTO staff_users (login, display_name, password_hash, role, created_at, password_changed_at) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING",
-    )
-    .bind(login)
-    .bind(if display_name.trim().is_empty() {
+    let name = if display_name.trim().is_empty() {
         login
     } else {
         display_name.trim()
-    })
-    .bind(hash)
-    .bind(role.code())
-    .bind(timestamp(now))
-    .bind(timestamp(now))
-    .execute(&mut *transaction)
-    .await?;
-    if inserted.rows_affected() == 0 {
+    };
+    if !store::insert_user(&mut transaction, login, name, &hash, role.code(), now).await? {
         return Err(AccountError::Exists(login.to_owned()));
     }
     let detail = format!("{login} ({})", role.code());
@@ -207,23 +188,12 @@ async fn enrol_in(
     let issuer = format!("{hospital} Second Opinion");
     let uri = totp::enrolment_uri(&secret, &issuer, login)
         .ok_or_else(|| AccountError::Hash("cannot make the enrolment address".into()))?;
-    sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_last_step = NULL WHERE id = ?")
-        .bind(key.seal_factor(id, &secret))
-        .bind(id)
-        .execute(&mut *connection)
-        .await?;
-    sqlx::query("DELETE FROM staff_recovery_codes WHERE user_id = ?")
-        .bind(id)
-        .execute(&mut *connection)
-        .await?;
     let recovery_codes = new_recovery_codes();
-    for code in &recovery_codes {
-        sqlx::query("INSERT INTO staff_recovery_codes (user_id, code_hash) VALUES (?, ?)")
-            .bind(id)
-            .bind(recovery_hash(code))
-            .execute(&mut *connection)
-            .await?;
-    }
+    let hashes: Vec<String> = recovery_codes
+        .iter()
+        .map(|code| recovery_hash(code))
+        .collect();
+    store::set_factor(connection, id, &key.seal_factor(id, &secret), &hashes).await?;
     let ended = end_all(connection, id, None).await?;
     let detail = format!("{login}; {ended} sessions ended");
     let entry = Entry {
@@ -251,7 +221,7 @@ pub async fn set_password(
     let hash = hash_off_thread(password).await?;
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let id = user_id(&mut transaction, login).await?;
-    store_password(&mut transaction, id, &hash, now).await?;
+    store::set_password_hash(&mut transaction, id, &hash, now).await?;
     let ended = end_all(&mut transaction, id, None).await?;
     let detail = format!("{login}; {ended} sessions ended");
     let entry = Entry {
@@ -264,21 +234,6 @@ pub async fn set_password(
     Ok(())
 }
 
-async fn store_password(
-    connection: &mut sqlx::SqliteConnection,
-    id: i64,
-    hash: &str,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE staff_users SET password_hash = ?, password_changed_at = ? WHERE id = ?")
-        .bind(hash)
-        .bind(timestamp(now))
-        .bind(id)
-        .execute(connection)
-        .await?;
-    Ok(())
-}
-
 /// Disables an account and ends its sessions.
 pub async fn disable_user(
     pool: &SqlitePool,
@@ -288,10 +243,7 @@ pub async fn disable_user(
 ) -> Result<(), AccountError> {
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let id = user_id(&mut transaction, login).await?;
-    sqlx::query("UPDATE staff_users SET active = 0 WHERE id = ?")
-        .bind(id)
-        .execute(&mut *transaction)
-        .await?;
+    store::disable(&mut transaction, id).await?;
     end_all(&mut transaction, id, None).await?;
     let entry = Entry {
         actor: Some(actor),
@@ -305,15 +257,10 @@ pub async fn disable_user(
 
 /// Every account.
 pub async fn list_users(pool: &SqlitePool) -> Result<Vec<UserRow>, sqlx::Error> {
-    let rows: Vec<(String, String, String, bool, bool)> = sqlx::query_as(
-        "SELECT login, display_name, role, active, totp_secret IS NOT NULL \
-         FROM staff_users ORDER BY login",
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows = store::users(pool, UserOrder::Login).await?;
     Ok(rows
         .into_iter()
-        .map(|(login, name, role, active, enrolled)| UserRow {
+        .map(|(_, login, name, role, active, enrolled)| UserRow {
             login,
             name,
             role,
@@ -325,12 +272,7 @@ pub async fn list_users(pool: &SqlitePool) -> Result<Vec<UserRow>, sqlx::Error> 
 
 /// The recovery codes `user_id` has not used yet.
 pub async fn recovery_codes_left(pool: &SqlitePool, user_id: i64) -> Result<u32, sqlx::Error> {
-    let left: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM staff_recovery_codes WHERE user_id = ? AND used_at IS NULL",
-    )
-    .bind(user_id)
-    .fetch_one(pool)
-    .await?;
+    let left = store::recovery_codes_left(pool, user_id).await?;
     Ok(u32::try_from(left).unwrap_or_default())
 }
 
@@ -370,11 +312,7 @@ pub async fn change_own_password(
             return Ok(Err(AccountProblem::TooManyAttempts { minutes }));
         }
     };
-    let (hash, secret): (String, Option<String>) =
-        sqlx::query_as("SELECT password_hash, totp_secret FROM staff_users WHERE id = ?")
-            .bind(staff.user_id)
-            .fetch_one(pool)
-            .await?;
+    let (hash, secret) = store::secrets_of(pool, staff.user_id).await?;
     let wrong_code = Some((AccountProblem::WrongCode, AuditAction::CodeFailed));
     let refused = if !verify_off_thread(change.current, Some(hash)).await {
         Some((AccountProblem::WrongPassword, AuditAction::SignInFailed))
@@ -400,7 +338,7 @@ pub async fn change_own_password(
     attempt.succeeded().await?;
     let hash = hash_off_thread(change.new).await?;
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    store_password(&mut transaction, staff.user_id, &hash, now).await?;
+    store::set_password_hash(&mut transaction, staff.user_id, &hash, now).await?;
     let ended = end_all(&mut transaction, staff.user_id, Some(staff.session_id)).await?;
     let detail = format!("{ended} other sessions ended");
     let entry = Entry {
@@ -419,20 +357,12 @@ pub async fn password_changed_at(
     pool: &SqlitePool,
     user_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_changed_at FROM staff_users WHERE id = ?")
-        .bind(user_id)
-        .fetch_one(pool)
-        .await
+    store::password_changed_at(pool, user_id).await
 }
 
 /// Every member with their live sessions, for the admins' page.
 pub async fn members(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<MemberRow>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String, bool, bool)> = sqlx::query_as(
-        "SELECT id, login, display_name, role, active, totp_secret IS NOT NULL \
-         FROM staff_users ORDER BY active DESC, login",
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows = store::users(pool, UserOrder::ActiveFirst).await?;
     let mut sessions = live_sessions(pool, None, None, now).await?;
     Ok(rows
         .into_iter()

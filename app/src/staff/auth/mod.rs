@@ -20,6 +20,7 @@ mod accounts;
 mod password;
 mod sessions;
 mod sign_in;
+mod store;
 mod throttle;
 mod totp;
 
@@ -65,11 +66,6 @@ pub const SESSION_COOKIE: &str = "second_opinion_staff";
 /// still to come.
 pub const PENDING_COOKIE: &str = "second_opinion_sign_in";
 
-/// Whether the audit trail has the sealing's line. The action is written
-/// out, not bound, so that SQLite uses the partial index on it (migration
-/// 0008) instead of reading the whole trail at every start.
-const SEALING_DONE: &str = "SELECT EXISTS (SELECT 1 FROM audit WHERE action = 'factors_sealed')";
-
 /// What `seal_stored_factors` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sealing {
@@ -93,26 +89,15 @@ pub async fn seal_stored_factors(
     use crate::audit::AuditAction;
     use crate::audit::chain::{Entry, append};
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let done: bool = sqlx::query_scalar(SEALING_DONE)
-        .fetch_one(&mut *transaction)
-        .await?;
-    let plain: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, totp_secret FROM staff_users \
-         WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%'",
-    )
-    .fetch_all(&mut *transaction)
-    .await?;
+    let done = store::sealing_done(&mut transaction).await?;
+    let plain = store::readable_factors(&mut transaction).await?;
     if done {
         return Ok(Sealing::Done {
             unsealed: plain.len(),
         });
     }
     for (id, secret) in &plain {
-        sqlx::query("UPDATE staff_users SET totp_secret = ? WHERE id = ?")
-            .bind(key.seal_factor(*id, secret))
-            .bind(id)
-            .execute(&mut *transaction)
-            .await?;
+        store::set_sealed_factor(&mut transaction, *id, &key.seal_factor(*id, secret)).await?;
     }
     let count = plain.len().to_string();
     let entry = Entry {
@@ -195,7 +180,7 @@ mod tests {
     #[test]
     fn the_sealing_is_looked_up_by_its_audit_code() {
         let code = crate::audit::AuditAction::FactorsSealed.code();
-        assert!(SEALING_DONE.contains(&format!("action = '{code}'")));
+        assert!(store::SEALING_DONE.contains(&format!("action = '{code}'")));
     }
 
     #[test]

@@ -8,11 +8,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 
+use super::store;
 use super::{ABSOLUTE_LIMIT, IDLE_LIMIT, is_token, new_token, token_hash};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append, record};
 use crate::staff::{Role, Staff};
-use crate::store::{in_japan, timestamp};
+use crate::store::in_japan;
 
 /// A live session, as its member (or an admin) sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,25 +43,17 @@ pub(super) async fn open_session(
 ) -> Result<String, sqlx::Error> {
     // Sessions that ended by their limits without being looked up again
     // are of no more use.
-    sqlx::query("DELETE FROM staff_sessions WHERE last_seen_at < ? OR created_at < ?")
-        .bind(timestamp(now - IDLE_LIMIT))
-        .bind(timestamp(now - ABSOLUTE_LIMIT))
-        .execute(pool)
-        .await?;
     let token = new_token();
-    sqlx::query(
-        "INSERT INTO staff_sessions (token_hash, user_id, created_at, last_seen_at, address, user_agent) \
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(token_hash(&token))
-    .bind(user_id)
-    .bind(timestamp(now))
-    .bind(timestamp(now))
-    .bind(address)
-    .bind(user_agent.chars().take(USER_AGENT_CHARS).collect::<String>())
-    .execute(pool)
-    .await?;
+    let user_agent: String = user_agent.chars().take(USER_AGENT_CHARS).collect();
+    let hash = token_hash(&token);
+    store::open_session(pool, &hash, user_id, address, &user_agent, limits(now), now).await?;
     Ok(token)
+}
+
+/// The moments before which a session is over: last used longer ago than
+/// the idle limit, or begun longer ago than the absolute one.
+fn limits(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    (now - IDLE_LIMIT, now - ABSOLUTE_LIMIT)
 }
 
 fn parse(stored: &str) -> Option<DateTime<Utc>> {
@@ -80,18 +73,6 @@ fn end_of(created: DateTime<Utc>, seen: DateTime<Utc>) -> (DateTime<Utc>, bool) 
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct Found {
-    id: i64,
-    user_id: i64,
-    login: String,
-    display_name: String,
-    role: String,
-    active: bool,
-    created_at: String,
-    last_seen_at: String,
-}
-
 /// The staff member whose live session `token` is, touching it; `None` for
 /// an unknown, ended, idle or too old session (which is then removed).
 pub async fn session(
@@ -103,14 +84,7 @@ pub async fn session(
         return Ok(None);
     }
     let hash = token_hash(token);
-    let found: Option<Found> = sqlx::query_as(
-        "SELECT s.id, s.user_id, u.login, u.display_name, u.role, u.active, s.created_at, s.last_seen_at \
-         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = ?",
-    )
-    .bind(&hash)
-    .fetch_optional(pool)
-    .await?;
-    let Some(found) = found else {
+    let Some(found) = store::session(pool, &hash).await? else {
         return Ok(None);
     };
     let live = parse(&found.created_at)
@@ -120,11 +94,7 @@ pub async fn session(
         .filter(|created| now - *created <= ABSOLUTE_LIMIT);
     match (live, Role::from_code(&found.role)) {
         (Some(created), Some(role)) if found.active => {
-            sqlx::query("UPDATE staff_sessions SET last_seen_at = ? WHERE id = ?")
-                .bind(timestamp(now))
-                .bind(found.id)
-                .execute(pool)
-                .await?;
+            store::touch_session(pool, found.id, now).await?;
             let (session_ends, ends_when_idle) = end_of(created, now);
             Ok(Some(Staff {
                 user_id: found.user_id,
@@ -144,21 +114,7 @@ pub async fn session(
 }
 
 pub async fn end_session(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
-        .bind(token_hash(token))
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-#[derive(sqlx::FromRow)]
-struct Listed {
-    id: i64,
-    user_id: i64,
-    created_at: String,
-    last_seen_at: String,
-    address: String,
-    user_agent: String,
+    store::delete_session(pool, &token_hash(token)).await
 }
 
 /// "Chrome 131 · Windows 10", or the start of the user-agent when it
@@ -181,16 +137,7 @@ pub(super) async fn live_sessions(
     current: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<HashMap<i64, Vec<SessionRow>>, sqlx::Error> {
-    let rows: Vec<Listed> = sqlx::query_as(
-        "SELECT id, user_id, created_at, last_seen_at, address, user_agent FROM staff_sessions \
-         WHERE (?1 IS NULL OR user_id = ?1) AND last_seen_at >= ?2 AND created_at >= ?3 \
-         ORDER BY created_at DESC, id DESC",
-    )
-    .bind(user_id)
-    .bind(timestamp(now - IDLE_LIMIT))
-    .bind(timestamp(now - ABSOLUTE_LIMIT))
-    .fetch_all(pool)
-    .await?;
+    let rows = store::live_sessions(pool, user_id, limits(now)).await?;
     let mut by_member: HashMap<i64, Vec<SessionRow>> = HashMap::new();
     for row in rows {
         by_member.entry(row.user_id).or_default().push(SessionRow {
@@ -225,12 +172,7 @@ pub async fn end_own_session(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let ended = sqlx::query("DELETE FROM staff_sessions WHERE id = ? AND user_id = ?")
-        .bind(id)
-        .bind(staff.user_id)
-        .execute(&mut *transaction)
-        .await?;
-    if ended.rows_affected() == 0 {
+    if !store::delete_session_of(&mut transaction, staff.user_id, id).await? {
         return Ok(false);
     }
     let detail = format!("session {id}");
@@ -251,12 +193,8 @@ pub async fn end_other_sessions(
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let ended = sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id <> ?")
-        .bind(staff.user_id)
-        .bind(staff.session_id)
-        .execute(&mut *transaction)
-        .await?
-        .rows_affected();
+    let except = Some(staff.session_id);
+    let ended = store::delete_sessions_of(&mut transaction, staff.user_id, except).await?;
     let detail = format!("{} other sessions of {}", ended, staff.login);
     let entry = Entry {
         actor: Some(&staff.login),
@@ -277,18 +215,10 @@ pub async fn end_sessions_of(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let user: Option<i64> = sqlx::query_scalar("SELECT id FROM staff_users WHERE login = ?")
-        .bind(login)
-        .fetch_optional(&mut *transaction)
-        .await?;
-    let Some(user) = user else {
+    let Some(user) = store::user_id(&mut transaction, login).await? else {
         return Ok(false);
     };
-    let ended = sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
-        .bind(user)
-        .execute(&mut *transaction)
-        .await?
-        .rows_affected();
+    let ended = store::delete_sessions_of(&mut transaction, user, None).await?;
     let detail = format!("{ended} sessions of {login}");
     let entry = Entry {
         actor: Some(&admin.login),
@@ -309,18 +239,7 @@ pub(super) async fn end_all(
     user_id: i64,
     except: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE user_id = ?")
-        .bind(user_id)
-        .execute(&mut *connection)
-        .await?;
-    Ok(
-        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id IS NOT ?")
-            .bind(user_id)
-            .bind(except)
-            .execute(connection)
-            .await?
-            .rows_affected(),
-    )
+    store::delete_sessions_of(connection, user_id, except).await
 }
 
 /// Records that `staff` signed out (their session already ended).

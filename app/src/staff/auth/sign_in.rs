@@ -12,6 +12,7 @@ use sqlx::SqlitePool;
 
 use super::password::verify_off_thread;
 use super::sessions::open_session;
+use super::store;
 use super::throttle::{self, Taken};
 use super::totp::{self, Factor};
 use super::{is_token, new_token, token_hash};
@@ -19,7 +20,6 @@ use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
 use crate::http::limits::client_key;
 use crate::keys::LoginKey;
-use crate::store::timestamp;
 
 /// How long the code may come after the password.
 pub const PENDING_LIMIT: Duration = Duration::minutes(5);
@@ -57,15 +57,6 @@ pub enum CodeOutcome {
     },
 }
 
-#[derive(sqlx::FromRow)]
-struct Account {
-    id: i64,
-    login: String,
-    password_hash: String,
-    active: bool,
-    totp_secret: Option<String>,
-}
-
 /// The first step: `login` and `password` from `address`; on success a
 /// pending sign-in that remembers `next`.
 pub async fn check_password(
@@ -81,13 +72,7 @@ pub async fn check_password(
     let login_key = key.of(login);
     let (client, shown) = (client_key(address), address.to_string());
     // Logins are matched whatever their case, as the throttle counts them.
-    let account: Option<Account> = sqlx::query_as(
-        "SELECT id, login, password_hash, active, totp_secret FROM staff_users \
-         WHERE login = ?1 COLLATE NOCASE ORDER BY login = ?1 DESC LIMIT 1",
-    )
-    .bind(login)
-    .fetch_optional(pool)
-    .await?;
+    let account = store::account_by_login(pool, login).await?;
     // The login as the audit trail may show it: an account's, never text
     // that matches none (it could be a password typed in the wrong box).
     let known_login = account.as_ref().map(|account| account.login.clone());
@@ -138,34 +123,19 @@ pub async fn check_password(
         return Ok(PasswordOutcome::NotEnrolled);
     }
     let token = new_token();
-    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE created_at < ?")
-        .bind(timestamp(now - PENDING_LIMIT))
-        .execute(pool)
-        .await?;
-    sqlx::query(
-        "INSERT INTO staff_pending_sign_ins (token_hash, user_id, address, next, created_at) \
-         VALUES (?, ?, ?, ?, ?)",
+    let expired = now - PENDING_LIMIT;
+    store::insert_pending(
+        pool,
+        &token_hash(&token),
+        account.id,
+        &client,
+        next,
+        expired,
+        now,
     )
-    .bind(token_hash(&token))
-    .bind(account.id)
-    .bind(&client)
-    .bind(next)
-    .bind(timestamp(now))
-    .execute(pool)
     .await?;
     record(pool, now, line(AuditAction::PasswordAccepted)).await?;
     Ok(PasswordOutcome::CodeNeeded { token })
-}
-
-#[derive(sqlx::FromRow)]
-struct Pending {
-    user_id: i64,
-    address: String,
-    next: String,
-    created_at: String,
-    login: String,
-    active: bool,
-    totp_secret: Option<String>,
 }
 
 /// The second step: the code typed for the pending sign-in `pending`, from
@@ -183,15 +153,8 @@ pub async fn check_code(
         return Ok(CodeOutcome::Expired);
     }
     let (client, shown) = (client_key(address), address.to_string());
-    let found: Option<Pending> = sqlx::query_as(
-        "SELECT p.user_id, p.address, p.next, p.created_at, u.login, u.active, u.totp_secret \
-         FROM staff_pending_sign_ins p JOIN staff_users u ON u.id = p.user_id \
-         WHERE p.token_hash = ?",
-    )
-    .bind(token_hash(pending))
-    .fetch_optional(pool)
-    .await?;
-    let is_live = |p: &Pending| {
+    let found = store::pending(pool, &token_hash(pending)).await?;
+    let is_live = |p: &store::Pending| {
         p.active
             && p.address == client
             && DateTime::parse_from_rfc3339(&p.created_at)
@@ -253,9 +216,5 @@ pub async fn check_code(
 
 /// Forgets a pending sign-in (used, expired or abandoned).
 pub async fn end_pending(pool: &SqlitePool, pending: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE token_hash = ?")
-        .bind(token_hash(pending))
-        .execute(pool)
-        .await?;
-    Ok(())
+    store::delete_pending(pool, &token_hash(pending)).await
 }

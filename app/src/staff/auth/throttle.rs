@@ -18,6 +18,7 @@ use std::time::Duration as Wait;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
 
+use super::store;
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append};
 use crate::staff::Staff;
@@ -100,50 +101,22 @@ impl Outcome {
     }
 }
 
-/// The failures of a pair that count: within the window, after its last
-/// sign-in.
-const COUNTED: &str = "login_key = ?1 AND address = ?2 AND outcome IN ('pending', 'failed') \
-     AND at >= ?3 AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts \
-     WHERE login_key = ?1 AND address = ?2 AND outcome = 'ok'), '')";
-
 /// Takes a row for `pair` at `now`, if the pair is under its limit.
 async fn begin(
     pool: &SqlitePool,
     pair: Pair<'_>,
     now: DateTime<Utc>,
 ) -> Result<Begun, sqlx::Error> {
-    let since = timestamp(now - PAIR_WINDOW);
+    let since = now - PAIR_WINDOW;
+    let pair = (pair.login_key, pair.address);
     // Attempts older than any window are of no more use.
-    sqlx::query("DELETE FROM sign_in_attempts WHERE at < ?")
-        .bind(timestamp(now - LOGIN_WINDOW))
-        .execute(pool)
-        .await?;
-    let taken = sqlx::query(&format!(
-        "INSERT INTO sign_in_attempts (login_key, address, at, outcome) \
-         SELECT ?1, ?2, ?4, 'pending' \
-         WHERE (SELECT COUNT(*) FROM sign_in_attempts WHERE {COUNTED}) < ?5"
-    ))
-    .bind(pair.login_key)
-    .bind(pair.address)
-    .bind(&since)
-    .bind(timestamp(now))
-    .bind(MAX_FAILURES)
-    .execute(pool)
-    .await?;
-    if taken.rows_affected() == 1 {
-        return Ok(Begun::Attempt(taken.last_insert_rowid()));
+    let windows = (now - LOGIN_WINDOW, since);
+    if let Some(id) = store::begin_attempt(pool, pair, MAX_FAILURES, windows, now).await? {
+        return Ok(Begun::Attempt(id));
     }
     // The pair waits until the oldest of its last five failures leaves the
     // window.
-    let oldest: Option<String> = sqlx::query_scalar(&format!(
-        "SELECT at FROM sign_in_attempts WHERE {COUNTED} ORDER BY at DESC LIMIT 1 OFFSET ?4"
-    ))
-    .bind(pair.login_key)
-    .bind(pair.address)
-    .bind(&since)
-    .bind(MAX_FAILURES - 1)
-    .fetch_optional(pool)
-    .await?;
+    let oldest = store::nth_latest_failure(pool, pair, MAX_FAILURES - 1, since).await?;
     let free_at = oldest
         .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
         .map_or(now + PAIR_WINDOW, |at| at.with_timezone(&Utc) + PAIR_WINDOW);
@@ -154,12 +127,7 @@ async fn begin(
 }
 
 async fn finish(pool: &SqlitePool, attempt: i64, outcome: Outcome) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sign_in_attempts SET outcome = ? WHERE id = ?")
-        .bind(outcome.code())
-        .bind(attempt)
-        .execute(pool)
-        .await?;
-    Ok(())
+    store::finish_attempt(pool, attempt, outcome.code()).await
 }
 
 /// The failures of a login from every address within the last hour.
@@ -168,14 +136,7 @@ async fn failures_of(
     login_key: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sign_in_attempts \
-         WHERE login_key = ? AND outcome IN ('pending', 'failed') AND at >= ?",
-    )
-    .bind(login_key)
-    .bind(timestamp(now - LOGIN_WINDOW))
-    .fetch_one(pool)
-    .await
+    store::failures_of(pool, login_key, now - LOGIN_WINDOW).await
 }
 
 /// An attempt at a login's secret (a password or a code) from an address,
@@ -267,47 +228,18 @@ async fn raise_alert(
     login: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let (failures, addresses, first_at): (i64, i64, Option<String>) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(DISTINCT address), MIN(at) FROM sign_in_attempts \
-         WHERE login_key = ?1 AND outcome IN ('pending', 'failed') AND at >= ?2 \
-         AND at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')",
-    )
-    .bind(login_key)
-    .bind(timestamp(now - LOGIN_WINDOW))
-    .fetch_one(pool)
-    .await?;
+    let (failures, addresses, first_at) =
+        store::unacknowledged_failures(pool, login_key, now - LOGIN_WINDOW).await?;
     if failures < ALERT_FAILURES {
         return Ok(());
     }
-    let now_text = timestamp(now);
+    let counts = (failures, addresses);
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let updated = sqlx::query(
-        "UPDATE sign_in_alerts SET last_at = ?, failures = ?, addresses = ? \
-         WHERE login_key = ? AND acknowledged_at IS NULL",
-    )
-    .bind(&now_text)
-    .bind(failures)
-    .bind(addresses)
-    .bind(login_key)
-    .execute(&mut *transaction)
-    .await?;
-    if updated.rows_affected() == 0 {
-        let alert = sqlx::query(
-            "INSERT INTO sign_in_alerts (login_key, login, first_at, last_at, failures, addresses) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(login_key)
-        .bind(login)
-        .bind(first_at.unwrap_or_else(|| now_text.clone()))
-        .bind(&now_text)
-        .bind(failures)
-        .bind(addresses)
-        .execute(&mut *transaction)
-        .await?;
-        let detail = format!(
-            "alert {}: {failures} failures from {addresses} addresses",
-            alert.last_insert_rowid()
-        );
+    if !store::update_open_alert(&mut transaction, login_key, counts, now).await? {
+        let first_at = first_at.unwrap_or_else(|| timestamp(now));
+        let who = (login_key, login);
+        let alert = store::insert_alert(&mut transaction, who, &first_at, counts, now).await?;
+        let detail = format!("alert {alert}: {failures} failures from {addresses} addresses");
         let entry = Entry {
             actor: login,
             before: login.is_none().then_some(login_key),
@@ -319,25 +251,9 @@ async fn raise_alert(
     transaction.commit().await
 }
 
-#[derive(sqlx::FromRow)]
-struct AlertRow {
-    id: i64,
-    login_key: String,
-    login: Option<String>,
-    failures: i64,
-    addresses: i64,
-    first_at: String,
-    last_at: String,
-}
-
 /// The alerts no admin has acknowledged yet, newest first.
 pub async fn open_alerts(pool: &SqlitePool) -> Result<Vec<SignInAlert>, sqlx::Error> {
-    let rows: Vec<AlertRow> = sqlx::query_as(
-        "SELECT id, login_key, login, failures, addresses, first_at, last_at \
-         FROM sign_in_alerts WHERE acknowledged_at IS NULL ORDER BY last_at DESC",
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows = store::open_alerts(pool).await?;
     Ok(rows
         .into_iter()
         .map(|row| SignInAlert {
@@ -360,16 +276,7 @@ pub async fn acknowledge_alert(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let acknowledged = sqlx::query(
-        "UPDATE sign_in_alerts SET acknowledged_by = ?, acknowledged_at = ? \
-         WHERE id = ? AND acknowledged_at IS NULL",
-    )
-    .bind(&admin.login)
-    .bind(timestamp(now))
-    .bind(id)
-    .execute(&mut *transaction)
-    .await?;
-    if acknowledged.rows_affected() == 0 {
+    if !store::acknowledge_alert(&mut transaction, id, &admin.login, now).await? {
         return Ok(false);
     }
     let detail = format!("alert {id}");

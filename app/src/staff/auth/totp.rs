@@ -9,8 +9,6 @@ use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::store::timestamp;
-
 const DIGITS: usize = 6;
 const STEP_SECONDS: u64 = 30;
 /// Recovery codes per enrolment.
@@ -134,16 +132,7 @@ pub(super) async fn accept(
     now: DateTime<Utc>,
 ) -> Result<Option<Factor>, sqlx::Error> {
     if let Typed::Recovery(code) = read(typed) {
-        let used = sqlx::query(
-            "UPDATE staff_recovery_codes SET used_at = ? \
-             WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
-        )
-        .bind(timestamp(now))
-        .bind(user_id)
-        .bind(recovery_hash(&code))
-        .execute(pool)
-        .await?;
-        if used.rows_affected() != 1 {
+        if !super::store::use_recovery_code(pool, user_id, &recovery_hash(&code), now).await? {
             return Ok(None);
         }
         let left = super::recovery_codes_left(pool, user_id).await?;
@@ -172,16 +161,7 @@ pub(super) async fn accept_code(
     };
     // One statement: of two sign-ins with the same code at once, one moves
     // the step and the other finds it moved.
-    let used = sqlx::query(
-        "UPDATE staff_users SET totp_last_step = ? \
-         WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
-    )
-    .bind(step)
-    .bind(user_id)
-    .bind(step)
-    .execute(pool)
-    .await?;
-    Ok(used.rows_affected() == 1)
+    super::store::take_step(pool, user_id, step).await
 }
 
 #[cfg(test)]

@@ -662,7 +662,7 @@ async fn tell_patient(
 ) -> Result<Option<&'static str>, StaffError> {
     let connection = &mut **transaction;
     if matches!(tell, Tell::Ended | Tell::Cancelled { .. }) {
-        outbox::withdraw_reminders(&mut *connection, row.id).await?;
+        crate::mail::store::withdraw_reminders(&mut *connection, row.id).await?;
     }
     if matches!(tell, Tell::Ended) {
         return Ok(None);

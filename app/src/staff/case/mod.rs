@@ -327,7 +327,7 @@ async fn load(desk: &Desk, reference: &Reference) -> Result<Option<CasePage>, sq
         problem: None,
         propose_declining,
         calls,
-        messages: crate::mail::outbox::messages_of(pool, row.id).await?,
+        messages: crate::mail::store::messages_of(pool, row.id).await?,
         mail_sending: desk.site.mail.sending,
         notice: None,
         departments: departments(pool).await?,

@@ -106,7 +106,7 @@ async fn show_queue(
     desk.record_view(AuditAction::QueueViewed, &detail).await?;
     let mut page = store::queue_page(desk.pool(), filters, desk.today()).await?;
     if !desk.site.mail.sending {
-        page.mail_waiting = crate::mail::outbox::waiting(desk.pool(), desk.now()).await?;
+        page.mail_waiting = crate::mail::store::waiting(desk.pool(), desk.now()).await?;
     }
     let status = if missed.is_some() {
         StatusCode::NOT_FOUND

@@ -6,7 +6,7 @@ use domain::Calendar;
 use domain::case::{CaseStatus, queue_age};
 use domain::contact::{CallOutcome, PatientAnswer};
 use domain::reference::Reference;
-use sqlx::SqlitePool;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::filters::{QueueFilters, QueueSort};
 use super::{QUEUE_PAGE_SIZE, QueuePage, QueueRow};
@@ -37,32 +37,29 @@ fn like_pattern(text: &str) -> String {
     escaped
 }
 
-/// The `WHERE` clause of every filter and its arguments, in order.
-fn filter_clause(filters: &QueueFilters) -> (String, Vec<String>) {
-    let (mut clause, mut arguments) = filter_clause_but_status(filters);
-    if let Some(status) = filters.status {
-        clause.push_str(" AND c.status = ?");
-        arguments.push(status.code().to_owned());
-    }
-    (clause, arguments)
+/// Whether the status filter applies (the counts per status leave it out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Filtered,
+    Ignored,
 }
 
-/// The `WHERE` clause of every filter but the status (for the counts per
-/// status) and its arguments, in order.
-fn filter_clause_but_status(filters: &QueueFilters) -> (String, Vec<String>) {
-    let mut conditions = vec!["1 = 1".to_owned()];
-    let mut arguments = Vec::new();
+/// Pushes ` WHERE` and every filter (the status too when `status` says so)
+/// onto `query`, each value bound.
+fn push_filters(query: &mut QueryBuilder<'_, Sqlite>, filters: &QueueFilters, status: Status) {
+    query.push(" WHERE 1 = 1");
     if let Some(area) = filters.area {
-        conditions.push("c.area = ?".into());
-        arguments.push(area.code().to_owned());
+        query.push(" AND c.area = ").push_bind(area.code());
     }
     if let Some(from) = filters.from {
-        conditions.push("c.receipt_day >= ?".into());
-        arguments.push(from.to_string());
+        query
+            .push(" AND c.receipt_day >= ")
+            .push_bind(from.to_string());
     }
     if let Some(to) = filters.to {
-        conditions.push("c.receipt_day <= ?".into());
-        arguments.push(to.to_string());
+        query
+            .push(" AND c.receipt_day <= ")
+            .push_bind(to.to_string());
     }
     let search = filters.search.trim();
     if !search.is_empty() {
@@ -71,19 +68,22 @@ fn filter_clause_but_status(filters: &QueueFilters) -> (String, Vec<String>) {
             .filter(|c| *c != '-' && !c.is_whitespace())
             .flat_map(char::to_uppercase)
             .collect();
-        conditions.push(
-            "(c.reference LIKE ? ESCAPE '\\' OR c.patient_name LIKE ? ESCAPE '\\' \
-             OR c.patient_name_reading LIKE ? ESCAPE '\\' OR replace(replace(c.patient_name_reading, ' ', ''), '\u{3000}', '') LIKE ? ESCAPE '\\')"
-                .into(),
-        );
-        arguments.push(like_pattern(&compact));
-        arguments.push(like_pattern(search));
-        arguments.push(like_pattern(&katakana(search)));
-        arguments.push(like_pattern(&katakana(
-            &search.replace([' ', '\u{3000}'], ""),
-        )));
+        query
+            .push(" AND (c.reference LIKE ")
+            .push_bind(like_pattern(&compact))
+            .push(" ESCAPE '\\' OR c.patient_name LIKE ")
+            .push_bind(like_pattern(search))
+            .push(" ESCAPE '\\' OR c.patient_name_reading LIKE ")
+            .push_bind(like_pattern(&katakana(search)))
+            .push(
+                " ESCAPE '\\' OR replace(replace(c.patient_name_reading, ' ', ''), '\u{3000}', '') LIKE ",
+            )
+            .push_bind(like_pattern(&katakana(&search.replace([' ', '\u{3000}'], ""))))
+            .push(" ESCAPE '\\')");
     }
-    (conditions.join(" AND "), arguments)
+    if let (Status::Filtered, Some(status)) = (status, filters.status) {
+        query.push(" AND c.status = ").push_bind(status.code());
+    }
 }
 
 type QueueSqlRow = (
@@ -186,29 +186,19 @@ pub async fn queue_page(
     today: NaiveDate,
 ) -> Result<QueuePage, sqlx::Error> {
     let calendar = calendar(pool).await?;
-    let (clause, arguments) = filter_clause(&filters);
-    let total_sql = format!("SELECT COUNT(*) FROM cases c WHERE {clause}");
-    let mut count = sqlx::query_scalar::<_, i64>(&total_sql);
-    for argument in &arguments {
-        count = count.bind(argument);
-    }
-    let matching = u32::try_from(count.fetch_one(pool).await?).unwrap_or(u32::MAX);
+    let mut total = QueryBuilder::new("SELECT COUNT(*) FROM cases c");
+    push_filters(&mut total, &filters, Status::Filtered);
+    let matching: i64 = total.build_query_scalar().fetch_one(pool).await?;
+    let matching = u32::try_from(matching).unwrap_or(u32::MAX);
     let pages = matching.div_ceil(QUEUE_PAGE_SIZE).max(1);
     let page = filters.page.min(pages);
-    let limit = format!(
-        " LIMIT {QUEUE_PAGE_SIZE} OFFSET {}",
-        (page - 1) * QUEUE_PAGE_SIZE
-    );
-    let rows = queue_rows(pool, &filters, &limit, &calendar, today).await?;
+    let limit = (QUEUE_PAGE_SIZE, (page - 1) * QUEUE_PAGE_SIZE);
+    let rows = queue_rows(pool, &filters, Some(limit), &calendar, today).await?;
 
-    let (clause, arguments) = filter_clause_but_status(&filters);
-    let counts_sql =
-        format!("SELECT c.status, COUNT(*) FROM cases c WHERE {clause} GROUP BY c.status");
-    let mut counts = sqlx::query_as::<_, (String, i64)>(&counts_sql);
-    for argument in &arguments {
-        counts = counts.bind(argument);
-    }
-    let counted = counts.fetch_all(pool).await?;
+    let mut counts = QueryBuilder::new("SELECT c.status, COUNT(*) FROM cases c");
+    push_filters(&mut counts, &filters, Status::Ignored);
+    counts.push(" GROUP BY c.status");
+    let counted: Vec<(String, i64)> = counts.build_query_as().fetch_all(pool).await?;
     let counts = CaseStatus::ALL
         .iter()
         .map(|status| {
@@ -238,27 +228,30 @@ pub async fn queue_all(
     today: NaiveDate,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
     let calendar = calendar(pool).await?;
-    queue_rows(pool, filters, "", &calendar, today).await
+    queue_rows(pool, filters, None, &calendar, today).await
 }
 
-/// The rows matching the filters, in their order, within `limit`.
+/// The rows matching the filters, in their order; with `limit`, that many
+/// from an offset.
 async fn queue_rows(
     pool: &SqlitePool,
     filters: &QueueFilters,
-    limit: &str,
+    limit: Option<(u32, u32)>,
     calendar: &Calendar,
     today: NaiveDate,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
-    let (clause, arguments) = filter_clause(filters);
-    let sql = format!(
-        "{QUEUE_SELECT} WHERE {clause} ORDER BY {}{limit}",
-        order_by(filters.sort)
-    );
-    let mut rows = sqlx::query_as::<_, QueueSqlRow>(&sql);
-    for argument in &arguments {
-        rows = rows.bind(argument);
+    let mut query = QueryBuilder::new(QUEUE_SELECT);
+    push_filters(&mut query, filters, Status::Filtered);
+    query.push(" ORDER BY ").push(order_by(filters.sort));
+    if let Some((limit, offset)) = limit {
+        query
+            .push(" LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(offset));
     }
-    Ok(rows
+    Ok(query
+        .build_query_as::<QueueSqlRow>()
         .fetch_all(pool)
         .await?
         .into_iter()
