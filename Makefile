@@ -42,6 +42,7 @@ test-moments: time-tools
 	scripts/test-moments.sh
 
 lint:
+	scripts/check-architecture.sh
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p app --lib --no-default-features --features hydrate --target $(WASM_TARGET) --locked -- -D warnings
