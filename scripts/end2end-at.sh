@@ -15,13 +15,20 @@ rm -rf "$directory" && mkdir -p "$directory"
 port=3007
 export DATABASE_URL="sqlite://$PWD/$directory/second-opinion.db"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=second-opinion
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port is taken: stop what listens there first" >&2
+    exit 1
+fi
 offset=$(($(date -d "$moment" +%s) - $(date +%s)))
 echo "== the journeys at $moment (faketime -f +$offset)"
-faketime -f "+$offset" target/debug/second-opinion >"$directory/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+# faketime forks the server: it runs in a process group of its own, ended
+# whole, so that no server outlives the run.
+setsid faketime -f "+$offset" target/debug/second-opinion >"$directory/server.log" 2>&1 &
+group=$!
+trap 'kill -- -$group 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/" && break
+    grep -q "listening on" "$directory/server.log" && break
+    kill -0 "$group" 2>/dev/null || { cat "$directory/server.log" >&2; exit 1; }
     sleep 0.2
 done
 cd end2end
