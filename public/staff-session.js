@@ -43,3 +43,12 @@
   });
   schedule();
 })();
+
+// A paper's "Print" button: hidden until this script can print.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-print]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

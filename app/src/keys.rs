@@ -88,6 +88,49 @@ impl LoginKey {
 /// How a sealed authenticator secret begins.
 const SEALED: &str = "v1:";
 
+/// The key the reports' verification codes are derived with: a signed
+/// version's code is the same at every print (so a reprint verifies), and
+/// only its hash is stored (so a copy of the database makes no code).
+#[derive(Clone)]
+pub struct ReportKey([u8; 32]);
+
+impl std::fmt::Debug for ReportKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReportKey(…)")
+    }
+}
+
+impl ReportKey {
+    /// The reports' own key, derived from the service's secret (so that it
+    /// is never the key of anything else).
+    pub fn derive(secret: &[u8; 32]) -> Self {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
+            unreachable!("HMAC takes a key of any length")
+        };
+        mac.update(b"second-opinion: report verification codes, v1");
+        Self(mac.finalize().into_bytes().into())
+    }
+
+    /// The verification code of the signed report `report_id` whose
+    /// content's SHA-256 is `digest`: 80 bits of HMAC-SHA-256.
+    pub fn code(&self, report_id: i64, digest: &str) -> domain::report::VerificationCode {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            unreachable!("HMAC takes a key of any length")
+        };
+        mac.update(&report_id.to_be_bytes());
+        mac.update(digest.as_bytes());
+        let out = mac.finalize().into_bytes();
+        let mut bits = [0u8; 10];
+        bits.copy_from_slice(&out[..10]);
+        domain::report::VerificationCode::from_bits(bits)
+    }
+}
+
+/// What is stored of a verification code: the SHA-256 of its 16 symbols.
+pub fn code_hash(code: &domain::report::VerificationCode) -> String {
+    crate::http::tokens::token_hash(&code.compact())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +167,17 @@ mod tests {
         assert_ne!(hashed, key.of("suzuki"));
         assert_ne!(hashed, LoginKey::new([8; 32]).of("sato"), "keyed");
         assert!(!hashed.contains("sato"));
+    }
+
+    #[test]
+    fn a_report_s_code_is_the_same_at_every_print_and_differs_by_report_content_and_key() {
+        let key = ReportKey::derive(&[3; 32]);
+        let code = key.code(7, "ab12");
+        assert_eq!(code, key.code(7, "ab12"));
+        assert_ne!(code, key.code(8, "ab12"));
+        assert_ne!(code, key.code(7, "ab13"));
+        assert_ne!(code, ReportKey::derive(&[4; 32]).code(7, "ab12"));
+        assert_eq!(code_hash(&code).len(), 64);
+        assert!(!code_hash(&code).contains(&code.compact()));
     }
 }

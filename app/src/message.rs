@@ -10,6 +10,8 @@ pub enum MessageKind {
     Cancelled,
     Reminder,
     Declined,
+    /// The written opinion reached the present doctor.
+    ReportSent,
 }
 
 domain::codes!(MessageKind {
@@ -19,6 +21,7 @@ domain::codes!(MessageKind {
     Cancelled => "cancelled",
     Reminder => "reminder",
     Declined => "declined",
+    ReportSent => "report_sent",
 });
 
 /// Where a message stands.

@@ -1,4 +1,5 @@
-//! Reception's rules for a received case: the steps it may take, when an
+//! The rules of a received case: the steps it may take (reception's, and on
+//! the day and after it the specialist's and the liaison office's), when an
 //! appointment can be booked, which days to offer, and how urgent it is.
 //!
 //! Like the rest of the crate this reads no clock: "today" is an argument.
@@ -21,6 +22,14 @@ pub enum CaseStatus {
     UnderReview,
     /// An appointment is booked.
     Scheduled,
+    /// The consultation took place; the written opinion is still to reach
+    /// the present doctor.
+    Seen,
+    /// The written opinion was sent to the present doctor: the end of a
+    /// case that went well (an amendment may still follow).
+    Reported,
+    /// Closed by hand as done, before the service kept the day and the
+    /// report (older cases only: no step leads here any more).
     Completed,
     /// The patient did not come to the appointment.
     NoShow,
@@ -34,13 +43,17 @@ codes!(CaseStatus {
     Received => "received",
     UnderReview => "under_review",
     Scheduled => "scheduled",
+    Seen => "seen",
+    Reported => "reported",
     Completed => "completed",
     NoShow => "no_show",
     Cancelled => "cancelled",
     Declined => "declined",
 });
 
-/// What reception does to a case.
+/// What is done to a case: by reception (review, booking, the day at
+/// counter 1, declining), the specialist (the consultation, the report)
+/// and the liaison office (sending the report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
@@ -48,7 +61,18 @@ pub enum Step {
     Schedule,
     Reschedule,
     CancelAppointment,
-    Complete,
+    /// The patient (or the family) arrived at counter 1.
+    CheckIn,
+    /// The fee was paid (on the day, before or after the consultation).
+    RecordPayment,
+    /// The specialist records that the consultation took place.
+    HoldConsultation,
+    /// The specialist signs the report's draft.
+    SignReport,
+    /// A signed report is changed: a new version, to be signed again.
+    AmendReport,
+    /// The report (its current signed version) was sent.
+    RecordSending,
     NoShow,
     Decline,
 }
@@ -58,16 +82,56 @@ codes!(Step {
     Schedule => "schedule",
     Reschedule => "reschedule",
     CancelAppointment => "cancel_appointment",
-    Complete => "complete",
+    CheckIn => "check_in",
+    RecordPayment => "record_payment",
+    HoldConsultation => "hold_consultation",
+    SignReport => "sign_report",
+    AmendReport => "amend_report",
+    RecordSending => "record_sending",
     NoShow => "no_show",
     Decline => "decline",
 });
 
-/// A step the flow does not allow from a status.
+/// Why a step is refused beyond the status's flow: what the day and the
+/// report have come to so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Because {
+    /// The status does not allow the step.
+    #[default]
+    Flow,
+    /// Nobody checked the patient in yet.
+    NotCheckedIn,
+    /// The patient has arrived: they came, so it is not a no-show, and the
+    /// appointment can no longer be moved or cancelled.
+    AlreadyCheckedIn,
+    /// The fee was paid already (once per visit: never a second fee).
+    AlreadyPaid,
+    /// There is no draft to sign.
+    NoDraft,
+    /// No version is signed yet.
+    NothingSigned,
+    /// A draft (the next version) is open already: it is what to go on with.
+    DraftOpen,
+}
+
+codes!(Because {
+    Flow => "flow",
+    NotCheckedIn => "not_checked_in",
+    AlreadyCheckedIn => "already_checked_in",
+    AlreadyPaid => "already_paid",
+    NoDraft => "no_draft",
+    NothingSigned => "nothing_signed",
+    DraftOpen => "draft_open",
+});
+
+/// A step refused: from which status, which step, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefusedStep {
     pub from: CaseStatus,
     pub step: Step,
+    #[serde(default)]
+    pub because: Because,
 }
 
 impl fmt::Display for RefusedStep {
@@ -77,34 +141,116 @@ impl fmt::Display for RefusedStep {
             "step {} is not allowed from status {}",
             self.step.code(),
             self.from.code()
-        )
+        )?;
+        if self.because != Because::Flow {
+            write!(f, ": {}", self.because.code())?;
+        }
+        Ok(())
+    }
+}
+
+/// What a case has come to beyond its status: the day at counter 1 and the
+/// report's versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Progress {
+    pub checked_in: bool,
+    pub paid: bool,
+    /// The latest signed version of the report, if any.
+    pub signed: Option<u32>,
+    /// An unsigned draft (the next version) is open.
+    pub draft: bool,
+}
+
+impl Progress {
+    /// Why `step` cannot be taken now, whatever the status says.
+    pub const fn refuses(&self, step: Step) -> Option<Because> {
+        match step {
+            Step::CheckIn | Step::NoShow | Step::Reschedule | Step::CancelAppointment
+                if self.checked_in =>
+            {
+                Some(Because::AlreadyCheckedIn)
+            }
+            Step::RecordPayment | Step::HoldConsultation if !self.checked_in => {
+                Some(Because::NotCheckedIn)
+            }
+            Step::RecordPayment if self.paid => Some(Because::AlreadyPaid),
+            Step::SignReport if !self.draft => Some(Because::NoDraft),
+            Step::AmendReport | Step::RecordSending if self.signed.is_none() => {
+                Some(Because::NothingSigned)
+            }
+            Step::AmendReport if self.draft => Some(Because::DraftOpen),
+            _ => None,
+        }
     }
 }
 
 impl std::error::Error for RefusedStep {}
 
 impl CaseStatus {
-    /// `Received`, `UnderReview` or `Scheduled`: a case reception still has to
-    /// act on.
+    /// `Received`, `UnderReview`, `Scheduled` or `Seen`: a case the hospital
+    /// still has work on (the report is the last of it).
     pub const fn is_open(self) -> bool {
-        matches!(self, Self::Received | Self::UnderReview | Self::Scheduled)
+        matches!(
+            self,
+            Self::Received | Self::UnderReview | Self::Scheduled | Self::Seen
+        )
     }
 
-    /// The status after `step`, or the refusal. The one definition of the flow.
+    /// The status after `step`, or the refusal. The one definition of the
+    /// flow; what the day and the report have come to is checked by
+    /// [`CaseStatus::take`].
     pub fn after(self, step: Step) -> Result<CaseStatus, RefusedStep> {
         use CaseStatus as S;
         match (self, step) {
             (S::Received, Step::StartReview) => Ok(S::UnderReview),
-            // Rescheduling books a new appointment; the case stays scheduled.
-            (S::UnderReview, Step::Schedule) | (S::Scheduled, Step::Reschedule) => Ok(S::Scheduled),
+            // Rescheduling books a new appointment; the case stays
+            // scheduled. On the day, arriving leaves it scheduled too.
+            (S::UnderReview, Step::Schedule) | (S::Scheduled, Step::Reschedule | Step::CheckIn) => {
+                Ok(S::Scheduled)
+            }
             (S::Scheduled, Step::CancelAppointment) => Ok(S::Cancelled),
-            (S::Scheduled, Step::Complete) => Ok(S::Completed),
             (S::Scheduled, Step::NoShow) => Ok(S::NoShow),
+            // Steps that leave the status as it is: paying (before or after
+            // the consultation); signing and amending the report while
+            // seen, and after it reached the present doctor.
+            (S::Scheduled | S::Seen, Step::RecordPayment)
+            | (S::Seen | S::Reported, Step::SignReport | Step::AmendReport) => Ok(self),
+            // The consultation held makes the case seen.
+            (S::Scheduled, Step::HoldConsultation) => Ok(S::Seen),
+            (S::Seen | S::Reported, Step::RecordSending) => Ok(S::Reported),
             // Once an appointment is booked the hospital has accepted the
             // case: it can be cancelled, no longer declined.
             (S::Received | S::UnderReview, Step::Decline) => Ok(S::Declined),
-            _ => Err(RefusedStep { from: self, step }),
+            _ => Err(RefusedStep {
+                from: self,
+                step,
+                because: Because::Flow,
+            }),
         }
+    }
+
+    /// The status after `step` for a case that has come to `progress`, or
+    /// the refusal with its reason: the flow first, then the day and the
+    /// report.
+    pub fn take(self, step: Step, progress: &Progress) -> Result<CaseStatus, RefusedStep> {
+        let to = self.after(step)?;
+        match progress.refuses(step) {
+            Some(because) => Err(RefusedStep {
+                from: self,
+                step,
+                because,
+            }),
+            None => Ok(to),
+        }
+    }
+
+    /// The steps `progress` allows from this status (in `Step::ALL` order).
+    pub fn steps_now(self, progress: &Progress) -> Vec<Step> {
+        Step::ALL
+            .iter()
+            .copied()
+            .filter(|step| self.take(*step, progress).is_ok())
+            .collect()
     }
 
     /// The steps allowed from this status (in `Step::ALL` order).
@@ -262,8 +408,9 @@ pub fn queue_age(
                 Urgency::OnTrack
             }
         }
-        CaseStatus::Scheduled => Urgency::OnTrack,
-        CaseStatus::Completed
+        CaseStatus::Scheduled | CaseStatus::Seen => Urgency::OnTrack,
+        CaseStatus::Reported
+        | CaseStatus::Completed
         | CaseStatus::NoShow
         | CaseStatus::Cancelled
         | CaseStatus::Declined => Urgency::Closed,
@@ -315,16 +462,25 @@ mod tests {
 
     // ---- The flow ----
 
-    /// The eight steps the flow allows, written out once more by hand.
-    const ALLOWED: [(CaseStatus, Step, CaseStatus); 8] = {
+    /// The steps the flow allows, written out once more by hand.
+    const ALLOWED: [(CaseStatus, Step, CaseStatus); 17] = {
         use CaseStatus as S;
         [
             (S::Received, Step::StartReview, S::UnderReview),
             (S::UnderReview, Step::Schedule, S::Scheduled),
             (S::Scheduled, Step::Reschedule, S::Scheduled),
             (S::Scheduled, Step::CancelAppointment, S::Cancelled),
-            (S::Scheduled, Step::Complete, S::Completed),
             (S::Scheduled, Step::NoShow, S::NoShow),
+            (S::Scheduled, Step::CheckIn, S::Scheduled),
+            (S::Scheduled, Step::RecordPayment, S::Scheduled),
+            (S::Seen, Step::RecordPayment, S::Seen),
+            (S::Scheduled, Step::HoldConsultation, S::Seen),
+            (S::Seen, Step::SignReport, S::Seen),
+            (S::Reported, Step::SignReport, S::Reported),
+            (S::Seen, Step::AmendReport, S::Seen),
+            (S::Reported, Step::AmendReport, S::Reported),
+            (S::Seen, Step::RecordSending, S::Reported),
+            (S::Reported, Step::RecordSending, S::Reported),
             (S::Received, Step::Decline, S::Declined),
             (S::UnderReview, Step::Decline, S::Declined),
         ]
@@ -339,12 +495,16 @@ mod tests {
                     .iter()
                     .find(|(f, s, _)| (*f, *s) == (from, step))
                     .map(|(_, _, to)| *to)
-                    .ok_or(RefusedStep { from, step });
+                    .ok_or(RefusedStep {
+                        from,
+                        step,
+                        because: Because::Flow,
+                    });
                 assert_eq!(from.after(step), expected, "{from:?} --{step:?}-->");
                 pairs += 1;
             }
         }
-        assert_eq!(pairs, 7 * 7, "every status and every step is checked");
+        assert_eq!(pairs, 9 * 12, "every status and every step is checked");
     }
 
     #[test]
@@ -371,9 +531,110 @@ mod tests {
             [
                 Step::Reschedule,
                 Step::CancelAppointment,
-                Step::Complete,
+                Step::CheckIn,
+                Step::RecordPayment,
+                Step::HoldConsultation,
                 Step::NoShow
             ]
+        );
+        assert_eq!(
+            S::Seen.allowed_steps(),
+            [
+                Step::RecordPayment,
+                Step::SignReport,
+                Step::AmendReport,
+                Step::RecordSending
+            ]
+        );
+        assert!(
+            S::Completed.allowed_steps().is_empty(),
+            "no step from the old way"
+        );
+    }
+
+    #[test]
+    fn the_day_goes_check_in_then_payment_and_consultation_then_the_report_then_sending() {
+        use CaseStatus as S;
+        let mut progress = Progress::default();
+        let refused = |from, step, because| RefusedStep {
+            from,
+            step,
+            because,
+        };
+        assert_eq!(
+            S::Scheduled.take(Step::RecordPayment, &progress),
+            Err(refused(
+                S::Scheduled,
+                Step::RecordPayment,
+                Because::NotCheckedIn
+            ))
+        );
+        assert_eq!(
+            S::Scheduled.take(Step::HoldConsultation, &progress),
+            Err(refused(
+                S::Scheduled,
+                Step::HoldConsultation,
+                Because::NotCheckedIn
+            ))
+        );
+        assert_eq!(
+            S::Scheduled.take(Step::CheckIn, &progress),
+            Ok(S::Scheduled)
+        );
+        progress.checked_in = true;
+        for step in [
+            Step::CheckIn,
+            Step::NoShow,
+            Step::Reschedule,
+            Step::CancelAppointment,
+        ] {
+            assert_eq!(
+                S::Scheduled.take(step, &progress),
+                Err(refused(S::Scheduled, step, Because::AlreadyCheckedIn)),
+                "{step:?}"
+            );
+        }
+        assert_eq!(
+            S::Scheduled.take(Step::HoldConsultation, &progress),
+            Ok(S::Seen)
+        );
+        assert_eq!(S::Seen.take(Step::RecordPayment, &progress), Ok(S::Seen));
+        progress.paid = true;
+        assert_eq!(
+            S::Seen.take(Step::RecordPayment, &progress),
+            Err(refused(S::Seen, Step::RecordPayment, Because::AlreadyPaid))
+        );
+        assert_eq!(
+            S::Seen.take(Step::SignReport, &progress),
+            Err(refused(S::Seen, Step::SignReport, Because::NoDraft))
+        );
+        assert_eq!(
+            S::Seen.take(Step::RecordSending, &progress),
+            Err(refused(
+                S::Seen,
+                Step::RecordSending,
+                Because::NothingSigned
+            ))
+        );
+        progress.draft = true;
+        assert_eq!(S::Seen.take(Step::SignReport, &progress), Ok(S::Seen));
+        progress = Progress {
+            signed: Some(1),
+            draft: false,
+            ..progress
+        };
+        assert_eq!(
+            S::Seen.take(Step::RecordSending, &progress),
+            Ok(S::Reported)
+        );
+        assert_eq!(
+            S::Reported.take(Step::AmendReport, &progress),
+            Ok(S::Reported)
+        );
+        progress.draft = true;
+        assert_eq!(
+            S::Reported.take(Step::AmendReport, &progress),
+            Err(refused(S::Reported, Step::AmendReport, Because::DraftOpen))
         );
     }
 
@@ -381,11 +642,13 @@ mod tests {
     fn only_received_under_review_and_scheduled_cases_are_open_and_only_they_have_steps() {
         use CaseStatus as S;
         let open: Vec<CaseStatus> = S::ALL.iter().copied().filter(|s| s.is_open()).collect();
-        assert_eq!(open, [S::Received, S::UnderReview, S::Scheduled]);
+        assert_eq!(open, [S::Received, S::UnderReview, S::Scheduled, S::Seen]);
         for &status in S::ALL {
+            // A reported case is done, and may still be amended.
+            let has_steps = !status.allowed_steps().is_empty();
             assert_eq!(
-                status.is_open(),
-                !status.allowed_steps().is_empty(),
+                status.is_open() || status == S::Reported,
+                has_steps,
                 "{status:?}"
             );
         }
@@ -398,11 +661,23 @@ mod tests {
             .expect_err("a completed case cannot be rescheduled");
         assert_eq!(
             serde_json::to_value(refused).expect("json"),
-            serde_json::json!({ "from": "completed", "step": "reschedule" })
+            serde_json::json!({ "from": "completed", "step": "reschedule", "because": "flow" })
         );
         assert_eq!(
             refused.to_string(),
             "step reschedule is not allowed from status completed"
+        );
+        let paid = Progress {
+            checked_in: true,
+            paid: true,
+            ..Progress::default()
+        };
+        let twice = CaseStatus::Seen
+            .take(Step::RecordPayment, &paid)
+            .expect_err("one fee");
+        assert_eq!(
+            twice.to_string(),
+            "step record_payment is not allowed from status seen: already_paid"
         );
     }
 
@@ -443,6 +718,7 @@ mod tests {
             ScheduleProblem::from_code,
         );
         assert_codes_round_trip(Urgency::ALL, Urgency::code, Urgency::from_code);
+        assert_codes_round_trip(Because::ALL, Because::code, Because::from_code);
     }
 
     /// The codes of every value, in `ALL` order, separated by spaces.
@@ -458,11 +734,12 @@ mod tests {
         // The database keeps these codes: changing one loses data.
         assert_eq!(
             codes(CaseStatus::ALL, CaseStatus::code),
-            "received under_review scheduled completed no_show cancelled declined"
+            "received under_review scheduled seen reported completed no_show cancelled declined"
         );
         assert_eq!(
             codes(Step::ALL, Step::code),
-            "start_review schedule reschedule cancel_appointment complete no_show decline"
+            "start_review schedule reschedule cancel_appointment check_in record_payment \
+             hold_consultation sign_report amend_report record_sending no_show decline"
         );
         assert_eq!(
             codes(DeclineReason::ALL, DeclineReason::code),
@@ -796,7 +1073,57 @@ mod tests {
         }
     }
 
+    fn any_progress() -> impl Strategy<Value = Progress> {
+        (
+            any::<bool>(),
+            any::<bool>(),
+            proptest::option::of(1_u32..5),
+            any::<bool>(),
+        )
+            .prop_map(|(checked_in, paid, signed, draft)| Progress {
+                checked_in,
+                paid,
+                signed,
+                draft,
+            })
+    }
+
     proptest! {
+        #[test]
+        fn a_step_is_taken_only_when_the_flow_and_the_day_allow_it_and_a_refusal_says_which(
+            status in proptest::sample::select(CaseStatus::ALL),
+            step in proptest::sample::select(Step::ALL),
+            progress in any_progress(),
+        ) {
+            match status.take(step, &progress) {
+                Ok(to) => {
+                    prop_assert_eq!(status.after(step), Ok(to));
+                    prop_assert_eq!(progress.refuses(step), None);
+                }
+                Err(refused) => {
+                    prop_assert_eq!((refused.from, refused.step), (status, step));
+                    if status.after(step).is_err() {
+                        prop_assert_eq!(refused.because, Because::Flow);
+                    } else {
+                        prop_assert_eq!(Some(refused.because), progress.refuses(step));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn nothing_leads_back_to_an_earlier_status_or_out_of_a_closed_case(
+            status in proptest::sample::select(CaseStatus::ALL),
+            step in proptest::sample::select(Step::ALL),
+            progress in any_progress(),
+        ) {
+            if let Ok(to) = status.take(step, &progress) {
+                let rank = |s: CaseStatus| CaseStatus::ALL.iter().position(|x| *x == s);
+                prop_assert!(rank(to) >= rank(status), "{:?} -> {:?}", status, to);
+                prop_assert!(status.is_open() || status == CaseStatus::Reported);
+            }
+        }
+
         #[test]
         fn an_unscheduled_case_is_due_exactly_while_its_window_is_open(received in any_moment()) {
             let calendar = Calendar::new();

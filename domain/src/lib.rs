@@ -72,7 +72,9 @@ pub mod fee;
 pub mod fields;
 pub mod form;
 pub mod reference;
+pub mod report;
 pub mod request;
+pub mod visit;
 pub mod window;
 
 pub use calendar::{

@@ -53,6 +53,10 @@ pub enum UserCommand {
         /// The name shown to colleagues [default: the login].
         #[arg(long, default_value = "")]
         name: String,
+        /// For `--role specialist`: the specialist of the list this account
+        /// is (its id, as the specialists page shows it).
+        #[arg(long, value_name = "ID")]
+        specialist: Option<i64>,
         #[command(flatten)]
         accounts: AccountsArgs,
     },
@@ -107,6 +111,9 @@ pub enum AuditCommand {
 pub enum RoleArg {
     Reception,
     Admin,
+    /// A specialist who sees the cases assigned to them and writes the
+    /// reports (with `--specialist`).
+    Specialist,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +149,16 @@ pub struct ServeArgs {
     /// the present doctor.
     #[arg(long, env = "SECOND_OPINION_POSTAL_ADDRESS", value_name = "ADDRESS")]
     pub postal_address: Option<String>,
+    /// Within how many consultation days after the visit the written
+    /// opinion is due (the hospital's calendar counts them).
+    #[arg(
+        long,
+        env = "SECOND_OPINION_REPORT_DAYS",
+        default_value_t = domain::report::DEFAULT_REPORT_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=60),
+        value_name = "DAYS"
+    )]
+    pub report_days: u32,
 }
 
 /// Where e-mail to patients goes. Without `--smtp-url`, messages are kept,

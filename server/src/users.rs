@@ -33,20 +33,35 @@ pub async fn run(command: UserCommand) -> Result<()> {
             login,
             role,
             name,
+            specialist,
             accounts,
         } => {
-            let password = read_password()?;
-            let pool = database::open(&accounts.database_url).await?;
             let role = match role {
                 RoleArg::Reception => Role::Reception,
                 RoleArg::Admin => Role::Admin,
+                RoleArg::Specialist => Role::Specialist,
             };
+            match (role, specialist) {
+                (Role::Specialist, None) => bail!(
+                    "a specialist's account names its specialist: --specialist ID (the id on the specialists page)"
+                ),
+                (Role::Reception | Role::Admin, Some(_)) => {
+                    bail!("--specialist is only for --role specialist")
+                }
+                _ => {}
+            }
+            let password = read_password()?;
+            let pool = database::open(&accounts.database_url).await?;
             let hospital = &accounts.hospital_name;
             let key = login_key(&accounts.database_url)?;
-            let enrolment = auth::add_user(
-                &pool, &key, &login, &name, role, &password, hospital, &actor, now,
-            )
-            .await?;
+            let new = auth::NewUser {
+                login: &login,
+                name: &name,
+                role,
+                specialist,
+            };
+            let enrolment =
+                auth::add_user(&pool, &key, &new, &password, hospital, &actor, now).await?;
             writeln!(out, "added {login} ({})", role.code())?;
             print_enrolment(&mut out, &login, &enrolment)?;
         }

@@ -62,8 +62,33 @@ pub enum AuditAction {
     DepartmentToggled,
     ClosureAdded,
     ClosureRemoved,
+    /// An admin linked a specialist's account to a specialist of the list.
+    SpecialistLinked,
     // The public pages.
     StatusLookupLocked,
+    // The specialist, before the visit.
+    /// A specialist asked for a case that is not theirs: refused, 404.
+    CaseViewRefused,
+    MyCasesViewed,
+    RecordsReviewed,
+    DocumentsRequested,
+    /// Reception sent the request for further documents (or they came).
+    DocumentRequestSettled,
+    DeclineProposed,
+    // The day.
+    CheckedIn,
+    PaymentRecorded,
+    ReceiptPrinted,
+    ConsultationHeld,
+    // The report.
+    ReportSaved,
+    ReportSigned,
+    /// Signing refused: the code was wrong or used already.
+    ReportSigningRefused,
+    ReportAmended,
+    ReportViewed,
+    ReportSent,
+    DocumentsLetterPrinted,
 }
 
 domain::codes!(AuditAction {
@@ -109,5 +134,23 @@ domain::codes!(AuditAction {
     DepartmentToggled => "department_toggled",
     ClosureAdded => "closure_added",
     ClosureRemoved => "closure_removed",
+    SpecialistLinked => "specialist_linked",
     StatusLookupLocked => "status_lookup_locked",
+    CaseViewRefused => "case_view_refused",
+    MyCasesViewed => "my_cases_viewed",
+    RecordsReviewed => "records_reviewed",
+    DocumentsRequested => "documents_requested",
+    DocumentRequestSettled => "document_request_settled",
+    DeclineProposed => "decline_proposed",
+    CheckedIn => "checked_in",
+    PaymentRecorded => "payment_recorded",
+    ReceiptPrinted => "receipt_printed",
+    ConsultationHeld => "consultation_held",
+    ReportSaved => "report_saved",
+    ReportSigned => "report_signed",
+    ReportSigningRefused => "report_signing_refused",
+    ReportAmended => "report_amended",
+    ReportViewed => "report_viewed",
+    ReportSent => "report_sent",
+    DocumentsLetterPrinted => "documents_letter_printed",
 });

@@ -28,6 +28,11 @@ pub struct Site {
     pub limiter: AttemptLimiter,
     pub proxies: Proxies,
     pub login_key: LoginKey,
+    /// The key of the reports' verification codes.
+    pub report_key: crate::keys::ReportKey,
+    /// The status look-up's limiter's twin for `/verify`: 10 misses in 15
+    /// minutes per client.
+    pub verify_limiter: AttemptLimiter,
     /// The hospital's name (`--hospital-name`), which no new password may
     /// contain.
     pub hospital: std::sync::Arc<str>,
@@ -39,6 +44,8 @@ pub struct Site {
     pub mail: crate::mail::MailSetup,
     /// Where the printed papers tell doctors to send documents.
     pub liaison: Liaison,
+    /// Within how many consultation days after the visit a report is due.
+    pub report_days: u32,
 }
 
 impl std::fmt::Debug for Site {

@@ -320,6 +320,22 @@ impl About<'_> {
         self.letter(td_string!(locale, mail.reminder_heading).to_owned(), body)
     }
 
+    /// The written opinion was sent to the present doctor, `doctor`, on
+    /// `on` (never what it says).
+    pub fn report_sent(&self, on: NaiveDate, doctor: &str) -> Letter {
+        let locale = self.locale;
+        let day = format::date(locale, on);
+        let doctor = doctor.to_owned();
+        let body = vec![
+            Block::Paragraph(td_string!(locale, mail.report_sent, day, doctor).to_string()),
+            Block::Paragraph(td_string!(locale, mail.report_sent_next).to_owned()),
+        ];
+        self.letter(
+            td_string!(locale, mail.report_sent_heading).to_owned(),
+            body,
+        )
+    }
+
     /// The request is declined, for `reason`.
     pub fn declined(&self, reason: DeclineReason) -> Letter {
         let locale = self.locale;

@@ -277,6 +277,29 @@ pub async fn tell_declined(
     enqueue(connection, setup, message, now).await
 }
 
+/// Writes "the report was sent to your doctor".
+pub async fn tell_report_sent(
+    connection: &mut SqliteConnection,
+    setup: &MailSetup,
+    to: &Addressee<'_>,
+    on: chrono::NaiveDate,
+    doctor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let message = NewMessage {
+        case_id: to.case_id,
+        kind: MessageKind::ReportSent,
+        recipient: to.recipient,
+        letter: to
+            .about(super::answer_links::STATUS_URL)
+            .report_sent(on, doctor),
+        calendar: None,
+        appointment_id: None,
+        due: now,
+    };
+    enqueue(connection, setup, message, now).await
+}
+
 /// Puts a sent or failed message of the case back in the queue, due now,
 /// with a fresh day of tries and a new `Message-ID` (mail systems drop a
 /// message whose identity they have seen). Returns its kind, or `None`

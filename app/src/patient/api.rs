@@ -269,7 +269,17 @@ pub enum CaseStatus {
     },
     /// The hospital cannot take the request, for this reason.
     Declined { reason: domain::case::DeclineReason },
-    /// The consultation took place.
+    /// The consultation took place on `day`; the specialist is writing the
+    /// report for the present doctor.
+    Seen { day: chrono::NaiveDate },
+    /// The written opinion was sent to the present doctor (`doctor`, as
+    /// the report is addressed) on `day`.
+    Reported {
+        day: chrono::NaiveDate,
+        doctor: String,
+    },
+    /// The consultation took place (a case closed before the hospital
+    /// recorded the report's sending).
     Completed,
     /// Reception asks the patient to contact counter 1 (a request to
     /// clarify, a cancelled or missed appointment).
@@ -334,15 +344,17 @@ pub async fn look_up_status(
     let window = domain::appointment_window(domain::japan_time(&received), &calendar);
     let stage = Stage::from_code(&row.status)
         .ok_or_else(|| AppError::internal("read a case's status", &row.status))?;
+    let read_day = |day: &str| {
+        day.parse::<chrono::NaiveDate>()
+            .map_err(|e| AppError::internal("read a stored day", &e))
+    };
     Ok(match stage {
         Stage::Received if row.contact_first => CaseStatus::ContactReception,
         Stage::Received => CaseStatus::Received { window },
         Stage::UnderReview => CaseStatus::UnderReview { window },
         Stage::Scheduled => match (row.appointment_day, row.appointment_start) {
             (Some(day), Some(start)) => CaseStatus::Scheduled {
-                day: day
-                    .parse()
-                    .map_err(|e| AppError::internal("read a stored day", &e))?,
+                day: read_day(&day)?,
                 start,
                 department: row.department_ja.zip(row.department_en),
                 answer: row
@@ -360,6 +372,19 @@ pub async fn look_up_status(
             .map_or(CaseStatus::ContactReception, |reason| {
                 CaseStatus::Declined { reason }
             }),
+        Stage::Seen => row
+            .seen_on
+            .as_deref()
+            .map(read_day)
+            .transpose()?
+            .map_or(CaseStatus::Completed, |day| CaseStatus::Seen { day }),
+        Stage::Reported => match (row.sent_on.as_deref(), row.sent_to) {
+            (Some(day), Some(doctor)) => CaseStatus::Reported {
+                day: read_day(day)?,
+                doctor,
+            },
+            _ => CaseStatus::Completed,
+        },
         Stage::Completed => CaseStatus::Completed,
         Stage::Cancelled | Stage::NoShow => CaseStatus::ContactReception,
     })

@@ -1,8 +1,9 @@
 //! The patient's journey: the hospital's information (`/`), the request
 //! form with its live panel and check step (`/request`), the confirmation
 //! (`/request/sent/<reference>`) with its papers, the status look-up
-//! (`/status`) and the page an e-mail's answer link opens
-//! (`/respond/<token>`), with their server functions (`api`), the forms as
+//! (`/status`), the page an e-mail's answer link opens
+//! (`/respond/<token>`) and the one a doctor checks a printed report on
+//! (`/verify`), with their server functions (`api`), the forms as
 //! posted without JavaScript (each slice's `posted`), and their SQL
 //! (`store`). Nothing here imports reception (`staff`), nor is imported by
 //! it.
@@ -17,11 +18,13 @@ pub mod sent;
 pub mod status;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod verify;
 
 /// The patient's routes a handler serves (the pages themselves are the
 /// app's Leptos routes): the forms posted, and the answer links.
 #[cfg(feature = "ssr")]
-pub fn routes<S>(site: crate::http::Site) -> axum::Router<S> {
+pub fn routes<S: Clone + Send + Sync + 'static>(site: crate::http::Site) -> axum::Router<S> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/request", post(request::posted::post))
@@ -32,5 +35,6 @@ pub fn routes<S>(site: crate::http::Site) -> axum::Router<S> {
             "/respond/{token}",
             get(answer_link::show).post(answer_link::confirm),
         )
-        .with_state(site)
+        .with_state(site.clone())
+        .merge(verify::routes(site))
 }

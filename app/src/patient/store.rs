@@ -238,6 +238,12 @@ pub struct CaseStatusRow {
     pub appointment_start: Option<String>,
     pub patient_answer: Option<String>,
     pub patient_answer_at: Option<String>,
+    /// The day the consultation was held.
+    pub seen_on: Option<String>,
+    /// The day the written opinion was last sent to the present doctor,
+    /// and the doctor it is addressed to.
+    pub sent_on: Option<String>,
+    pub sent_to: Option<String>,
 }
 
 /// The case with this reference, only if the date of birth matches too.
@@ -250,9 +256,16 @@ pub async fn find_case_status(
         "SELECT c.status, c.contact_first, c.received_at, c.decline_reason, \
          d.name_ja AS department_ja, d.name_en AS department_en, \
          a.day AS appointment_day, a.start_time AS appointment_start, \
-         c.patient_answer, c.patient_answer_at \
+         c.patient_answer, c.patient_answer_at, \
+         (SELECT h.day FROM visits v JOIN appointments h ON h.id = v.appointment_id \
+          WHERE v.case_id = c.id AND v.held_recorded_at IS NOT NULL \
+          ORDER BY h.day DESC LIMIT 1) AS seen_on, \
+         s.sent_on, json_extract(r.text, '$.doctor') AS sent_to \
          FROM cases c LEFT JOIN departments d ON d.code = c.department \
          LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
+         LEFT JOIN report_sendings s ON s.id = (SELECT MAX(id) FROM report_sendings \
+            WHERE case_id = c.id AND recipient = 'present_doctor') \
+         LEFT JOIN reports r ON r.id = s.report_id \
          WHERE c.reference = ? AND c.patient_date_of_birth = ?",
     )
     .bind(reference.compact())
@@ -512,5 +525,98 @@ pub async fn documents_received(
                 .and_then(|(_, on)| on.parse().ok());
             (document, on)
         })
+        .collect())
+}
+
+/// The days of a case's course, as `/status` lists them.
+#[derive(Debug, sqlx::FromRow)]
+struct CourseRow {
+    status: String,
+    received_at: String,
+    reviewed_at: Option<String>,
+    booked_day: Option<String>,
+    booked_start: Option<String>,
+    held_on: Option<String>,
+    sent_on: Option<String>,
+}
+
+/// The steps of the case's course (received, under review, booked,
+/// consultation held, report sent), each with its day once reached. A
+/// case going on lists the steps still to come too; a closed one only
+/// those it reached.
+pub async fn course(
+    pool: &SqlitePool,
+    reference: &Reference,
+) -> Result<Vec<crate::patient::status::Milestone>, sqlx::Error> {
+    use crate::patient::status::{Milestone, Step};
+    use domain::case::CaseStatus;
+
+    let row: Option<CourseRow> = sqlx::query_as(
+        "SELECT c.status, c.received_at, \
+         (SELECT MIN(u.at) FROM audit u WHERE u.case_id = c.id AND u.action = 'status_changed' \
+          AND u.after = 'under_review') AS reviewed_at, \
+         a.day AS booked_day, a.start_time AS booked_start, \
+         (SELECT h.day FROM visits v JOIN appointments h ON h.id = v.appointment_id \
+          WHERE v.case_id = c.id AND v.held_recorded_at IS NOT NULL \
+          ORDER BY h.day DESC LIMIT 1) AS held_on, \
+         (SELECT MIN(s.sent_on) FROM report_sendings s \
+          WHERE s.case_id = c.id AND s.recipient = 'present_doctor') AS sent_on \
+         FROM cases c \
+         LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
+         WHERE c.reference = ?",
+    )
+    .bind(reference.compact())
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Vec::new());
+    };
+    let day_of = |stored: &str| {
+        DateTime::parse_from_rfc3339(stored)
+            .ok()
+            .map(|moment| domain::japan_time(&moment).date())
+    };
+    let status = CaseStatus::from_code(&row.status).ok_or_else(|| undecodable("status"))?;
+    // How far the case went; a closed case reached what has a day.
+    let reached = match status {
+        CaseStatus::Received => Some(0),
+        CaseStatus::UnderReview => Some(1),
+        CaseStatus::Scheduled => Some(2),
+        CaseStatus::Seen | CaseStatus::Completed => Some(3),
+        CaseStatus::Reported => Some(4),
+        CaseStatus::Declined | CaseStatus::Cancelled | CaseStatus::NoShow => None,
+    };
+    let held = row.held_on.and_then(|day| day.parse().ok());
+    let booked = match status {
+        CaseStatus::Scheduled | CaseStatus::Seen | CaseStatus::Reported => {
+            row.booked_day.and_then(|day| day.parse().ok())
+        }
+        _ => None,
+    };
+    let steps = [
+        (Step::Received, day_of(&row.received_at), None),
+        (
+            Step::UnderReview,
+            row.reviewed_at.as_deref().and_then(day_of),
+            None,
+        ),
+        (Step::Booked, booked, booked.and(row.booked_start)),
+        (Step::Held, held, None),
+        (
+            Step::ReportSent,
+            row.sent_on.and_then(|day| day.parse().ok()),
+            None,
+        ),
+    ];
+    Ok(steps
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (step, day, time))| Milestone {
+            step,
+            day,
+            time,
+            reached: reached.map_or(day.is_some(), |reached| rank <= reached),
+        })
+        .filter(|milestone| reached.is_some() || milestone.reached)
         .collect())
 }

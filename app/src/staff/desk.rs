@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::reference::Reference;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use sqlx::SqlitePool;
@@ -16,6 +17,7 @@ use sqlx::SqlitePool;
 use super::auth::{self, SignInAlert};
 use super::error::ShownAsPage;
 use super::frame::StaffFrame;
+use super::store::{CaseRow, case_row};
 use super::{Role, Staff, StaffError};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
@@ -117,6 +119,44 @@ impl Desk {
     /// `Accept-Language`, else Japanese (as the pages choose).
     pub fn locale(&self) -> Locale {
         locale_of(self.headers())
+    }
+
+    /// Refused unless the member works reception's pages (reception and
+    /// admins).
+    pub fn reception(&self) -> Result<(), StaffError> {
+        if self.staff.role.works_reception() {
+            Ok(())
+        } else {
+            Err(StaffError::Forbidden)
+        }
+    }
+
+    /// The specialist of the list the member is; refused for anyone else.
+    pub fn specialist(&self) -> Result<i64, StaffError> {
+        self.staff
+            .specialist_id
+            .filter(|_| self.staff.role == Role::Specialist)
+            .ok_or(StaffError::Forbidden)
+    }
+
+    /// The case with `reference`, if the member may see it: every case for
+    /// reception and admins, only those assigned to them for a specialist.
+    /// Another's case is "not found", as one that does not exist, and the
+    /// attempt is recorded.
+    pub async fn case(&self, reference: &Reference) -> Result<CaseRow, StaffError> {
+        let row = case_row(self.pool(), reference)
+            .await?
+            .ok_or(StaffError::NotFound)?;
+        if self.staff.role == Role::Specialist && row.specialist_id != self.staff.specialist_id {
+            let entry = Entry {
+                actor: Some(&self.staff.login),
+                case_id: Some(row.id),
+                ..Entry::of(AuditAction::CaseViewRefused)
+            };
+            record(&self.site.pool, self.now(), entry).await?;
+            return Err(StaffError::NotFound);
+        }
+        Ok(row)
     }
 
     /// Records that the member is shown personal data (`action`, with
@@ -248,6 +288,34 @@ pub(super) async fn admins_only(
         return StaffError::Forbidden.into_response();
     }
     next.run(request).await
+}
+
+/// Lets only reception and admins through; a specialist who opens the
+/// queue (where signing in leads) goes to their own cases instead.
+pub(super) async fn reception_only(
+    staff: Staff,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if staff.role.works_reception() {
+        return next.run(request).await;
+    }
+    if request.method() == Method::GET && request.uri().path() == "/staff" {
+        return Redirect::to("/staff/my-cases").into_response();
+    }
+    StaffError::Forbidden.into_response()
+}
+
+/// Lets only specialists (linked to the list) through.
+pub(super) async fn specialists_only(
+    staff: Staff,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if staff.role == Role::Specialist && staff.specialist_id.is_some() {
+        return next.run(request).await;
+    }
+    StaffError::Forbidden.into_response()
 }
 
 /// Any other address under `/staff`.

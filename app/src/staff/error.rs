@@ -9,6 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveTime;
 use domain::case::{RefusedStep, ScheduleProblem};
+use domain::report::DocumentRequestProblem;
+use domain::visit::{CheckInProblem, ConsultationProblem, ReceiptNumber};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StaffError {
@@ -65,6 +67,24 @@ pub enum CaseProblem {
     NoCallOutcome,
     /// The message cannot be sent again (it is still queued, or withdrawn).
     NotSendable,
+    /// Check-in and the consultation happen on the appointment's day.
+    NotTheDay,
+    /// Check-in needs who came.
+    NoWhoCame,
+    /// What reception must see before the patient goes in.
+    CheckIn(Vec<CheckInProblem>),
+    /// A payment needs how it was made…
+    NoPaymentMethod,
+    /// …and the payer's name for the receipt (1 to 100 characters).
+    NoPayer,
+    /// The fee was paid already for this visit: the first receipt's number.
+    AlreadyPaid(ReceiptNumber),
+    /// The consultation's times cannot be recorded.
+    Consultation(Vec<ConsultationProblem>),
+    /// A sending needs to whom and how (a way that suits them).
+    NoSendingMethod,
+    /// A request for further documents that cannot be made.
+    DocumentRequest(Vec<DocumentRequestProblem>),
 }
 
 impl StaffError {

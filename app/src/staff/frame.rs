@@ -20,11 +20,13 @@ use crate::i18n::{Locale, td_string};
 pub enum AdminAccountActionName {
     EndSessions,
     AcknowledgeAlert,
+    LinkSpecialist,
 }
 
 domain::codes!(AdminAccountActionName {
     EndSessions => "end_sessions",
     AcknowledgeAlert => "acknowledge_alert",
+    LinkSpecialist => "link_specialist",
 });
 
 /// A staff page around `children`: for a signed-in member, with the staff
@@ -51,13 +53,21 @@ pub fn StaffFrame(
 fn StaffBar(staff: Staff, alerts: Vec<SignInAlert>) -> impl IntoView {
     let locale = crate::use_locale();
     let admin = staff.role == Role::Admin;
+    let specialist = staff.role == Role::Specialist;
     let clock = session_clock(locale, &staff);
     // Seconds since the Unix epoch at which the session ends, for the script.
     let ends_at = staff.session_ends.timestamp().to_string();
     view! {
         <nav class="staff-bar no-print" aria-label=td_string!(locale, staff.nav_label)>
-            <a href="/staff">{td_string!(locale, staff.queue_title)}</a>
-            <a href="/staff/day-sheet">{td_string!(locale, staff.day_sheet_title)}</a>
+            {if specialist {
+                view! { <a href="/staff/my-cases">{td_string!(locale, staff.my_cases_title)}</a> }.into_any()
+            } else {
+                view! {
+                    <a href="/staff">{td_string!(locale, staff.queue_title)}</a>
+                    <a href="/staff/day-sheet">{td_string!(locale, staff.day_sheet_title)}</a>
+                }
+                .into_any()
+            }}
             {admin.then(|| view! {
                 <a href="/staff/specialists">{td_string!(locale, staff.specialists_title)}</a>
                 <a href="/staff/calendar">{td_string!(locale, staff.calendar_title)}</a>

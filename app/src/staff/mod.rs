@@ -23,7 +23,11 @@ mod account;
 mod admin;
 mod case;
 mod day_sheet;
+mod documents_letter;
+mod my_cases;
 mod queue;
+mod receipt;
+mod report;
 mod sign_in;
 
 use axum::Router;
@@ -40,10 +44,21 @@ use crate::http::Site;
 /// but the sign-in's passes through the guard, which finds the member's
 /// session first (`desk::guard`).
 pub fn routes<S>(site: Site) -> Router<S> {
-    let signed_in = Router::new()
+    // Reception's and admins' own pages, and the specialists'.
+    let reception = Router::new()
         .merge(queue::routes())
         .merge(day_sheet::routes())
+        .merge(receipt::routes())
+        .merge(documents_letter::routes())
+        .route_layer(middleware::from_fn(desk::reception_only));
+    let specialists = Router::new()
+        .merge(my_cases::routes())
+        .route_layer(middleware::from_fn(desk::specialists_only));
+    let signed_in = Router::new()
+        .merge(reception)
+        .merge(specialists)
         .merge(case::routes())
+        .merge(report::routes())
         .merge(account::routes())
         .merge(sign_in::signed_in_routes())
         .merge(admin::routes())
@@ -58,16 +73,29 @@ pub fn routes<S>(site: Site) -> Router<S> {
 /// What a staff member may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// Works the queue and the cases.
+    /// Works the queue and the cases, and counter 1 on the day.
     Reception,
-    /// Reception, plus the specialists, departments and closure days.
+    /// Reception, plus the specialists, departments, closure days and
+    /// accounts.
     Admin,
+    /// A specialist of the list: sees only the cases assigned to them,
+    /// reviews the records, holds the consultation and writes the report.
+    Specialist,
 }
 
 domain::codes!(Role {
     Reception => "reception",
     Admin => "admin",
+    Specialist => "specialist",
 });
+
+impl Role {
+    /// Whether the role works reception's pages (the queue, the day sheet,
+    /// counter 1, the sending of reports).
+    pub const fn works_reception(self) -> bool {
+        matches!(self, Self::Reception | Self::Admin)
+    }
+}
 
 /// The signed-in staff member, in the session their browser brought.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +110,8 @@ pub struct Staff {
     pub session_ends: DateTime<Utc>,
     /// Whether that end is the idle limit (else the 12 hours).
     pub ends_when_idle: bool,
+    /// For a specialist's account, the specialist of the list they are.
+    pub specialist_id: Option<i64>,
 }
 
 /// A department a case can be assigned to.

@@ -5,10 +5,12 @@
 //! reads too, are in `crate::store`.
 
 use chrono::{DateTime, NaiveDate, NaiveTime};
+use domain::Document;
+use domain::case::{CaseStatus, Progress};
 use domain::form::Submission;
 use domain::reference::Reference;
 use domain::{AppointmentWindow, Calendar, appointment_window, japan_time};
-use sqlx::{SqliteExecutor, SqlitePool};
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use super::{Department, Specialist};
 use crate::store::undecodable;
@@ -110,4 +112,101 @@ pub async fn specialists(pool: &SqlitePool) -> Result<Vec<Specialist>, sqlx::Err
             active,
         })
         .collect())
+}
+
+/// What the case has come to beyond its status: its current appointment's
+/// check-in and payment, and its report's versions.
+pub async fn progress(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+) -> Result<Progress, sqlx::Error> {
+    let (checked_in, paid, signed, draft): (bool, bool, Option<i64>, bool) = sqlx::query_as(
+        "SELECT \
+         EXISTS (SELECT 1 FROM visits v JOIN appointments a ON a.id = v.appointment_id \
+                 WHERE a.case_id = ?1 AND a.ended_at IS NULL), \
+         EXISTS (SELECT 1 FROM payments p JOIN appointments a ON a.id = p.appointment_id \
+                 WHERE a.case_id = ?1 AND a.ended_at IS NULL), \
+         (SELECT MAX(version) FROM reports WHERE case_id = ?1 AND signed_at IS NOT NULL), \
+         EXISTS (SELECT 1 FROM reports WHERE case_id = ?1 AND signed_at IS NULL)",
+    )
+    .bind(case_id)
+    .fetch_one(connection)
+    .await?;
+    Ok(Progress {
+        checked_in,
+        paid,
+        signed: signed.and_then(|v| u32::try_from(v).ok()),
+        draft,
+    })
+}
+
+/// The case's status, as stored.
+pub async fn status_of(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+) -> Result<CaseStatus, sqlx::Error> {
+    let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = ?")
+        .bind(case_id)
+        .fetch_one(connection)
+        .await?;
+    CaseStatus::from_code(&status).ok_or_else(|| undecodable("status"))
+}
+
+/// The documents handed in for the case, with their days, in the order
+/// they are brought.
+pub async fn documents_received(
+    pool: &SqlitePool,
+    case_id: i64,
+) -> Result<Vec<(Document, NaiveDate)>, sqlx::Error> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT document, received_on FROM case_documents WHERE case_id = ?")
+            .bind(case_id)
+            .fetch_all(pool)
+            .await?;
+    Ok(Document::ALL
+        .iter()
+        .filter_map(|document| {
+            let (_, on) = rows.iter().find(|(code, _)| code == document.code())?;
+            Some((*document, on.parse().ok()?))
+        })
+        .collect())
+}
+
+/// A request for further documents of the case: what is needed, the
+/// words of "other", the note, and the specialist's name.
+#[derive(Debug, Clone)]
+pub struct DocumentRequest {
+    pub needed: Vec<domain::report::NeededDocument>,
+    pub other: Option<String>,
+    pub note: Option<String>,
+    pub specialist: String,
+}
+
+pub async fn document_request(
+    pool: &SqlitePool,
+    case_id: i64,
+    id: i64,
+) -> Result<Option<DocumentRequest>, sqlx::Error> {
+    let row: Option<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        "SELECT r.needed, r.other, r.note, COALESCE(s.name, r.requested_by) \
+         FROM document_requests r JOIN cases c ON c.id = r.case_id \
+         LEFT JOIN specialists s ON s.id = c.specialist_id \
+         WHERE r.id = ? AND r.case_id = ?",
+    )
+    .bind(id)
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(needed, other, note, specialist)| {
+        let codes: Vec<String> = serde_json::from_str(&needed).unwrap_or_default();
+        DocumentRequest {
+            needed: codes
+                .iter()
+                .filter_map(|code| domain::report::NeededDocument::from_code(code))
+                .collect(),
+            other,
+            note,
+            specialist,
+        }
+    }))
 }

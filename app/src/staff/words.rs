@@ -4,7 +4,11 @@
 //! compile time in every locale, so a code cannot lack its words; the test
 //! below checks that no two codes share the same words.
 
-use domain::case::{CaseStatus, ScheduleProblem, Step, Urgency};
+use domain::case::{Because, CaseStatus, ScheduleProblem, Step, Urgency};
+use domain::report::{
+    DocumentRequestProblem, NeededDocument, Recipient, ReportClock, SendingMethod,
+};
+use domain::visit::{CheckInProblem, ConsultationProblem, PaymentMethod, WhoCame};
 
 use crate::area::AreaCode;
 use crate::audit::AuditAction;
@@ -16,6 +20,8 @@ pub fn status(locale: Locale, status: CaseStatus) -> &'static str {
         CaseStatus::Received => td_string!(locale, staff.status_received),
         CaseStatus::UnderReview => td_string!(locale, staff.status_under_review),
         CaseStatus::Scheduled => td_string!(locale, staff.status_scheduled),
+        CaseStatus::Seen => td_string!(locale, staff.status_seen),
+        CaseStatus::Reported => td_string!(locale, staff.status_reported),
         CaseStatus::Completed => td_string!(locale, staff.status_completed),
         CaseStatus::NoShow => td_string!(locale, staff.status_no_show),
         CaseStatus::Cancelled => td_string!(locale, staff.status_cancelled),
@@ -64,9 +70,114 @@ pub fn step(locale: Locale, step: Step) -> &'static str {
         Step::Schedule => td_string!(locale, staff.step_schedule),
         Step::Reschedule => td_string!(locale, staff.step_reschedule),
         Step::CancelAppointment => td_string!(locale, staff.step_cancel_appointment),
-        Step::Complete => td_string!(locale, staff.step_complete),
+        Step::CheckIn => td_string!(locale, staff.step_check_in),
+        Step::RecordPayment => td_string!(locale, staff.step_record_payment),
+        Step::HoldConsultation => td_string!(locale, staff.step_hold_consultation),
+        Step::SignReport => td_string!(locale, staff.step_sign_report),
+        Step::AmendReport => td_string!(locale, staff.step_amend_report),
+        Step::RecordSending => td_string!(locale, staff.step_record_sending),
         Step::NoShow => td_string!(locale, staff.step_no_show),
         Step::Decline => td_string!(locale, staff.step_decline),
+    }
+}
+
+/// Why a step cannot be taken yet (or any more).
+pub fn because(locale: Locale, because: Because) -> &'static str {
+    match because {
+        Because::Flow => td_string!(locale, staff.because_flow),
+        Because::NotCheckedIn => td_string!(locale, staff.because_not_checked_in),
+        Because::AlreadyCheckedIn => td_string!(locale, staff.because_already_checked_in),
+        Because::AlreadyPaid => td_string!(locale, staff.because_already_paid),
+        Because::NoDraft => td_string!(locale, staff.because_no_draft),
+        Because::NothingSigned => td_string!(locale, staff.because_nothing_signed),
+        Because::DraftOpen => td_string!(locale, staff.because_draft_open),
+    }
+}
+
+/// Who came to the consultation.
+pub fn who_came(locale: Locale, who: WhoCame) -> &'static str {
+    match who {
+        WhoCame::Patient => td_string!(locale, staff.who_patient),
+        WhoCame::Family => td_string!(locale, staff.who_family),
+    }
+}
+
+/// What reception has still to see at check-in.
+pub fn check_in_problem(locale: Locale, problem: CheckInProblem) -> &'static str {
+    match problem {
+        CheckInProblem::IdentificationNotSeen => td_string!(locale, staff.check_in_identification),
+        CheckInProblem::RelationshipNotSeen => td_string!(locale, staff.check_in_relationship),
+        CheckInProblem::ConsentFormNotSeen => td_string!(locale, staff.check_in_consent),
+    }
+}
+
+/// How the fee was paid.
+pub fn payment_method(locale: Locale, method: PaymentMethod) -> &'static str {
+    match method {
+        PaymentMethod::Cash => td_string!(locale, staff.pay_cash),
+        PaymentMethod::Card => td_string!(locale, staff.pay_card),
+    }
+}
+
+/// Why the consultation's times cannot be recorded.
+pub fn consultation_problem(locale: Locale, problem: ConsultationProblem) -> &'static str {
+    match problem {
+        ConsultationProblem::EndsBeforeItStarts => {
+            td_string!(locale, staff.consultation_ends_before)
+        }
+        ConsultationProblem::LongerWithoutReason => td_string!(locale, staff.consultation_longer),
+        ConsultationProblem::ReasonTooLong => td_string!(locale, staff.too_long),
+    }
+}
+
+/// What the specialist may ask the present doctor for.
+pub fn needed_document(locale: Locale, needed: NeededDocument) -> &'static str {
+    match needed {
+        NeededDocument::ReferralLetter => td_string!(locale, staff.need_referral_letter),
+        NeededDocument::ImagesOnCd => td_string!(locale, staff.need_images_on_cd),
+        NeededDocument::Pathology => td_string!(locale, staff.need_pathology),
+        NeededDocument::BloodTests => td_string!(locale, staff.need_blood_tests),
+        NeededDocument::Other => td_string!(locale, staff.need_other),
+    }
+}
+
+/// Why a request for further documents cannot be made.
+pub fn document_request_problem(locale: Locale, problem: DocumentRequestProblem) -> &'static str {
+    match problem {
+        DocumentRequestProblem::NothingTicked => td_string!(locale, staff.request_nothing_ticked),
+        DocumentRequestProblem::OtherWithoutWords => td_string!(locale, staff.request_other_words),
+        DocumentRequestProblem::TooLong => td_string!(locale, staff.too_long),
+    }
+}
+
+/// Who a copy of the report went to.
+pub fn recipient(locale: Locale, recipient: Recipient) -> &'static str {
+    match recipient {
+        Recipient::PresentDoctor => td_string!(locale, staff.to_present_doctor),
+        Recipient::Patient => td_string!(locale, staff.to_patient),
+    }
+}
+
+/// How a copy of the report left the hospital.
+pub fn sending_method(locale: Locale, method: SendingMethod) -> &'static str {
+    match method {
+        SendingMethod::Fax => td_string!(locale, staff.send_fax),
+        SendingMethod::Post => td_string!(locale, staff.send_post),
+        SendingMethod::SealedEnvelope => td_string!(locale, staff.send_sealed_envelope),
+        SendingMethod::RegionalNetwork => td_string!(locale, staff.send_regional_network),
+        SendingMethod::HandedOnTheDay => td_string!(locale, staff.send_handed_on_the_day),
+    }
+}
+
+/// Where a report's clock stands: "report due in 3 consultation days",
+/// "overdue by 2 consultation days" (one day has words of its own).
+pub fn report_clock(locale: Locale, clock: ReportClock) -> String {
+    match clock {
+        ReportClock::DueIn(1) => td_string!(locale, staff.report_due_next_day).to_owned(),
+        ReportClock::DueIn(days) => td_string!(locale, staff.report_due_in, days).to_string(),
+        ReportClock::DueToday => td_string!(locale, staff.report_due_today).to_owned(),
+        ReportClock::Overdue(1) => td_string!(locale, staff.report_overdue_one_day).to_owned(),
+        ReportClock::Overdue(days) => td_string!(locale, staff.report_overdue, days).to_string(),
     }
 }
 
@@ -112,6 +223,7 @@ pub fn message_kind(locale: Locale, kind: crate::message::MessageKind) -> &'stat
         K::Cancelled => td_string!(locale, staff.message_cancelled),
         K::Reminder => td_string!(locale, staff.message_reminder),
         K::Declined => td_string!(locale, staff.message_declined),
+        K::ReportSent => td_string!(locale, staff.message_report_sent),
     }
 }
 
@@ -178,7 +290,34 @@ fn audit(locale: Locale, action: AuditAction) -> &'static str {
         A::ClosureAdded => td_string!(locale, staff.audit_closure_added),
         A::ClosureRemoved => td_string!(locale, staff.audit_closure_removed),
         A::StatusLookupLocked => td_string!(locale, staff.audit_status_lookup_locked),
+        A::SpecialistLinked => td_string!(locale, staff.audit_specialist_linked),
+        A::CaseViewRefused => td_string!(locale, staff.audit_case_view_refused),
+        A::MyCasesViewed => td_string!(locale, staff.audit_my_cases_viewed),
+        A::RecordsReviewed => td_string!(locale, staff.audit_records_reviewed),
+        A::DocumentsRequested => td_string!(locale, staff.audit_documents_requested),
+        A::DocumentRequestSettled => td_string!(locale, staff.audit_document_request_settled),
+        A::DeclineProposed => td_string!(locale, staff.audit_decline_proposed),
+        A::CheckedIn => td_string!(locale, staff.audit_checked_in),
+        A::PaymentRecorded => td_string!(locale, staff.audit_payment_recorded),
+        A::ReceiptPrinted => td_string!(locale, staff.audit_receipt_printed),
+        A::ConsultationHeld => td_string!(locale, staff.audit_consultation_held),
+        A::ReportSaved => td_string!(locale, staff.audit_report_saved),
+        A::ReportSigned => td_string!(locale, staff.audit_report_signed),
+        A::ReportSigningRefused => td_string!(locale, staff.audit_report_signing_refused),
+        A::ReportAmended => td_string!(locale, staff.audit_report_amended),
+        A::ReportViewed => td_string!(locale, staff.audit_report_viewed),
+        A::ReportSent => td_string!(locale, staff.audit_report_sent),
+        A::DocumentsLetterPrinted => td_string!(locale, staff.audit_documents_letter_printed),
     }
+}
+
+/// The purpose of a request (its stored code) in words; the code itself
+/// when it is none the form offers.
+pub fn purpose(locale: Locale, code: &str) -> String {
+    crate::words::options(locale, domain::form::Field::Purpose)
+        .into_iter()
+        .find(|(option, _)| *option == code)
+        .map_or_else(|| code.to_owned(), |(_, words)| words.to_owned())
 }
 
 #[cfg(test)]
@@ -216,6 +355,28 @@ mod tests {
             all_distinct(
                 &texts(AuditAction::ALL, |a| audit(locale, a)),
                 "audit actions",
+            );
+            all_distinct(&texts(Because::ALL, |b| because(locale, b)), "reasons");
+            all_distinct(&texts(WhoCame::ALL, |w| who_came(locale, w)), "who came");
+            all_distinct(
+                &texts(CheckInProblem::ALL, |p| check_in_problem(locale, p)),
+                "check-in problems",
+            );
+            all_distinct(
+                &texts(PaymentMethod::ALL, |m| payment_method(locale, m)),
+                "payment methods",
+            );
+            all_distinct(
+                &texts(NeededDocument::ALL, |n| needed_document(locale, n)),
+                "needed documents",
+            );
+            all_distinct(
+                &texts(Recipient::ALL, |r| recipient(locale, r)),
+                "recipients",
+            );
+            all_distinct(
+                &texts(SendingMethod::ALL, |m| sending_method(locale, m)),
+                "sending methods",
             );
             all_distinct(
                 &texts(domain::contact::CallOutcome::ALL, |o| {

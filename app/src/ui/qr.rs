@@ -1,7 +1,8 @@
 //! The reference as a QR code, drawn on the server as inline SVG with the
 //! `qrcode` crate (nothing is fetched from elsewhere). A scanner at
 //! reception counter 1 reads it as `ABCD-2345` and types it into the
-//! queue's scan box.
+//! queue's scan box. A signed report carries its verification address the
+//! same way.
 
 use domain::reference::Reference;
 use qrcode::render::svg;
@@ -19,9 +20,19 @@ pub fn fax_svg(reference: &Reference) -> String {
     svg_of(reference, EcLevel::H)
 }
 
+/// A link's QR code (a report's verification address): error correction M.
+pub fn url_svg(url: &str) -> String {
+    svg_of_text(url, EcLevel::M)
+}
+
 fn svg_of(reference: &Reference, level: EcLevel) -> String {
-    let Ok(code) = QrCode::with_error_correction_level(reference.to_string(), level) else {
-        // A reference is 9 alphanumeric characters: it always fits.
+    svg_of_text(&reference.to_string(), level)
+}
+
+fn svg_of_text(text: &str, level: EcLevel) -> String {
+    let Ok(code) = QrCode::with_error_correction_level(text, level) else {
+        // A reference is 9 alphanumeric characters and a verification
+        // address well under a hundred: they always fit.
         return String::new();
     };
     let image = code

@@ -100,7 +100,10 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         limiter: app::http::limits::status_lookup_limiter(),
         proxies,
         login_key,
+        report_key: app::keys::ReportKey::derive(&secret),
+        verify_limiter: app::http::limits::status_lookup_limiter(),
         hospital: args.hospital_name.into(),
+        report_days: args.report_days,
     };
     let router = router(site);
     if let Some(file) = hash_file.filter(|_| options_hashed) {

@@ -353,6 +353,11 @@ impl TestServer {
         enrolment
     }
 
+    /// The time step of the last code `login` used.
+    pub fn last_step(&self, login: &str) -> Option<u64> {
+        self.last_steps.lock().expect("steps").get(login).copied()
+    }
+
     pub fn enrolment(&self, login: &str) -> Enrolment {
         self.enrolments.lock().expect("enrolments")[login].clone()
     }

@@ -15,3 +15,4 @@ mod security;
 mod sign_in;
 mod staff;
 mod submit;
+mod the_day;

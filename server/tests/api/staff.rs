@@ -249,14 +249,22 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
         1
     );
 
-    // Scheduling before review is refused by the flow.
+    // A step the case is not ready for is refused by the flow, with its
+    // reason; an action the page never sends is a bad form.
     let early = server.send(
+        "POST",
+        &path,
+        Some(&rita),
+        &[("action", "no_show"), ("version", &version)],
+    );
+    assert_eq!(early.status, 422);
+    let unknown = server.send(
         "POST",
         &path,
         Some(&rita),
         &[("action", "complete"), ("version", &version)],
     );
-    assert_eq!(early.status, 422);
+    assert_eq!(unknown.status, 400);
 
     let specialist = server
         .count("SELECT id FROM specialists LIMIT 1")

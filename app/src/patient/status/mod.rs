@@ -25,6 +25,32 @@ pub struct StatusPage {
     pub outcome: Option<Result<CaseStatus, AppError>>,
     /// The documents the request needs, each with the day it arrived.
     pub documents: Vec<(domain::Document, Option<chrono::NaiveDate>)>,
+    /// The steps of the request's course, with their days.
+    #[serde(default)]
+    pub course: Vec<Milestone>,
+}
+
+/// A step of the request's course as the patient follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Received,
+    UnderReview,
+    /// The appointment was booked (its day and time).
+    Booked,
+    /// The consultation took place.
+    Held,
+    /// The written opinion was sent to the present doctor.
+    ReportSent,
+}
+
+/// One step of the course: reached or still to come, with its day (and
+/// the appointment's time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub step: Step,
+    pub day: Option<chrono::NaiveDate>,
+    pub time: Option<String>,
+    pub reached: bool,
 }
 
 #[component]
@@ -35,6 +61,7 @@ pub fn StatusLookupPage() -> impl IntoView {
         query,
         outcome,
         documents,
+        course,
     } = use_context::<StatusPage>().unwrap_or_default();
     // The papers to print, for a request still going on (the documents
     // listed say so).
@@ -44,6 +71,7 @@ pub fn StatusLookupPage() -> impl IntoView {
     let papers = (!documents.is_empty())
         .then(|| view! { <StatusPaperButtons query=query.clone() consent /> });
     let documents = (!documents.is_empty()).then(|| view! { <DocumentsArrived documents /> });
+    let course = (!course.is_empty()).then(|| view! { <Course course /> });
     let scheduled = matches!(outcome, Some(Ok(CaseStatus::Scheduled { .. })));
     let calendar = scheduled.then(|| view! { <CalendarButton query=query.clone() /> });
     let result = outcome.map(|outcome| {
@@ -54,6 +82,7 @@ pub fn StatusLookupPage() -> impl IntoView {
             <div class="status-result">
                 <h2 tabindex="-1" autofocus>{td_string!(locale, status.result_heading)}</h2>
                 <p data-testid="status">{text}</p>
+                {course}
                 {calendar}
                 {documents}
                 {papers}
@@ -109,6 +138,45 @@ fn CalendarButton(query: StatusQuery) -> impl IntoView {
                 </button>
             </p>
         </form>
+    }
+}
+
+/// The steps of the request's course, each with its day or "not yet".
+#[component]
+fn Course(course: Vec<Milestone>) -> impl IntoView {
+    let locale = crate::use_locale();
+    view! {
+        <h3>{td_string!(locale, status.course_heading)}</h3>
+        <ol class="course" data-testid="course">
+            {course
+                .into_iter()
+                .map(|milestone| {
+                    let name = match milestone.step {
+                        Step::Received => td_string!(locale, status.step_received),
+                        Step::UnderReview => td_string!(locale, status.step_under_review),
+                        Step::Booked => td_string!(locale, status.step_booked),
+                        Step::Held => td_string!(locale, status.step_held),
+                        Step::ReportSent => td_string!(locale, status.step_report_sent),
+                    };
+                    let when = match (milestone.reached, milestone.day) {
+                        (_, Some(day)) => {
+                            let day = format::date(locale, day);
+                            milestone.time.map_or(day.clone(), |time| format!("{day} {time}"))
+                        }
+                        (true, None) => td_string!(locale, status.step_done).to_owned(),
+                        (false, None) => td_string!(locale, status.step_not_yet).to_owned(),
+                    };
+                    let class = if milestone.reached { "reached" } else { "to-come" };
+                    view! {
+                        <li class=class>
+                            <span class="step">{name}</span>
+                            " "
+                            <span class="when">{when}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
     }
 }
 
@@ -190,6 +258,14 @@ fn answer_text(locale: crate::i18n::Locale, outcome: Result<CaseStatus, AppError
         Ok(CaseStatus::Declined { reason }) => {
             let reason = words::decline(locale, reason);
             td_string!(locale, status.declined, reason).to_string()
+        }
+        Ok(CaseStatus::Seen { day }) => {
+            let day = format::date(locale, day);
+            td_string!(locale, status.seen, day).to_string()
+        }
+        Ok(CaseStatus::Reported { day, doctor }) => {
+            let day = format::date(locale, day);
+            td_string!(locale, status.reported, day, doctor).to_string()
         }
         Ok(CaseStatus::Completed) => td_string!(locale, status.completed).to_owned(),
         Ok(CaseStatus::ContactReception) => td_string!(locale, status.contact_reception).to_owned(),

@@ -130,8 +130,18 @@ async fn status(
             | CaseStatus::Scheduled { .. }
             | CaseStatus::ContactReception)
     );
-    let documents = match domain::reference::Reference::parse(&query.reference) {
-        Some(reference) if going_on => crate::patient::store::documents_received(pool, &reference)
+    let reference = domain::reference::Reference::parse(&query.reference);
+    let documents = match &reference {
+        Some(reference) if going_on => crate::patient::store::documents_received(pool, reference)
+            .await
+            .unwrap_or_else(|error| {
+                let _ = AppError::from(error);
+                Vec::new()
+            }),
+        _ => Vec::new(),
+    };
+    let course = match &reference {
+        Some(reference) if outcome.is_ok() => crate::patient::store::course(pool, reference)
             .await
             .unwrap_or_else(|error| {
                 let _ = AppError::from(error);
@@ -144,6 +154,7 @@ async fn status(
             query,
             outcome: Some(outcome),
             documents,
+            course,
         },
         status,
     )
@@ -183,6 +194,7 @@ async fn calendar_file(
                     query,
                     outcome: Some(outcome),
                     documents: Vec::new(),
+                    course: Vec::new(),
                 },
                 status,
             ))
@@ -194,6 +206,7 @@ async fn calendar_file(
                     query,
                     outcome: Some(Err(error)),
                     documents: Vec::new(),
+                    course: Vec::new(),
                 },
                 status,
             ))
@@ -229,6 +242,7 @@ async fn paper(
                     query,
                     outcome: Some(Err(error)),
                     documents: Vec::new(),
+                    course: Vec::new(),
                 },
                 status,
             ))
@@ -243,6 +257,7 @@ async fn paper(
                     query,
                     outcome: Some(outcome),
                     documents: Vec::new(),
+                    course: Vec::new(),
                 },
                 status,
             ))

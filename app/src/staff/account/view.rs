@@ -49,6 +49,10 @@ fn account_problem(locale: Locale, problem: AccountProblem) -> String {
 pub(in crate::staff) fn Sessions(
     sessions: Vec<SessionRow>,
     end: Option<&'static str>,
+    /// Whose sessions, when a page lists several members' (each region
+    /// needs a name of its own).
+    #[prop(optional)]
+    of: Option<String>,
 ) -> impl IntoView {
     let locale = crate::use_locale();
     let rows = sessions
@@ -80,8 +84,12 @@ pub(in crate::staff) fn Sessions(
         .collect_view();
     // On a narrow screen the table scrolls sideways in its own region,
     // which the keyboard can reach.
+    let label = of.map_or_else(
+        || td_string!(locale, staff.sessions_title).to_owned(),
+        |name| td_string!(locale, staff.sessions_of, name).to_string(),
+    );
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label=td_string!(locale, staff.sessions_title)>
+        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
         <table>
             <thead><tr>
                 <th scope="col">{td_string!(locale, staff.session_started)}</th>

@@ -44,6 +44,8 @@ pub struct MemberRow {
     pub active: bool,
     /// Whether the second factor is enrolled.
     pub enrolled: bool,
+    /// For a specialist's account, the specialist of the list it is.
+    pub specialist: Option<i64>,
     pub sessions: Vec<SessionRow>,
 }
 
@@ -58,6 +60,8 @@ pub enum AccountError {
     Exists(String),
     #[error("there is no login {0}")]
     Unknown(String),
+    #[error("there is no active specialist {0} on the list, or another account is theirs already")]
+    NoSuchSpecialist(i64),
     #[error("cannot hash the password: {0}")]
     Hash(String),
     #[error(transparent)]
@@ -115,20 +119,34 @@ async fn user_id(
         .ok_or_else(|| AccountError::Unknown(login.to_owned()))
 }
 
+/// An account to add.
+#[derive(Debug, Clone, Copy)]
+pub struct NewUser<'a> {
+    pub login: &'a str,
+    /// The name shown to colleagues (the login when empty).
+    pub name: &'a str,
+    pub role: Role,
+    /// For a specialist's account, the specialist of the list it is.
+    pub specialist: Option<i64>,
+}
+
 /// Adds an account with its password and second factor, as `actor` (the
 /// operating-system user); the enrolment to hand over.
-#[allow(clippy::too_many_arguments)]
 pub async fn add_user(
     pool: &SqlitePool,
     key: &LoginKey,
-    login: &str,
-    display_name: &str,
-    role: Role,
+    new: &NewUser<'_>,
     password: &str,
     hospital: &str,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Enrolment, AccountError> {
+    let NewUser {
+        login,
+        name: display_name,
+        role,
+        specialist,
+    } = *new;
     if !is_login(login) {
         return Err(AccountError::BadLogin);
     }
@@ -144,10 +162,25 @@ pub async fn add_user(
     } else {
         display_name.trim()
     };
-    if !store::insert_user(&mut transaction, login, name, &hash, role.code(), now).await? {
+    let specialist = match specialist {
+        Some(id) if store::free_specialist(&mut transaction, id).await? => Some(id),
+        Some(id) => return Err(AccountError::NoSuchSpecialist(id)),
+        None => None,
+    };
+    let user = store::StaffUser {
+        login,
+        name,
+        password_hash: &hash,
+        role: role.code(),
+        specialist,
+    };
+    if !store::insert_user(&mut transaction, &user, now).await? {
         return Err(AccountError::Exists(login.to_owned()));
     }
-    let detail = format!("{login} ({})", role.code());
+    let detail = match specialist {
+        Some(id) => format!("{login} ({}, specialist {id})", role.code()),
+        None => format!("{login} ({})", role.code()),
+    };
     let entry = Entry {
         actor: Some(actor),
         after: Some(&detail),
@@ -260,7 +293,7 @@ pub async fn list_users(pool: &SqlitePool) -> Result<Vec<UserRow>, sqlx::Error> 
     let rows = store::users(pool, UserOrder::Login).await?;
     Ok(rows
         .into_iter()
-        .map(|(_, login, name, role, active, enrolled)| UserRow {
+        .map(|(_, login, name, role, active, enrolled, _)| UserRow {
             login,
             name,
             role,
@@ -352,6 +385,58 @@ pub async fn change_own_password(
     Ok(Ok(()))
 }
 
+/// What a fresh code from the member's authenticator app, typed to confirm
+/// a step (signing a report), came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FreshCode {
+    Accepted,
+    /// Not the code, or one used already (each is taken once).
+    Refused,
+    /// Too many failures for this login from this address: minutes to wait.
+    Throttled {
+        minutes: i64,
+    },
+}
+
+/// Checks a fresh code of `staff`'s authenticator app, typed from
+/// `address` to confirm `what` (for the audit line): counted by the
+/// sign-in throttle as any code is, and taken once.
+pub async fn fresh_code(
+    pool: &SqlitePool,
+    key: &LoginKey,
+    staff: &Staff,
+    (typed, what): (&str, &str),
+    address: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<FreshCode, sqlx::Error> {
+    let (login_key, shown) = (key.of(&staff.login), address.to_string());
+    let login = Some(staff.login.as_str());
+    let attempt = match throttle::take(pool, &login_key, login, &client_key(address), now).await? {
+        Taken::Attempt(attempt) => attempt,
+        Taken::Throttled { minutes } => return Ok(FreshCode::Throttled { minutes }),
+    };
+    let (_, secret) = store::secrets_of(pool, staff.user_id).await?;
+    let accepted = match secret.and_then(|s| key.open_factor(staff.user_id, &s)) {
+        Some(secret) => totp::accept_code(pool, staff.user_id, &secret, typed, now).await?,
+        None => false,
+    };
+    if !accepted {
+        let waited = attempt.waited();
+        let entry = Entry {
+            actor: Some(&staff.login),
+            address: Some(&shown),
+            before: waited.as_deref(),
+            after: Some(what),
+            ..Entry::of(AuditAction::CodeFailed)
+        };
+        crate::audit::chain::record(pool, now, entry).await?;
+        attempt.failed().await?;
+        return Ok(FreshCode::Refused);
+    }
+    attempt.succeeded().await?;
+    Ok(FreshCode::Accepted)
+}
+
 /// When the member last changed their password, if ever (stored form).
 pub async fn password_changed_at(
     pool: &SqlitePool,
@@ -366,15 +451,48 @@ pub async fn members(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<Member
     let mut sessions = live_sessions(pool, None, None, now).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, login, name, role, active, enrolled)| {
+        .filter_map(|(id, login, name, role, active, enrolled, specialist)| {
             Some(MemberRow {
                 login,
                 name,
                 role: Role::from_code(&role)?,
                 active,
                 enrolled,
+                specialist,
                 sessions: sessions.remove(&id).unwrap_or_default(),
             })
         })
         .collect())
+}
+
+/// An admin links the specialist's account `login` to the specialist `id`
+/// of the list (another, or the same after a rename): false when there is
+/// no such account of a specialist, or the specialist is inactive or has
+/// an account already.
+pub async fn link_specialist(
+    pool: &SqlitePool,
+    admin: &Staff,
+    login: &str,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if !store::free_specialist(&mut transaction, id).await?
+        || !store::link_specialist(&mut transaction, login, id).await?
+    {
+        return Ok(false);
+    }
+    // Whoever holds the account now sees other cases: their sessions end.
+    if let Some(user) = store::user_id(&mut transaction, login).await? {
+        end_all(&mut transaction, user, None).await?;
+    }
+    let detail = format!("{login}: specialist {id}");
+    let entry = Entry {
+        actor: Some(&admin.login),
+        after: Some(&detail),
+        ..Entry::of(AuditAction::SpecialistLinked)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(true)
 }

@@ -34,9 +34,9 @@ pub(crate) use crate::http::tokens::{is_token, new_token, token_hash};
 use crate::keys::LoginKey;
 
 pub use accounts::{
-    AccountError, AccountProblem, Enrolment, MemberRow, PasswordChange, UserRow, add_user,
-    change_own_password, disable_user, enrol, list_users, members, password_changed_at,
-    recovery_codes_left, set_password,
+    AccountError, AccountProblem, Enrolment, FreshCode, MemberRow, NewUser, PasswordChange,
+    UserRow, add_user, change_own_password, disable_user, enrol, fresh_code, link_specialist,
+    list_users, members, password_changed_at, recovery_codes_left, set_password,
 };
 pub use password::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordProblem, WeakBecause, check_new_password,

@@ -104,6 +104,7 @@ pub async fn session(
                 session_id: found.id,
                 session_ends,
                 ends_when_idle,
+                specialist_id: found.specialist_id,
             }))
         }
         _ => {

@@ -57,28 +57,68 @@ pub async fn login_taken(
         .await
 }
 
+/// An account as it is stored.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffUser<'a> {
+    pub login: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub specialist: Option<i64>,
+}
+
 /// A new account; false when the login exists.
 pub async fn insert_user(
     connection: &mut SqliteConnection,
-    login: &str,
-    display_name: &str,
-    password_hash: &str,
-    role: &str,
+    user: &StaffUser<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
-        "INSERT INTO staff_users (login, display_name, password_hash, role, created_at, password_changed_at) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING",
+        "INSERT INTO staff_users (login, display_name, password_hash, role, specialist_id, \
+         created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING",
     )
-    .bind(login)
-    .bind(display_name)
-    .bind(password_hash)
-    .bind(role)
+    .bind(user.login)
+    .bind(user.name)
+    .bind(user.password_hash)
+    .bind(user.role)
+    .bind(user.specialist)
     .bind(timestamp(now))
     .bind(timestamp(now))
     .execute(connection)
     .await?;
     Ok(inserted.rows_affected() == 1)
+}
+
+/// Whether `specialist` is an active specialist of the list with no account
+/// of their own yet.
+pub async fn free_specialist(
+    connection: &mut SqliteConnection,
+    specialist: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM specialists s WHERE s.id = ? AND s.active = 1 \
+         AND NOT EXISTS (SELECT 1 FROM staff_users u WHERE u.specialist_id = s.id))",
+    )
+    .bind(specialist)
+    .fetch_one(connection)
+    .await
+}
+
+/// Links the specialist's account `login` to `specialist`: whether there
+/// was such an account.
+pub async fn link_specialist(
+    connection: &mut SqliteConnection,
+    login: &str,
+    specialist: i64,
+) -> Result<bool, sqlx::Error> {
+    let linked = sqlx::query(
+        "UPDATE staff_users SET specialist_id = ? WHERE login = ? AND role = 'specialist'",
+    )
+    .bind(specialist)
+    .bind(login)
+    .execute(connection)
+    .await?;
+    Ok(linked.rows_affected() == 1)
 }
 
 /// A new second factor (sealed) with no code used yet, and new recovery
@@ -131,17 +171,18 @@ pub async fn disable(connection: &mut SqliteConnection, user_id: i64) -> Result<
     Ok(())
 }
 
-/// Every account: id, login, name, role, active, enrolled, in `order`.
-pub async fn users(
-    pool: &SqlitePool,
-    order: UserOrder,
-) -> Result<Vec<(i64, String, String, String, bool, bool)>, sqlx::Error> {
+/// An account as the lists show it: id, login, name, role, active,
+/// enrolled, the specialist it is.
+pub type UserListed = (i64, String, String, String, bool, bool, Option<i64>);
+
+/// Every account, in `order`.
+pub async fn users(pool: &SqlitePool, order: UserOrder) -> Result<Vec<UserListed>, sqlx::Error> {
     let order = match order {
         UserOrder::Login => "login",
         UserOrder::ActiveFirst => "active DESC, login",
     };
     sqlx::query_as(&format!(
-        "SELECT id, login, display_name, role, active, totp_secret IS NOT NULL \
+        "SELECT id, login, display_name, role, active, totp_secret IS NOT NULL, specialist_id \
          FROM staff_users ORDER BY {order}"
     ))
     .fetch_all(pool)
@@ -362,6 +403,7 @@ pub struct FoundSession {
     pub display_name: String,
     pub role: String,
     pub active: bool,
+    pub specialist_id: Option<i64>,
     pub created_at: String,
     pub last_seen_at: String,
 }
@@ -371,7 +413,8 @@ pub async fn session(
     token_hash: &str,
 ) -> Result<Option<FoundSession>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.id, s.user_id, u.login, u.display_name, u.role, u.active, s.created_at, s.last_seen_at \
+        "SELECT s.id, s.user_id, u.login, u.display_name, u.role, u.active, u.specialist_id, \
+         s.created_at, s.last_seen_at \
          FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = ?",
     )
     .bind(token_hash)

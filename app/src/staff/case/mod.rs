@@ -1,10 +1,15 @@
-//! `/staff/cases/<reference>`: a case with its answers, verdict,
-//! documents, assignment, scheduling, calls, decline, messages, notes and
-//! audit trail; each view recorded before it is shown. Its changes are
-//! `actions`; a refused one shows the page again with the reason above the
-//! form as it was posted.
+//! `/staff/cases/<reference>`: the case's workspace. Beside its sections,
+//! the case at a glance (the numbers to call, where it stands, what comes
+//! next and its clock); the sections a role does not need now are folded.
+//! Reception works the review, the booking, counter 1 on the day and the
+//! report's sending; the case's own specialist (and no other: another's
+//! case is "not found") the review of the records, the requests, the
+//! consultation and the report. Each view is recorded before it is shown.
+//! Its changes are `actions`; a refused one shows the page again with the
+//! reason above the form as it was posted.
 
 mod actions;
+mod day;
 mod store;
 mod view;
 
@@ -20,15 +25,18 @@ use domain::reference::Reference;
 use domain::{AppointmentWindow, Calendar, Document, Verdict, assess, japan_time};
 use leptos::prelude::*;
 
-use super::store::{
-    case_row, current_appointment, departments, specialists, submission, window_of,
-};
-use super::{Department, Desk, Specialist, StaffError};
+use super::store::{current_appointment, departments, specialists, submission, window_of};
+use super::{Department, Desk, Role, Specialist, StaffError};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
 use crate::http::{Form, FormPairs, Site};
 use crate::store::{calendar, in_japan, undecodable};
+use actions::Actor;
 use actions::CaseAction;
+use domain::case::Progress;
+use domain::fee::Yen;
+use domain::report::{NeededDocument, Recipient, ReportClock, SendingMethod, report_clock};
+use domain::visit::{PaymentMethod, ReceiptNumber, WhoCame};
 
 pub(super) fn routes() -> Router<Site> {
     Router::new().route("/staff/cases/{reference}", get(show).post(change))
@@ -143,6 +151,91 @@ pub struct CasePage {
     /// The values of the form that was refused, to show them again.
     pub posted: Vec<(String, String)>,
     pub today: NaiveDate,
+    /// Who is looking: the page shows each role what it does.
+    pub viewer: Role,
+    /// The day at counter 1 and the report's versions, as far as they go.
+    pub progress: Progress,
+    pub visit: Option<VisitRow>,
+    pub payment: Option<PaymentRow>,
+    /// The fee, tax included.
+    pub fee: Yen,
+    pub reports: Vec<ReportVersionRow>,
+    pub sendings: Vec<SendingRow>,
+    pub requests: Vec<DocumentRequestRow>,
+    /// The specialist reviewed the records: who, when.
+    pub reviewed: Option<(String, String)>,
+    /// The specialist proposes declining: why, the note, who.
+    pub decline_proposal: Option<(DeclineReason, Option<String>, String)>,
+    /// When the report is due, and where its clock stands.
+    pub report_clock: Option<(NaiveDate, ReportClock)>,
+    /// A version signed after the last one sent to the present doctor: it
+    /// must be sent too.
+    pub resend_needed: bool,
+}
+
+/// The visit of the current appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitRow {
+    /// Japan time.
+    pub arrived_at: String,
+    pub who: WhoCame,
+    pub identification_seen: bool,
+    pub relationship_seen: bool,
+    pub consent_form_seen: bool,
+    pub checked_in_by: String,
+    /// The consultation, once the specialist recorded it: start, end,
+    /// minutes, the reason it went longer, who recorded it.
+    pub consultation: Option<(String, String, u32, Option<String>, String)>,
+    /// The day the written opinion is due, once the consultation is
+    /// recorded.
+    pub report_due: Option<NaiveDate>,
+}
+
+/// The fee paid for the current appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub receipt: ReceiptNumber,
+    pub amount: Yen,
+    pub method: PaymentMethod,
+    pub payer: String,
+    pub taken_by: String,
+    /// Japan time.
+    pub taken_at: String,
+    /// How many times the receipt was printed.
+    pub prints: u32,
+}
+
+/// A version of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportVersionRow {
+    pub version: u32,
+    /// When, and by whom, it was signed (a draft until then).
+    pub signed: Option<(String, String)>,
+    pub superseded_at: Option<String>,
+    pub amendment_reason: Option<String>,
+    pub updated_at: String,
+}
+
+/// A copy of the report that left the hospital.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendingRow {
+    pub version: u32,
+    pub recipient: Recipient,
+    pub method: SendingMethod,
+    pub on: NaiveDate,
+    pub by: String,
+}
+
+/// What the specialist asked the present doctor for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRequestRow {
+    pub id: i64,
+    pub needed: Vec<NeededDocument>,
+    pub other: Option<String>,
+    pub note: Option<String>,
+    pub by: String,
+    pub at: String,
+    pub settled: bool,
 }
 
 /// What the case page posts as `action`: the page writes each name with
@@ -156,13 +249,21 @@ pub enum CaseActionName {
     Schedule,
     Decline,
     StartReview,
-    Complete,
     NoShow,
     CancelAppointment,
     /// A call to the patient, with its outcome.
     Call,
     /// A message to the patient sent again.
     SendAgain,
+    CheckIn,
+    RecordPayment,
+    HoldConsultation,
+    RecordSending,
+    RecordsReviewed,
+    RequestDocuments,
+    ProposeDecline,
+    /// Reception sent the specialist's request for further documents.
+    SettleRequest,
 }
 
 domain::codes!(CaseActionName {
@@ -172,11 +273,18 @@ domain::codes!(CaseActionName {
     Schedule => "schedule",
     Decline => "decline",
     StartReview => "start_review",
-    Complete => "complete",
     NoShow => "no_show",
     CancelAppointment => "cancel_appointment",
     Call => "call",
     SendAgain => "send_again",
+    CheckIn => "check_in",
+    RecordPayment => "record_payment",
+    HoldConsultation => "hold_consultation",
+    RecordSending => "record_sending",
+    RecordsReviewed => "records_reviewed",
+    RequestDocuments => "request_documents",
+    ProposeDecline => "propose_decline",
+    SettleRequest => "settle_request",
 });
 
 impl CaseActionName {
@@ -185,10 +293,9 @@ impl CaseActionName {
     pub const fn of_step(step: Step) -> Option<Self> {
         match step {
             Step::StartReview => Some(Self::StartReview),
-            Step::Complete => Some(Self::Complete),
             Step::NoShow => Some(Self::NoShow),
             Step::CancelAppointment => Some(Self::CancelAppointment),
-            Step::Schedule | Step::Reschedule | Step::Decline => None,
+            _ => None,
         }
     }
 }
@@ -207,13 +314,17 @@ async fn change(
     Form(pairs): Form<FormPairs>,
 ) -> Result<Response, StaffError> {
     let reference = Reference::parse(&reference).ok_or(StaffError::NotFound)?;
-    let done = match CaseAction::try_from(pairs.clone()) {
-        Ok(action) => {
-            let (pool, mail) = (desk.pool(), &desk.site.mail);
-            actions::act(pool, &desk.staff, &reference, action, mail, desk.now()).await
+    // Another specialist's case is "not found", whatever was posted.
+    desk.case(&reference).await?;
+    let action = CaseAction::try_from(pairs.clone())?;
+    match action.actor() {
+        Actor::Reception => desk.reception()?,
+        Actor::Specialist => {
+            desk.specialist()?;
         }
-        Err(error) => Err(error),
-    };
+        Actor::Anyone => {}
+    }
+    let done = actions::act(&desk.site, &desk.staff, &reference, action, desk.now()).await;
     match done {
         Ok(()) => Ok(
             Redirect::to(&format!("/staff/cases/{}?saved=1", reference.compact())).into_response(),
@@ -234,7 +345,7 @@ async fn case_page(
     problem: Option<(StaffError, FormPairs)>,
 ) -> Result<Response, StaffError> {
     let saved = desk.query().0.iter().any(|(k, _)| k == "saved");
-    let mut page = load(&desk, reference).await?.ok_or(StaffError::NotFound)?;
+    let mut page = load(&desk, reference).await?;
     let status = if let Some((problem, posted)) = problem {
         let status = problem.status();
         page.problem = Some(problem);
@@ -261,13 +372,11 @@ fn proposes_declining(calendar: &Calendar, calls: &[CallRow]) -> bool {
     domain::contact::proposes_declining_unreachable(calendar, &calls)
 }
 
-/// Everything the case page shows, for `desk`'s member, once the view is
-/// recorded; `None` when no case has the reference.
-async fn load(desk: &Desk, reference: &Reference) -> Result<Option<CasePage>, sqlx::Error> {
+/// Everything the case page shows, for `desk`'s member (who may see it),
+/// once the view is recorded.
+async fn load(desk: &Desk, reference: &Reference) -> Result<CasePage, StaffError> {
     let (pool, now) = (desk.pool(), desk.now());
-    let Some(row) = case_row(pool, reference).await? else {
-        return Ok(None);
-    };
+    let row = desk.case(reference).await?;
     let seen = Entry {
         actor: Some(&desk.staff.login),
         case_id: Some(row.id),
@@ -322,7 +431,18 @@ async fn load(desk: &Desk, reference: &Reference) -> Result<Option<CasePage>, sq
     let calls = store::calls_of(pool, row.id).await?;
     let propose_declining = case.status.after(domain::case::Step::Decline).is_ok()
         && proposes_declining(&calendar, &calls);
-    Ok(Some(CasePage {
+    let day = day::load(pool, row.id).await?;
+    let report_clock = match (
+        case.status,
+        day.visit.as_ref().and_then(|visit| visit.report_due),
+    ) {
+        (CaseStatus::Seen, Some(due)) => Some((due, report_clock(&calendar, due, today))),
+        _ => None,
+    };
+    let mut connection = pool.acquire().await?;
+    let progress = crate::staff::store::progress(&mut connection, row.id).await?;
+    drop(connection);
+    Ok(CasePage {
         case,
         problem: None,
         propose_declining,
@@ -338,5 +458,17 @@ async fn load(desk: &Desk, reference: &Reference) -> Result<Option<CasePage>, sq
         audit: store::audit_of(pool, row.id).await?,
         posted: Vec::new(),
         today,
-    }))
+        viewer: desk.staff.role,
+        progress,
+        fee: domain::fee::SECOND_OPINION_FEE.total(),
+        report_clock,
+        visit: day.visit,
+        payment: day.payment,
+        reports: day.reports,
+        resend_needed: day.resend_needed,
+        sendings: day.sendings,
+        requests: day.requests,
+        reviewed: day.reviewed,
+        decline_proposal: day.decline_proposal,
+    })
 }

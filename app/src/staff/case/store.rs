@@ -1,10 +1,14 @@
-//! A case's queries (server only): what its page shows (documents,
-//! appointments, notes, calls, the audit trail) and what its changes write
-//! (each inside the change's transaction, `actions`).
+//! A case's queries (server only): what its workspace shows (documents,
+//! appointments, notes, calls, the audit trail, the day, the report's
+//! versions and sendings, the specialist's requests) and what its changes
+//! write (each inside the change's transaction, `actions`).
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use domain::case::DeclineReason;
 use domain::contact::CallOutcome;
 use domain::form::Submission;
+use domain::report::{NeededDocument, Recipient, SendingMethod};
+use domain::visit::{CheckIn, PaymentMethod, ReceiptNumber};
 use domain::{Arrival, documents_to_bring};
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -383,4 +387,426 @@ pub async fn update_case(
     .execute(connection)
     .await?;
     Ok(updated.rows_affected() == 1)
+}
+
+// --- Before the visit, the day, the report ----------------------------------
+
+/// The id and day of the case's current appointment.
+pub async fn current_appointment_id(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+) -> Result<Option<(i64, NaiveDate)>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, day FROM appointments WHERE case_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(connection)
+    .await?;
+    Ok(row.and_then(|(id, day)| Some((id, day.parse().ok()?))))
+}
+
+/// The patient checked in for appointment `appointment_id`.
+pub async fn insert_visit(
+    connection: &mut SqliteConnection,
+    (appointment_id, case_id): (i64, i64),
+    check_in: &CheckIn,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO visits (appointment_id, case_id, arrived_at, who_came, identification_seen, \
+         relationship_seen, consent_form_seen, checked_in_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(appointment_id)
+    .bind(case_id)
+    .bind(timestamp(now))
+    .bind(check_in.who.code())
+    .bind(check_in.identification_seen)
+    .bind(check_in.relationship_seen)
+    .bind(check_in.consent_form_seen)
+    .bind(by)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// The consultation's times, recorded on its visit.
+pub async fn record_consultation(
+    connection: &mut SqliteConnection,
+    appointment_id: i64,
+    held: &Held<'_>,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let (start, end, minutes) = held.times;
+    sqlx::query(
+        "UPDATE visits SET consultation_start = ?, consultation_end = ?, consultation_minutes = ?, \
+         longer_reason = ?, report_due_on = ?, held_recorded_by = ?, held_recorded_at = ? \
+         WHERE appointment_id = ?",
+    )
+    .bind(start.format("%H:%M").to_string())
+    .bind(end.format("%H:%M").to_string())
+    .bind(minutes)
+    .bind(held.longer_reason)
+    .bind(held.report_due.to_string())
+    .bind(by)
+    .bind(timestamp(now))
+    .bind(appointment_id)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// The consultation as recorded: start, end and minutes, why it took
+/// longer than the fee's hour, and the day its report is due.
+#[derive(Debug)]
+pub struct Held<'a> {
+    pub times: (NaiveTime, NaiveTime, u32),
+    pub longer_reason: Option<&'a str>,
+    pub report_due: NaiveDate,
+}
+
+/// The receipt's number of the payment made for `appointment_id`, if any.
+pub async fn payment_of(
+    connection: &mut SqliteConnection,
+    appointment_id: i64,
+) -> Result<Option<ReceiptNumber>, sqlx::Error> {
+    let row: Option<(i32, i64)> = sqlx::query_as(
+        "SELECT receipt_year, receipt_number FROM payments WHERE appointment_id = ?",
+    )
+    .bind(appointment_id)
+    .fetch_optional(connection)
+    .await?;
+    Ok(row.and_then(|(year, number)| {
+        Some(ReceiptNumber {
+            year,
+            number: u32::try_from(number).ok()?,
+        })
+    }))
+}
+
+/// A payment to record.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPayment<'a> {
+    pub appointment_id: i64,
+    pub case_id: i64,
+    pub year: i32,
+    pub amount: domain::fee::Yen,
+    pub method: PaymentMethod,
+    pub payer: &'a str,
+    pub by: &'a str,
+}
+
+/// Records the payment with the year's next receipt number: the number.
+/// Inside the caller's write transaction, so that two payments at once
+/// never take the same number, and none is skipped.
+pub async fn insert_payment(
+    connection: &mut SqliteConnection,
+    payment: &NewPayment<'_>,
+    now: DateTime<Utc>,
+) -> Result<ReceiptNumber, sqlx::Error> {
+    let number: i64 = sqlx::query_scalar(
+        "INSERT INTO payments (appointment_id, case_id, receipt_year, receipt_number, amount_yen, \
+         method, payer, taken_by, taken_at) \
+         SELECT ?1, ?2, ?3, COALESCE(MAX(receipt_number), 0) + 1, ?4, ?5, ?6, ?7, ?8 \
+         FROM payments WHERE receipt_year = ?3 RETURNING receipt_number",
+    )
+    .bind(payment.appointment_id)
+    .bind(payment.case_id)
+    .bind(payment.year)
+    .bind(payment.amount.0)
+    .bind(payment.method.code())
+    .bind(payment.payer)
+    .bind(payment.by)
+    .bind(timestamp(now))
+    .fetch_one(connection)
+    .await?;
+    Ok(ReceiptNumber {
+        year: payment.year,
+        number: u32::try_from(number).map_err(|_| undecodable("receipt number"))?,
+    })
+}
+
+/// The specialist has reviewed the records.
+pub async fn set_records_reviewed(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE cases SET records_reviewed_at = ?, records_reviewed_by = ? WHERE id = ?")
+        .bind(timestamp(now))
+        .bind(by)
+        .bind(case_id)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// The specialist proposes declining, for reception to confirm.
+pub async fn set_decline_proposal(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+    (reason, note): (DeclineReason, Option<&str>),
+    by: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE cases SET decline_proposed_reason = ?, decline_proposed_note = ?, \
+         decline_proposed_by = ? WHERE id = ?",
+    )
+    .bind(reason.code())
+    .bind(note)
+    .bind(by)
+    .bind(case_id)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// A request for further documents.
+pub async fn insert_document_request(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+    (needed, other, note): (&[NeededDocument], Option<&str>, Option<&str>),
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let codes: Vec<&str> = needed.iter().map(|n| n.code()).collect();
+    let needed = serde_json::to_string(&codes).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO document_requests (case_id, needed, other, note, requested_by, requested_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(needed)
+    .bind(other)
+    .bind(note)
+    .bind(by)
+    .bind(timestamp(now))
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// Reception sent the request `id` (or the documents came): whether it
+/// was the case's and still open.
+pub async fn settle_document_request(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+    id: i64,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let settled = sqlx::query(
+        "UPDATE document_requests SET settled_by = ?, settled_at = ? \
+         WHERE id = ? AND case_id = ? AND settled_at IS NULL",
+    )
+    .bind(by)
+    .bind(timestamp(now))
+    .bind(id)
+    .bind(case_id)
+    .execute(connection)
+    .await?;
+    Ok(settled.rows_affected() == 1)
+}
+
+/// The case's latest signed version of the report.
+#[derive(Debug)]
+pub struct CurrentReport {
+    pub id: i64,
+    pub version: u32,
+    /// The present doctor it is addressed to.
+    pub doctor: String,
+}
+
+/// The case's latest signed report: its id, version and addressee.
+pub async fn current_report(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+) -> Result<Option<CurrentReport>, sqlx::Error> {
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, version, COALESCE(json_extract(text, '$.doctor'), '') FROM reports \
+         WHERE case_id = ? AND signed_at IS NOT NULL ORDER BY version DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(connection)
+    .await?;
+    Ok(row.and_then(|(id, version, doctor)| {
+        Some(CurrentReport {
+            id,
+            version: u32::try_from(version).ok()?,
+            doctor,
+        })
+    }))
+}
+
+/// A copy of report `report_id` that left the hospital.
+pub async fn insert_sending(
+    connection: &mut SqliteConnection,
+    (report_id, case_id): (i64, i64),
+    (recipient, method, on): (Recipient, SendingMethod, NaiveDate),
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO report_sendings (report_id, case_id, recipient, method, sent_on, recorded_by, recorded_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(report_id)
+    .bind(case_id)
+    .bind(recipient.code())
+    .bind(method.code())
+    .bind(on.to_string())
+    .bind(by)
+    .bind(timestamp(now))
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+// --- What the workspace shows of them -----------------------------------------
+
+/// The visit of the case's current appointment.
+#[derive(Debug, sqlx::FromRow)]
+pub struct VisitSqlRow {
+    pub arrived_at: String,
+    pub who_came: String,
+    pub identification_seen: bool,
+    pub relationship_seen: bool,
+    pub consent_form_seen: bool,
+    pub checked_in_by: String,
+    pub consultation_start: Option<String>,
+    pub consultation_end: Option<String>,
+    pub consultation_minutes: Option<i64>,
+    pub longer_reason: Option<String>,
+    pub report_due_on: Option<String>,
+    pub held_recorded_by: Option<String>,
+}
+
+pub async fn visit_of(pool: &SqlitePool, case_id: i64) -> Result<Option<VisitSqlRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT v.arrived_at, v.who_came, v.identification_seen, v.relationship_seen, \
+         v.consent_form_seen, v.checked_in_by, v.consultation_start, v.consultation_end, \
+         v.consultation_minutes, v.longer_reason, v.report_due_on, v.held_recorded_by \
+         FROM visits v JOIN appointments a ON a.id = v.appointment_id \
+         WHERE a.case_id = ? AND a.ended_at IS NULL",
+    )
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The payment of the case's current appointment, with how many times
+/// its receipt was printed.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PaymentSqlRow {
+    pub receipt_year: i32,
+    pub receipt_number: i64,
+    pub amount_yen: i64,
+    pub method: String,
+    pub payer: String,
+    pub taken_by: String,
+    pub taken_at: String,
+    pub prints: i64,
+}
+
+pub async fn payment_row(
+    pool: &SqlitePool,
+    case_id: i64,
+) -> Result<Option<PaymentSqlRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.receipt_year, p.receipt_number, p.amount_yen, p.method, p.payer, p.taken_by, p.taken_at, \
+         (SELECT COUNT(*) FROM receipt_prints r WHERE r.payment_id = p.id) AS prints \
+         FROM payments p JOIN appointments a ON a.id = p.appointment_id \
+         WHERE a.case_id = ? AND a.ended_at IS NULL",
+    )
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// A version of the case's report, as the workspace lists it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ReportSqlRow {
+    pub version: i64,
+    pub signed_at: Option<String>,
+    pub signer_name: Option<String>,
+    pub superseded_at: Option<String>,
+    pub amendment_reason: Option<String>,
+    pub updated_at: String,
+}
+
+pub async fn reports_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<ReportSqlRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT version, signed_at, signer_name, superseded_at, amendment_reason, updated_at \
+         FROM reports WHERE case_id = ? ORDER BY version DESC",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// A copy sent, as the workspace lists it: the version, to whom, how, on
+/// which day, by whom.
+pub type SendingSqlRow = (i64, String, String, String, String);
+
+pub async fn sendings_of(
+    pool: &SqlitePool,
+    case_id: i64,
+) -> Result<Vec<SendingSqlRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.version, s.recipient, s.method, s.sent_on, s.recorded_by \
+         FROM report_sendings s JOIN reports r ON r.id = s.report_id \
+         WHERE s.case_id = ? ORDER BY s.id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// A request for further documents, as the workspace lists it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct DocumentRequestSqlRow {
+    pub id: i64,
+    pub needed: String,
+    pub other: Option<String>,
+    pub note: Option<String>,
+    pub requested_by: String,
+    pub requested_at: String,
+    pub settled_at: Option<String>,
+}
+
+pub async fn document_requests_of(
+    pool: &SqlitePool,
+    case_id: i64,
+) -> Result<Vec<DocumentRequestSqlRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, needed, other, note, requested_by, requested_at, settled_at \
+         FROM document_requests WHERE case_id = ? ORDER BY id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The specialist's review and proposal to decline, as stored on the case.
+pub type SpecialistNotesSqlRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+pub async fn specialist_notes(
+    pool: &SqlitePool,
+    case_id: i64,
+) -> Result<SpecialistNotesSqlRow, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT records_reviewed_at, records_reviewed_by, decline_proposed_reason, \
+         decline_proposed_note, decline_proposed_by FROM cases WHERE id = ?",
+    )
+    .bind(case_id)
+    .fetch_one(pool)
+    .await
 }

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::Arrival;
-use domain::case::{CaseStatus, DeclineReason, Step};
+use domain::case::{Because, CaseStatus, DeclineReason, Step};
 use domain::contact::CallOutcome;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -104,7 +104,7 @@ fn problem_words(locale: Locale, problem: &StaffError) -> Vec<String> {
 
 fn case_problem_words(locale: Locale, problem: &CaseProblem) -> Vec<String> {
     match problem {
-        CaseProblem::Refused(refused) => vec![
+        CaseProblem::Refused(refused) if refused.because == Because::Flow => vec![
             td_string!(
                 locale,
                 staff.refused_step,
@@ -113,6 +113,9 @@ fn case_problem_words(locale: Locale, problem: &CaseProblem) -> Vec<String> {
             )
             .to_string(),
         ],
+        CaseProblem::Refused(refused) => {
+            vec![staff_words::because(locale, refused.because).to_owned()]
+        }
         CaseProblem::Schedule(problems) => problems
             .iter()
             .map(|p| staff_words::schedule_problem(locale, *p).to_owned())
@@ -131,57 +134,275 @@ fn case_problem_words(locale: Locale, problem: &CaseProblem) -> Vec<String> {
         CaseProblem::Closed => vec![td_string!(locale, staff.closed).to_owned()],
         CaseProblem::NoCallOutcome => vec![td_string!(locale, staff.no_call_outcome).to_owned()],
         CaseProblem::NotSendable => vec![td_string!(locale, staff.not_sendable).to_owned()],
+        CaseProblem::NotTheDay => vec![td_string!(locale, staff.not_the_day).to_owned()],
+        CaseProblem::NoWhoCame => vec![td_string!(locale, staff.no_who_came).to_owned()],
+        CaseProblem::CheckIn(missing) => missing
+            .iter()
+            .map(|p| staff_words::check_in_problem(locale, *p).to_owned())
+            .collect(),
+        CaseProblem::NoPaymentMethod => {
+            vec![td_string!(locale, staff.no_payment_method).to_owned()]
+        }
+        CaseProblem::NoPayer => vec![td_string!(locale, staff.no_payer).to_owned()],
+        CaseProblem::AlreadyPaid(first) => {
+            vec![td_string!(locale, staff.already_paid, number = first.to_string()).to_string()]
+        }
+        CaseProblem::Consultation(problems) => problems
+            .iter()
+            .map(|p| staff_words::consultation_problem(locale, *p).to_owned())
+            .collect(),
+        CaseProblem::NoSendingMethod => {
+            vec![td_string!(locale, staff.no_sending_method).to_owned()]
+        }
+        CaseProblem::DocumentRequest(problems) => problems
+            .iter()
+            .map(|p| staff_words::document_request_problem(locale, *p).to_owned())
+            .collect(),
     }
+}
+
+/// The case's working sections in the order the viewer's role needs them:
+/// reception starts with the day and the report, a specialist with the
+/// request, then the visit's preparation, the day and the report.
+#[component]
+fn Sections(page: CasePage, action_path: String, version: String) -> impl IntoView {
+    let reception = page.viewer.works_reception();
+    let case = &page.case;
+    let status = case.status;
+    let day_matters = matches!(
+        status,
+        CaseStatus::Scheduled | CaseStatus::Seen | CaseStatus::Reported
+    ) || page.visit.is_some();
+    let report_matters =
+        matches!(status, CaseStatus::Seen | CaseStatus::Reported) || !page.reports.is_empty();
+
+    // The sections, each folded unless the role needs it now.
+    let (path, ver) = (&action_path, &version);
+    let the_day = day_matters.then(|| {
+        let (page, action_path, version) = (page.clone(), path.clone(), ver.clone());
+        view! { <super::day::TheDay page action_path version /> }
+    });
+    let report = report_matters.then(|| {
+        let (page, action_path, version) = (page.clone(), path.clone(), ver.clone());
+        view! { <super::day::Report page action_path version /> }
+    });
+    let before = (if reception {
+        !page.requests.is_empty() || page.decline_proposal.is_some()
+    } else {
+        status.is_open() || !page.requests.is_empty()
+    })
+    .then(|| {
+        let (page, action_path) = (page.clone(), path.clone());
+        view! { <super::day::BeforeTheVisit page action_path /> }
+    });
+    let reception_sections = reception.then(|| {
+        let (page, action_path, version) = (page.clone(), path.clone(), ver.clone());
+        view! { <ReceptionSections page action_path version /> }
+    });
+    let request = (!reception).then(|| view! { <TheRequest case=case.clone() /> });
+    let (first, second) = if reception {
+        ((the_day, report), (None, None))
+    } else {
+        ((None, None), (the_day, report))
+    };
+    let (reception_before, specialist_before) = if reception {
+        (before, None)
+    } else {
+        (None, before)
+    };
+    let sections = view! {
+        {first.0}
+        {first.1}
+        {reception_before}
+        {reception_sections}
+        {request}
+        {specialist_before}
+        {second.0}
+        {second.1}
+    };
+    sections
+}
+
+/// What reception does with the case before the visit: documents, the
+/// specialist, the appointment, calls, declining, and the messages sent.
+#[component]
+fn ReceptionSections(page: CasePage, action_path: String, version: String) -> impl IntoView {
+    let locale = crate::use_locale();
+    let case = &page.case;
+    let status = case.status;
+    let steps_now = status.steps_now(&page.progress);
+    let before_visit = matches!(status, CaseStatus::Received | CaseStatus::UnderReview);
+    let can_decline = status.after(Step::Decline).is_ok();
+    let (path, ver) = (&action_path, &version);
+    let documents = {
+        let (documents, action_path, version) = (case.documents.clone(), path.clone(), ver.clone());
+        let open = status.is_open() && status != CaseStatus::Seen;
+        view! { <Documents documents action_path version today=page.today open /> }
+    };
+    let assign = status.is_open().then(|| {
+        let (specialists, departments) = (page.specialists.clone(), page.departments.clone());
+        let (action_path, version) = (path.clone(), ver.clone());
+        view! { <Assign specialists departments assigned=case.specialist_id action_path version open=before_visit /> }
+    });
+    let schedule = (steps_now.contains(&Step::Schedule) || steps_now.contains(&Step::Reschedule)).then(|| {
+        let (proposals, action_path, version, posted) = (page.proposals.clone(), path.clone(), ver.clone(), page.posted.clone());
+        view! { <Schedule proposals action_path version posted open=status == CaseStatus::UnderReview /> }
+    });
+    let calls = {
+        let (calls, action_path, posted) = (page.calls.clone(), path.clone(), page.posted.clone());
+        view! { <Calls calls action_path open=can_decline posted /> }
+    };
+    let decline = can_decline.then(|| {
+        let (action_path, version, posted) = (path.clone(), ver.clone(), page.posted.clone());
+        let propose_declining = page.propose_declining || page.decline_proposal.is_some();
+        let proposed = page.decline_proposal.as_ref().map(|(reason, _, _)| *reason);
+        let flag = page.propose_declining.then(|| view! {
+            <p class="flag" data-testid="propose-declining">{td_string!(locale, staff.propose_declining)}</p>
+        });
+        view! {
+            <Section id="decline" title=td_string!(locale, staff.decline).to_owned() open=true>
+                {flag}
+                <Decline action_path version posted propose_declining proposed />
+            </Section>
+        }
+    });
+    let messages = {
+        let (messages, action_path) = (page.messages.clone(), path.clone());
+        view! { <Messages messages mail_sending=page.mail_sending action_path /> }
+    };
+    view! { {documents} {assign} {schedule} {calls} {decline} {messages} }
+}
+
+/// What stays in view beside the sections (at 1280 px and wider): the
+/// next step with its buttons, the report's clock, the case's summary.
+#[component]
+fn CaseAside(
+    next: String,
+    steps: Option<AnyView>,
+    clock: Option<(String, String, domain::report::ReportClock)>,
+    case: CaseDetail,
+    assigned: Option<String>,
+) -> impl IntoView {
+    let locale = crate::use_locale();
+    view! {
+            <aside class="case-aside" aria-labelledby="glance-heading">
+                <h2 id="glance-heading" class="visually-hidden">{td_string!(locale, staff.at_a_glance)}</h2>
+                <div class="next-step" data-testid="next-step">
+                    <p class="next-label">{td_string!(locale, staff.next_label)}</p>
+                    <p>{next}</p>
+                    <div class="actions">{steps}</div>
+                </div>
+                {clock.map(|(due, text, clock)| {
+                    let late = matches!(clock, domain::report::ReportClock::Overdue(_));
+                    view! {
+                        <p class="report-clock" class:late=late data-testid="report-clock">
+                            {text} <br /><small>{td_string!(locale, staff.report_due_on, day = due).to_string()}</small>
+                        </p>
+                    }
+                })}
+                <Summary case=case.clone() assigned />
+            </aside>
+    }
+}
+
+/// What the aside offers beside the next step: reception's steps that
+/// only move the status, as buttons; the specialist's way to the report
+/// once it is theirs to write.
+fn aside_steps(page: &CasePage, action_path: &str, version: &str) -> Option<AnyView> {
+    let locale = crate::use_locale();
+    let reception = page.viewer.works_reception();
+    let status = page.case.status;
+    let steps_now = status.steps_now(&page.progress);
+    let writes = !reception
+        && matches!(status, CaseStatus::Seen | CaseStatus::Reported)
+        && (page.progress.signed.is_none() || page.progress.draft);
+    if writes {
+        let href = format!("{action_path}/report");
+        return Some(
+            view! { <a class="button" href=href>{td_string!(locale, staff.report_write)}</a> }
+                .into_any(),
+        );
+    }
+    reception.then(|| {
+        [Step::StartReview, Step::NoShow, Step::CancelAppointment]
+            .into_iter()
+            .filter(|step| steps_now.contains(step))
+            .filter_map(|step| Some((step, CaseActionName::of_step(step)?)))
+            .map(|(step, name)| {
+                view! {
+                    <form method="post" action=action_path.to_owned() class="inline">
+                        <input type="hidden" name="version" value=version.to_owned() />
+                        <button type="submit" name="action" value=name.code() class="button secondary">{staff_words::step(locale, step)}</button>
+                    </form>
+                }
+            })
+            .collect_view()
+            .into_any()
+    })
 }
 
 #[component]
 pub(super) fn Case(page: CasePage) -> impl IntoView {
     let locale = crate::use_locale();
-    let CasePage {
-        case,
-        problem,
-        notice,
-        departments,
-        specialists,
-        proposals,
-        appointments,
-        notes,
-        calls,
-        propose_declining,
-        messages,
-        mail_sending,
-        audit,
-        posted,
-        today,
-    } = page;
+    let case = page.case.clone();
     let reference = case.reference.to_string();
     let action_path = format!("/staff/cases/{}", case.reference.compact());
     let title = format!("{} {}", td_string!(locale, staff.case_title), reference);
-    let problem = problem.map(|problem| view! { <NotSaved problem /> });
-    let notice = notice.map(|Notice::Saved| view! { <p class="notice" role="status">{td_string!(locale, staff.saved)}</p> });
+    let problem = page
+        .problem
+        .clone()
+        .map(|problem| view! { <NotSaved problem /> });
+    let notice = page.notice.map(|Notice::Saved| view! { <p class="notice" role="status">{td_string!(locale, staff.saved)}</p> });
     let version = case.version.to_string();
-    let allowed = case.status.allowed_steps();
+    let reception = page.viewer.works_reception();
+    let status = case.status;
     let department_of = |code: &str| {
-        departments
+        page.departments
             .iter()
             .find(|d| d.code == code)
             .map_or_else(|| code.to_owned(), |d| department_name(locale, d))
     };
     let assigned = case
         .specialist_id
-        .and_then(|id| specialists.iter().find(|s| s.id == id))
+        .and_then(|id| page.specialists.iter().find(|s| s.id == id))
         .map(|s| format!("{} ({})", s.name, department_of(&s.department)));
+    let next = super::day::next_step(locale, &page);
+    let clock = page.report_clock.map(|(due, clock)| {
+        (
+            day(locale, due),
+            staff_words::report_clock(locale, clock),
+            clock,
+        )
+    });
 
-    let steps = [Step::StartReview, Step::Complete, Step::NoShow, Step::CancelAppointment]
+    let steps = aside_steps(&page, &action_path, &version);
+    let before_visit = matches!(status, CaseStatus::Received | CaseStatus::UnderReview);
+    let sections = {
+        let (page, action_path, version) = (page.clone(), action_path.clone(), version.clone());
+        view! { <Sections page action_path version /> }
+    };
+    let path = &action_path;
+    let appointments = reception.then(|| {
+        let appointments = page.appointments.clone();
+        view! { <Appointments appointments /> }
+    });
+    let notes = {
+        let (notes, action_path, posted) = (page.notes.clone(), path.clone(), page.posted.clone());
+        view! { <Notes notes action_path posted /> }
+    };
+    let audit = {
+        let (audit, specialists, departments) = (
+            page.audit.clone(),
+            page.specialists.clone(),
+            page.departments.clone(),
+        );
+        view! { <AuditTrail audit specialists departments /> }
+    };
+    let answers = answer_rows(locale, &case.answers)
         .into_iter()
-        .filter(|step| allowed.contains(step))
-        .filter_map(|step| Some((step, CaseActionName::of_step(step)?)))
-        .map(|(step, name)| {
+        .map(|(_, label, value)| {
             view! {
-                <form method="post" action=action_path.clone() class="inline">
-                    <input type="hidden" name="version" value=version.clone() />
-                    <button type="submit" name="action" value=name.code() class="button secondary">{staff_words::step(locale, step)}</button>
-                </form>
+                <div class="answer"><dt>{label}</dt><dd>{value.unwrap_or_default()}</dd></div>
             }
         })
         .collect_view();
@@ -189,58 +410,82 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <h1>{title}</h1>
-        {problem}
-        {notice}
-        {case.look_up_locked_until.clone().map(|until| view! {
-            <p class="flag" data-testid="look-up-locked">
-                {td_string!(locale, staff.look_up_locked, until = until).to_string()}
-            </p>
-        })}
-        <Summary case=case.clone() assigned />
-        <div class="actions">{steps}</div>
-
-        <Verdict case=case.clone() />
-
-        <Documents documents=case.documents.clone() action_path=action_path.clone() version=version.clone() today />
-
-        {case.status.is_open().then(|| view! {
-            <Assign
-                specialists=specialists.clone()
-                departments=departments.clone()
-                assigned=case.specialist_id
-                action_path=action_path.clone()
-                version=version.clone()
-            />
-        })}
-
-        {(allowed.contains(&Step::Schedule) || allowed.contains(&Step::Reschedule)).then(|| view! {
-            <Schedule proposals action_path=action_path.clone() version=version.clone() posted=posted.clone() />
-        })}
-
-        <Calls calls action_path=action_path.clone() open=allowed.contains(&Step::Decline) posted=posted.clone() />
-
-        {allowed.contains(&Step::Decline).then(|| view! {
-            {propose_declining.then(|| view! {
-                <p class="flag" data-testid="propose-declining">{td_string!(locale, staff.propose_declining)}</p>
-            })}
-            <Decline action_path=action_path.clone() version=version.clone() posted=posted.clone() propose_declining />
-        })}
-
-        <section aria-labelledby="answers-heading">
-            <h2 id="answers-heading">{td_string!(locale, staff.answers)}</h2>
-            <dl class="answers">
-                {answer_rows(locale, &case.answers).into_iter().map(|(_, label, value)| view! {
-                    <div class="answer"><dt>{label}</dt><dd>{value.unwrap_or_default()}</dd></div>
-                }).collect_view()}
-            </dl>
-        </section>
-
-        <Appointments appointments />
-        <Messages messages mail_sending action_path=action_path.clone() />
-        <Notes notes action_path posted />
-        <AuditTrail audit specialists departments />
+        <div class="workspace">
+            <CaseAside next steps clock case=case.clone() assigned />
+            <div class="case-main">
+                {problem}
+                {notice}
+                {case.look_up_locked_until.clone().map(|until| view! {
+                    <p class="flag" data-testid="look-up-locked">
+                        {td_string!(locale, staff.look_up_locked, until = until).to_string()}
+                    </p>
+                })}
+                {sections}
+                <Section id="verdict" title=td_string!(locale, staff.verdict).to_owned() open=case.contact_first && before_visit>
+                    <Verdict case=case.clone() />
+                </Section>
+                <Section id="answers" title=td_string!(locale, staff.answers).to_owned() open=reception && before_visit>
+                    <dl class="answers">{answers}</dl>
+                </Section>
+                {appointments}
+                {notes}
+                {audit}
+            </div>
+        </div>
     }
     .erase()
+}
+
+/// A section of the workspace: folded when the role does not need it now,
+/// opened with a click (a `<details>`, no script).
+#[component]
+pub(super) fn Section(
+    id: &'static str,
+    title: String,
+    open: bool,
+    children: Children,
+) -> impl IntoView {
+    let heading = format!("{id}-heading");
+    view! {
+        <details class="section" id=id open=open>
+            <summary><h2 id=heading>{title}</h2></summary>
+            <div class="section-body">{children()}</div>
+        </details>
+    }
+}
+
+/// What the specialist reads first: the patient's questions as asked, the
+/// diagnosis as the patient knows it, the purpose, and the documents
+/// received and still missing.
+#[component]
+fn TheRequest(case: CaseDetail) -> impl IntoView {
+    let locale = crate::use_locale();
+    let documents = case
+        .documents
+        .iter()
+        .map(|state| {
+            let name = words::document(locale, state.document);
+            let got = state.received_on.map_or_else(
+                || td_string!(locale, staff.document_missing).to_owned(),
+                |on| {
+                    td_string!(locale, staff.document_received_on, day = day(locale, on))
+                        .to_string()
+                },
+            );
+            view! { <li>{name} ": " <strong>{got}</strong></li> }
+        })
+        .collect_view();
+    view! {
+        <Section id="request" title=td_string!(locale, staff.the_request).to_owned() open=true>
+            <dl class="answers">
+                <div class="answer"><dt>{td_string!(locale, field.diagnosis)}</dt><dd class="note-text" data-testid="diagnosis">{case.answers.diagnosis.clone()}</dd></div>
+                <div class="answer"><dt>{td_string!(locale, field.questions)}</dt><dd class="note-text" data-testid="questions">{case.answers.questions.clone()}</dd></div>
+                <div class="answer"><dt>{td_string!(locale, field.present_doctor_name)}</dt><dd>{format!("{} ({})", case.answers.present_doctor_name, case.answers.present_institution)}</dd></div>
+            </dl>
+            <h3>{td_string!(locale, staff.documents)}</h3>
+            <ul data-testid="documents-state">{documents}</ul>
+        </Section>
+    }
 }
 
 /// The case at a glance: the number to call, where it stands, the window,
@@ -288,11 +533,8 @@ fn Summary(case: CaseDetail, assigned: Option<String>) -> impl IntoView {
 fn Verdict(case: CaseDetail) -> impl IntoView {
     let locale = crate::use_locale();
     view! {
-        <section aria-labelledby="verdict-heading">
-            <h2 id="verdict-heading">{td_string!(locale, staff.verdict)}</h2>
-            {case.contact_first.then(|| view! { <p class="flag">{td_string!(locale, staff.contact_first)}</p> })}
-            <VerdictReasons verdict=case.verdict links=false />
-        </section>
+        {case.contact_first.then(|| view! { <p class="flag">{td_string!(locale, staff.contact_first)}</p> })}
+        <VerdictReasons verdict=case.verdict links=false />
     }
 }
 
@@ -323,7 +565,7 @@ fn NotSaved(problem: StaffError) -> impl IntoView {
 }
 
 /// The value posted for `name`, to show it again after a refusal.
-fn posted_value(posted: &[(String, String)], name: &str) -> String {
+pub(super) fn posted_value(posted: &[(String, String)], name: &str) -> String {
     posted
         .iter()
         .find(|(key, _)| key == name)
@@ -339,6 +581,7 @@ fn Documents(
     action_path: String,
     version: String,
     today: NaiveDate,
+    open: bool,
 ) -> impl IntoView {
     let locale = crate::use_locale();
     let rows = documents
@@ -386,15 +629,14 @@ fn Documents(
         })
         .collect_view();
     view! {
-    <section aria-labelledby="documents-heading">
-        <h2 id="documents-heading">{td_string!(locale, staff.documents)}</h2>
+    <Section id="documents" title=td_string!(locale, staff.documents).to_owned() open>
         <form method="post" action=action_path>
             <input type="hidden" name="version" value=version />
             <p class="hint">{td_string!(locale, staff.documents_received)}</p>
             {rows}
             <p class="actions"><button type="submit" name="action" value=CaseActionName::Documents.code() class="button">{td_string!(locale, staff.save_documents)}</button></p>
         </form>
-    </section>
+    </Section>
     }
 }
 
@@ -405,6 +647,7 @@ fn Schedule(
     action_path: String,
     version: String,
     posted: Vec<(String, String)>,
+    open: bool,
 ) -> impl IntoView {
     let locale = crate::use_locale();
     let posted_value = move |name: &str| posted_value(&posted, name);
@@ -413,7 +656,7 @@ fn Schedule(
         let value = d.to_string();
         let checked = chosen_day == value;
         view! {
-            <div class="choice">
+            <div class="option">
                 <input type="radio" id=format!("day-{value}") name="day" value=value.clone() checked=checked />
                 <label for=format!("day-{value}")>{day(locale, *d)}</label>
             </div>
@@ -425,8 +668,7 @@ fn Schedule(
         if s.is_empty() { "10:00".to_owned() } else { s }
     };
     view! {
-        <section aria-labelledby="schedule-heading">
-            <h2 id="schedule-heading">{td_string!(locale, staff.schedule)}</h2>
+        <Section id="schedule" title=td_string!(locale, staff.schedule).to_owned() open>
             <form method="post" action=action_path>
                 <input type="hidden" name="version" value=version />
                 <fieldset>
@@ -450,7 +692,7 @@ fn Schedule(
                 </div>
                 <p class="actions"><button type="submit" name="action" value=CaseActionName::Schedule.code() class="button">{td_string!(locale, staff.book)}</button></p>
             </form>
-        </section>
+        </Section>
     }
 }
 
@@ -461,16 +703,17 @@ fn Decline(
     version: String,
     posted: Vec<(String, String)>,
     propose_declining: bool,
+    /// The reason the specialist proposes, if they did.
+    proposed: Option<DeclineReason>,
 ) -> impl IntoView {
     let locale = crate::use_locale();
     let posted_value = move |name: &str| posted_value(&posted, name);
     let chosen = Some(posted_value("decline_reason"))
         .filter(|code| !code.is_empty())
+        .or_else(|| proposed.map(|reason| reason.code().to_owned()))
         .or_else(|| propose_declining.then(|| DeclineReason::CouldNotContact.code().to_owned()))
         .unwrap_or_default();
     view! {
-        <section aria-labelledby="decline-heading">
-            <h2 id="decline-heading">{td_string!(locale, staff.decline)}</h2>
             <form method="post" action=action_path>
                 <input type="hidden" name="version" value=version />
                 <div class="field">
@@ -485,7 +728,6 @@ fn Decline(
                 </div>
                 <p class="actions"><button type="submit" name="action" value=CaseActionName::Decline.code() class="button danger">{td_string!(locale, staff.decline_button)}</button></p>
             </form>
-        </section>
     }
 }
 
@@ -494,8 +736,7 @@ fn Decline(
 fn Appointments(appointments: Vec<AppointmentRow>) -> impl IntoView {
     let locale = crate::use_locale();
     (!appointments.is_empty()).then(|| view! {
-            <section aria-labelledby="appointments-heading">
-                <h2 id="appointments-heading">{td_string!(locale, staff.appointments)}</h2>
+            <Section id="appointments" title=td_string!(locale, staff.appointments).to_owned() open=false>
                 <ul>
                     {appointments.into_iter().map(|a| {
                         let ended = a.ended.map(|(how, by, at)| {
@@ -505,7 +746,7 @@ fn Appointments(appointments: Vec<AppointmentRow>) -> impl IntoView {
                         view! { <li>{format!("{} {} ({}, {})", day(locale, a.day), a.start.format("%H:%M"), a.booked_by, a.booked_at)}{a.reason_outside_window.map(|r| format!(" [{r}]"))}{ended}</li> }
                     }).collect_view()}
                 </ul>
-            </section>
+            </Section>
         })
 }
 
@@ -514,6 +755,8 @@ fn Appointments(appointments: Vec<AppointmentRow>) -> impl IntoView {
 fn Calls(
     calls: Vec<CallRow>,
     action_path: String,
+    /// Whether calls are still made (the case may still be declined): the
+    /// section is open and offers a new one.
     open: bool,
     posted: Vec<(String, String)>,
 ) -> impl IntoView {
@@ -521,8 +764,7 @@ fn Calls(
     let posted_value = move |name: &str| posted_value(&posted, name);
     let chosen = posted_value("outcome");
     view! {
-    <section aria-labelledby="calls-heading">
-        <h2 id="calls-heading">{td_string!(locale, staff.calls)}</h2>
+    <Section id="calls" title=td_string!(locale, staff.calls).to_owned() open>
         {calls.is_empty().then(|| view! { <p>{td_string!(locale, staff.no_calls)}</p> })}
         <ul class="notes" data-testid="calls">
             {calls.into_iter().map(|c| view! {
@@ -539,7 +781,7 @@ fn Calls(
                     {CallOutcome::ALL.iter().map(|o| {
                         let id = format!("outcome-{}", o.code());
                         view! {
-                            <div class="choice">
+                            <div class="option">
                                 <input type="radio" id=id.clone() name="outcome" value=o.code() checked=chosen == o.code() />
                                 <label for=id>{staff_words::call_outcome(locale, *o)}</label>
                             </div>
@@ -553,7 +795,7 @@ fn Calls(
                 <p class="actions"><button type="submit" name="action" value=CaseActionName::Call.code() class="button secondary">{td_string!(locale, staff.record_call)}</button></p>
             </form>
         })}
-    </section>
+    </Section>
     }
 }
 
@@ -563,9 +805,12 @@ fn Calls(
 fn Messages(messages: Vec<MessageRow>, mail_sending: bool, action_path: String) -> impl IntoView {
     let locale = crate::use_locale();
     let waiting = messages.iter().any(|m| m.status == MessageStatus::Queued);
+    // Open when something asks reception to act: a failure, or messages
+    // waiting for a mail server.
+    let attention =
+        messages.iter().any(|m| m.status == MessageStatus::Failed) || (waiting && !mail_sending);
     (!messages.is_empty()).then(|| view! {
-    <section aria-labelledby="messages-heading">
-        <h2 id="messages-heading">{td_string!(locale, staff.messages)}</h2>
+    <Section id="messages" title=td_string!(locale, staff.messages).to_owned() open=attention>
         {(waiting && !mail_sending).then(|| view! {
             <p class="flag" data-testid="mail-not-configured">{td_string!(locale, staff.mail_not_configured)}</p>
         })}
@@ -597,7 +842,7 @@ fn Messages(messages: Vec<MessageRow>, mail_sending: bool, action_path: String) 
                 }
             }).collect_view()}
         </ul>
-    </section>
+    </Section>
     })
 }
 
@@ -607,8 +852,7 @@ fn Notes(notes: Vec<Note>, action_path: String, posted: Vec<(String, String)>) -
     let locale = crate::use_locale();
     let posted_value = move |name: &str| posted_value(&posted, name);
     view! {
-    <section aria-labelledby="notes-heading">
-        <h2 id="notes-heading">{td_string!(locale, staff.notes)}</h2>
+    <Section id="notes" title=td_string!(locale, staff.notes).to_owned() open=false>
         <ul class="notes">
             {notes.into_iter().map(|n| view! { <li><small>{format!("{} — {}", n.at, n.author)}</small><p class="note-text">{n.text}</p></li> }).collect_view()}
         </ul>
@@ -619,7 +863,7 @@ fn Notes(notes: Vec<Note>, action_path: String, posted: Vec<(String, String)>) -
             </div>
             <p class="actions"><button type="submit" name="action" value=CaseActionName::Note.code() class="button secondary">{td_string!(locale, staff.add_note)}</button></p>
         </form>
-    </section>
+    </Section>
 
     }
 }
@@ -633,8 +877,7 @@ fn AuditTrail(
 ) -> impl IntoView {
     let locale = crate::use_locale();
     view! {
-    <section aria-labelledby="audit-heading">
-        <h2 id="audit-heading">{td_string!(locale, staff.audit)}</h2>
+    <Section id="audit" title=td_string!(locale, staff.audit).to_owned() open=false>
         <table class="audit">
             <thead><tr>
                 <th scope="col">{td_string!(locale, staff.when)}</th>
@@ -652,7 +895,7 @@ fn AuditTrail(
                 }).collect_view()}
             </tbody>
         </table>
-    </section>
+    </Section>
     }
 }
 
@@ -664,30 +907,45 @@ fn Assign(
     assigned: Option<i64>,
     action_path: String,
     version: String,
+    open: bool,
 ) -> impl IntoView {
     let locale = crate::use_locale();
+    // No specialist on the list yet: say so, with where admins add them,
+    // instead of an empty box.
+    if specialists.iter().all(|s| !s.active) {
+        return view! {
+            <Section id="assign" title=td_string!(locale, staff.assign).to_owned() open>
+                <p data-testid="no-specialists">{td_string!(locale, staff.no_specialists_yet)}</p>
+                <p><a href="/staff/specialists">{td_string!(locale, staff.specialists_title)}</a></p>
+            </Section>
+        }
+        .into_any();
+    }
+    let groups = departments
+        .iter()
+        .filter(|d| d.active)
+        .filter(|d| specialists.iter().any(|s| s.active && s.department == d.code))
+        .map(|d| {
+            let name = department_name(locale, d);
+            let options = specialists
+                .iter()
+                .filter(|s| s.active && s.department == d.code)
+                .map(|s| view! { <option value=s.id.to_string() selected=assigned == Some(s.id)>{s.name.clone()}</option> })
+                .collect_view();
+            view! { <optgroup label=name>{options}</optgroup> }
+        })
+        .collect_view();
     view! {
-        <section aria-labelledby="assign-heading">
-            <h2 id="assign-heading">{td_string!(locale, staff.assign)}</h2>
+        <Section id="assign" title=td_string!(locale, staff.assign).to_owned() open>
             <form method="post" action=action_path>
                 <input type="hidden" name="version" value=version />
                 <div class="field">
                     <label for="specialist">{td_string!(locale, staff.specialist)}</label>
-                    {specialists.iter().all(|s| !s.active).then(|| view! {
-                        <p class="hint">{td_string!(locale, staff.no_specialists_yet)}</p>
-                    })}
-                    <select id="specialist" name="specialist">
-                        {departments.iter().filter(|d| d.active).map(|d| {
-                            let name = department_name(locale, d);
-                            let options = specialists.iter().filter(|s| s.active && s.department == d.code).map(|s| {
-                                view! { <option value=s.id.to_string() selected=assigned == Some(s.id)>{s.name.clone()}</option> }
-                            }).collect_view();
-                            view! { <optgroup label=name>{options}</optgroup> }
-                        }).collect_view()}
-                    </select>
+                    <select id="specialist" name="specialist">{groups}</select>
                 </div>
                 <p class="actions"><button type="submit" name="action" value=CaseActionName::Assign.code() class="button">{td_string!(locale, staff.assign_button)}</button></p>
             </form>
-        </section>
+        </Section>
     }
+    .into_any()
 }

@@ -1,5 +1,6 @@
 //! `/staff/day-sheet`: the appointments of a day, in time order, with the
-//! documents each patient brings; it prints. Recorded as a view of
+//! documents each patient brings and how far each visit went (arrived,
+//! paid, seen, the report's clock); it prints. Recorded as a view of
 //! personal data before it is shown.
 
 mod store;
@@ -34,6 +35,12 @@ pub struct DaySheetRow {
     pub start: NaiveTime,
     pub reference: Reference,
     pub patient_name: String,
+    pub status: domain::case::CaseStatus,
+    /// Checked in at this time (HH:MM, Japan).
+    pub arrived: Option<String>,
+    pub paid: bool,
+    /// Seen, the report not sent yet: its clock.
+    pub report: Option<domain::report::ReportClock>,
     pub department: Option<String>,
     pub specialist: Option<String>,
     pub interpreter: Option<String>,
@@ -50,7 +57,7 @@ async fn show(desk: Desk) -> Result<Response, StaffError> {
         .unwrap_or_else(|_| desk.today());
     desk.record_view(AuditAction::DaySheetViewed, &day.to_string())
         .await?;
-    let rows = store::day_sheet(desk.pool(), day).await?;
+    let rows = store::day_sheet(desk.pool(), day, desk.today()).await?;
     let page = DaySheetPage { day, rows };
     Ok(desk
         .render(StatusCode::OK, move || {

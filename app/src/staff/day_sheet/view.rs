@@ -8,6 +8,7 @@ use super::DaySheetPage;
 use crate::Erase;
 use crate::i18n::td_string;
 use crate::staff::frame::day;
+use crate::staff::words as staff_words;
 use crate::words;
 
 #[component]
@@ -39,6 +40,15 @@ pub fn DaySheet(page: DaySheetPage) -> impl IntoView {
                     <td>{row.department}<br />{row.specialist}</td>
                     <td>{row.interpreter}</td>
                     <td><ul class="plain">{documents}</ul></td>
+                    <td data-testid="visit-progress">
+                        {staff_words::status(locale, row.status)}
+                        {row.arrived.map(|at| view! { <br />{td_string!(locale, staff.arrived_at, time = at).to_string()} })}
+                        {row.paid.then(|| view! { <br />{td_string!(locale, staff.fee_paid)} })}
+                        {row.report.map(|clock| {
+                            let late = matches!(clock, domain::report::ReportClock::Overdue(_));
+                            view! { <br /><span class="report-clock" class:late=late data-testid="report-clock">{staff_words::report_clock(locale, clock)}</span> }
+                        })}
+                    </td>
                 </tr>
             }
         })
@@ -63,6 +73,7 @@ pub fn DaySheet(page: DaySheetPage) -> impl IntoView {
                     <th scope="col">{td_string!(locale, staff.specialist)}</th>
                     <th scope="col">{td_string!(locale, staff.interpreter)}</th>
                     <th scope="col">{td_string!(locale, staff.documents)}</th>
+                    <th scope="col">{td_string!(locale, staff.visit_progress)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

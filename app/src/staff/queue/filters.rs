@@ -25,6 +25,24 @@ domain::codes!(QueueSort {
     Name => "name",
 });
 
+/// What a case still needs from reception or the specialist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// The written opinion is past its due day.
+    ReportOverdue,
+    /// The written opinion is due within two consultation days (or late).
+    ReportDueSoon,
+    /// The specialist asked for documents, and reception has not settled
+    /// the request yet.
+    DocumentsRequested,
+}
+
+domain::codes!(Needs {
+    ReportOverdue => "report_overdue",
+    ReportDueSoon => "report_due_soon",
+    DocumentsRequested => "documents_requested",
+});
+
 /// The queue's filters, read from and written to the URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueueFilters {
@@ -32,6 +50,7 @@ pub struct QueueFilters {
     pub area: Option<AreaCode>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    pub needs: Option<Needs>,
     /// A reference (with or without its dash) or part of a name or reading.
     pub search: String,
     pub sort: QueueSort,
@@ -49,6 +68,7 @@ impl QueueFilters {
             area: value("area").and_then(AreaCode::from_code),
             from: value("from").and_then(|d| d.parse().ok()),
             to: value("to").and_then(|d| d.parse().ok()),
+            needs: value("needs").and_then(Needs::from_code),
             search: value("q")
                 .map(|q| q.chars().take(100).collect())
                 .unwrap_or_default(),
@@ -81,6 +101,9 @@ impl QueueFilters {
         }
         if let Some(to) = self.to {
             pairs.push(("to", to.to_string()));
+        }
+        if let Some(needs) = self.needs {
+            pairs.push(("needs", needs.code().to_owned()));
         }
         if !self.search.is_empty() {
             pairs.push(("q", self.search.clone()));

@@ -17,7 +17,7 @@ use domain::case::{CaseStatus, Urgency};
 use domain::reference::Reference;
 use leptos::prelude::*;
 
-pub use filters::{QueueFilters, QueueSort};
+pub use filters::{Needs, QueueFilters, QueueSort};
 
 use super::{Desk, StaffError};
 use crate::area::AreaCode;
@@ -54,6 +54,10 @@ pub struct QueueRow {
     pub mail_failed: bool,
     /// What the patient answered through an e-mail's link since booking.
     pub patient_answer: Option<domain::contact::PatientAnswer>,
+    /// The specialist's requests for documents not settled yet.
+    pub open_requests: u32,
+    /// Seen, the written opinion not sent yet: its clock.
+    pub report: Option<domain::report::ReportClock>,
 }
 
 pub const QUEUE_PAGE_SIZE: u32 = 50;

@@ -6,9 +6,10 @@ use domain::Calendar;
 use domain::case::{CaseStatus, queue_age};
 use domain::contact::{CallOutcome, PatientAnswer};
 use domain::reference::Reference;
+use domain::report::{report_clock, report_due};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::filters::{QueueFilters, QueueSort};
+use super::filters::{Needs, QueueFilters, QueueSort};
 use super::{QUEUE_PAGE_SIZE, QueuePage, QueueRow};
 use crate::area::AreaCode;
 use crate::store::{calendar, in_japan};
@@ -44,10 +45,58 @@ enum Status {
     Ignored,
 }
 
+/// The days the report filters compare with: today, and the last day
+/// "due soon" reaches (two consultation days ahead).
+#[derive(Debug, Clone, Copy)]
+struct Days {
+    today: NaiveDate,
+    soon: NaiveDate,
+}
+
+impl Days {
+    fn new(calendar: &Calendar, today: NaiveDate) -> Self {
+        Self {
+            today,
+            soon: report_due(calendar, today, 2),
+        }
+    }
+}
+
+/// The day the current appointment's report is due, for a case seen and
+/// not reported yet (SQL).
+const REPORT_DUE: &str = "(CASE WHEN c.status = 'seen' THEN (SELECT v.report_due_on FROM visits v \
+     JOIN appointments h ON h.id = v.appointment_id WHERE h.case_id = c.id AND h.ended_at IS NULL) END)";
+
+/// The specialist's requests for documents reception has not settled
+/// yet (SQL).
+const OPEN_REQUESTS: &str = "(SELECT COUNT(*) FROM document_requests q \
+     WHERE q.case_id = c.id AND q.settled_at IS NULL)";
+
 /// Pushes ` WHERE` and every filter (the status too when `status` says so)
 /// onto `query`, each value bound.
-fn push_filters(query: &mut QueryBuilder<'_, Sqlite>, filters: &QueueFilters, status: Status) {
+fn push_filters(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    filters: &QueueFilters,
+    status: Status,
+    days: Days,
+) {
     query.push(" WHERE 1 = 1");
+    match filters.needs {
+        Some(Needs::ReportOverdue) => {
+            query
+                .push(format!(" AND {REPORT_DUE} < "))
+                .push_bind(days.today.to_string());
+        }
+        Some(Needs::ReportDueSoon) => {
+            query
+                .push(format!(" AND {REPORT_DUE} <= "))
+                .push_bind(days.soon.to_string());
+        }
+        Some(Needs::DocumentsRequested) => {
+            query.push(format!(" AND {OPEN_REQUESTS} > 0"));
+        }
+        None => {}
+    }
     if let Some(area) = filters.area {
         query.push(" AND c.area = ").push_bind(area.code());
     }
@@ -86,34 +135,43 @@ fn push_filters(query: &mut QueryBuilder<'_, Sqlite>, filters: &QueueFilters, st
     }
 }
 
-type QueueSqlRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    bool,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-    bool,
-    Option<String>,
-    bool,
-    Option<String>,
-);
+/// A line of the queue as stored.
+#[derive(Debug, sqlx::FromRow)]
+struct QueueSqlRow {
+    reference: String,
+    patient_name: String,
+    patient_name_reading: Option<String>,
+    patient_date_of_birth: String,
+    area: String,
+    contact_first: bool,
+    status: String,
+    receipt_day: String,
+    day: Option<String>,
+    start_time: Option<String>,
+    calls: i64,
+    reached: bool,
+    last_call: Option<String>,
+    mail_failed: bool,
+    patient_answer: Option<String>,
+    open_requests: i64,
+    report_due: Option<String>,
+}
 
-const QUEUE_SELECT: &str = "SELECT c.reference, c.patient_name, c.patient_name_reading, \
-     c.patient_date_of_birth, c.area, c.contact_first, \
-     c.status, c.receipt_day, a.day, a.start_time, \
-     (SELECT COUNT(*) FROM calls k WHERE k.case_id = c.id), \
-     EXISTS (SELECT 1 FROM calls k WHERE k.case_id = c.id AND k.outcome = 'reached'), \
-     (SELECT k.outcome || ' ' || k.at FROM calls k WHERE k.case_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1), \
-     EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.status = 'failed'), \
-     c.patient_answer \
-     FROM cases c \
-     LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL";
+fn queue_select() -> String {
+    format!(
+        "SELECT c.reference, c.patient_name, c.patient_name_reading, \
+         c.patient_date_of_birth, c.area, c.contact_first, \
+         c.status, c.receipt_day, a.day, a.start_time, \
+         (SELECT COUNT(*) FROM calls k WHERE k.case_id = c.id) AS calls, \
+         EXISTS (SELECT 1 FROM calls k WHERE k.case_id = c.id AND k.outcome = 'reached') AS reached, \
+         (SELECT k.outcome || ' ' || k.at FROM calls k WHERE k.case_id = c.id \
+          ORDER BY k.at DESC, k.id DESC LIMIT 1) AS last_call, \
+         EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.status = 'failed') AS mail_failed, \
+         c.patient_answer, {OPEN_REQUESTS} AS open_requests, {REPORT_DUE} AS report_due \
+         FROM cases c \
+         LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL"
+    )
+}
 
 fn order_by(sort: QueueSort) -> &'static str {
     match sort {
@@ -125,27 +183,10 @@ fn order_by(sort: QueueSort) -> &'static str {
 }
 
 fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<QueueRow> {
-    let (
-        reference,
-        name,
-        reading,
-        born,
-        area,
-        contact_first,
-        status,
-        receipt,
-        day,
-        start,
-        calls,
-        reached,
-        last_call,
-        mail_failed,
-        answer,
-    ) = row;
-    let status = CaseStatus::from_code(&status)?;
-    let receipt_day: NaiveDate = receipt.parse().ok()?;
+    let status = CaseStatus::from_code(&row.status)?;
+    let receipt_day: NaiveDate = row.receipt_day.parse().ok()?;
     let (age, urgency) = queue_age(calendar, receipt_day, today, status);
-    let appointment = match (day, start) {
+    let appointment = match (row.day, row.start_time) {
         (Some(day), Some(start)) => Some((
             day.parse().ok()?,
             NaiveTime::parse_from_str(&start, "%H:%M").ok()?,
@@ -153,28 +194,36 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
         _ => None,
     };
     Some(QueueRow {
-        reference: Reference::parse(&reference)?,
-        patient_name: name,
-        patient_name_reading: reading,
+        reference: Reference::parse(&row.reference)?,
+        patient_name: row.patient_name,
+        patient_name_reading: row.patient_name_reading,
         // Nor over a date of birth it cannot read: the CSV leaves it blank.
-        patient_date_of_birth: born.parse().ok(),
+        patient_date_of_birth: row.patient_date_of_birth.parse().ok(),
         // Never a case lost from the queue over its area's code.
-        area: AreaCode::from_code(&area).unwrap_or(AreaCode::Other),
-        contact_first,
+        area: AreaCode::from_code(&row.area).unwrap_or(AreaCode::Other),
+        contact_first: row.contact_first,
         status,
         receipt_day,
         age,
         urgency,
         appointment,
         // Still to be called: open before booking, and nobody reached yet.
-        to_call: matches!(status, CaseStatus::Received | CaseStatus::UnderReview) && !reached,
-        calls: u32::try_from(calls).unwrap_or(u32::MAX),
-        last_call: last_call.and_then(|text| {
+        to_call: matches!(status, CaseStatus::Received | CaseStatus::UnderReview) && !row.reached,
+        calls: u32::try_from(row.calls).unwrap_or(u32::MAX),
+        last_call: row.last_call.and_then(|text| {
             let (outcome, at) = text.split_once(' ')?;
             Some((CallOutcome::from_code(outcome)?, in_japan(at)))
         }),
-        mail_failed,
-        patient_answer: answer.as_deref().and_then(PatientAnswer::from_code),
+        mail_failed: row.mail_failed,
+        patient_answer: row
+            .patient_answer
+            .as_deref()
+            .and_then(PatientAnswer::from_code),
+        open_requests: u32::try_from(row.open_requests).unwrap_or(u32::MAX),
+        report: row
+            .report_due
+            .and_then(|due| due.parse().ok())
+            .map(|due| report_clock(calendar, due, today)),
     })
 }
 
@@ -186,8 +235,9 @@ pub async fn queue_page(
     today: NaiveDate,
 ) -> Result<QueuePage, sqlx::Error> {
     let calendar = calendar(pool).await?;
+    let days = Days::new(&calendar, today);
     let mut total = QueryBuilder::new("SELECT COUNT(*) FROM cases c");
-    push_filters(&mut total, &filters, Status::Filtered);
+    push_filters(&mut total, &filters, Status::Filtered, days);
     let matching: i64 = total.build_query_scalar().fetch_one(pool).await?;
     let matching = u32::try_from(matching).unwrap_or(u32::MAX);
     let pages = matching.div_ceil(QUEUE_PAGE_SIZE).max(1);
@@ -196,7 +246,7 @@ pub async fn queue_page(
     let rows = queue_rows(pool, &filters, Some(limit), &calendar, today).await?;
 
     let mut counts = QueryBuilder::new("SELECT c.status, COUNT(*) FROM cases c");
-    push_filters(&mut counts, &filters, Status::Ignored);
+    push_filters(&mut counts, &filters, Status::Ignored, days);
     counts.push(" GROUP BY c.status");
     let counted: Vec<(String, i64)> = counts.build_query_as().fetch_all(pool).await?;
     let counts = CaseStatus::ALL
@@ -240,8 +290,13 @@ async fn queue_rows(
     calendar: &Calendar,
     today: NaiveDate,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
-    let mut query = QueryBuilder::new(QUEUE_SELECT);
-    push_filters(&mut query, filters, Status::Filtered);
+    let mut query = QueryBuilder::new(queue_select());
+    push_filters(
+        &mut query,
+        filters,
+        Status::Filtered,
+        Days::new(calendar, today),
+    );
     query.push(" ORDER BY ").push(order_by(filters.sort));
     if let Some((limit, offset)) = limit {
         query

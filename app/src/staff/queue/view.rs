@@ -4,7 +4,7 @@ use domain::case::CaseStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{QueueFilters, QueuePage, QueueSort};
+use super::{Needs, QueueFilters, QueuePage, QueueSort};
 use crate::Erase;
 use crate::area::AreaCode;
 use crate::i18n::td_string;
@@ -49,6 +49,11 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
                             <span class="flag" data-testid="patient-answer">{staff_words::staff_answer(locale, answer)}</span>
                         })}
                         {row.mail_failed.then(|| view! { <span class="flag" data-testid="mail-failed">{td_string!(locale, staff.mail_failed)}</span> })}
+                        {(row.open_requests > 0).then(|| view! { <span class="flag" data-testid="documents-requested">{td_string!(locale, staff.documents_requested_flag)}</span> })}
+                        {row.report.map(|clock| {
+                            let late = matches!(clock, domain::report::ReportClock::Overdue(_));
+                            view! { <span class="flag report-clock" class:late=late data-testid="report-clock">{staff_words::report_clock(locale, clock)}</span> }
+                        })}
                     </td>
                     <td>{staff_words::status(locale, row.status)}
                         {row.appointment.map(|(d, t)| view! { <br /><small>{format!("{} {}", day(locale, d), t.format("%H:%M"))}</small> })}
@@ -147,6 +152,17 @@ fn Filters(filters: QueueFilters) -> impl IntoView {
         .iter()
         .map(|area| view! { <option value=area.code() selected=filters.area == Some(*area)>{staff_words::area(locale, *area)}</option> })
         .collect_view();
+    let needs_options = Needs::ALL
+        .iter()
+        .map(|needs| {
+            let words = match needs {
+                Needs::ReportOverdue => td_string!(locale, staff.needs_report_overdue),
+                Needs::ReportDueSoon => td_string!(locale, staff.needs_report_due_soon),
+                Needs::DocumentsRequested => td_string!(locale, staff.needs_documents_requested),
+            };
+            view! { <option value=needs.code() selected=filters.needs == Some(*needs)>{words}</option> }
+        })
+        .collect_view();
     let sort_options = QueueSort::ALL
         .iter()
         .map(|sort| {
@@ -177,6 +193,13 @@ fn Filters(filters: QueueFilters) -> impl IntoView {
             <select id="area" name="area">
                 <option value="">{td_string!(locale, staff.any)}</option>
                 {area_options}
+            </select>
+        </div>
+        <div class="field">
+            <label for="needs">{td_string!(locale, staff.needs)}</label>
+            <select id="needs" name="needs">
+                <option value="">{td_string!(locale, staff.any)}</option>
+                {needs_options}
             </select>
         </div>
         <div class="field">

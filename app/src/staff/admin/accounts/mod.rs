@@ -1,5 +1,6 @@
 //! `/staff/accounts` (admins): every member with their second factor and
-//! live sessions, which an admin can end; and the acknowledgement of the
+//! live sessions, which an admin can end; a specialist's account linked to
+//! the specialist of the list it is; and the acknowledgement of the
 //! sign-in alerts every admin page shows.
 
 mod view;
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 use crate::http::{Form, FormPairs, Site};
 use crate::staff::auth::{self, MemberRow};
 use crate::staff::frame::AdminAccountActionName;
-use crate::staff::{Desk, StaffError};
+use crate::staff::{Department, Desk, Specialist, StaffError};
 
 pub(super) fn routes() -> Router<Site> {
     Router::new().route("/staff/accounts", get(show).post(change))
@@ -23,6 +24,9 @@ pub(super) fn routes() -> Router<Site> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountsPage {
     pub members: Vec<MemberRow>,
+    /// Every specialist of the list, for the accounts' links.
+    pub specialists: Vec<Specialist>,
+    pub departments: Vec<Department>,
     pub notice: bool,
 }
 
@@ -30,8 +34,16 @@ pub struct AccountsPage {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(try_from = "FormPairs")]
 pub enum AdminAccountAction {
-    EndSessions { login: String },
-    AcknowledgeAlert { id: Option<i64> },
+    EndSessions {
+        login: String,
+    },
+    AcknowledgeAlert {
+        id: Option<i64>,
+    },
+    LinkSpecialist {
+        login: String,
+        specialist: Option<i64>,
+    },
 }
 
 impl TryFrom<FormPairs> for AdminAccountAction {
@@ -48,6 +60,10 @@ impl TryFrom<FormPairs> for AdminAccountAction {
             AdminAccountActionName::AcknowledgeAlert => Self::AcknowledgeAlert {
                 id: pairs.value("alert").parse().ok(),
             },
+            AdminAccountActionName::LinkSpecialist => Self::LinkSpecialist {
+                login: pairs.value("login").to_owned(),
+                specialist: pairs.value("specialist").parse().ok(),
+            },
         })
     }
 }
@@ -55,7 +71,14 @@ impl TryFrom<FormPairs> for AdminAccountAction {
 async fn show(desk: Desk) -> Result<Response, StaffError> {
     let notice = desk.query().0.iter().any(|(k, _)| k == "done");
     let members = auth::members(desk.pool(), desk.now()).await?;
-    let page = AccountsPage { members, notice };
+    let specialists = crate::staff::store::specialists(desk.pool()).await?;
+    let departments = crate::staff::store::departments(desk.pool()).await?;
+    let page = AccountsPage {
+        members,
+        specialists,
+        departments,
+        notice,
+    };
     Ok(desk
         .render(StatusCode::OK, move || {
             view! { <view::Accounts page=page.clone() /> }.into_any()
@@ -75,6 +98,10 @@ async fn change(
         AdminAccountAction::AcknowledgeAlert { id } => {
             let id = id.ok_or(StaffError::BadForm)?;
             auth::acknowledge_alert(pool, staff, id, now).await?
+        }
+        AdminAccountAction::LinkSpecialist { login, specialist } => {
+            let specialist = specialist.ok_or(StaffError::BadForm)?;
+            auth::link_specialist(pool, staff, &login, specialist, now).await?
         }
     };
     if !found {

@@ -25,6 +25,7 @@ pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
         let label = format!("{} {}", td_string!(locale, staff.name), s.name);
         view! {
             <tr>
+                <td data-testid="specialist-id">{id.clone()}</td>
                 <td>
                     <form method="post" action="/staff/specialists" class="inline">
                         <input type="hidden" name="id" value=id.clone() />
@@ -50,6 +51,7 @@ pub fn Specialists(page: SpecialistsPage) -> impl IntoView {
         {page.problem.then(|| view! { <div class="error-summary" role="alert" tabindex="-1" autofocus><p>{td_string!(locale, staff.admin_problem)}</p></div> })}
         <table>
             <thead><tr>
+                <th scope="col">{td_string!(locale, staff.specialist_id)}</th>
                 <th scope="col">{td_string!(locale, staff.name)}</th>
                 <th scope="col">{td_string!(locale, staff.department)}</th>
                 <th scope="col">{td_string!(locale, staff.state)}</th>
