@@ -67,9 +67,12 @@ wasm-check:
 
 # The journeys today, then once more as the year turns (the appointment
 # windows, the day sheet and the sign-in codes across midnight on 31 December).
+# The server believes X-Forwarded-For from 127.0.0.1, as it does from nginx:
+# a journey's patient on a phone of their own says so (staff-helpers.ts).
 end2end: time-tools
 	rm -rf $(dir $(E2E_DATABASE)) && mkdir -p $(dir $(E2E_DATABASE))
-	DATABASE_URL=sqlite://$(CURDIR)/$(E2E_DATABASE) cargo leptos end-to-end
+	DATABASE_URL=sqlite://$(CURDIR)/$(E2E_DATABASE) SECOND_OPINION_TRUSTED_PROXIES=127.0.0.1 \
+		cargo leptos end-to-end
 	scripts/end2end-at.sh 2027-12-31T23:58:30+09:00
 
 # The reference deployment for real: Debian's nginx with the shipped
@@ -101,10 +104,12 @@ rust-tools:
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" || \
 		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
+# Chromium, and a Japanese font as every PC at the hospital has one: the
+# papers print in Japanese, and their page counts are checked.
 browser-tools:
-	@command -v chromium >/dev/null || { \
+	@command -v chromium >/dev/null && fc-list :lang=ja | grep -q . || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-ipafont-gothic; }
 
 deploy-tools:
 	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null && command -v openssl >/dev/null && \

@@ -15,6 +15,8 @@ rm -rf "$directory" && mkdir -p "$directory"
 port=3007
 export DATABASE_URL="sqlite://$PWD/$directory/second-opinion.db"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=second-opinion
+# As `make end2end`: X-Forwarded-For from 127.0.0.1 is believed.
+export SECOND_OPINION_TRUSTED_PROXIES=127.0.0.1
 if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
     echo "port $port is taken: stop what listens there first" >&2
     exit 1

@@ -5,15 +5,11 @@
 // a proposed day, and the patient's status shows the appointment; a
 // decline; the CSV export; a member's sessions and password; axe on every
 // staff page.
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { expect, test, type Browser } from '@playwright/test';
 import fs from 'node:fs';
-import path from 'node:path';
 import { expectNoAxeViolations, fillEnglishRequest, waitForHydration, watchCsp } from './helpers';
+import { PASSWORD, addStaff, freshCode, sendRequest as send, signIn as enter, statusOf as status } from './staff-helpers';
 
-const PASSWORD = 'lantern maple harbour quiet';
-const binary = process.env.SECOND_OPINION_BIN ?? path.join(__dirname, '..', '..', 'target', 'debug', 'second-opinion');
 const run = Date.now().toString(36);
 /** CSP violations on every page these journeys open; none is allowed. */
 const violations: string[] = [];
@@ -22,102 +18,9 @@ test.afterEach(() => {
   expect(violations, 'Content-Security-Policy violations').toEqual([]);
 });
 
-/** Each login's TOTP secret, from the address `user add` printed. */
-const secrets = new Map<string, Buffer>();
-/** Each login's last time step used: the server takes a code once. */
-const lastSteps = new Map<string, number>();
-
-/** `second-opinion user add` on the served database (DATABASE_URL is shared). */
-function addStaff(login: string, role: 'reception' | 'admin', name: string): void {
-  const printed = execFileSync(binary, ['user', 'add', login, '--role', role, '--name', name], {
-    input: `${PASSWORD}\n`,
-    env: process.env,
-  }).toString();
-  const uri = printed.split('\n').find((line) => line.startsWith('otpauth://totp/'));
-  expect(uri, 'the enrolment address').toBeTruthy();
-  secrets.set(login, base32(new URL(uri!).searchParams.get('secret')!));
-}
-
-function base32(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = bits.match(/.{8}/g) ?? [];
-  return Buffer.from(bytes.map((b) => parseInt(b, 2)));
-}
-
-/** The six-digit code of RFC 6238 (HMAC-SHA-1, 30-second steps) at `step`. */
-function totp(secret: Buffer, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', secret).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return number.toString().padStart(6, '0');
-}
-
-/** A code the server has not taken yet for `login`, as the app would show it. */
-async function freshCode(login: string): Promise<string> {
-  for (;;) {
-    const seconds = Date.now() / 1000;
-    const step = Math.floor(seconds / 30);
-    const into = seconds % 30;
-    const last = lastSteps.get(login) ?? -1;
-    const candidate = [step - 1, step, step + 1].find((s) => s > last);
-    if (into >= 3 && into <= 26 && candidate !== undefined) {
-      lastSteps.set(login, candidate);
-      return totp(secrets.get(login)!, candidate);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}
-
-async function signIn(browser: Browser, login: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  watchCsp(page, violations);
-  await page.goto('/staff');
-  await expect(page).toHaveURL(/\/staff\/login\?next=/);
-  await expectNoAxeViolations(page, '/staff/login');
-  await page.getByLabel('Login').fill(login);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Reception sign-in: code' })).toBeVisible();
-  await expectNoAxeViolations(page, '/staff/login/code');
-  await page.getByLabel('Code').fill(await freshCode(login));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Requests' })).toBeVisible();
-  return page;
-}
-
-/** A patient sends an eligible request through the form; returns its reference. */
-async function sendRequest(browser: Browser): Promise<string> {
-  const page = await (await browser.newContext()).newPage();
-  watchCsp(page, violations);
-  await page.goto('/request');
-  await waitForHydration(page);
-  await fillEnglishRequest(page);
-  for (const day of ['Monday', 'Wednesday', 'Thursday', 'Friday']) {
-    await page.getByLabel(day).check();
-  }
-  await page.getByRole('button', { name: 'Check your answers' }).click();
-  await page.getByRole('button', { name: 'Send the request' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Request received');
-  const reference = (await page.getByTestId('reference').textContent()) ?? '';
-  await page.context().close();
-  return reference;
-}
-
-async function statusOf(browser: Browser, reference: string): Promise<string> {
-  const page = await (await browser.newContext()).newPage();
-  watchCsp(page, violations);
-  await page.goto('/status');
-  await page.getByLabel('Reference').fill(reference);
-  await page.getByLabel("Patient's date of birth").fill('1970-04-01');
-  await page.getByRole('button', { name: 'Check the status' }).click();
-  const text = (await page.getByTestId('status').textContent()) ?? '';
-  await page.context().close();
-  return text;
-}
+const signIn = (browser: Browser, login: string) => enter(browser, login, violations);
+const sendRequest = (browser: Browser) => send(browser, violations);
+const statusOf = (browser: Browser, reference: string) => status(browser, reference, violations);
 
 test('reception finds a new request, records documents, assigns, schedules, and the patient sees the appointment', async ({ browser }) => {
   addStaff(`admin-${run}`, 'admin', 'Admin Ito');
@@ -163,7 +66,9 @@ test('reception finds a new request, records documents, assigns, schedules, and 
   await rita.getByRole('button', { name: 'Book the appointment' }).click();
   await expect(rita.getByTestId('case-status')).toHaveText('Appointment scheduled');
   await expect(rita.getByTestId('appointment')).toContainText('10:30');
-  // The audit trail on the page says who booked what.
+  // The audit trail on the page (folded, opened with a click) says who
+  // booked what.
+  await rita.getByRole('heading', { level: 2, name: 'Audit trail' }).click();
   await expect(rita.getByRole('row').filter({ hasText: 'Appointment' }).filter({ hasText: '10:30' }).filter({ hasText: `rita-${run}` })).toHaveCount(1);
 
   expect(await statusOf(browser, reference)).toMatch(/Your appointment: .* at 10:30, Cancer/);
