@@ -37,9 +37,13 @@ pub mod store;
 mod ui;
 mod words;
 
-// The two areas, which never import each other. Reception's pages are
-// rendered on the server only: none of it is in the browser's bundle.
+// The areas. The patient's and reception's never import each other; the
+// specialist's is built on reception's sign-in and desk. Reception's and
+// the specialist's pages are rendered on the server only: none of them is
+// in the browser's bundle.
 pub mod patient;
+#[cfg(feature = "ssr")]
+pub mod specialist;
 #[cfg(feature = "ssr")]
 pub mod staff;
 
@@ -186,7 +190,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(site: http::Site) -> axum::Route
     axum::Router::new()
         .merge(ui::layout::routes())
         .merge(patient::routes(site.clone()))
-        .merge(staff::routes(site))
+        .merge(staff::routes(site.clone()))
+        .merge(specialist::routes(site))
 }
 
 /// `<title>`: the page's own title, then the service's name.

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::AuditAction;
-use super::store;
+use super::store::{self, Line};
 use crate::store::timestamp;
 
 /// A line to append.
@@ -45,19 +45,7 @@ impl Entry<'_> {
     }
 }
 
-/// A line as the hash sees it.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Line<'a> {
-    pub id: i64,
-    pub at: &'a str,
-    pub actor: Option<&'a str>,
-    pub address: Option<&'a str>,
-    pub action: &'a str,
-    pub case_id: Option<i64>,
-    pub before: Option<&'a str>,
-    pub after: Option<&'a str>,
-}
-
+/// The hash of a line (the data of a line is the store's: `store::Line`).
 impl Line<'_> {
     /// SHA-256 over the previous line's hash and every field of this one,
     /// each field tagged and length-prefixed so that no two different lines

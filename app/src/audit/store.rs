@@ -3,7 +3,18 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::chain::Line;
+/// A line as the hash sees it (its hash is `chain`'s).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Line<'a> {
+    pub id: i64,
+    pub at: &'a str,
+    pub actor: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub action: &'a str,
+    pub case_id: Option<i64>,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+}
 
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct StoredLine {

@@ -528,30 +528,27 @@ pub async fn documents_received(
         .collect())
 }
 
-/// The days of a case's course, as `/status` lists them.
+/// The days of a case's course, as `/status` lists them: its status, when
+/// it was received and first reviewed, the current appointment, the day
+/// the consultation was held and the first day the report reached the
+/// present doctor.
 #[derive(Debug, sqlx::FromRow)]
-struct CourseRow {
-    status: String,
-    received_at: String,
-    reviewed_at: Option<String>,
-    booked_day: Option<String>,
-    booked_start: Option<String>,
-    held_on: Option<String>,
-    sent_on: Option<String>,
+pub struct CourseRow {
+    pub status: String,
+    pub received_at: String,
+    pub reviewed_at: Option<String>,
+    pub booked_day: Option<String>,
+    pub booked_start: Option<String>,
+    pub held_on: Option<String>,
+    pub sent_on: Option<String>,
 }
 
-/// The steps of the case's course (received, under review, booked,
-/// consultation held, report sent), each with its day once reached. A
-/// case going on lists the steps still to come too; a closed one only
-/// those it reached.
+/// The course of the case with this reference, if any.
 pub async fn course(
     pool: &SqlitePool,
     reference: &Reference,
-) -> Result<Vec<crate::patient::status::Milestone>, sqlx::Error> {
-    use crate::patient::status::{Milestone, Step};
-    use domain::case::CaseStatus;
-
-    let row: Option<CourseRow> = sqlx::query_as(
+) -> Result<Option<CourseRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT c.status, c.received_at, \
          (SELECT MIN(u.at) FROM audit u WHERE u.case_id = c.id AND u.action = 'status_changed' \
           AND u.after = 'under_review') AS reviewed_at, \
@@ -567,56 +564,5 @@ pub async fn course(
     )
     .bind(reference.compact())
     .fetch_optional(pool)
-    .await?;
-    let Some(row) = row else {
-        return Ok(Vec::new());
-    };
-    let day_of = |stored: &str| {
-        DateTime::parse_from_rfc3339(stored)
-            .ok()
-            .map(|moment| domain::japan_time(&moment).date())
-    };
-    let status = CaseStatus::from_code(&row.status).ok_or_else(|| undecodable("status"))?;
-    // How far the case went; a closed case reached what has a day.
-    let reached = match status {
-        CaseStatus::Received => Some(0),
-        CaseStatus::UnderReview => Some(1),
-        CaseStatus::Scheduled => Some(2),
-        CaseStatus::Seen | CaseStatus::Completed => Some(3),
-        CaseStatus::Reported => Some(4),
-        CaseStatus::Declined | CaseStatus::Cancelled | CaseStatus::NoShow => None,
-    };
-    let held = row.held_on.and_then(|day| day.parse().ok());
-    let booked = match status {
-        CaseStatus::Scheduled | CaseStatus::Seen | CaseStatus::Reported => {
-            row.booked_day.and_then(|day| day.parse().ok())
-        }
-        _ => None,
-    };
-    let steps = [
-        (Step::Received, day_of(&row.received_at), None),
-        (
-            Step::UnderReview,
-            row.reviewed_at.as_deref().and_then(day_of),
-            None,
-        ),
-        (Step::Booked, booked, booked.and(row.booked_start)),
-        (Step::Held, held, None),
-        (
-            Step::ReportSent,
-            row.sent_on.and_then(|day| day.parse().ok()),
-            None,
-        ),
-    ];
-    Ok(steps
-        .into_iter()
-        .enumerate()
-        .map(|(rank, (step, day, time))| Milestone {
-            step,
-            day,
-            time,
-            reached: reached.map_or(day.is_some(), |reached| rank <= reached),
-        })
-        .filter(|milestone| reached.is_some() || milestone.reached)
-        .collect())
+    .await
 }

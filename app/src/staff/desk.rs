@@ -307,7 +307,7 @@ pub(super) async fn reception_only(
 }
 
 /// Lets only specialists (linked to the list) through.
-pub(super) async fn specialists_only(
+pub async fn specialists_only(
     staff: Staff,
     request: Request,
     next: axum::middleware::Next,

@@ -15,19 +15,17 @@
 pub mod auth;
 mod desk;
 pub mod error;
-mod frame;
+pub(crate) mod frame;
 pub mod store;
-mod words;
+pub(crate) mod words;
 
 mod account;
 mod admin;
 mod case;
 mod day_sheet;
 mod documents_letter;
-mod my_cases;
 mod queue;
 mod receipt;
-mod report;
 mod sign_in;
 
 use axum::Router;
@@ -35,7 +33,7 @@ use axum::middleware;
 use axum::routing::any;
 use chrono::{DateTime, Utc};
 
-pub use desk::Desk;
+pub use desk::{Desk, retry_after, specialists_only};
 pub use error::{CaseProblem, StaffError};
 
 use crate::http::Site;
@@ -44,29 +42,32 @@ use crate::http::Site;
 /// but the sign-in's passes through the guard, which finds the member's
 /// session first (`desk::guard`).
 pub fn routes<S>(site: Site) -> Router<S> {
-    // Reception's and admins' own pages, and the specialists'.
+    // Reception's and admins' own pages.
     let reception = Router::new()
         .merge(queue::routes())
         .merge(day_sheet::routes())
         .merge(receipt::routes())
         .merge(documents_letter::routes())
         .route_layer(middleware::from_fn(desk::reception_only));
-    let specialists = Router::new()
-        .merge(my_cases::routes())
-        .route_layer(middleware::from_fn(desk::specialists_only));
     let signed_in = Router::new()
         .merge(reception)
-        .merge(specialists)
         .merge(case::routes())
-        .merge(report::routes())
         .merge(account::routes())
         .merge(sign_in::signed_in_routes())
         .merge(admin::routes())
-        .route("/staff/{*rest}", any(desk::not_found))
-        .route_layer(middleware::from_fn_with_state(site.clone(), desk::guard));
+        .route("/staff/{*rest}", any(desk::not_found));
     Router::new()
         .merge(sign_in::routes())
-        .merge(signed_in)
+        .merge(signed_in_only(site.clone(), signed_in))
+        .with_state(site)
+}
+
+/// `routes` behind the guard: only for a signed-in member, whose session
+/// the guard finds before any handler runs. The specialist's area mounts
+/// its pages through it too.
+pub fn signed_in_only<S>(site: Site, routes: Router<Site>) -> Router<S> {
+    routes
+        .route_layer(middleware::from_fn_with_state(site.clone(), desk::guard))
         .with_state(site)
 }
 

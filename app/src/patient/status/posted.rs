@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
 use sqlx::SqlitePool;
 
-use super::StatusPage;
+use super::{Milestone, StatusPage, Step};
 use crate::error::AppError;
 use crate::http::limits::AttemptLimiter;
 use crate::http::{Client, Form, Head, Site};
@@ -145,8 +145,10 @@ async fn status(
             .await
             .unwrap_or_else(|error| {
                 let _ = AppError::from(error);
-                Vec::new()
-            }),
+                None
+            })
+            .map(milestones)
+            .unwrap_or_default(),
         _ => Vec::new(),
     };
     (
@@ -263,4 +265,63 @@ async fn paper(
             ))
         }
     }
+}
+
+/// The steps of the case's course (received, under review, booked,
+/// consultation held, report sent), each with its day once reached. A
+/// case going on lists the steps still to come too; a closed one only
+/// those it reached.
+fn milestones(row: crate::patient::store::CourseRow) -> Vec<Milestone> {
+    use domain::case::CaseStatus;
+
+    let day_of = |stored: &str| {
+        chrono::DateTime::parse_from_rfc3339(stored)
+            .ok()
+            .map(|moment| domain::japan_time(&moment).date())
+    };
+    let Some(status) = CaseStatus::from_code(&row.status) else {
+        return Vec::new();
+    };
+    // How far the case went; a closed case reached what has a day.
+    let reached = match status {
+        CaseStatus::Received => Some(0),
+        CaseStatus::UnderReview => Some(1),
+        CaseStatus::Scheduled => Some(2),
+        CaseStatus::Seen | CaseStatus::Completed => Some(3),
+        CaseStatus::Reported => Some(4),
+        CaseStatus::Declined | CaseStatus::Cancelled | CaseStatus::NoShow => None,
+    };
+    let held = row.held_on.and_then(|day| day.parse().ok());
+    let booked = match status {
+        CaseStatus::Scheduled | CaseStatus::Seen | CaseStatus::Reported => {
+            row.booked_day.and_then(|day| day.parse().ok())
+        }
+        _ => None,
+    };
+    let steps = [
+        (Step::Received, day_of(&row.received_at), None),
+        (
+            Step::UnderReview,
+            row.reviewed_at.as_deref().and_then(day_of),
+            None,
+        ),
+        (Step::Booked, booked, booked.and(row.booked_start)),
+        (Step::Held, held, None),
+        (
+            Step::ReportSent,
+            row.sent_on.and_then(|day| day.parse().ok()),
+            None,
+        ),
+    ];
+    steps
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (step, day, time))| Milestone {
+            step,
+            day,
+            time,
+            reached: reached.map_or(day.is_some(), |reached| rank <= reached),
+        })
+        .filter(|milestone| reached.is_some() || milestone.reached)
+        .collect()
 }

@@ -11,8 +11,8 @@ use domain::visit::{PaymentMethod, ReceiptNumber, WhoCame};
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
+use super::parts::{Section, posted_value};
 use super::store;
-use super::view::{Section, posted_value};
 use super::{
     CaseActionName, CasePage, DocumentRequestRow, PaymentRow, ReportVersionRow, SendingRow,
     VisitRow,

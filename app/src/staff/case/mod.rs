@@ -10,6 +10,7 @@
 
 mod actions;
 mod day;
+mod parts;
 mod store;
 mod view;
 

@@ -8,6 +8,7 @@ use domain::contact::CallOutcome;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::parts::{Section, posted_value};
 use super::{
     AppointmentRow, AuditRow, CallRow, CaseActionName, CaseDetail, CasePage, DocumentState, Note,
     Notice,
@@ -436,24 +437,6 @@ pub(super) fn Case(page: CasePage) -> impl IntoView {
     .erase()
 }
 
-/// A section of the workspace: folded when the role does not need it now,
-/// opened with a click (a `<details>`, no script).
-#[component]
-pub(super) fn Section(
-    id: &'static str,
-    title: String,
-    open: bool,
-    children: Children,
-) -> impl IntoView {
-    let heading = format!("{id}-heading");
-    view! {
-        <details class="section" id=id open=open>
-            <summary><h2 id=heading>{title}</h2></summary>
-            <div class="section-body">{children()}</div>
-        </details>
-    }
-}
-
 /// What the specialist reads first: the patient's questions as asked, the
 /// diagnosis as the patient knows it, the purpose, and the documents
 /// received and still missing.
@@ -562,15 +545,6 @@ fn NotSaved(problem: StaffError) -> impl IntoView {
             <ul>{items}</ul>
         </div>
     }
-}
-
-/// The value posted for `name`, to show it again after a refusal.
-pub(super) fn posted_value(posted: &[(String, String)], name: &str) -> String {
-    posted
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default()
 }
 
 /// The documents to bring, each ticked when handed in, with its day, how

@@ -18,9 +18,9 @@ use domain::report::{ReportClock, report_clock};
 use domain::{Document, documents_to_bring};
 use leptos::prelude::*;
 
-use super::{Desk, StaffError};
 use crate::audit::AuditAction;
 use crate::http::Site;
+use crate::staff::{Desk, StaffError};
 use crate::store::calendar;
 
 pub(super) fn routes() -> Router<Site> {

@@ -26,14 +26,14 @@ use domain::report::{ReportField, ReportProblem, ReportText, VerificationCode};
 use leptos::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::auth::{self, FreshCode};
-use super::desk::retry_after;
-use super::store::{CaseRow, submission};
-use super::{CaseProblem, Desk, Role, StaffError};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append, record};
 use crate::http::{Client, Form, FormPairs, Site};
 use crate::i18n::Locale;
+use crate::staff::auth::{self, FreshCode};
+use crate::staff::retry_after;
+use crate::staff::store::{CaseRow, submission};
+use crate::staff::{CaseProblem, Desk, Role, StaffError};
 use crate::store::{in_japan, timestamp, undecodable};
 
 pub(super) fn routes() -> Router<Site> {
