@@ -6,6 +6,8 @@
 //! hash; an unknown code and a malformed one get the same answer after the
 //! same work, and each client's misses are limited as the status look-up's.
 
+mod store;
+
 use std::time::Instant;
 
 use axum::Router;
@@ -17,7 +19,6 @@ use chrono::{DateTime, NaiveDate};
 use domain::report::VerificationCode;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use sqlx::SqlitePool;
 
 use crate::Erase;
 use crate::error::AppError;
@@ -102,52 +103,44 @@ async fn look_up(site: &Site, client: std::net::IpAddr, typed: &str) -> Result<A
         || crate::http::tokens::token_hash(&format!("not a code: {typed}")),
         |code| crate::keys::code_hash(&code),
     );
-    let found = by_hash(&site.pool, &hash).await?;
+    let found = store::signed_by_hash(&site.pool, &hash)
+        .await?
+        .and_then(answer);
     if found.is_none() {
         site.verify_limiter.try_attempt(client, now);
     }
     Ok(found.unwrap_or(Answer::Unknown))
 }
 
-/// The report whose code has the hash `hash`: only what the page may say.
-async fn by_hash(pool: &SqlitePool, hash: &str) -> Result<Option<Answer>, sqlx::Error> {
-    type Row = (i64, String, String, String, Option<String>, Option<i64>);
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT r.version, r.signed_at, COALESCE(r.signer_name, ''), COALESCE(r.signer_department, ''), \
-         r.superseded_at, \
-         (SELECT MIN(n.version) FROM reports n WHERE n.case_id = r.case_id AND n.version > r.version \
-          AND n.signed_at IS NOT NULL) \
-         FROM reports r WHERE r.verification_hash = ? AND r.signed_at IS NOT NULL",
-    )
-    .bind(hash)
-    .fetch_optional(pool)
-    .await?;
+/// What the page may say of a signed version found by its code.
+fn answer(found: store::Signed) -> Option<Answer> {
     let day = |stored: &str| {
         DateTime::parse_from_rfc3339(stored)
             .ok()
             .map(|at| domain::japan_time(&at).date())
     };
-    Ok(
-        row.and_then(|(version, signed_at, signer, department, superseded, by)| {
-            let version = u32::try_from(version).ok()?;
-            let issued = day(&signed_at)?;
-            Some(match (superseded.as_deref().and_then(day), by) {
-                (Some(superseded), Some(by)) => Answer::Superseded {
-                    issued,
-                    version,
-                    signer,
-                    department,
-                    superseded,
-                    by: u32::try_from(by).ok()?,
-                },
-                _ => Answer::Current {
-                    issued,
-                    version,
-                    signer,
-                    department,
-                },
-            })
-        }),
+    let version = u32::try_from(found.version).ok()?;
+    let issued = day(&found.signed_at)?;
+    Some(
+        match (
+            found.superseded_at.as_deref().and_then(day),
+            found.superseded_by,
+        ) {
+            (Some(superseded), Some(by)) => Answer::Superseded {
+                issued,
+                version,
+                signer: found.signer,
+                department: found.department,
+                superseded,
+                by: u32::try_from(by).ok()?,
+            },
+            _ => Answer::Current {
+                issued,
+                version,
+                signer: found.signer,
+                department: found.department,
+            },
+        },
     )
 }
 
