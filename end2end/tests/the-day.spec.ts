@@ -120,6 +120,13 @@ test('the day and the written opinion: check-in, fee, receipt, consultation, rep
   await expect(rika.getByTestId('next-step')).toContainText('check the patient in');
   await expectNoAxeViolations(rika, '/staff/cases on the day (1280 px)');
   await rika.screenshot({ path: test.info().outputPath('case-on-the-day-1280.png'), fullPage: true });
+  // At 1440 px, scrolled to the audit trail, the case at a glance (its next
+  // step and clock) is still in view beside the sections.
+  await rika.setViewportSize({ width: 1440, height: 900 });
+  await rika.getByText('Audit trail', { exact: true }).scrollIntoViewIfNeeded();
+  await expect(rika.getByTestId('next-step')).toBeInViewport();
+  await rika.screenshot({ path: test.info().outputPath('case-on-the-day-1440-scrolled.png') });
+  await rika.setViewportSize(DESK);
   await rika.getByRole('button', { name: 'Check in' }).click();
   await expect(rika.getByRole('alert')).toContainText('Choose who came');
   await rika.getByLabel('The patient (with family or not)').check();
