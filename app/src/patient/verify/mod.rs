@@ -113,7 +113,7 @@ async fn look_up(site: &Site, client: std::net::IpAddr, typed: &str) -> Result<A
 }
 
 /// What the page may say of a signed version found by its code.
-fn answer(found: store::Signed) -> Option<Answer> {
+fn answer(found: store::Found) -> Option<Answer> {
     let day = |stored: &str| {
         DateTime::parse_from_rfc3339(stored)
             .ok()

@@ -3,7 +3,7 @@
 use sqlx::SqlitePool;
 
 /// A signed version of a report, as much as `/verify` may say of it.
-pub(super) struct Signed {
+pub(super) struct Found {
     pub version: i64,
     /// RFC 3339, UTC.
     pub signed_at: String,
@@ -18,7 +18,7 @@ pub(super) struct Signed {
 pub(super) async fn signed_by_hash(
     pool: &SqlitePool,
     hash: &str,
-) -> Result<Option<Signed>, sqlx::Error> {
+) -> Result<Option<Found>, sqlx::Error> {
     type Row = (i64, String, String, String, Option<String>, Option<i64>);
     let row: Option<Row> = sqlx::query_as(
         "SELECT r.version, r.signed_at, COALESCE(r.signer_name, ''), COALESCE(r.signer_department, ''), \
@@ -31,7 +31,7 @@ pub(super) async fn signed_by_hash(
     .fetch_optional(pool)
     .await?;
     Ok(row.map(
-        |(version, signed_at, signer, department, superseded_at, superseded_by)| Signed {
+        |(version, signed_at, signer, department, superseded_at, superseded_by)| Found {
             version,
             signed_at,
             signer,
