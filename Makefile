@@ -17,7 +17,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test test-moments bench loadtest crashtest load-smoke tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
+.PHONY: help run test test-moments bench loadtest crashtest load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
@@ -29,7 +29,7 @@ help:
 run: rust-tools node-tools
 	cargo leptos serve --release --precompress
 
-test: tools test-rust test-moments lint wasm-check load-smoke end2end deploy-check
+test: tools test-rust test-moments lint wasm-check load-smoke flood-probe end2end deploy-check
 
 test-rust:
 	cargo test --workspace --locked
@@ -52,6 +52,11 @@ lint:
 load-smoke:
 	cargo build -p server -p loadtest --locked
 	target/debug/loadtest --server target/debug/second-opinion --submissions 500 --clients 20 --kills 1
+
+# 30 s of random-login flood from one address while a member opens the
+# queue: the queue stays quick, the memory flat, the audit trail short.
+flood-probe:
+	cargo test -p server --test api --locked flood_probe -- --ignored --nocapture
 
 loadtest:
 	cargo build --release -p server -p loadtest --locked

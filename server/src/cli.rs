@@ -248,6 +248,21 @@ pub struct BackupArgs {
     /// With --into: keep only the newest N copies there.
     #[arg(long, value_name = "N", requires = "into", value_parser = clap::value_parser!(u32).range(1..))]
     pub keep: Option<u32>,
+    /// Seal the copy with age for this recipient (`age1…`, repeatable; or
+    /// comma-separated in the environment): only the public key is on the
+    /// server, the private key stays with the hospital, offline. With a
+    /// recipient, no plaintext copy is written.
+    #[arg(
+        long,
+        env = "SECOND_OPINION_BACKUP_RECIPIENT",
+        value_name = "RECIPIENT",
+        value_delimiter = ','
+    )]
+    pub encrypt_to: Vec<String>,
+    /// Where the last audit line a backup saw is kept, and checked at the
+    /// next (default: `audit-anchor` in the --into directory).
+    #[arg(long, value_name = "FILE")]
+    pub anchor: Option<PathBuf>,
     /// The SQLite database to copy.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
     pub database_url: String,

@@ -19,6 +19,7 @@ pub async fn print_calendar(args: &CalendarArgs, out: &mut impl Write) -> Result
 /// Walks the audit trail's chain and prints what it found; an error when a
 /// row does not fit, so the command fails.
 pub async fn verify_audit(database_url: &str, out: &mut impl Write) -> Result<()> {
+    crate::database::use_existing_secret(database_url)?;
     let pool = crate::database::open_read_only(database_url).await?;
     let check = app::audit::chain::verify(&pool).await?;
     if let app::audit::chain::ChainCheck::Broken { .. } = check {

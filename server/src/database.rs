@@ -88,6 +88,31 @@ async fn read_only_pool(options: SqliteConnectOptions) -> Result<SqlitePool> {
     Ok(pool)
 }
 
+/// The key file's secret if there is one (never made here), and the audit
+/// chain's key from it, for the commands that only read: `audit verify`
+/// and `backup`. Without it, keyed lines cannot be checked, and they say
+/// so.
+pub fn use_existing_secret(url: &str) -> Result<bool> {
+    use std::io::Read as _;
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?;
+    let path = options.get_filename().with_extension("key");
+    let mut secret = [0_u8; 32];
+    match std::fs::File::open(&path) {
+        Ok(mut file) => {
+            file.read_exact(&mut secret).with_context(|| {
+                format!("cannot read the key file {} (32 bytes)", path.display())
+            })?;
+            app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
+            Ok(true)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(error) => {
+            Err(error).with_context(|| format!("cannot read the key file {}", path.display()))
+        }
+    }
+}
+
 /// The service's secret, from the file beside the database
 /// (`…/second-opinion.key`, mode 0600), made at first start: the key of the
 /// keyed hashes of typed logins and of the sealed authenticator secrets
@@ -138,24 +163,43 @@ pub fn service_secret(url: &str) -> Result<[u8; 32]> {
 }
 
 /// The name of a dated backup, and how backups in a directory are told
-/// from other files.
+/// from other files (sealed for a recipient, they end in `.db.age`).
 const BACKUP_PREFIX: &str = "second-opinion-";
 const BACKUP_SUFFIX: &str = ".db";
+const SEALED_SUFFIX: &str = ".db.age";
+/// Where `--into` keeps the last audit line a backup saw.
+const ANCHOR: &str = "audit-anchor";
 
-/// Copies the database at `args.database_url` into a new file with SQLite's
-/// `VACUUM INTO`, which reads one consistent snapshot while writers go on:
-/// the file named by `--to`, or a dated file `--into` a directory, keeping
-/// the newest `--keep` there. The copy is readable by its owner only (it
-/// holds medical personal data). The audit trail's chain is checked and
-/// its last hash printed, for the log to keep it apart from the file.
+/// Copies the database at `args.database_url` with SQLite's `VACUUM INTO`,
+/// which reads one consistent snapshot while writers go on: into the file
+/// named by `--to`, or a dated file `--into` a directory, keeping the
+/// newest `--keep` there. The copy is readable by its owner only (it holds
+/// medical personal data). With `--encrypt-to` (or
+/// `SECOND_OPINION_BACKUP_RECIPIENT`), the copy is sealed with age for
+/// that recipient: only the public key is on the server, and no plaintext
+/// copy is left anywhere (the snapshot is written to a private temporary
+/// file, checked, sealed, and removed).
+///
+/// The audit trail's chain is checked on the copy and its last line
+/// printed, for the system log to keep it apart from the file; and checked
+/// against the anchor the last backup left (`--anchor`, or `audit-anchor`
+/// in the `--into` directory): when that line is gone or changed, the trail
+/// was cut or rewritten, and the backup fails, keeping every older copy.
 pub async fn backup(args: &BackupArgs) -> Result<()> {
+    use_existing_secret(&args.database_url)?;
+    let recipients = recipients(&args.encrypt_to)?;
+    let suffix = if recipients.is_empty() {
+        BACKUP_SUFFIX
+    } else {
+        SEALED_SUFFIX
+    };
     let target = match (&args.to, &args.into) {
         (Some(file), _) => file.clone(),
         (None, Some(directory)) => {
             std::fs::create_dir_all(directory)
                 .with_context(|| format!("cannot create {}", directory.display()))?;
             let stamp = domain::japan_time(&app::clock::now()).format("%Y-%m-%dT%H%M%S%.3f");
-            directory.join(format!("{BACKUP_PREFIX}{stamp}{BACKUP_SUFFIX}"))
+            directory.join(format!("{BACKUP_PREFIX}{stamp}{suffix}"))
         }
         (None, None) => bail!("say where to write the backup: --to FILE or --into DIRECTORY"),
     };
@@ -169,57 +213,206 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
         );
     }
     create_parent_directory(&target)?;
-    // An empty file of the owner's alone first: SQLite writes into it and
-    // it never exists readable by others, whatever the umask.
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&target)
-            .map_err(|error| match error.kind() {
-                std::io::ErrorKind::AlreadyExists => {
-                    anyhow::anyhow!("{} exists already; choose a new file", target.display())
-                }
-                _ => {
-                    anyhow::Error::new(error).context(format!("cannot create {}", target.display()))
-                }
-            })?;
+    create_private(&target)?;
+    // Sealed: the snapshot goes to a private temporary directory first.
+    let scratch = if recipients.is_empty() {
+        None
+    } else {
+        Some(
+            tempfile::Builder::new()
+                .prefix("second-opinion-backup-")
+                .tempdir()?,
+        )
+    };
+    let snapshot = match &scratch {
+        Some(directory) => {
+            let file = directory.path().join("snapshot.db");
+            create_private(&file)?;
+            file
+        }
+        None => target.clone(),
+    };
+    let written = write_snapshot(&options, &snapshot).await;
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&target);
+        return Err(error);
     }
-    let path = target
+    let mut out = std::io::stdout();
+    let anchor = args
+        .anchor
+        .clone()
+        .or_else(|| args.into.as_ref().map(|directory| directory.join(ANCHOR)));
+    // The copy's chain, its state and last line, go to the backup unit's
+    // journal each night, out of the database's reach. A broken chain or a
+    // lost anchor fails the unit, and no older copy is removed: those from
+    // before the tampering are the evidence.
+    // A copy whose chain fails is kept all the same (sealed, when it is
+    // to be): it is evidence too.
+    if !recipients.is_empty() {
+        seal(&snapshot, &target, recipients)?;
+    }
+    writeln!(out, "backup written to {}", target.display())?;
+    let (check, head) = check_copy(&snapshot, anchor.as_deref()).await?;
+    if scratch.is_some() {
+        std::fs::remove_file(&snapshot).context("cannot remove the temporary snapshot")?;
+    }
+    writeln!(out, "audit trail: {check}")?;
+    let head = head.map_err(|problem| anyhow::anyhow!("{problem}; every backup is kept"))?;
+    if let (Some(path), Some((id, hash))) = (&anchor, &head) {
+        write_anchor(path, *id, hash)?;
+        writeln!(out, "audit anchor: row {id}, hash {hash}")?;
+    }
+    if let (Some(directory), Some(keep)) = (&args.into, args.keep) {
+        for old in prune_backups(directory, keep as usize)? {
+            writeln!(out, "removed the older backup {}", old.display())?;
+        }
+    }
+    Ok(())
+}
+
+/// The age recipients to seal for (none: a plain copy).
+fn recipients(typed: &[String]) -> Result<Vec<age::x25519::Recipient>> {
+    typed
+        .iter()
+        .map(|text| {
+            text.trim()
+                .parse::<age::x25519::Recipient>()
+                .map_err(|error| {
+                    anyhow::anyhow!("--encrypt-to {text}: not an age recipient (age1…): {error}")
+                })
+        })
+        .collect()
+}
+
+/// An empty file of the owner's alone: SQLite (or age) writes into it and
+/// it never exists readable by others, whatever the umask.
+fn create_private(file: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+        .map(drop)
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                anyhow::anyhow!("{} exists already; choose a new file", file.display())
+            }
+            _ => anyhow::Error::new(error).context(format!("cannot create {}", file.display())),
+        })
+}
+
+/// `VACUUM INTO` the empty file `file`.
+async fn write_snapshot(options: &SqliteConnectOptions, file: &Path) -> Result<()> {
+    let path = file
         .to_str()
         .context("the backup path must be valid UTF-8")?;
     let mut connection = options
         .connect()
         .await
         .context("cannot open the database")?;
-    let copied = sqlx::query("VACUUM INTO ?")
+    sqlx::query("VACUUM INTO ?")
         .bind(path)
         .execute(&mut connection)
-        .await;
-    if let Err(error) = copied {
-        let _ = std::fs::remove_file(&target);
-        return Err(error)
-            .with_context(|| format!("cannot write the backup to {}", target.display()));
-    }
-    let mut out = std::io::stdout();
-    writeln!(out, "backup written to {}", target.display())?;
-    // The copy's chain, its state and last hash, go to the backup unit's
-    // journal each night, out of the database's reach. A broken chain fails
-    // the unit, and no older copy is removed: those from before the
-    // tampering are the evidence.
-    let copy = read_only_pool(SqliteConnectOptions::new().filename(&target)).await?;
-    let check = app::audit::chain::verify(&copy).await?;
-    copy.close().await;
-    writeln!(out, "audit trail: {check}")?;
-    if matches!(check, app::audit::chain::ChainCheck::Broken { .. }) {
-        bail!("the audit trail does not verify: {check}; every backup is kept");
-    }
-    if let (Some(directory), Some(keep)) = (&args.into, args.keep) {
-        for old in prune_backups(directory, keep as usize)? {
-            writeln!(out, "removed the older backup {}", old.display())?;
+        .await
+        .with_context(|| format!("cannot write the backup to {}", file.display()))?;
+    Ok(())
+}
+
+/// The last line of a chain that checks (none when it is empty), or why
+/// the backup fails.
+type Head = std::result::Result<Option<(i64, String)>, String>;
+
+/// The chain of the copy at `file` checked, and against the anchor at
+/// `anchor` when there is one: what it found, and its last line or why the
+/// backup fails.
+async fn check_copy(
+    file: &Path,
+    anchor: Option<&Path>,
+) -> Result<(app::audit::chain::ChainCheck, Head)> {
+    use app::audit::chain::{self, ChainCheck};
+    let copy = read_only_pool(SqliteConnectOptions::new().filename(file)).await?;
+    let check = chain::verify(&copy).await?;
+    let head = match &check {
+        ChainCheck::Intact { lines, head } => head
+            .clone()
+            .map(|hash| (i64::try_from(*lines).unwrap_or(i64::MAX), hash)),
+        ChainCheck::Broken { .. } => {
+            copy.close().await;
+            let problem = format!("the audit trail does not verify: {check}");
+            return Ok((check, Err(problem)));
         }
+    };
+    if let Some((id, hash)) = anchor.map(read_anchor).transpose()?.flatten() {
+        let found = chain::line_hash(&copy, id).await?;
+        if found.as_deref() != Some(hash.as_str()) {
+            copy.close().await;
+            let problem = format!(
+                "the audit trail no longer holds row {id} as the last backup saw it (hash {hash}): \
+                 it was cut or rewritten"
+            );
+            return Ok((check, Err(problem)));
+        }
+    }
+    copy.close().await;
+    Ok((check, Ok(head)))
+}
+
+fn read_anchor(path: &Path) -> Result<Option<(i64, String)>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", path.display()));
+        }
+    };
+    let mut words = text.split_whitespace();
+    match (words.next().map(str::parse::<i64>), words.next()) {
+        (Some(Ok(id)), Some(hash)) => Ok(Some((id, hash.to_owned()))),
+        _ => bail!("{} is not an audit anchor (row and hash)", path.display()),
+    }
+}
+
+/// Writes the anchor whole under another name, then renames it.
+fn write_anchor(path: &Path, id: i64, hash: &str) -> Result<()> {
+    let partial = path.with_extension("new");
+    std::fs::write(&partial, format!("{id} {hash}\n"))
+        .and_then(|()| std::fs::rename(&partial, path))
+        .with_context(|| format!("cannot write the audit anchor {}", path.display()))
+}
+
+/// Seals the file `plain` into `sealed` (made empty and private already)
+/// for `recipients`, with age.
+fn seal(plain: &Path, sealed: &Path, recipients: Vec<age::x25519::Recipient>) -> Result<()> {
+    let boxed: Vec<Box<dyn age::Recipient + Send>> = recipients
+        .into_iter()
+        .map(|recipient| Box::new(recipient) as Box<dyn age::Recipient + Send>)
+        .collect();
+    let encryptor =
+        age::Encryptor::with_recipients(boxed.iter().map(|r| r.as_ref() as &dyn age::Recipient))
+            .context("cannot seal the backup: no recipient")?;
+    let output = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(sealed)
+        .with_context(|| format!("cannot write {}", sealed.display()))?;
+    let mut writer = encryptor
+        .wrap_output(std::io::BufWriter::new(output))
+        .context("cannot seal the backup")?;
+    let mut input = std::fs::File::open(plain).context("cannot read the snapshot")?;
+    let sealing = std::io::copy(&mut input, &mut writer)
+        .and_then(|_| writer.finish())
+        .and_then(|mut buffered| std::io::Write::flush(&mut buffered).map(|()| buffered))
+        .and_then(|buffered| {
+            buffered
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)
+        })
+        .and_then(|file| file.sync_all());
+    if let Err(error) = sealing {
+        let _ = std::fs::remove_file(sealed);
+        return Err(error)
+            .with_context(|| format!("cannot seal the backup into {}", sealed.display()));
     }
     Ok(())
 }
@@ -235,7 +428,8 @@ fn prune_backups(directory: &Path, keep: usize) -> Result<Vec<std::path::PathBuf
             path.file_name()
                 .and_then(|name| name.to_str())
                 .is_some_and(|name| {
-                    name.starts_with(BACKUP_PREFIX) && name.ends_with(BACKUP_SUFFIX)
+                    name.starts_with(BACKUP_PREFIX)
+                        && (name.ends_with(BACKUP_SUFFIX) || name.ends_with(SEALED_SUFFIX))
                 })
         })
         .collect();

@@ -19,12 +19,20 @@ use crate::database;
 /// The key the server signs in with, from the file beside the database
 /// (made if this is the first use of the database).
 fn login_key(database_url: &str) -> Result<app::keys::LoginKey> {
-    Ok(app::keys::LoginKey::new(database::service_secret(
-        database_url,
-    )?))
+    let secret = database::service_secret(database_url)?;
+    app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
+    Ok(app::keys::LoginKey::new(secret))
 }
 
 pub async fn run(command: UserCommand) -> Result<()> {
+    // Every account command writes to the audit trail, sealed with the key
+    // file's audit key.
+    let (UserCommand::Add { accounts, .. }
+    | UserCommand::TotpReset { accounts, .. }
+    | UserCommand::Password { accounts, .. }
+    | UserCommand::Disable { accounts, .. }
+    | UserCommand::List { accounts, .. }) = &command;
+    login_key(&accounts.database_url)?;
     let mut out = std::io::stdout().lock();
     let actor = operator();
     let now = app::clock::now();
@@ -118,7 +126,25 @@ fn operator() -> String {
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
         .unwrap_or_else(|| "unknown".to_owned());
-    format!("os:{user}")
+    // The names come from the environment, which whoever runs the command
+    // sets; the process's real user id comes from the kernel.
+    match real_uid() {
+        Some(uid) => format!("os:{user} (uid {uid})"),
+        None => format!("os:{user}"),
+    }
+}
+
+/// The real user id of this process (the first of `Uid:` in
+/// `/proc/self/status`).
+fn real_uid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The enrolment for the member: the address for the authenticator app

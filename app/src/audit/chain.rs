@@ -5,12 +5,26 @@
 //! longer matches its hash; a line removed breaks the hash of the one after
 //! it; `verify` walks the chain and names the first line that does not fit.
 //!
-//! The chain shows tampering to whoever checks it; it cannot stop someone
-//! who can write the file from rebuilding the whole chain, so
-//! `second-opinion audit verify` (which only reads the file) also prints
-//! the last hash, for the IT admin to keep elsewhere.
+//! Each line is sealed with HMAC-SHA-256 under a key derived from the key
+//! file (which is neither in the database nor in its backups), stored as
+//! `k1:` and the MAC: someone who can write the database file but not read
+//! the key file cannot rewrite a line and seal it again. Lines written by
+//! an earlier version carry a plain SHA-256 (no prefix) and still verify;
+//! once a keyed line is in the chain, every line after it must be keyed.
+//! What a key cannot show, a chain cut at its end, the backups' anchor
+//! shows (`backup` remembers the last line it saw and fails when a later
+//! copy no longer has it), and the last hash each night goes to the
+//! system log, out of the database's reach.
+//!
+//! The key is the one value set for the whole process ([`use_key`]), once,
+//! at the start of `serve` and of every command that writes or checks the
+//! chain: every change of every area appends a line, and no path may
+//! forget to pass it. Appending without it fails.
+
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -45,24 +59,75 @@ impl Entry<'_> {
     }
 }
 
+/// The key the chain's lines are sealed with.
+#[derive(Clone)]
+pub struct AuditKey([u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(…)")
+    }
+}
+
+impl AuditKey {
+    /// The chain's own key, derived from the service's secret.
+    pub fn derive(secret: &[u8; 32]) -> Self {
+        Self(crate::keys::derive(secret, crate::keys::info::AUDIT_CHAIN))
+    }
+}
+
+static KEY: OnceLock<AuditKey> = OnceLock::new();
+
+/// Sets the chain's key for this process (the first call wins: the key
+/// file does not change while a process runs).
+pub fn use_key(key: AuditKey) {
+    let _ = KEY.set(key);
+}
+
+fn key() -> Result<&'static AuditKey, sqlx::Error> {
+    KEY.get().ok_or_else(|| {
+        sqlx::Error::Configuration("the audit trail's key was not read from the key file".into())
+    })
+}
+
+/// How a keyed line's stored hash begins.
+const KEYED: &str = "k1:";
+
 /// The hash of a line (the data of a line is the store's: `store::Line`).
 impl Line<'_> {
+    /// HMAC-SHA-256 under the chain's key, over the same bytes as
+    /// [`Line::hash`] under a tag of its own, as it is stored: `k1:` and
+    /// the MAC in hex.
+    fn keyed(&self, key: &AuditKey, previous: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&key.0) else {
+            unreachable!("HMAC takes a key of any length")
+        };
+        mac.update(b"second-opinion audit line v2");
+        self.each_field(previous, |bytes| mac.update(bytes));
+        format!("{KEYED}{}", hex::encode(mac.finalize().into_bytes()))
+    }
+
     /// SHA-256 over the previous line's hash and every field of this one,
     /// each field tagged and length-prefixed so that no two different lines
     /// give the same bytes.
     fn hash(&self, previous: &str) -> String {
-        fn field(hasher: &mut Sha256, value: Option<&str>) {
-            match value {
-                None => hasher.update([0]),
-                Some(text) => {
-                    hasher.update([1]);
-                    hasher.update((text.len() as u64).to_be_bytes());
-                    hasher.update(text.as_bytes());
-                }
-            }
-        }
         let mut hasher = Sha256::new();
         hasher.update(b"second-opinion audit line v1");
+        self.each_field(previous, |bytes| hasher.update(bytes));
+        hex::encode(hasher.finalize())
+    }
+
+    /// Feeds the previous hash and every field, each tagged and
+    /// length-prefixed, to `feed`.
+    fn each_field(&self, previous: &str, mut feed: impl FnMut(&[u8])) {
+        let mut field = |value: Option<&str>| match value {
+            None => feed(&[0]),
+            Some(text) => {
+                feed(&[1]);
+                feed(&(text.len() as u64).to_be_bytes());
+                feed(text.as_bytes());
+            }
+        };
         let (id, case_id) = (self.id.to_string(), self.case_id.map(|id| id.to_string()));
         for value in [
             Some(previous),
@@ -75,9 +140,8 @@ impl Line<'_> {
             self.before,
             self.after,
         ] {
-            field(&mut hasher, value);
+            field(value);
         }
-        hex::encode(hasher.finalize())
     }
 }
 
@@ -90,6 +154,7 @@ pub async fn append(
     now: DateTime<Utc>,
     entry: Entry<'_>,
 ) -> Result<(), sqlx::Error> {
+    let key = key()?;
     let last = store::last_line(&mut *connection).await?;
     let (id, previous) = last.map_or((1, String::new()), |(id, hash)| {
         (id + 1, hash.unwrap_or_default())
@@ -105,7 +170,7 @@ pub async fn append(
         before: entry.before,
         after: entry.after,
     };
-    store::insert_line(connection, &line, &line.hash(&previous)).await
+    store::insert_line(connection, &line, &line.keyed(key, &previous)).await
 }
 
 /// Appends a line in a transaction of its own.
@@ -137,6 +202,11 @@ pub enum Break {
     Altered,
     /// The ids jump to this line: the lines between were removed.
     Gap { missing_from: i64 },
+    /// A line with a plain hash after keyed ones: written, or rewritten,
+    /// without the key file.
+    Unkeyed,
+    /// A keyed line, and no key to check it with.
+    NoKey,
 }
 
 impl std::fmt::Display for ChainCheck {
@@ -151,6 +221,14 @@ impl std::fmt::Display for ChainCheck {
             }
             Self::Broken { id, problem } => match problem {
                 Break::Unsealed => write!(f, "row {id} does not fit: it has no hash"),
+                Break::Unkeyed => write!(
+                    f,
+                    "row {id} does not fit: it is not sealed with the key file's key, as the rows before it are"
+                ),
+                Break::NoKey => write!(
+                    f,
+                    "row {id} is sealed with the key file's key, and the key file was not read"
+                ),
                 Break::Altered => write!(
                     f,
                     "row {id} does not fit: it was changed, or the row before it was changed or removed"
@@ -165,6 +243,11 @@ impl std::fmt::Display for ChainCheck {
     }
 }
 
+/// The stored hash of line `id`, if there is such a line.
+pub async fn line_hash(pool: &SqlitePool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    Ok(store::hash_of(pool, id).await?.flatten())
+}
+
 /// How many lines `verify` reads at a time.
 const BATCH: i64 = 10_000;
 
@@ -172,6 +255,7 @@ const BATCH: i64 = 10_000;
 pub async fn verify(pool: &SqlitePool) -> Result<ChainCheck, sqlx::Error> {
     let mut previous = String::new();
     let mut next_id: i64 = 1;
+    let mut keyed = false;
     loop {
         let batch = store::lines_from(pool, next_id, BATCH).await?;
         if batch.is_empty() {
@@ -187,7 +271,18 @@ pub async fn verify(pool: &SqlitePool) -> Result<ChainCheck, sqlx::Error> {
             let Some(hash) = &stored.hash else {
                 return Ok(broken(stored.id, Break::Unsealed));
             };
-            if *hash != stored.line().hash(&previous) {
+            let fits = if hash.starts_with(KEYED) {
+                let Some(key) = KEY.get() else {
+                    return Ok(broken(stored.id, Break::NoKey));
+                };
+                keyed = true;
+                *hash == stored.line().keyed(key, &previous)
+            } else if keyed {
+                return Ok(broken(stored.id, Break::Unkeyed));
+            } else {
+                *hash == stored.line().hash(&previous)
+            };
+            if !fits {
                 return Ok(broken(stored.id, Break::Altered));
             }
             previous.clone_from(hash);
@@ -271,6 +366,17 @@ mod tests {
         };
         assert_ne!(a.hash(""), b.hash(""));
         assert_ne!(empty.hash(""), line(None).hash(""), "empty is not absent");
+    }
+
+    #[test]
+    fn a_keyed_line_needs_the_key_and_differs_from_the_plain_hash() {
+        let (key, other) = (AuditKey::derive(&[1; 32]), AuditKey::derive(&[2; 32]));
+        let keyed = line(Some("x")).keyed(&key, "");
+        assert!(keyed.starts_with("k1:") && keyed.len() == 3 + 64, "{keyed}");
+        assert_eq!(keyed, line(Some("x")).keyed(&key, ""));
+        assert_ne!(keyed, line(Some("x")).keyed(&other, ""), "another key file");
+        assert_ne!(keyed, line(Some("y")).keyed(&key, ""));
+        assert!(!keyed.ends_with(&line(Some("x")).hash("")));
     }
 
     #[test]

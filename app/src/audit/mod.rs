@@ -40,6 +40,12 @@ pub enum AuditAction {
     SignInThrottled,
     SignInNotEnrolled,
     SignInAlert,
+    /// A paper printed from the status answer (the reference and the date
+    /// of birth), with the client's address.
+    StatusPaperPrinted,
+    /// A client's sign-in refusals within a window after its first, counted
+    /// (one line, not one per attempt).
+    SignInTally,
     SignInAlertAcknowledged,
     SignOut,
     SessionEnded,
@@ -53,6 +59,9 @@ pub enum AuditAction {
     /// The authenticator secrets an earlier version stored readable were
     /// sealed, once, at the first start of this version.
     FactorsSealed,
+    /// The service's keys derived anew (HKDF), and what was sealed or
+    /// keyed under the earlier ones, once.
+    KeysUpgraded,
     // Admins' lists.
     SpecialistAdded,
     SpecialistRenamed,
@@ -116,6 +125,8 @@ domain::codes!(AuditAction {
     SignInThrottled => "sign_in_throttled",
     SignInNotEnrolled => "sign_in_not_enrolled",
     SignInAlert => "sign_in_alert",
+    StatusPaperPrinted => "status_paper_printed",
+    SignInTally => "sign_in_tally",
     SignInAlertAcknowledged => "sign_in_alert_acknowledged",
     SignOut => "sign_out",
     SessionEnded => "session_ended",
@@ -126,6 +137,7 @@ domain::codes!(AuditAction {
     UserEnrolled => "user_enrolled",
     UserPasswordSet => "user_password_set",
     FactorsSealed => "factors_sealed",
+    KeysUpgraded => "keys_upgraded",
     SpecialistAdded => "specialist_added",
     SpecialistRenamed => "specialist_renamed",
     SpecialistActivated => "specialist_activated",

@@ -53,6 +53,14 @@ pub async fn last_line(
         .await
 }
 
+/// The hash of line `id` (`None` when there is no such line).
+pub async fn hash_of(pool: &SqlitePool, id: i64) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT hash FROM audit WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
 /// Inserts `line` with its `hash`.
 pub async fn insert_line(
     connection: &mut SqliteConnection,

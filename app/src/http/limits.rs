@@ -81,6 +81,40 @@ impl AttemptLimiter {
         true
     }
 
+    /// How long until `client` may make an attempt again: zero when it may
+    /// now.
+    pub fn wait(&self, client: IpAddr, now: Instant) -> std::time::Duration {
+        let attempts = self
+            .attempts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(times) = attempts.by_client.get(&client_key(client)) else {
+            return std::time::Duration::ZERO;
+        };
+        let live: Vec<&Instant> = times
+            .iter()
+            .filter(|at| now.duration_since(**at) < self.window)
+            .collect();
+        if live.len() < self.limit {
+            return std::time::Duration::ZERO;
+        }
+        // The attempt whose leaving makes room.
+        let freeing = live[live.len() - self.limit];
+        self.window.saturating_sub(now.duration_since(*freeing))
+    }
+
+    /// Forgets the latest attempt of `client` (one that turned out not to
+    /// count).
+    pub fn give_back(&self, client: IpAddr) {
+        let mut attempts = self
+            .attempts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(times) = attempts.by_client.get_mut(&client_key(client)) {
+            times.pop_back();
+        }
+    }
+
     /// Whether `client` may still make an attempt at `now`, recording
     /// nothing (for a look-up that counts only its misses).
     pub fn allows(&self, client: IpAddr, now: Instant) -> bool {

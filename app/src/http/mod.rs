@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod extract;
 pub mod limits;
 pub mod proxies;
+pub mod sign_in_gate;
 pub mod site;
 pub mod tokens;
 

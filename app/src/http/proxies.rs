@@ -27,11 +27,23 @@ impl Proxies {
         self.0.iter().any(|net| net.contains(&address))
     }
 
+    /// Whether `address` is a proxy named by its own address (not only
+    /// inside a trusted network).
+    fn names(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        self.0
+            .iter()
+            .any(|net| net.prefix_len() == net.max_prefix_len() && net.addr() == address)
+    }
+
     /// The client of a request that came over a connection from `peer`:
     /// from a trusted proxy, the rightmost address of `X-Forwarded-For`
-    /// that is not itself a trusted proxy (each hop appends the address it
-    /// saw; entries further left come from the client and prove nothing);
-    /// otherwise `peer`.
+    /// that is not a proxy named by its own address (each hop appends the
+    /// address it saw; entries further left come from the client and prove
+    /// nothing); otherwise `peer`. An entry that only falls inside a
+    /// trusted network is taken as the client: a network that holds
+    /// clients too (a hospital's LAN) must not let one of them, posing as a
+    /// hop, choose the address it is counted by.
     pub fn client(&self, headers: &axum::http::HeaderMap, peer: IpAddr) -> IpAddr {
         if !self.trusts(peer) {
             return peer.to_canonical();
@@ -42,7 +54,7 @@ impl Proxies {
                 break;
             };
             client = address;
-            if !self.trusts(address) {
+            if !self.names(address) {
                 break;
             }
         }
@@ -178,12 +190,18 @@ mod tests {
             trusted.client(&headers, nginx),
             IpAddr::from([198, 51, 100, 7])
         );
-        // A second trusted hop in between is skipped.
-        let headers = forwarded("198.51.100.7, 10.1.2.3");
+        // A second proxy in between, named by its address, is skipped…
+        let chained = proxies(&["127.0.0.1", "10.0.0.0/8", "10.9.9.9"]);
+        let headers = forwarded("198.51.100.7, 10.9.9.9");
         assert_eq!(
-            trusted.client(&headers, nginx),
+            chained.client(&headers, nginx),
             IpAddr::from([198, 51, 100, 7])
         );
+        // …but an address that only falls inside a trusted network is the
+        // client: a PC on the hospital's network cannot pose as a hop and
+        // choose the address it is counted by.
+        let headers = forwarded("198.51.100.7, 10.1.2.3");
+        assert_eq!(trusted.client(&headers, nginx), IpAddr::from([10, 1, 2, 3]));
         // Ports and bracketed IPv6 are understood.
         let headers = forwarded("198.51.100.7:5123");
         assert_eq!(

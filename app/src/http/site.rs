@@ -33,6 +33,9 @@ pub struct Site {
     /// The status look-up's limiter's twin for `/verify`: 10 misses in 15
     /// minutes per client.
     pub verify_limiter: AttemptLimiter,
+    /// What stands before staff sign-in's work: the client limit over all
+    /// logins, the tally of refusals, each account's turn at the code.
+    pub sign_in_gate: super::sign_in_gate::SignInGate,
     /// The hospital's name (`--hospital-name`), which no new password may
     /// contain.
     pub hospital: std::sync::Arc<str>,

@@ -56,9 +56,7 @@ impl LinkKey {
     /// The links' own key, derived from the service's secret (so that it
     /// is never the key of anything else).
     pub fn derive(secret: &[u8; 32]) -> Self {
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-        mac.update(b"second-opinion response links");
-        Self(mac.finalize().into_bytes().into())
+        Self(crate::keys::derive(secret, crate::keys::info::ANSWER_LINKS))
     }
 
     /// The token of `answer`'s link in the message `message_id`: the same

@@ -19,6 +19,10 @@ pub struct SubmitRequestInput {
     /// The language the patient used: `ja` or `en`.
     pub language: String,
     pub form: RequestForm,
+    /// "This is a shared computer" was ticked: the confirmation stays open
+    /// in this browser for its session and an hour at most.
+    #[serde(default)]
+    pub shared_computer: bool,
 }
 
 /// What the patient is told once the request is stored.
@@ -50,7 +54,11 @@ pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, Ap
         .map_err(AppError::answered)?;
     if let (Some(response), Ok(cookie)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&sent_cookie(&accepted.token, https)),
+        HeaderValue::from_str(&sent_cookie(
+            &accepted.token,
+            https,
+            accepted.shared_computer,
+        )),
     ) {
         response.append_header(header::SET_COOKIE, cookie);
     }
@@ -64,6 +72,9 @@ pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, Ap
 pub struct Accepted {
     pub sent: SentRequest,
     pub token: String,
+    /// Sent from a shared computer: the cookie lives for the browser's
+    /// session only.
+    pub shared_computer: bool,
 }
 
 /// Who sends a request: the client's address (for the limit on new
@@ -128,7 +139,12 @@ pub async fn accept_request(
         // The submission id was used before for other answers: not a retry.
         return Err(AppError::Resubmitted);
     };
-    let token = store::issue_sent_token(pool, &stored.reference, received_at).await?;
+    let lifetime = if input.shared_computer {
+        store::SHARED_SENT_TOKEN
+    } else {
+        store::SENT_TOKEN
+    };
+    let token = store::issue_sent_token(pool, &stored.reference, received_at, lifetime).await?;
     Ok(Accepted {
         sent: SentRequest {
             reference: stored.reference,
@@ -137,6 +153,7 @@ pub async fn accept_request(
             documents: documents_to_bring(&stored.request),
         },
         token,
+        shared_computer: input.shared_computer,
     })
 }
 
@@ -153,14 +170,22 @@ pub fn is_submission_id(text: &str) -> bool {
 #[cfg(feature = "ssr")]
 pub const SENT_COOKIE: &str = "second_opinion_sent";
 
-/// The `Set-Cookie` value for a request just sent: for one day, never to
-/// scripts, never on requests from other sites, `Secure` over HTTPS.
+/// The `Set-Cookie` value for a request just sent: for one day (from a
+/// shared computer, for the browser's session: the token itself ends
+/// within the hour), never to scripts, never on requests from other sites,
+/// `Secure` over HTTPS.
 #[cfg(feature = "ssr")]
-pub fn sent_cookie(token: &str, https: bool) -> String {
-    crate::http::cookies::private_cookie(SENT_COOKIE, https, token.to_owned())
-        .max_age(cookie::time::Duration::days(super::store::SENT_TOKEN_DAYS))
-        .build()
-        .to_string()
+pub fn sent_cookie(token: &str, https: bool, shared_computer: bool) -> String {
+    let cookie = crate::http::cookies::private_cookie(SENT_COOKIE, https, token.to_owned());
+    if shared_computer {
+        cookie.build().to_string()
+    } else {
+        let day = super::store::SENT_TOKEN.num_seconds();
+        cookie
+            .max_age(cookie::time::Duration::seconds(day))
+            .build()
+            .to_string()
+    }
 }
 
 /// What the confirmation page and the papers it prints show: the

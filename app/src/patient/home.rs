@@ -25,8 +25,12 @@ pub fn HomePage() -> impl IntoView {
             )
         });
 
+    // Back from "Finish" on a confirmation: say that it is closed here.
+    let finished = leptos_router::hooks::use_query_map()
+        .with_untracked(|query| query.get("finished").is_some());
     view! {
         <Title text=move || td_string!(locale, home.title).to_owned() />
+        {finished.then(|| view! { <p class="notice" role="status">{td_string!(locale, sent.finished)}</p> })}
         <h1>{td_string!(locale, home.title)}</h1>
         <p class="lead">{td_string!(locale, home.intro)}</p>
         <p class="actions">

@@ -11,6 +11,8 @@
 #[cfg(feature = "ssr")]
 pub mod answer_link;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod finish;
 pub mod home;
 pub mod papers;
 pub mod request;
@@ -28,6 +30,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(site: crate::http::Site) -> axum
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/request", post(request::posted::post))
+        .route("/request/sent/finish", post(finish::post))
         .route("/status", post(status::posted::post_status))
         .route("/status/calendar", post(status::posted::post_calendar))
         .route("/status/paper", post(status::posted::post_paper))

@@ -47,6 +47,16 @@ domain::codes!(Paper {
 });
 
 impl Paper {
+    /// Whether the paper may be printed from the status answer (a
+    /// reference and a date of birth, both printed on the letter to the
+    /// present doctor): only what holds no more than whoever has the
+    /// letter already knows. The request form (every answer, the
+    /// diagnosis) and the consent form open only in the browser that sent
+    /// the request.
+    pub const fn opens_from_status(self) -> bool {
+        matches!(self, Self::Letter | Self::FaxCover)
+    }
+
     /// Whether this request needs the paper: the consent form only when
     /// family members come without the patient.
     pub fn applies(self, summary: &SentSummary) -> bool {
@@ -85,16 +95,16 @@ pub fn PaperLinks(summary: SentSummary) -> impl IntoView {
 /// The same papers from the status answer: each a button that posts the
 /// reference and date of birth again (never in an address).
 #[component]
-pub fn StatusPaperButtons(query: StatusQuery, consent: bool) -> impl IntoView {
+pub fn StatusPaperButtons(query: StatusQuery) -> impl IntoView {
     let locale = crate::use_locale();
     view! {
         <h3>{td_string!(locale, paper.papers_heading)}</h3>
         <form method="post" action="/status/paper" class="paper-buttons">
             <input type="hidden" name="reference" value=query.reference />
             <input type="hidden" name="date_of_birth" value=query.date_of_birth />
-            {[Paper::RequestForm, Paper::Consent, Paper::Letter, Paper::FaxCover]
+            {[Paper::Letter, Paper::FaxCover]
                 .into_iter()
-                .filter(|paper| consent || *paper != Paper::Consent)
+                .filter(|paper| paper.opens_from_status())
                 .map(|paper| view! {
                     <button type="submit" name="paper" value=paper.code() class="button secondary">
                         {paper_name(paper)}
@@ -102,6 +112,7 @@ pub fn StatusPaperButtons(query: StatusQuery, consent: bool) -> impl IntoView {
                 })
                 .collect_view()}
         </form>
+        <p class="hint">{td_string!(locale, paper.status_papers_note)}</p>
     }
 }
 

@@ -106,6 +106,12 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
             <PrintButton />
             <a href="/status">{td_string!(locale, sent.check_status)}</a>
         </p>
+        // Ends this browser's hold on the confirmation at once: on a
+        // shared computer, the next person finds nothing.
+        <form method="post" action="/request/sent/finish" class="finish no-print">
+            <p>{td_string!(locale, sent.finish_hint)}</p>
+            <button type="submit" class="button secondary">{td_string!(locale, sent.finish)}</button>
+        </form>
     }
     .erase()
 }

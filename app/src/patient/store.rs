@@ -192,6 +192,14 @@ async fn tell_received(
     .await
 }
 
+/// The id of the case with this reference.
+pub async fn case_id(pool: &SqlitePool, reference: &Reference) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM cases WHERE reference = ?")
+        .bind(reference.compact())
+        .fetch_optional(pool)
+        .await
+}
+
 /// The case with this reference.
 pub async fn find_case(
     pool: &SqlitePool,
@@ -342,33 +350,50 @@ pub async fn submission_is_known(
     Ok(known.is_some())
 }
 
-/// How long the browser that sent a case may show its confirmation.
-pub const SENT_TOKEN_DAYS: i64 = 1;
+/// How long the browser that sent a case may show its confirmation…
+pub const SENT_TOKEN: chrono::Duration = chrono::Duration::days(1);
+/// …and from a shared computer (with a cookie for the browser's session).
+pub const SHARED_SENT_TOKEN: chrono::Duration = chrono::Duration::hours(1);
 
 /// A new confirmation-page token for the browser that sent `reference`
-/// (only its hash is kept); tokens older than their day are deleted.
+/// (only its hash is kept), for `lifetime`; tokens over are deleted.
 pub async fn issue_sent_token(
     pool: &SqlitePool,
     reference: &Reference,
     now: DateTime<Utc>,
+    lifetime: chrono::Duration,
 ) -> Result<String, sqlx::Error> {
     let token = crate::http::tokens::new_token();
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("DELETE FROM sent_tokens WHERE issued_at <= ?")
-        .bind(timestamp(now - chrono::Duration::days(SENT_TOKEN_DAYS)))
+    sqlx::query("DELETE FROM sent_tokens WHERE expires_at <= ? OR issued_at <= ?")
+        .bind(timestamp(now))
+        .bind(timestamp(now - SENT_TOKEN))
         .execute(&mut *transaction)
         .await?;
     sqlx::query(
-        "INSERT INTO sent_tokens (token_hash, case_id, issued_at) \
-         SELECT ?, id, ? FROM cases WHERE reference = ?",
+        "INSERT INTO sent_tokens (token_hash, case_id, issued_at, expires_at) \
+         SELECT ?, id, ?, ? FROM cases WHERE reference = ?",
     )
     .bind(crate::http::tokens::token_hash(&token))
     .bind(timestamp(now))
+    .bind(timestamp(now + lifetime))
     .bind(reference.compact())
     .execute(&mut *transaction)
     .await?;
     transaction.commit().await?;
     Ok(token)
+}
+
+/// Ends the confirmation token `token` ("Finish" on the confirmation).
+pub async fn end_sent_token(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
+    if !crate::http::tokens::is_token(token) {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM sent_tokens WHERE token_hash = ?")
+        .bind(crate::http::tokens::token_hash(token))
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// Whether `token` was given, within its day, to the browser that sent
@@ -384,11 +409,13 @@ pub async fn sent_with_token(
     }
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM sent_tokens t JOIN cases c ON c.id = t.case_id \
-         WHERE t.token_hash = ? AND c.reference = ? AND t.issued_at > ?",
+         WHERE t.token_hash = ? AND c.reference = ? AND t.issued_at > ? \
+         AND COALESCE(t.expires_at > ?, 1)",
     )
     .bind(crate::http::tokens::token_hash(token))
     .bind(reference.compact())
-    .bind(timestamp(now - chrono::Duration::days(SENT_TOKEN_DAYS)))
+    .bind(timestamp(now - SENT_TOKEN))
+    .bind(timestamp(now))
     .fetch_optional(pool)
     .await?;
     Ok(found.is_some())

@@ -31,6 +31,8 @@ pub struct Desk {
     pub site: Site,
     pub staff: Staff,
     head: Head,
+    /// The client's address, as the trusted-proxy rule gives it.
+    client: std::net::IpAddr,
 }
 
 impl FromRequestParts<Site> for Desk {
@@ -44,10 +46,13 @@ impl FromRequestParts<Site> for Desk {
             .cloned()
             .ok_or_else(|| (StatusCode::UNAUTHORIZED, "sign in first").into_response())?;
         let Ok(head) = Head::from_request_parts(parts, site).await;
+        let crate::http::Client(client) =
+            crate::http::Client::from_request_parts(parts, site).await?;
         Ok(Self {
             site: site.clone(),
             staff,
             head,
+            client,
         })
     }
 }
@@ -148,12 +153,8 @@ impl Desk {
             .await?
             .ok_or(StaffError::NotFound)?;
         if self.staff.role == Role::Specialist && row.specialist_id != self.staff.specialist_id {
-            let entry = Entry {
-                actor: Some(&self.staff.login),
-                case_id: Some(row.id),
-                ..Entry::of(AuditAction::CaseViewRefused)
-            };
-            record(&self.site.pool, self.now(), entry).await?;
+            self.record_seen(AuditAction::CaseViewRefused, Some(row.id), None)
+                .await?;
             return Err(StaffError::NotFound);
         }
         Ok(row)
@@ -162,9 +163,29 @@ impl Desk {
     /// Records that the member is shown personal data (`action`, with
     /// `detail`): a page that cannot be recorded is not shown.
     pub async fn record_view(&self, action: AuditAction, detail: &str) -> Result<(), sqlx::Error> {
+        self.record_seen(action, None, Some(detail)).await
+    }
+
+    /// Records that the member is shown (or refused) personal data:
+    /// `action` on the case `case_id`, with `detail`; the line names the
+    /// member, the client's address and the session (`session N`), so that
+    /// a session used from two places shows.
+    pub async fn record_seen(
+        &self,
+        action: AuditAction,
+        case_id: Option<i64>,
+        detail: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        let (address, session) = (
+            self.client.to_string(),
+            format!("session {}", self.staff.session_id),
+        );
         let entry = Entry {
             actor: Some(&self.staff.login),
-            after: Some(detail),
+            address: Some(&address),
+            case_id,
+            before: Some(&session),
+            after: detail,
             ..Entry::of(action)
         };
         record(&self.site.pool, self.now(), entry).await
@@ -264,13 +285,22 @@ pub(super) async fn guard(
     };
     let (mut parts, body) = request.into_parts();
     let Ok(head) = Head::from_request_parts(&mut parts, &site).await;
+    let client = match crate::http::Client::from_request_parts(&mut parts, &site).await {
+        Ok(crate::http::Client(client)) => client,
+        Err(refused) => return refused,
+    };
     let mut request = Request::from_parts(parts, body);
     request.extensions_mut().insert(staff.clone());
     let response = next.run(request).await;
     let Some(ShownAsPage(error)) = response.extensions().get::<ShownAsPage>().cloned() else {
         return response;
     };
-    let desk = Desk { site, staff, head };
+    let desk = Desk {
+        site,
+        staff,
+        head,
+        client,
+    };
     desk.render(error.status(), move || match error {
         StaffError::Forbidden => view! { <Forbidden /> }.into_any(),
         _ => view! { <crate::NotFound /> }.into_any(),

@@ -108,10 +108,11 @@ fn AlertsBanner(alerts: Vec<SignInAlert>) -> impl IntoView {
     let items = alerts
         .into_iter()
         .map(|alert| {
-            let login = alert
-                .login
-                .clone()
-                .unwrap_or_else(|| td_string!(locale, staff.unknown_login, key = alert.key.clone()).to_string());
+            let login = match (&alert.login, alert.unknown_logins) {
+                (Some(login), _) => login.clone(),
+                (None, true) => td_string!(locale, staff.unknown_logins).to_string(),
+                (None, false) => td_string!(locale, staff.unknown_login, key = alert.key.clone()).to_string(),
+            };
             let text = td_string!(
                 locale,
                 staff.alert_text,

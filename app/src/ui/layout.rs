@@ -24,7 +24,9 @@ pub fn Header() -> impl IntoView {
 
 /// The other language's name, as a link through the server's `/set-lang`,
 /// which sets the cookie and comes back to this page in that language. The
-/// request form's answers survive the reload in the draft.
+/// request form's answers survive the reload in the draft. On a page whose
+/// address holds a secret (an e-mail's answer link), the way back is posted
+/// instead, so that it never stands in an address a log keeps.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let locale = crate::use_locale();
@@ -44,6 +46,20 @@ fn LanguageSwitch() -> impl IntoView {
             format!("{path}?{query}")
         }
     };
+    if back.starts_with("/respond/") {
+        return view! {
+            <nav class="language" aria-label=td_string!(locale, language.label)>
+                <form method="post" action="/set-lang">
+                    <input type="hidden" name="lang" value=other.as_str() />
+                    <input type="hidden" name="next" value=back />
+                    <button type="submit" class="link" lang=other.as_str()>
+                        {td_string!(locale, language.switch_to)}
+                    </button>
+                </form>
+            </nav>
+        }
+        .into_any();
+    }
     let href = format!(
         "/set-lang?lang={}&next={}",
         other.as_str(),
@@ -56,12 +72,16 @@ fn LanguageSwitch() -> impl IntoView {
             </a>
         </nav>
     }
+    .into_any()
 }
 
 /// The language switch's route.
 #[cfg(feature = "ssr")]
 pub fn routes<S: Clone + Send + Sync + 'static>() -> axum::Router<S> {
-    axum::Router::new().route("/set-lang", axum::routing::get(set_language))
+    axum::Router::new().route(
+        "/set-lang",
+        axum::routing::get(set_language).post(set_language_posted),
+    )
 }
 
 /// What the language switch's link asks for.
@@ -78,7 +98,7 @@ struct SetLanguage {
 #[cfg(feature = "ssr")]
 async fn set_language(
     axum::extract::Query(query): axum::extract::Query<SetLanguage>,
-) -> impl axum::response::IntoResponse {
+) -> axum::response::Response {
     use axum::http::header;
     use axum::response::{AppendHeaders, Redirect};
     let locale: Locale = query
@@ -87,13 +107,22 @@ async fn set_language(
         .unwrap_or_default();
     let next = query.next.unwrap_or_default();
     let next = crate::http::local_path(&next).unwrap_or("/");
-    (
+    axum::response::IntoResponse::into_response((
         AppendHeaders([(
             header::SET_COOKIE,
             crate::http::cookies::language_cookie(locale),
         )]),
         Redirect::to(next),
-    )
+    ))
+}
+
+/// `POST /set-lang`: the same, the way back posted (from a page whose
+/// address holds a secret).
+#[cfg(feature = "ssr")]
+async fn set_language_posted(
+    crate::http::Form(posted): crate::http::Form<SetLanguage>,
+) -> axum::response::Response {
+    set_language(axum::extract::Query(posted)).await
 }
 
 /// Percent-encodes a path for a query value.

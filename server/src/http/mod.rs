@@ -47,21 +47,8 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     options.hash_files = hash_file.as_ref().is_some_and(|file| file.exists());
     let pool = database::open(&args.database_url).await?;
     let secret = database::service_secret(&args.database_url)?;
-    let login_key = app::keys::LoginKey::new(secret);
-    // Authenticator secrets stored by an earlier version, in the clear,
-    // are sealed under the key file now.
-    let sealing = app::staff::auth::seal_stored_factors(&pool, &login_key, app::clock::now())
-        .await
-        .context("cannot seal the stored authenticator secrets")?;
-    match sealing {
-        Sealing::Sealed(0) | Sealing::Done { unsealed: 0 } => {}
-        Sealing::Sealed(n) => {
-            tracing::info!("{n} authenticator secret(s) sealed under the key file");
-        }
-        Sealing::Done { unsealed } => tracing::warn!(
-            "{unsealed} account(s) hold an authenticator secret written around the service: they cannot sign in until `user totp-reset`"
-        ),
-    }
+    app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
+    let login_key = keys_in_order(&pool, secret).await?;
     let listener = TcpListener::bind(options.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
@@ -102,9 +89,12 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         login_key,
         report_key: app::keys::ReportKey::derive(&secret),
         verify_limiter: app::http::limits::status_lookup_limiter(),
+        sign_in_gate: app::http::sign_in_gate::SignInGate::default(),
         hospital: args.hospital_name.into(),
         report_days: args.report_days,
     };
+    let gate = (site.sign_in_gate.clone(), site.pool.clone());
+    spawn_tally_writer(gate.clone());
     let router = router(site);
     if let Some(file) = hash_file.filter(|_| options_hashed) {
         tracing::info!(
@@ -132,7 +122,68 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // The refusals counted since their window's first line are written
+    // before the service stops.
+    let (gate, pool) = gate;
+    if gate
+        .write_closed(&pool, app::clock::now(), true)
+        .await
+        .is_err()
+    {
+        tracing::warn!("cannot write the sign-in tally to the audit trail");
+    }
     Ok(())
+}
+
+/// The sign-in keys, and what an earlier version left under other keys:
+/// authenticator secrets stored readable are sealed, those sealed under
+/// the earlier derivation sealed again (each once; the audit trail says
+/// so).
+async fn keys_in_order(pool: &sqlx::SqlitePool, secret: [u8; 32]) -> Result<app::keys::LoginKey> {
+    let login_key = app::keys::LoginKey::new(secret);
+    let sealing = app::staff::auth::seal_stored_factors(pool, &login_key, app::clock::now())
+        .await
+        .context("cannot seal the stored authenticator secrets")?;
+    let upgrade = app::staff::auth::upgrade_keys(pool, &login_key, app::clock::now())
+        .await
+        .context("cannot derive the keys anew")?;
+    match upgrade {
+        None | Some((0, 0)) => {}
+        Some((resealed, 0)) => {
+            tracing::info!("keys derived anew: {resealed} authenticator secret(s) sealed again");
+        }
+        Some((resealed, unopened)) => tracing::warn!(
+            "keys derived anew: {resealed} authenticator secret(s) sealed again; {unopened} did not open and need `user totp-reset`"
+        ),
+    }
+    match sealing {
+        Sealing::Sealed(0) | Sealing::Done { unsealed: 0 } => {}
+        Sealing::Sealed(n) => {
+            tracing::info!("{n} authenticator secret(s) sealed under the key file");
+        }
+        Sealing::Done { unsealed } => tracing::warn!(
+            "{unsealed} account(s) hold an authenticator secret written around the service: they cannot sign in until `user totp-reset`"
+        ),
+    }
+    Ok(login_key)
+}
+
+/// Each minute, the sign-in refusals counted in windows now over go to
+/// the audit trail, one line per client and window.
+fn spawn_tally_writer((gate, pool): (app::http::sign_in_gate::SignInGate, sqlx::SqlitePool)) {
+    tokio::spawn(async move {
+        let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            minutes.tick().await;
+            if gate
+                .write_closed(&pool, app::clock::now(), false)
+                .await
+                .is_err()
+            {
+                tracing::warn!("cannot write the sign-in tally to the audit trail yet");
+            }
+        }
+    });
 }
 
 /// Every route of the service. The pool reaches server functions and pages

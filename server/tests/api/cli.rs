@@ -136,16 +136,7 @@ fn nightly_backups_go_into_dated_files_readable_by_their_owner_only_and_the_newe
             stdout(&output)
         );
     }
-    let mut names: Vec<String> = std::fs::read_dir(&into)
-        .expect("directory")
-        .map(|entry| {
-            entry
-                .expect("entry")
-                .file_name()
-                .into_string()
-                .expect("name")
-        })
-        .collect();
+    let mut names = backups_in(&into);
     names.sort();
     assert_eq!(names.len(), 2, "{names:?}");
     for name in &names {
@@ -181,11 +172,173 @@ fn nightly_backups_go_into_dated_files_readable_by_their_owner_only_and_the_newe
             String::from_utf8_lossy(&output.stderr)
         );
         assert_eq!(
-            std::fs::read_dir(&into).expect("directory").count(),
+            backups_in(&into).len(),
             night,
             "the copies from before the change stay"
         );
     }
+}
+
+/// The dated backups in `directory` (not the anchor beside them).
+fn backups_in(directory: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(directory)
+        .expect("directory")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .into_string()
+                .expect("name")
+        })
+        .filter(|name| name.starts_with("second-opinion-"))
+        .collect()
+}
+
+#[test]
+fn a_backup_sealed_for_the_hospitals_key_leaves_no_plaintext_and_restores_with_it() {
+    use std::io::Read as _;
+    let server = crate::helpers::TestServer::start();
+    let reference = server.submit("sealed-0001", &[]);
+    let hospital = age::x25519::Identity::generate();
+    let recipient = hospital.to_public().to_string();
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let into = directory.path().join("nightly");
+    let output = run(&[
+        "backup",
+        "--into",
+        into.to_str().expect("utf-8 path"),
+        "--encrypt-to",
+        &recipient,
+        "--database-url",
+        &server.database_url(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let names = backups_in(&into);
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].ends_with(".db.age"), "{names:?}");
+    assert!(
+        std::fs::read_dir(&into)
+            .expect("directory")
+            .all(|entry| !entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".db")),
+        "no plaintext copy"
+    );
+    let sealed = std::fs::read(into.join(&names[0])).expect("sealed copy");
+    assert!(sealed.starts_with(b"age-encryption.org/v1"));
+    assert!(!sealed.windows(15).any(|w| w == b"SQLite format 3"));
+
+    // The restore drill: the hospital's private key opens it, and the key
+    // file (kept apart) checks its audit trail.
+    let decryptor = age::Decryptor::new(&sealed[..]).expect("an age file");
+    let mut plain = Vec::new();
+    decryptor
+        .decrypt(std::iter::once(&hospital as &dyn age::Identity))
+        .expect("opens with the hospital's key")
+        .read_to_end(&mut plain)
+        .expect("read");
+    assert!(plain.starts_with(b"SQLite format 3"));
+    let restored = directory.path().join("restored.db");
+    std::fs::write(&restored, &plain).expect("restore");
+    std::fs::copy(
+        server.database.with_extension("key"),
+        restored.with_extension("key"),
+    )
+    .expect("the key file, from where it is kept");
+    let restored_url = format!("sqlite://{}", restored.display());
+    let verified = run(&["audit", "verify", "--database-url", &restored_url]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    let found = run(&["user", "list", "--database-url", &restored_url]);
+    assert!(found.status.success());
+    let pool_count = {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&restored_url)
+                .await
+                .expect("open");
+            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE reference = ?")
+                .bind(reference.replace('-', ""))
+                .fetch_one(&pool)
+                .await
+                .expect("count");
+            count
+        })
+    };
+    assert_eq!(pool_count, 1);
+
+    let wrong = run(&["backup", "--to", "x.db.age", "--encrypt-to", "age1notakey"]);
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("not an age recipient"));
+}
+
+#[test]
+fn a_backup_fails_when_the_audit_trail_was_cut_after_the_last_one_and_the_key_file_is_needed() {
+    let server = crate::helpers::TestServer::start();
+    server.add_staff("sato", "reception", "Sato");
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let into = directory.path().join("nightly");
+    let database_url = server.database_url();
+    let nightly = || {
+        run(&[
+            "backup",
+            "--into",
+            into.to_str().expect("utf-8 path"),
+            "--database-url",
+            &database_url,
+        ])
+    };
+    let first = nightly();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    // The last line goes to the log, for a remote log to keep it.
+    let last = server.count("SELECT MAX(id) FROM audit");
+    assert!(
+        stdout(&first).contains(&format!("audit anchor: row {last}, hash k1:")),
+        "{}",
+        stdout(&first)
+    );
+    // Someone who can write the file cuts the trail's end (the triggers
+    // dropped first): every line left still fits, but the next backup
+    // finds the line the last one saw gone.
+    server.add_staff("ito", "reception", "Ito");
+    server.execute("DROP TRIGGER audit_is_append_only_delete");
+    server.execute(&format!("DELETE FROM audit WHERE id >= {last}"));
+    let cut = nightly();
+    assert!(!cut.status.success());
+    assert!(stdout(&cut).contains("audit trail: ok"), "{}", stdout(&cut));
+    assert!(
+        String::from_utf8_lossy(&cut.stderr).contains(&format!("no longer holds row {last}")),
+        "{}",
+        String::from_utf8_lossy(&cut.stderr)
+    );
+    assert_eq!(backups_in(&into).len(), 2, "both copies kept");
+
+    // Without the key file, keyed lines cannot be checked, and it says so.
+    std::fs::rename(
+        server.database.with_extension("key"),
+        directory.path().join("kept.key"),
+    )
+    .expect("move the key file away");
+    let verify = run(&["audit", "verify", "--database-url", &database_url]);
+    assert!(!verify.status.success());
+    assert!(
+        String::from_utf8_lossy(&verify.stderr).contains("the key file was not read"),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
 }
 
 #[test]

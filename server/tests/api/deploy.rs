@@ -147,6 +147,50 @@ fn behind_nginx_with_tls_each_client_is_itself_and_the_session_is_secure() {
     pages_come_over_https_compressed_and_within_limits(&front);
     reception_signs_in_with_secure_cookies(&server, &front, &origin);
     each_client_is_counted_by_its_own_address(&server, &front, &origin);
+    a_flood_of_sign_ins_meets_nginx_first(&server, &front, &origin);
+}
+
+fn a_flood_of_sign_ins_meets_nginx_first(server: &TestServer, front: &Front, origin: &str) {
+    // Forty sign-ins at once from 127.0.0.7: nginx's zone lets a burst of
+    // twenty through and answers the rest 429 itself, before the service's
+    // own limit (thirty in fifteen minutes) is reached; 127.0.0.8 is
+    // another client.
+    let attempt = |from: IpAddr, n: usize| {
+        curl(
+            from,
+            "POST",
+            &front.https("/staff/login"),
+            &[
+                ("login", &format!("flood{n}")),
+                ("password", "not the password"),
+            ],
+            &[origin],
+        )
+        .answer
+    };
+    let answers: Vec<Answer> = (0..40).map(|n| attempt(loopback(7), n)).collect();
+    let refused_by_nginx = answers
+        .iter()
+        .filter(|answer| {
+            answer.status == 429 && answer.body.contains("<title>429 Too Many Requests</title>")
+        })
+        .count();
+    assert!(
+        refused_by_nginx >= 15,
+        "nginx answered {refused_by_nginx} of 40 itself: {:?}",
+        answers
+            .iter()
+            .map(|answer| answer.status)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        attempt(loopback(8), 0).status,
+        401,
+        "another client is not held"
+    );
+    assert!(
+        server.count("SELECT COUNT(*) FROM sign_in_attempts WHERE address = '127.0.0.7'") <= 22
+    );
 }
 
 fn pages_come_over_https_compressed_and_within_limits(front: &Front) {

@@ -576,6 +576,27 @@ fn spawn(
     (child, base_url, log)
 }
 
+impl TestServer {
+    /// Stops the server as systemd does (SIGTERM) and waits for it to end.
+    pub fn terminate(&mut self) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|status| status.success()), "kill -TERM");
+        let _ = self.child.wait();
+    }
+
+    /// The server's resident memory now, in KiB (Linux's `VmRSS`).
+    pub fn resident_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server's /proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS")
+    }
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -1,6 +1,7 @@
 //! The server's integration tests, one binary: each module drives the real
 //! `second-opinion` binary through [`helpers::TestServer`].
 
+mod abuse;
 mod assets;
 mod cli;
 mod deploy;

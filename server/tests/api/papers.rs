@@ -205,8 +205,31 @@ fn papers_print_from_the_status_answer_with_the_liaison_office_when_set() {
     let fax = status_paper(&server, &reference, "1970-04-01", "fax");
     assert!(fax.body.contains("03-1234-5678"));
     assert_eq!(qr_codes(&fax.body), [reference.as_str()]);
+    // A printed letter is not a key to the whole record: the request form
+    // (every answer, the diagnosis) does not open from the status answer,
+    // nor is it offered there.
+    assert!(!status.body.contains("value=\"form\""));
+    assert!(
+        status
+            .body
+            .contains("only in the browser that sent the request")
+    );
     let form = status_paper(&server, &reference, "1970-04-01", "form");
-    assert!(form.body.contains("Stage II breast cancer"));
+    assert_eq!(form.status, 404);
+    assert!(
+        !form.body.contains("Stage II breast cancer"),
+        "{}",
+        form.body
+    );
+    // Each paper printed from the status answer is in the audit trail,
+    // with the client's address.
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM audit WHERE action = 'status_paper_printed' \
+             AND address = '127.0.0.1' AND case_id IS NOT NULL"
+        ),
+        2
+    );
     // A wrong date of birth: the status page's "not found", no paper.
     let wrong = status_paper(&server, &reference, "1970-04-02", "letter");
     assert_eq!(wrong.status, 404);

@@ -33,8 +33,8 @@ pub async fn post(
     };
     match answer(&site.pool, sender, &pairs).await {
         Answer::Redirect(path) => Redirect::to(&path).into_response(),
-        Answer::Sent(reference, token) => (
-            AppendHeaders([(header::SET_COOKIE, sent_cookie(&token, https))]),
+        Answer::Sent(reference, token, shared) => (
+            AppendHeaders([(header::SET_COOKIE, sent_cookie(&token, https, shared))]),
             Redirect::to(&format!("/request/sent/{reference}")),
         )
             .into_response(),
@@ -53,8 +53,9 @@ enum Answer {
     /// Go to this path on the site (303 See Other).
     Redirect(String),
     /// The request was stored: go to its confirmation, with the cookie (of
-    /// this token) that lets this browser show it.
-    Sent(domain::reference::Reference, String),
+    /// this token) that lets this browser show it (for its session only,
+    /// from a shared computer).
+    Sent(domain::reference::Reference, String, bool),
 }
 
 /// What to answer `POST /request` with: `step` is `check`, `send`, `edit`
@@ -83,9 +84,10 @@ async fn answer(pool: &SqlitePool, sender: Sender<'_>, pairs: &FormPairs) -> Ans
                 submission_id: submission_id.clone(),
                 language: value("language").to_owned(),
                 form: form.clone(),
+                shared_computer: keep_nothing,
             };
             match accept_request(pool, input, &sender).await {
-                Ok(accepted) => Answer::Sent(accepted.sent.reference, accepted.token),
+                Ok(accepted) => Answer::Sent(accepted.sent.reference, accepted.token, keep_nothing),
                 Err(AppError::InvalidFields { errors }) => Answer::Render(
                     page(Stage::Editing, errors, None),
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -65,11 +65,8 @@ pub fn StatusLookupPage() -> impl IntoView {
     } = use_context::<StatusPage>().unwrap_or_default();
     // The papers to print, for a request still going on (the documents
     // listed say so).
-    let consent = documents
-        .iter()
-        .any(|(document, _)| *document == domain::Document::PatientConsentForm);
-    let papers = (!documents.is_empty())
-        .then(|| view! { <StatusPaperButtons query=query.clone() consent /> });
+    let papers =
+        (!documents.is_empty()).then(|| view! { <StatusPaperButtons query=query.clone() /> });
     let documents = (!documents.is_empty()).then(|| view! { <DocumentsArrived documents /> });
     let course = (!course.is_empty()).then(|| view! { <Course course /> });
     let scheduled = matches!(outcome, Some(Ok(CaseStatus::Scheduled { .. })));

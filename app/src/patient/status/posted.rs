@@ -216,6 +216,27 @@ async fn calendar_file(
     }
 }
 
+/// A paper printed from the status answer, in the audit trail with the
+/// client's address (the reference and date of birth are on the letter:
+/// its holder can print it, and the hospital can see who did).
+async fn record_paper(
+    pool: &SqlitePool,
+    reference: &domain::reference::Reference,
+    paper: Paper,
+    client: IpAddr,
+) -> Result<(), AppError> {
+    let case_id = crate::patient::store::case_id(pool, reference).await?;
+    let address = client.to_string();
+    let entry = crate::audit::chain::Entry {
+        address: Some(&address),
+        case_id,
+        after: Some(paper.code()),
+        ..crate::audit::chain::Entry::of(crate::audit::AuditAction::StatusPaperPrinted)
+    };
+    crate::audit::chain::record(pool, crate::clock::now(), entry).await?;
+    Ok(())
+}
+
 /// `POST /status/paper`: the paper asked for, for the same reference and
 /// date of birth as the status (and within the same limits); otherwise
 /// the status page, saying why.
@@ -234,9 +255,25 @@ async fn paper(
         (Ok(_), Some(reference)) => crate::patient::api::summary_of(pool, &reference).await,
         _ => Ok(None),
     };
-    let paper = Paper::from_code(paper);
+    // Only the papers that hold no more than the letter does: asked for
+    // another, the status answer again.
+    let paper = Paper::from_code(paper).filter(|paper| paper.opens_from_status());
     match (found, paper) {
-        (Ok(Some(summary)), Some(paper)) => Ok(StatusPaper { summary, paper }),
+        (Ok(Some(summary)), Some(paper)) => {
+            if let Err(error) = record_paper(pool, &summary.reference, paper, client).await {
+                let status = error.status();
+                return Err((
+                    StatusPage {
+                        query,
+                        outcome: Some(Err(error)),
+                        documents: Vec::new(),
+                        course: Vec::new(),
+                    },
+                    status,
+                ));
+            }
+            Ok(StatusPaper { summary, paper })
+        }
         (Err(error), _) => {
             let status = error.status();
             Err((

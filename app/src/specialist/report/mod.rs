@@ -565,13 +565,8 @@ async fn print(
         return Err(StaffError::NotFound);
     }
     let detail = format!("v{version}");
-    let entry = Entry {
-        actor: Some(&desk.staff.login),
-        case_id: Some(row.id),
-        after: Some(&detail),
-        ..Entry::of(AuditAction::ReportViewed)
-    };
-    record(desk.pool(), desk.now(), entry).await?;
+    desk.record_seen(AuditAction::ReportViewed, Some(row.id), Some(&detail))
+        .await?;
     let submission = submission(&row)?;
     let signed = match (&stored.signed_at, &stored.signer_name) {
         (Some(at), Some(name)) => DateTime::parse_from_rfc3339(at).ok().map(|at| {

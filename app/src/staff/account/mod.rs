@@ -5,15 +5,15 @@
 pub(super) mod view;
 
 use axum::Router;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::prelude::*;
 
 use super::auth::{self, AccountProblem, PasswordChange, SessionRow};
 use super::desk::retry_after;
 use super::{Desk, StaffError};
-use crate::http::{Client, Form, FormPairs, Site};
+use crate::http::{Client, Form, FormPairs, Https, Site};
 
 pub(super) fn routes() -> Router<Site> {
     Router::new().route("/staff/account", get(show).post(change))
@@ -133,6 +133,7 @@ async fn show(desk: Desk) -> Result<Response, StaffError> {
 async fn change(
     desk: Desk,
     Client(address): Client,
+    Https(https): Https,
     Form(action): Form<AccountAction>,
 ) -> Result<Response, StaffError> {
     let (pool, staff, now) = (desk.pool(), &desk.staff, desk.now());
@@ -150,9 +151,20 @@ async fn change(
                 repeated: &repeated,
             };
             let (key, hospital) = (&desk.site.login_key, &desk.site.hospital);
-            auth::change_own_password(pool, key, staff, &change, hospital, address, now)
+            match auth::change_own_password(pool, key, staff, &change, hospital, address, now)
                 .await?
-                .map(|()| "password")
+            {
+                // This session goes on under its new token.
+                Ok(token) => {
+                    let cookie = auth::session_cookie(&token, https);
+                    return Ok((
+                        AppendHeaders([(header::SET_COOKIE, cookie)]),
+                        Redirect::to("/staff/account?done=password"),
+                    )
+                        .into_response());
+                }
+                Err(problem) => Err(problem),
+            }
         }
         AccountAction::EndSession { id } => {
             let id = id.ok_or(StaffError::BadForm)?;

@@ -15,8 +15,9 @@ use super::password::{check_new_password, hash_off_thread, verify_off_thread};
 use super::sessions::SessionRow;
 use super::sessions::{end_all, live_sessions};
 use super::store::{self, UserOrder};
-use super::throttle::{self, Taken};
+use super::throttle::{self, Step, Taken};
 use super::totp::{self, new_recovery_codes, new_secret, recovery_hash};
+use super::{new_token, token_hash};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, append};
 use crate::http::limits::client_key;
@@ -320,7 +321,8 @@ pub struct PasswordChange<'a> {
 
 /// A member changes their own password: the current one and a fresh code
 /// first (both counted by the sign-in throttle), then the new one by the
-/// rules. Their other sessions end; this one goes on.
+/// rules. Their other sessions end; this one goes on under a new token
+/// (returned, for the cookie): whoever had copied the old one is out.
 pub async fn change_own_password(
     pool: &SqlitePool,
     key: &LoginKey,
@@ -329,7 +331,7 @@ pub async fn change_own_password(
     hospital: &str,
     address: IpAddr,
     now: DateTime<Utc>,
-) -> Result<Result<(), AccountProblem>, AccountError> {
+) -> Result<Result<String, AccountProblem>, AccountError> {
     if change.new != change.repeated {
         return Ok(Err(AccountProblem::Mismatch));
     }
@@ -338,7 +340,8 @@ pub async fn change_own_password(
     }
     let (login_key, shown) = (key.of(&staff.login), address.to_string());
     let login = Some(staff.login.as_str());
-    let taken = throttle::take(pool, &login_key, login, &client_key(address), now).await?;
+    let step = (login, Step::Password);
+    let taken = throttle::take(pool, &login_key, step, &client_key(address), now).await?;
     let attempt = match taken {
         Taken::Attempt(attempt) => attempt,
         Taken::Throttled { minutes } => {
@@ -373,7 +376,9 @@ pub async fn change_own_password(
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     store::set_password_hash(&mut transaction, staff.user_id, &hash, now).await?;
     let ended = end_all(&mut transaction, staff.user_id, Some(staff.session_id)).await?;
-    let detail = format!("{ended} other sessions ended");
+    let renewed = new_token();
+    store::replace_session_token(&mut transaction, staff.session_id, &token_hash(&renewed)).await?;
+    let detail = format!("{ended} other sessions ended; this one under a new token");
     let entry = Entry {
         actor: Some(&staff.login),
         address: Some(&shown),
@@ -382,7 +387,7 @@ pub async fn change_own_password(
     };
     append(&mut transaction, now, entry).await?;
     transaction.commit().await?;
-    Ok(Ok(()))
+    Ok(Ok(renewed))
 }
 
 /// What a fresh code from the member's authenticator app, typed to confirm
@@ -411,7 +416,15 @@ pub async fn fresh_code(
 ) -> Result<FreshCode, sqlx::Error> {
     let (login_key, shown) = (key.of(&staff.login), address.to_string());
     let login = Some(staff.login.as_str());
-    let attempt = match throttle::take(pool, &login_key, login, &client_key(address), now).await? {
+    // A stolen session guessing codes meets the same ceiling as the
+    // sign-in's code step.
+    if throttle::codes_closed(pool, &login_key, now).await? {
+        return Ok(FreshCode::Throttled {
+            minutes: throttle::LOGIN_WINDOW.num_minutes(),
+        });
+    }
+    let step = (login, Step::Code);
+    let attempt = match throttle::take(pool, &login_key, step, &client_key(address), now).await? {
         Taken::Attempt(attempt) => attempt,
         Taken::Throttled { minutes } => return Ok(FreshCode::Throttled { minutes }),
     };

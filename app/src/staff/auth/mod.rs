@@ -6,6 +6,9 @@
 //!   login, not the hospital's name);
 //! - `totp`: the second factor (RFC 6238 codes, each accepted once) and the
 //!   single-use recovery codes;
+//! - `http::sign_in_gate` (shared, as the site holds it): the client's
+//!   limit over all logins, before any query or hash, and the tally that
+//!   writes a client's refusals as one audit line;
 //! - `throttle`: attempts counted per login and client address (five
 //!   failures wait), a growing delay for a login failing from everywhere,
 //!   and the admins' alert;
@@ -47,11 +50,11 @@ pub use sessions::{
     session, sessions_of,
 };
 pub use sign_in::{
-    CodeOutcome, PENDING_LIMIT, PasswordOutcome, check_code, check_password, end_pending,
+    CodeOutcome, Door, PENDING_LIMIT, PasswordOutcome, check_code, check_password, end_pending,
 };
 pub use throttle::{
-    ALERT_FAILURES, MAX_FAILURES, PAIR_WINDOW, SignInAlert, acknowledge_alert, delay_after,
-    open_alerts,
+    ALERT_FAILURES, CODE_CEILING, MAX_FAILURES, PAIR_WINDOW, SignInAlert, acknowledge_alert,
+    delay_after, open_alerts,
 };
 
 use super::Staff;
@@ -107,6 +110,49 @@ pub async fn seal_stored_factors(
     append(&mut transaction, now, entry).await?;
     transaction.commit().await?;
     Ok(Sealing::Sealed(plain.len()))
+}
+
+/// At the service's start, once: the keys derived with HKDF instead of
+/// HMAC(secret, label). The authenticator secrets sealed under the earlier
+/// key are sealed again; open alerts of accounts are keyed anew from their
+/// login; the throttle's attempts (an hour's worth, keyed the earlier way)
+/// are forgotten. Audited; how many secrets were sealed again, and how
+/// many did not open (those accounts need `user totp-reset`).
+pub async fn upgrade_keys(
+    pool: &sqlx::SqlitePool,
+    key: &LoginKey,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(usize, usize)>, sqlx::Error> {
+    use crate::audit::AuditAction;
+    use crate::audit::chain::{Entry, append};
+    const UPGRADE: &str = "hkdf-keys";
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if store::upgrade_done(&mut transaction, UPGRADE).await? {
+        return Ok(None);
+    }
+    let (mut resealed, mut unopened) = (0, 0);
+    for (id, stored) in store::legacy_factors(&mut transaction).await? {
+        match key.reseal_legacy(id, &stored) {
+            Some(sealed) => {
+                store::set_sealed_factor(&mut transaction, id, &sealed).await?;
+                resealed += 1;
+            }
+            None => unopened += 1,
+        }
+    }
+    for (id, login) in store::account_alerts(&mut transaction).await? {
+        store::rekey_alert(&mut transaction, id, &key.of(&login)).await?;
+    }
+    store::forget_all_attempts(&mut transaction).await?;
+    store::upgrade_made(&mut transaction, UPGRADE, now).await?;
+    let detail = format!("{resealed} authenticator secrets sealed again, {unopened} did not open");
+    let entry = Entry {
+        after: Some(&detail),
+        ..Entry::of(AuditAction::KeysUpgraded)
+    };
+    append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(Some((resealed, unopened)))
 }
 
 /// Whether `text` can be a login: 1 to 64 letters, digits, dots, dashes or

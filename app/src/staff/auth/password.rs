@@ -139,21 +139,58 @@ pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// Argon2 hashes computed at once: one per core. Each takes 19 MiB and
+/// tens of milliseconds of CPU on purpose; unbounded, a flood of sign-ins
+/// would take the memory of the machine (tokio's blocking pool grows to
+/// 512 threads).
+fn hashing() -> &'static tokio::sync::Semaphore {
+    static HASHING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    HASHING.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// Every hashing permit is taken: try again in a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Busy;
+
 /// Checks `password` against `hash` (or, with none, against a decoy, so an
-/// unknown login takes as long as a wrong password) off the async workers:
-/// Argon2 takes tens of milliseconds of CPU on purpose.
+/// unknown login takes as long as a wrong password) off the async workers,
+/// if a hashing permit is free now; [`Busy`] at once otherwise (the
+/// sign-in page, which anyone can post to, never queues for one).
+pub(super) async fn verify_if_free(password: &str, hash: Option<String>) -> Result<bool, Busy> {
+    let permit = hashing().try_acquire().map_err(|_| Busy)?;
+    let matches = verify(password, hash).await;
+    drop(permit);
+    Ok(matches)
+}
+
+/// As [`verify_if_free`], waiting for a permit (for a signed-in member).
 pub(super) async fn verify_off_thread(password: &str, hash: Option<String>) -> bool {
+    let Ok(_permit) = hashing().acquire().await else {
+        return false;
+    };
+    verify(password, hash).await
+}
+
+async fn verify(password: &str, hash: Option<String>) -> bool {
     let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
     let password = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let matches = tokio::task::spawn_blocking(move || {
+        verify_password(&password, hash.as_deref().unwrap_or_else(|| decoy_hash()))
+    })
+    .await
+    .unwrap_or(false);
     known && matches
 }
 
-/// [`hash_password`] off the async workers.
+/// [`hash_password`] off the async workers, with a hashing permit.
 pub(super) async fn hash_off_thread(password: &str) -> Result<String, AccountError> {
+    let _permit = hashing()
+        .acquire()
+        .await
+        .map_err(|error| AccountError::Hash(error.to_string()))?;
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await

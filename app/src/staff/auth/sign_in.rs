@@ -2,24 +2,45 @@
 //! authenticator app (or a recovery code). Between them the browser holds a
 //! pending sign-in, a record of five minutes on the server that opens
 //! nothing under `/staff`; only the accepted code opens a session. Both
-//! steps count in the same throttle, and both are audited, a login that
-//! does not exist only by its keyed hash.
+//! steps pass the gate (the client's limit over all logins, in memory,
+//! before any query or hash), count in the same throttle, and are audited
+//! (a login that does not exist only by its keyed hash; a client's
+//! refusals after the first of a window only as a count).
 
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
 
-use super::password::verify_off_thread;
+use super::password::verify_if_free;
 use super::sessions::open_session;
 use super::store;
-use super::throttle::{self, Taken};
+use super::throttle::{self, Step, Taken};
 use super::totp::{self, Factor};
 use super::{is_token, new_token, token_hash};
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
 use crate::http::limits::client_key;
+use crate::http::sign_in_gate::{Refusal, SignInGate};
 use crate::keys::LoginKey;
+
+/// What signing in stands on: the database, the key file's keys, the gate.
+#[derive(Debug, Clone, Copy)]
+pub struct Door<'a> {
+    pub pool: &'a SqlitePool,
+    pub key: &'a LoginKey,
+    pub gate: &'a SignInGate,
+}
+
+impl<'a> Door<'a> {
+    pub fn of(site: &'a crate::http::Site) -> Self {
+        Self {
+            pool: &site.pool,
+            key: &site.login_key,
+            gate: &site.sign_in_gate,
+        }
+    }
+}
 
 /// How long the code may come after the password.
 pub const PENDING_LIMIT: Duration = Duration::minutes(5);
@@ -38,6 +59,8 @@ pub enum PasswordOutcome {
     Throttled {
         minutes: i64,
     },
+    /// Every hashing permit is taken: try again in a moment.
+    Busy,
 }
 
 /// The second step's outcome.
@@ -55,19 +78,55 @@ pub enum CodeOutcome {
     Throttled {
         minutes: i64,
     },
+    /// Too many wrong codes for the account from anywhere: closed until
+    /// the hour has passed or an admin has seen the alert.
+    CodesClosed,
+}
+
+/// How long an attempt refused by the gate waits before its answer: a
+/// client looping over the sign-in (a script on many connections) gets
+/// one answer per connection per second instead of as many as the CPU
+/// can render, so the members' pages keep their speed. A waiting answer
+/// holds a timer, no thread and no hash.
+const HELD_ANSWER_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Refused by the gate before anything else: counted, and written to the
+/// audit trail only when it is the first refusal of the client's window.
+async fn held_at_gate(
+    door: Door<'_>,
+    address: IpAddr,
+    login: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    if door.gate.count(address, Refusal::Throttled, login, now) {
+        let shown = address.to_string();
+        let entry = Entry {
+            actor: login,
+            address: Some(&shown),
+            after: Some("client limit"),
+            ..Entry::of(AuditAction::SignInThrottled)
+        };
+        record(door.pool, now, entry).await?;
+    }
+    tokio::time::sleep(HELD_ANSWER_DELAY).await;
+    Ok(door.gate.minutes_to_wait(address))
 }
 
 /// The first step: `login` and `password` from `address`; on success a
 /// pending sign-in that remembers `next`.
 pub async fn check_password(
-    pool: &SqlitePool,
-    key: &LoginKey,
+    door: Door<'_>,
     login: &str,
     password: &str,
     address: IpAddr,
     next: &str,
     now: DateTime<Utc>,
 ) -> Result<PasswordOutcome, sqlx::Error> {
+    let Door { pool, key, gate } = door;
+    if !gate.admit(address) {
+        let minutes = held_at_gate(door, address, None, now).await?;
+        return Ok(PasswordOutcome::Throttled { minutes });
+    }
     let login = login.trim();
     let login_key = key.of(login);
     let (client, shown) = (client_key(address), address.to_string());
@@ -84,10 +143,13 @@ pub async fn check_password(
         before: unknown_key,
         ..Entry::of(action)
     };
-    let attempt = match throttle::take(pool, &login_key, known, &client, now).await? {
+    let step = (known, Step::Password);
+    let attempt = match throttle::take(pool, &login_key, step, &client, now).await? {
         Taken::Attempt(attempt) => attempt,
         Taken::Throttled { minutes } => {
-            record(pool, now, line(AuditAction::SignInThrottled)).await?;
+            if gate.count(address, Refusal::Throttled, known, now) {
+                record(pool, now, line(AuditAction::SignInThrottled)).await?;
+            }
             return Ok(PasswordOutcome::Throttled { minutes });
         }
     };
@@ -99,7 +161,12 @@ pub async fn check_password(
     let hash = account
         .as_ref()
         .map(|account| account.password_hash.clone());
-    let matches = verify_off_thread(password, hash).await;
+    // The gate's attempt stays taken when busy: a flood answered "busy"
+    // still reaches the client's limit.
+    let Ok(matches) = verify_if_free(password, hash).await else {
+        attempt.not_made().await?;
+        return Ok(PasswordOutcome::Busy);
+    };
     let account = account.filter(|account| matches && account.active);
     let Some(account) = account else {
         let action = if known.is_some() {
@@ -107,10 +174,13 @@ pub async fn check_password(
         } else {
             AuditAction::SignInUnknownLogin
         };
-        record(pool, now, line(action)).await?;
+        if gate.count(address, Refusal::Failed, known, now) {
+            record(pool, now, line(action)).await?;
+        }
         attempt.failed().await?;
         return Ok(PasswordOutcome::Refused);
     };
+    gate.give_back(address);
     attempt.passed().await?;
     // A secret sealed under another key file opens no more: as good as
     // none, the admin enrols the member again.
@@ -141,16 +211,20 @@ pub async fn check_password(
 /// The second step: the code typed for the pending sign-in `pending`, from
 /// `address` with the browser `user_agent`.
 pub async fn check_code(
-    pool: &SqlitePool,
-    key: &LoginKey,
+    door: Door<'_>,
     pending: &str,
     typed: &str,
     address: IpAddr,
     user_agent: &str,
     now: DateTime<Utc>,
 ) -> Result<CodeOutcome, sqlx::Error> {
+    let Door { pool, key, gate } = door;
     if !is_token(pending) {
         return Ok(CodeOutcome::Expired);
+    }
+    if !gate.admit(address) {
+        let minutes = held_at_gate(door, address, None, now).await?;
+        return Ok(CodeOutcome::Throttled { minutes });
     }
     let (client, shown) = (client_key(address), address.to_string());
     let found = store::pending(pool, &token_hash(pending)).await?;
@@ -175,14 +249,29 @@ pub async fn check_code(
         ..Entry::of(action)
     };
     let login = Some(found.login.as_str());
-    let attempt = match throttle::take(pool, &login_key, login, &client, now).await? {
-        Taken::Attempt(attempt) => attempt,
-        Taken::Throttled { minutes } => {
+    // One code at a time for an account, whichever address sends it.
+    let _turn = gate.turn_of(found.user_id).await;
+    if throttle::codes_closed(pool, &login_key, now).await? {
+        if gate.count(address, Refusal::Throttled, login, now) {
             let entry = Entry {
-                after: Some("code"),
+                after: Some("codes closed"),
                 ..line(AuditAction::SignInThrottled)
             };
             record(pool, now, entry).await?;
+        }
+        return Ok(CodeOutcome::CodesClosed);
+    }
+    let step = (login, Step::Code);
+    let attempt = match throttle::take(pool, &login_key, step, &client, now).await? {
+        Taken::Attempt(attempt) => attempt,
+        Taken::Throttled { minutes } => {
+            if gate.count(address, Refusal::Throttled, login, now) {
+                let entry = Entry {
+                    after: Some("code"),
+                    ..line(AuditAction::SignInThrottled)
+                };
+                record(pool, now, entry).await?;
+            }
             return Ok(CodeOutcome::Throttled { minutes });
         }
     };
@@ -196,6 +285,7 @@ pub async fn check_code(
         attempt.failed().await?;
         return Ok(CodeOutcome::Refused);
     };
+    gate.give_back(address);
     attempt.succeeded().await?;
     end_pending(pool, pending).await?;
     let token = open_session(pool, found.user_id, &shown, user_agent, now).await?;

@@ -238,13 +238,79 @@ pub async fn sealing_done(connection: &mut SqliteConnection) -> Result<bool, sql
     sqlx::query_scalar(SEALING_DONE).fetch_one(connection).await
 }
 
+/// Whether the upgrade `name` was made.
+pub async fn upgrade_done(
+    connection: &mut SqliteConnection,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM key_upgrades WHERE name = ?)")
+        .bind(name)
+        .fetch_one(connection)
+        .await
+}
+
+/// Records the upgrade `name` as made.
+pub async fn upgrade_made(
+    connection: &mut SqliteConnection,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO key_upgrades (name, done_at) VALUES (?, ?)")
+        .bind(name)
+        .bind(timestamp(now))
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// The accounts whose second factor an earlier version sealed (`v1:`).
+pub async fn legacy_factors(
+    connection: &mut SqliteConnection,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, totp_secret FROM staff_users WHERE totp_secret LIKE 'v1:%'")
+        .fetch_all(connection)
+        .await
+}
+
+/// The open alerts of accounts: id and login (their keys are the login's
+/// keyed hash).
+pub async fn account_alerts(
+    connection: &mut SqliteConnection,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, login FROM sign_in_alerts WHERE login IS NOT NULL")
+        .fetch_all(connection)
+        .await
+}
+
+/// Keys an alert anew.
+pub async fn rekey_alert(
+    connection: &mut SqliteConnection,
+    id: i64,
+    login_key: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sign_in_alerts SET login_key = ? WHERE id = ?")
+        .bind(login_key)
+        .bind(id)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// Forgets every sign-in attempt (their keys are of an earlier version).
+pub async fn forget_all_attempts(connection: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_attempts")
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
 /// The accounts whose second factor is stored readable (not sealed).
 pub async fn readable_factors(
     connection: &mut SqliteConnection,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, totp_secret FROM staff_users \
-         WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%'",
+         WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%' AND totp_secret NOT LIKE 'v2:%'",
     )
     .fetch_all(connection)
     .await
@@ -522,6 +588,7 @@ const COUNTED: &str = "login_key = ?1 AND address = ?2 AND outcome IN ('pending'
 pub async fn begin_attempt(
     pool: &SqlitePool,
     (login_key, address): (&str, &str),
+    (known, step): (bool, &str),
     limit: i64,
     (before, since): (DateTime<Utc>, DateTime<Utc>),
     now: DateTime<Utc>,
@@ -531,8 +598,8 @@ pub async fn begin_attempt(
         .execute(pool)
         .await?;
     let taken = sqlx::query(&format!(
-        "INSERT INTO sign_in_attempts (login_key, address, at, outcome) \
-         SELECT ?1, ?2, ?4, 'pending' \
+        "INSERT INTO sign_in_attempts (login_key, address, at, outcome, known, step) \
+         SELECT ?1, ?2, ?4, 'pending', ?6, ?7 \
          WHERE (SELECT COUNT(*) FROM sign_in_attempts WHERE {COUNTED}) < ?5"
     ))
     .bind(login_key)
@@ -540,6 +607,8 @@ pub async fn begin_attempt(
     .bind(timestamp(since))
     .bind(timestamp(now))
     .bind(limit)
+    .bind(known)
+    .bind(step)
     .execute(pool)
     .await?;
     Ok((taken.rows_affected() == 1).then(|| taken.last_insert_rowid()))
@@ -571,6 +640,66 @@ pub async fn finish_attempt(pool: &SqlitePool, id: i64, outcome: &str) -> Result
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// Gives the session `id` a new token (its hash), keeping its limits.
+pub async fn replace_session_token(
+    connection: &mut SqliteConnection,
+    id: i64,
+    token_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE staff_sessions SET token_hash = ? WHERE id = ?")
+        .bind(token_hash)
+        .bind(id)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// Forgets an attempt that did not happen (the service was busy).
+pub async fn forget_attempt(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_attempts WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The wrong codes typed for a login from every address since `since` and
+/// since an admin last acknowledged an alert of it.
+pub async fn code_failures(
+    pool: &SqlitePool,
+    login_key: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sign_in_attempts \
+         WHERE login_key = ?1 AND step = 'code' AND outcome = 'failed' AND at >= ?2 \
+         AND at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')",
+    )
+    .bind(login_key)
+    .bind(timestamp(since))
+    .fetch_one(pool)
+    .await
+}
+
+/// The failures of logins that do not exist, from every address, since
+/// `since` and since an admin last acknowledged their alert (kept under
+/// `alert_key`): how many, from how many addresses, the first one's moment.
+pub async fn unacknowledged_unknown_failures(
+    pool: &SqlitePool,
+    alert_key: &str,
+    since: DateTime<Utc>,
+) -> Result<(i64, i64, Option<String>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT address), MIN(at) FROM sign_in_attempts \
+         WHERE known = 0 AND outcome IN ('pending', 'failed') AND at >= ?2 \
+         AND at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')",
+    )
+    .bind(alert_key)
+    .bind(timestamp(since))
+    .fetch_one(pool)
+    .await
 }
 
 /// The failures of a login from every address since `since`.

@@ -5,7 +5,12 @@
 //!   still signs in;
 //! - failures of one login from all addresses together, 20 and more within
 //!   an hour, add a growing delay to that login's attempts (never a refusal)
-//!   and raise an alert on the admins' pages.
+//!   and raise an alert on the admins' pages; failures of logins that do
+//!   not exist raise one alert together, whatever was typed;
+//! - wrong codes of one account from all addresses together, [`CODE_CEILING`]
+//!   within an hour, close its code step until the hour has passed or an
+//!   admin acknowledges the alert they raise: whoever holds the password
+//!   can guess codes from many addresses, but not for long.
 //!
 //! Each attempt is one row, inserted only if the pair is under its limit by
 //! a single conditional `INSERT` (SQLite runs one writer at a time), so
@@ -33,6 +38,8 @@ pub struct SignInAlert {
     /// by `key`, the start of its keyed hash.
     pub login: Option<String>,
     pub key: String,
+    /// The alert of every login that does not exist, together.
+    pub unknown_logins: bool,
     pub failures: i64,
     pub addresses: i64,
     /// Japan time, `YYYY-MM-DD HH:MM:SS`.
@@ -50,6 +57,29 @@ pub const ALERT_FAILURES: i64 = 20;
 pub const LOGIN_WINDOW: Duration = Duration::hours(1);
 /// The longest delay.
 const MAX_DELAY_SECONDS: u64 = 16;
+/// Wrong codes for one account from every address within [`LOGIN_WINDOW`]
+/// that close its code step and alert the admins. Six digits give a guess
+/// one chance in 500,000 (a code is accepted for 90 seconds around now).
+pub const CODE_CEILING: i64 = 10;
+/// The key the alert of logins that do not exist is kept under (a keyed
+/// hash is 32 hex digits: it cannot be this).
+pub const UNKNOWN_LOGINS: &str = "unknown logins";
+
+/// The step an attempt is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Password,
+    Code,
+}
+
+impl Step {
+    const fn code(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Code => "code",
+        }
+    }
+}
 
 /// The delay before an attempt for a login that failed `failures` times
 /// within the last hour: none below the alert's threshold, then one second,
@@ -105,13 +135,15 @@ impl Outcome {
 async fn begin(
     pool: &SqlitePool,
     pair: Pair<'_>,
+    (known, step): (bool, Step),
     now: DateTime<Utc>,
 ) -> Result<Begun, sqlx::Error> {
     let since = now - PAIR_WINDOW;
     let pair = (pair.login_key, pair.address);
     // Attempts older than any window are of no more use.
     let windows = (now - LOGIN_WINDOW, since);
-    if let Some(id) = store::begin_attempt(pool, pair, MAX_FAILURES, windows, now).await? {
+    let kind = (known, step.code());
+    if let Some(id) = store::begin_attempt(pool, pair, kind, MAX_FAILURES, windows, now).await? {
         return Ok(Begun::Attempt(id));
     }
     // The pair waits until the oldest of its last five failures leaves the
@@ -148,6 +180,7 @@ pub(super) struct Attempt<'a> {
     login_key: String,
     /// The account's login; `None` when no account has it.
     login: Option<String>,
+    step: Step,
     now: DateTime<Utc>,
     /// How long it waited for the login's failures.
     waited: Wait,
@@ -170,13 +203,13 @@ pub(super) enum Taken<'a> {
 pub(super) async fn take<'a>(
     pool: &'a SqlitePool,
     login_key: &str,
-    login: Option<&str>,
+    (login, step): (Option<&str>, Step),
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<Taken<'a>, sqlx::Error> {
     let delay = delay_after(failures_of(pool, login_key, now).await?);
     let pair = Pair { login_key, address };
-    let id = match begin(pool, pair, now).await? {
+    let id = match begin(pool, pair, (login.is_some(), step), now).await? {
         Begun::Attempt(id) => id,
         Begun::Throttled { minutes } => return Ok(Taken::Throttled { minutes }),
     };
@@ -188,6 +221,7 @@ pub(super) async fn take<'a>(
         id,
         login_key: login_key.to_owned(),
         login: login.map(str::to_owned),
+        step,
         now,
         waited: delay,
     }))
@@ -203,7 +237,18 @@ impl Attempt<'_> {
     /// login fails from everywhere.
     pub async fn failed(self) -> Result<(), sqlx::Error> {
         finish(self.pool, self.id, Outcome::Failed).await?;
-        raise_alert(self.pool, &self.login_key, self.login.as_deref(), self.now).await
+        raise_alert(
+            self.pool,
+            &self.login_key,
+            (self.login.as_deref(), self.step),
+            self.now,
+        )
+        .await
+    }
+
+    /// The service was too busy to check it: as if it had not been made.
+    pub async fn not_made(self) -> Result<(), sqlx::Error> {
+        store::forget_attempt(self.pool, self.id).await
     }
 
     /// The password was right; the code is still to come.
@@ -225,12 +270,25 @@ impl Attempt<'_> {
 async fn raise_alert(
     pool: &SqlitePool,
     login_key: &str,
-    login: Option<&str>,
+    (login, step): (Option<&str>, Step),
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let (failures, addresses, first_at) =
-        store::unacknowledged_failures(pool, login_key, now - LOGIN_WINDOW).await?;
-    if failures < ALERT_FAILURES {
+    let since = now - LOGIN_WINDOW;
+    // Logins that do not exist are one alert together: a flood of random
+    // logins is one thing for the admins to see, not one per login typed.
+    let login_key = if login.is_some() {
+        login_key
+    } else {
+        UNKNOWN_LOGINS
+    };
+    let (failures, addresses, first_at) = if login.is_some() {
+        store::unacknowledged_failures(pool, login_key, since).await?
+    } else {
+        store::unacknowledged_unknown_failures(pool, login_key, since).await?
+    };
+    let codes_closed =
+        step == Step::Code && store::code_failures(pool, login_key, since).await? >= CODE_CEILING;
+    if failures < ALERT_FAILURES && !codes_closed {
         return Ok(());
     }
     let counts = (failures, addresses);
@@ -251,6 +309,17 @@ async fn raise_alert(
     transaction.commit().await
 }
 
+/// Whether the code step of the login whose keyed hash is `login_key` is
+/// closed: [`CODE_CEILING`] wrong codes within the hour, from anywhere,
+/// since an admin last acknowledged its alert.
+pub(super) async fn codes_closed(
+    pool: &SqlitePool,
+    login_key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    Ok(store::code_failures(pool, login_key, now - LOGIN_WINDOW).await? >= CODE_CEILING)
+}
+
 /// The alerts no admin has acknowledged yet, newest first.
 pub async fn open_alerts(pool: &SqlitePool) -> Result<Vec<SignInAlert>, sqlx::Error> {
     let rows = store::open_alerts(pool).await?;
@@ -258,6 +327,7 @@ pub async fn open_alerts(pool: &SqlitePool) -> Result<Vec<SignInAlert>, sqlx::Er
         .into_iter()
         .map(|row| SignInAlert {
             id: row.id,
+            unknown_logins: row.login_key == UNKNOWN_LOGINS,
             login: row.login,
             key: row.login_key.chars().take(8).collect(),
             failures: row.failures,

@@ -29,7 +29,6 @@ use leptos::prelude::*;
 use super::store::{current_appointment, departments, specialists, submission, window_of};
 use super::{Department, Desk, Role, Specialist, StaffError};
 use crate::audit::AuditAction;
-use crate::audit::chain::{Entry, record};
 use crate::http::{Form, FormPairs, Site};
 use crate::store::{calendar, in_japan, undecodable};
 use actions::Actor;
@@ -378,12 +377,8 @@ fn proposes_declining(calendar: &Calendar, calls: &[CallRow]) -> bool {
 async fn load(desk: &Desk, reference: &Reference) -> Result<CasePage, StaffError> {
     let (pool, now) = (desk.pool(), desk.now());
     let row = desk.case(reference).await?;
-    let seen = Entry {
-        actor: Some(&desk.staff.login),
-        case_id: Some(row.id),
-        ..Entry::of(AuditAction::CaseViewed)
-    };
-    record(pool, now, seen).await?;
+    desk.record_seen(AuditAction::CaseViewed, Some(row.id), None)
+        .await?;
     let calendar = calendar(pool).await?;
     let today = japan_time(&now).date();
     let submission = submission(&row)?;

@@ -7,15 +7,30 @@ use crate::i18n::{Locale, td_string};
 use crate::staff::words as staff_words;
 
 /// A CSV cell, quoted. A cell that a spreadsheet would read as a formula
-/// (`=`, `+`, `-`, `@`, a tab or a carriage return first) starts with an
-/// apostrophe, so it is shown as text and never run.
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return first, also in their
+/// full-width forms `＝＋－＠` and after spaces, which Excel in Japan reads
+/// the same) starts with an apostrophe, so it is shown as text and never
+/// run.
 pub fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let first = text
+        .chars()
+        .map(half_width)
+        .find(|c| !matches!(c, ' ' | '\u{3000}' | '\n'));
+    let text = if first.is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')) {
         format!("'{text}")
     } else {
         text.to_owned()
     };
     format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// A full-width form (`＝`, `＋`…) as its ASCII character; anything else as
+/// it is.
+fn half_width(c: char) -> char {
+    match u32::from(c) {
+        code @ 0xFF01..=0xFF5E => char::from_u32(code - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
 }
 
 fn line(cells: &[String]) -> String {
@@ -82,6 +97,15 @@ mod tests {
         assert_eq!(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
         assert_eq!(cell("\tx"), "\"'\tx\"");
         assert_eq!(cell("山田 花子"), "\"山田 花子\"");
+        // Full-width, and after spaces (half- or full-width): Excel reads
+        // them as formulas too.
+        assert_eq!(cell("＝1+1"), "\"'＝1+1\"");
+        assert_eq!(cell("＋81"), "\"'＋81\"");
+        assert_eq!(cell("－1"), "\"'－1\"");
+        assert_eq!(cell("＠SUM(A1)"), "\"'＠SUM(A1)\"");
+        assert_eq!(cell("  =1+1"), "\"'  =1+1\"");
+        assert_eq!(cell("\u{3000}=1+1"), "\"'\u{3000}=1+1\"");
+        assert_eq!(cell(" 山田"), "\" 山田\"");
     }
 
     #[test]

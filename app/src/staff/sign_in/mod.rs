@@ -61,6 +61,10 @@ pub enum LoginProblem {
     NotEnrolled,
     /// The five minutes between password and code are over: start again.
     Expired,
+    /// Every hashing permit is taken: try again in a moment.
+    Busy,
+    /// Too many wrong codes for the account from anywhere: call the admin.
+    CodesClosed,
     SignedOut,
     /// The session ended after 30 minutes without use (or 12 hours).
     SessionEnded,
@@ -79,18 +83,28 @@ pub(super) fn safe_next(next: &str) -> &str {
 /// The sign-in page `page`, with `status` (and `Retry-After` when it says
 /// to wait).
 async fn show_login(visitor: Visitor, page: LoginPage, status: StatusCode) -> Response {
-    let wait = match page.problem {
-        Some(LoginProblem::TooManyAttempts { minutes }) => Some(minutes),
-        _ => None,
-    };
+    let problem = page.problem;
     let response = visitor
         .render(status, move || {
             view! { <view::Login page=page.clone() /> }.into_any()
         })
         .await;
-    match wait {
-        Some(minutes) => retry_after(response, minutes),
-        None => response,
+    with_retry_after(response, problem)
+}
+
+/// `Retry-After` when the problem says to wait: the minutes of a limit, a
+/// second when busy.
+fn with_retry_after(mut response: Response, problem: Option<LoginProblem>) -> Response {
+    match problem {
+        Some(LoginProblem::TooManyAttempts { minutes }) => retry_after(response, minutes),
+        Some(LoginProblem::Busy) => {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+            response
+        }
+        _ => response,
     }
 }
 
@@ -137,8 +151,7 @@ async fn login(
     let next = safe_next(&typed.next).to_owned();
     let site = &visitor.site;
     let outcome = auth::check_password(
-        &site.pool,
-        &site.login_key,
+        auth::Door::of(site),
         &login,
         &typed.password,
         address,
@@ -164,6 +177,7 @@ async fn login(
             LoginProblem::TooManyAttempts { minutes },
             StatusCode::TOO_MANY_REQUESTS,
         ),
+        Ok(PasswordOutcome::Busy) => (LoginProblem::Busy, StatusCode::SERVICE_UNAVAILABLE),
         Err(error) => return StaffError::from(error).into_response(),
     };
     let page = LoginPage {
@@ -182,19 +196,13 @@ async fn code_page(visitor: Visitor, Https(https): Https) -> Response {
 }
 
 async fn show_code(visitor: Visitor, page: CodePage, status: StatusCode) -> Response {
-    let wait = match page.problem {
-        Some(LoginProblem::TooManyAttempts { minutes }) => Some(minutes),
-        _ => None,
-    };
+    let problem = page.problem;
     let response = visitor
         .render(status, move || {
             view! { <view::Code page=page.clone() /> }.into_any()
         })
         .await;
-    match wait {
-        Some(minutes) => retry_after(response, minutes),
-        None => response,
-    }
+    with_retry_after(response, problem)
 }
 
 /// What the second step posts.
@@ -223,8 +231,7 @@ async fn code(
         .to_owned();
     let site = &visitor.site;
     let outcome = auth::check_code(
-        &site.pool,
-        &site.login_key,
+        auth::Door::of(site),
         &pending,
         &typed.code,
         address,
@@ -258,6 +265,12 @@ async fn code(
                 problem: Some(LoginProblem::TooManyAttempts { minutes }),
             },
             StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Ok(CodeOutcome::CodesClosed) => (
+            CodePage {
+                problem: Some(LoginProblem::CodesClosed),
+            },
+            StatusCode::FORBIDDEN,
         ),
         Ok(CodeOutcome::Expired) => {
             let page = LoginPage {

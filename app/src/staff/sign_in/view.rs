@@ -18,6 +18,8 @@ fn problem_words(locale: Locale, problem: LoginProblem) -> (bool, String) {
         }
         LoginProblem::NotEnrolled => td_string!(locale, staff.not_enrolled).to_owned(),
         LoginProblem::Expired => td_string!(locale, staff.code_expired).to_owned(),
+        LoginProblem::Busy => td_string!(locale, staff.login_busy).to_owned(),
+        LoginProblem::CodesClosed => td_string!(locale, staff.codes_closed).to_owned(),
         LoginProblem::SignedOut => {
             return (false, td_string!(locale, staff.signed_out).to_owned());
         }
