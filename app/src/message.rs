@@ -12,6 +12,9 @@ pub enum MessageKind {
     Declined,
     /// The written opinion reached the present doctor.
     ReportSent,
+    /// The first message to an address: confirm it (nothing else goes to
+    /// it before).
+    ConfirmAddress,
 }
 
 domain::codes!(MessageKind {
@@ -22,6 +25,7 @@ domain::codes!(MessageKind {
     Reminder => "reminder",
     Declined => "declined",
     ReportSent => "report_sent",
+    ConfirmAddress => "confirm_address",
 });
 
 /// Where a message stands.

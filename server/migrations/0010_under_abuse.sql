@@ -17,3 +17,19 @@ CREATE TABLE key_upgrades (
     name    TEXT PRIMARY KEY,
     done_at TEXT NOT NULL
 );
+
+-- The form is no open mail relay: the first message to an address asks to
+-- confirm it, and nothing else goes to it until it is confirmed. One row
+-- per case that asked for e-mail; `asked` when a confirmation message was
+-- written (at most three a day per address); the token's hash is set
+-- when that message goes out (its link is derived then, never stored).
+CREATE TABLE address_confirmations (
+    case_id      INTEGER PRIMARY KEY REFERENCES cases (id),
+    address_hash TEXT    NOT NULL,
+    created_at   TEXT    NOT NULL,
+    asked        INTEGER NOT NULL CHECK (asked IN (0, 1)),
+    token_hash   TEXT    UNIQUE,
+    sent_at      TEXT,
+    confirmed_at TEXT
+);
+CREATE INDEX address_confirmations_by_address ON address_confirmations (address_hash, created_at);

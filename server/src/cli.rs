@@ -159,6 +159,15 @@ pub struct ServeArgs {
         value_name = "DAYS"
     )]
     pub report_days: u32,
+    /// New requests the whole service takes in an hour, from every address
+    /// together; beyond it, "busy", and reception's queue says so.
+    #[arg(
+        long,
+        env = "SECOND_OPINION_NEW_REQUEST_CEILING",
+        default_value_t = app::http::limits::SERVICE_CEILING,
+        value_name = "N"
+    )]
+    pub new_request_ceiling: usize,
 }
 
 /// Where e-mail to patients goes. Without `--smtp-url`, messages are kept,

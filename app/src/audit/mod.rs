@@ -43,6 +43,9 @@ pub enum AuditAction {
     /// A paper printed from the status answer (the reference and the date
     /// of birth), with the client's address.
     StatusPaperPrinted,
+    /// The patient followed the link of the first message to their
+    /// address.
+    AddressConfirmed,
     /// A client's sign-in refusals within a window after its first, counted
     /// (one line, not one per attempt).
     SignInTally,
@@ -126,6 +129,7 @@ domain::codes!(AuditAction {
     SignInNotEnrolled => "sign_in_not_enrolled",
     SignInAlert => "sign_in_alert",
     StatusPaperPrinted => "status_paper_printed",
+    AddressConfirmed => "address_confirmed",
     SignInTally => "sign_in_tally",
     SignInAlertAcknowledged => "sign_in_alert_acknowledged",
     SignOut => "sign_out",

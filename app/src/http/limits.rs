@@ -137,16 +137,60 @@ impl AttemptLimiter {
 
 /// The limit on new requests: 20 new cases per client address an hour
 /// (a resent submission does not count). A patient sends one; a family
-/// sharing a connection a few; a script flooding the queue, no more.
+/// sharing a connection a few; a script flooding the queue, no more. And
+/// a ceiling for the whole service ([`SERVICE_CEILING`] an hour, from
+/// every address together): a flood from many addresses meets "busy"
+/// instead of filling reception's queue, and reception is told.
 #[derive(Debug, Clone)]
-pub struct NewCaseLimiter(pub AttemptLimiter);
+pub struct NewCaseLimiter {
+    per_client: AttemptLimiter,
+    service: AttemptLimiter,
+    /// The service-wide ceiling, an hour.
+    pub ceiling: usize,
+}
+
+/// New requests the whole service takes in an hour, unless set
+/// (`--new-request-ceiling`). The clinic sees a few a day; a hundred in an
+/// hour is no day a hospital has.
+pub const SERVICE_CEILING: usize = 100;
+
+/// The one "client" the service-wide ceiling counts.
+const EVERYONE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
 
 impl Default for NewCaseLimiter {
     fn default() -> Self {
-        Self(AttemptLimiter::new(
-            20,
-            std::time::Duration::from_secs(60 * 60),
-        ))
+        Self::with_ceiling(SERVICE_CEILING)
+    }
+}
+
+impl NewCaseLimiter {
+    pub fn with_ceiling(ceiling: usize) -> Self {
+        let hour = std::time::Duration::from_secs(60 * 60);
+        Self {
+            per_client: AttemptLimiter::new(20, hour),
+            service: AttemptLimiter::new(ceiling, hour),
+            ceiling,
+        }
+    }
+
+    /// Takes a new request from `client` at `now`: `Err(true)` when the
+    /// client is over its limit, `Err(false)` when the service is over its
+    /// ceiling.
+    pub fn take(&self, client: IpAddr, now: Instant) -> Result<(), bool> {
+        if !self.per_client.try_attempt(client, now) {
+            return Err(true);
+        }
+        if !self.service.try_attempt(EVERYONE, now) {
+            self.per_client.give_back(client);
+            return Err(false);
+        }
+        Ok(())
+    }
+
+    /// Whether the service-wide ceiling is reached now (reception's queue
+    /// says so).
+    pub fn at_ceiling(&self, now: Instant) -> bool {
+        !self.service.allows(EVERYONE, now)
     }
 }
 

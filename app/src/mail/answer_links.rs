@@ -19,6 +19,10 @@ pub fn placeholder(answer: PatientAnswer) -> String {
 /// message queued before `--public-url` was set still leads there.
 pub const STATUS_URL: &str = "%STATUS_URL%";
 
+/// The placeholder of the address-confirmation link in a stored message:
+/// filled at sending with a token derived from the message.
+pub const CONFIRM_URL: &str = "%CONFIRM_URL%";
+
 /// Whether a stored message carries answer links.
 pub fn has_links(body: &str) -> bool {
     PatientAnswer::ALL
@@ -57,6 +61,15 @@ impl LinkKey {
     /// is never the key of anything else).
     pub fn derive(secret: &[u8; 32]) -> Self {
         Self(crate::keys::derive(secret, crate::keys::info::ANSWER_LINKS))
+    }
+
+    /// The token of the address-confirmation link in the message
+    /// `message_id`: the same at every attempt to send it.
+    pub fn confirmation(&self, message_id: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(message_id.as_bytes());
+        mac.update(b"\0confirm-address");
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// The token of `answer`'s link in the message `message_id`: the same

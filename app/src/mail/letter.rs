@@ -320,6 +320,21 @@ impl About<'_> {
         self.letter(td_string!(locale, mail.reminder_heading).to_owned(), body)
     }
 
+    /// The first message to an address: confirm it. Nothing else goes to
+    /// it before; whoever did not ask ignores it and hears no more.
+    pub fn confirm_address(&self) -> Letter {
+        let locale = self.locale;
+        let body = vec![
+            Block::Paragraph(td_string!(locale, mail.confirm_intro).to_owned()),
+            Block::Links(vec![(
+                td_string!(locale, mail.confirm_link).to_owned(),
+                super::answer_links::CONFIRM_URL.to_owned(),
+            )]),
+            Block::Paragraph(td_string!(locale, mail.confirm_not_you).to_owned()),
+        ];
+        self.letter(td_string!(locale, mail.confirm_heading).to_owned(), body)
+    }
+
     /// The written opinion was sent to the present doctor, `doctor`, on
     /// `on` (never what it says).
     pub fn report_sent(&self, on: NaiveDate, doctor: &str) -> Letter {

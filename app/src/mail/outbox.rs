@@ -138,6 +138,42 @@ pub async fn tell_received(
     enqueue(connection, setup, message, now).await
 }
 
+/// Writes "confirm your address": the first message to an address. The
+/// case's other messages wait until the link is followed.
+pub async fn tell_confirm_address(
+    connection: &mut SqliteConnection,
+    setup: &MailSetup,
+    to: &Addressee<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let letter = to.about(super::answer_links::STATUS_URL).confirm_address();
+    let message = NewMessage {
+        case_id: to.case_id,
+        kind: MessageKind::ConfirmAddress,
+        recipient: to.recipient,
+        letter,
+        calendar: None,
+        appointment_id: None,
+        due: now,
+    };
+    enqueue(connection, setup, message, now).await
+}
+
+/// The link of a confirmation message, its token's hash kept with the
+/// case's confirmation (again, harmlessly, at a second attempt).
+pub async fn confirmation_link(
+    pool: &SqlitePool,
+    message: &Outgoing,
+    key: &super::answer_links::LinkKey,
+    setup: &MailSetup,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = key.confirmation(&message.message_id);
+    let hash = crate::http::tokens::token_hash(&token);
+    store::keep_confirmation_token(pool, message.case_id, &hash, now).await?;
+    Ok(format!("{}/confirm/{token}", setup.public_url))
+}
+
 /// The calendar entry of a case's appointment: version `sequence`.
 #[allow(clippy::too_many_arguments, reason = "each is one fact of the entry")]
 pub fn invitation_file(

@@ -235,10 +235,36 @@ pub async fn keep_answer_token(
 /// mail server while none is configured.
 /// (Not those about an appointment that has begun: the mail task would
 /// withdraw them rather than send them.)
+/// A message (`m`) not held: the confirmation itself, or one of a case
+/// whose address is confirmed (or that asked before confirmations).
+const NOT_HELD: &str = "(m.kind = 'confirm_address' OR NOT EXISTS (SELECT 1 FROM address_confirmations a \
+     WHERE a.case_id = m.case_id AND a.confirmed_at IS NULL))";
+
+/// Keeps the hash of the confirmation link's token of case `case_id`, as
+/// its message goes out.
+pub async fn keep_confirmation_token(
+    pool: &SqlitePool,
+    case_id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE address_confirmations SET token_hash = ?, sent_at = COALESCE(sent_at, ?) \
+         WHERE case_id = ? AND confirmed_at IS NULL",
+    )
+    .bind(hash)
+    .bind(timestamp(now))
+    .bind(case_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 pub async fn waiting(pool: &SqlitePool, now: DateTime<Utc>) -> Result<u32, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM messages WHERE status = 'queued' AND due_at <= ? \
-         AND (appointment_id IS NULL OR appointment_id NOT IN ({BEGUN_APPOINTMENTS}))"
+        "SELECT COUNT(*) FROM messages m WHERE status = 'queued' AND due_at <= ? \
+         AND (appointment_id IS NULL OR appointment_id NOT IN ({BEGUN_APPOINTMENTS})) \
+         AND {NOT_HELD}"
     ))
     .bind(timestamp(now))
     .bind(japan_minute(now))
@@ -262,6 +288,7 @@ pub async fn due(
          FROM messages m WHERE status = 'queued' AND next_attempt_at <= ? \
          AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.case_id = m.case_id AND o.status = 'queued' \
          AND o.id < m.id AND o.due_at <= m.due_at) \
+         AND {NOT_HELD} \
          ORDER BY next_attempt_at, id LIMIT ?"
     ))
     .bind(japan_minute(now))

@@ -25,6 +25,17 @@ pub struct SubmitRequestInput {
     pub shared_computer: bool,
 }
 
+/// Where a case's e-mail address stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AddressState {
+    /// A confirmation was asked for; nothing else goes before it.
+    Pending,
+    /// Too many confirmations went to this address today: none for this
+    /// request (reception tells the patient in other ways).
+    NotAsked,
+    Confirmed,
+}
+
 /// What the patient is told once the request is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentRequest {
@@ -71,6 +82,7 @@ pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, Ap
 #[derive(Debug)]
 pub struct Accepted {
     pub sent: SentRequest,
+    /// The confirmation page's token for this browser.
     pub token: String,
     /// Sent from a shared computer: the cookie lives for the browser's
     /// session only.
@@ -118,13 +130,17 @@ pub async fn accept_request(
     let calendar = crate::store::calendar(pool).await?;
     let window = appointment_window(now_in_japan, &calendar);
     let resent = store::submission_is_known(pool, &input.submission_id).await?;
-    if !resent
-        && !sender
+    if !resent {
+        match sender
             .new_cases
-            .0
-            .try_attempt(sender.client, std::time::Instant::now())
-    {
-        return Err(AppError::TooManyNewRequests);
+            .take(sender.client, std::time::Instant::now())
+        {
+            Ok(()) => {}
+            Err(true) => return Err(AppError::TooManyNewRequests),
+            // The whole service is over its hourly ceiling: "busy", and
+            // reception's queue says so.
+            Err(false) => return Err(AppError::Busy),
+        }
     }
     let case = store::NewCase {
         submission_id: &input.submission_id,
@@ -144,6 +160,13 @@ pub async fn accept_request(
     } else {
         store::SENT_TOKEN
     };
+    // A resend gets a token of its own (the browser that resent may never
+    // have had the first answer), and keeps at most the two before it of
+    // the last minute: a loop of resends adds no rows.
+    if resent {
+        let recently = received_at - chrono::Duration::minutes(1);
+        store::forget_sent_tokens_since(pool, &stored.reference, recently).await?;
+    }
     let token = store::issue_sent_token(pool, &stored.reference, received_at, lifetime).await?;
     Ok(Accepted {
         sent: SentRequest {
@@ -202,6 +225,8 @@ pub struct SentSummary {
     pub qr: String,
     /// The same, with the highest error correction, for the FAX cover.
     pub fax_qr: String,
+    /// Where the e-mail address given stands, when updates were asked for.
+    pub address: Option<AddressState>,
 }
 
 /// The papers of the case with `reference` (server only).
@@ -211,7 +236,12 @@ pub async fn summary_of(
     reference: &Reference,
 ) -> Result<Option<SentSummary>, AppError> {
     let stored = super::store::find_submission(pool, reference).await?;
+    let address = match super::store::case_id(pool, reference).await? {
+        Some(case_id) => super::store::address_state(pool, case_id).await?,
+        None => None,
+    };
     Ok(stored.map(|(stored, submission)| SentSummary {
+        address,
         contact_first: matches!(stored.verdict, Verdict::ContactFirst { .. }),
         window: stored.window,
         documents: domain::documents_to_bring(&stored.request),

@@ -12,6 +12,8 @@
 pub mod answer_link;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod confirm_address;
+#[cfg(feature = "ssr")]
 pub mod finish;
 pub mod home;
 pub mod papers;
@@ -39,5 +41,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>(site: crate::http::Site) -> axum
             get(answer_link::show).post(answer_link::confirm),
         )
         .with_state(site.clone())
+        .merge(confirm_address::routes(site.clone()))
         .merge(verify::routes(site))
 }

@@ -14,7 +14,7 @@ use crate::Erase;
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::{td, td_string};
-use crate::patient::api::{SentSummary, find_sent};
+use crate::patient::api::{AddressState, SentSummary, find_sent};
 use crate::patient::papers::{PaperLinks, PrintButton, RequestFormPaper, SentError};
 use crate::words::DocumentText;
 
@@ -79,6 +79,7 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
             </p>
             <p>{td_string!(locale, sent.keep)}</p>
             {summary.contact_first.then(|| view! { <p class="notice">{td_string!(locale, sent.contact_first)}</p> })}
+            {summary.address.map(|state| view! { <AddressNotice state /> })}
             <h2>{td_string!(locale, sent.next_heading)}</h2>
             <p>{td_string!(locale, sent.next)}</p>
             <p>{received} " " {expected}</p>
@@ -114,6 +115,19 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
         </form>
     }
     .erase()
+}
+
+/// Where the e-mail address given stands: a confirmation to follow first,
+/// none sent today, or confirmed.
+#[component]
+pub fn AddressNotice(state: AddressState) -> impl IntoView {
+    let locale = crate::use_locale();
+    let text = match state {
+        AddressState::Pending => td_string!(locale, sent.address_pending),
+        AddressState::NotAsked => td_string!(locale, sent.address_not_asked),
+        AddressState::Confirmed => td_string!(locale, sent.address_confirmed),
+    };
+    view! { <p class="notice" data-testid="address">{text}</p> }
 }
 
 /// The request is stored: the draft this browser kept of it is done with.

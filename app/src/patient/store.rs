@@ -156,6 +156,51 @@ pub async fn store_case(
     ))
 }
 
+/// Confirmation messages one address gets in a day, whatever the
+/// requests: the form cannot be used to mail a stranger more.
+pub const CONFIRMATIONS_PER_ADDRESS_A_DAY: i64 = 3;
+
+/// How long a confirmation link opens, from its message's sending.
+pub const CONFIRMATION_HOURS: i64 = 24;
+
+/// The e-mail state of case `case_id` (`None`: no e-mail asked for, or a
+/// case from before confirmations).
+pub async fn address_state(
+    pool: &SqlitePool,
+    case_id: i64,
+) -> Result<Option<super::api::AddressState>, sqlx::Error> {
+    use super::api::AddressState;
+    let row: Option<(bool, Option<String>)> =
+        sqlx::query_as("SELECT asked, confirmed_at FROM address_confirmations WHERE case_id = ?")
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(asked, confirmed)| match (confirmed, asked) {
+        (Some(_), _) => AddressState::Confirmed,
+        (None, true) => AddressState::Pending,
+        (None, false) => AddressState::NotAsked,
+    }))
+}
+
+/// Confirms the address whose link's token has the hash `hash`, if the
+/// link is within its hours: the case's id.
+pub async fn confirm_address(
+    pool: &SqlitePool,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let since = timestamp(now - chrono::Duration::hours(CONFIRMATION_HOURS));
+    sqlx::query_scalar(
+        "UPDATE address_confirmations SET confirmed_at = COALESCE(confirmed_at, ?) \
+         WHERE token_hash = ? AND (confirmed_at IS NOT NULL OR sent_at > ?) RETURNING case_id",
+    )
+    .bind(timestamp(now))
+    .bind(hash)
+    .bind(since)
+    .fetch_optional(pool)
+    .await
+}
+
 /// Writes the "received" message of a case just inserted, if its patient
 /// asked for one.
 async fn tell_received(
@@ -180,6 +225,31 @@ async fn tell_received(
         recipient,
         documents: &documents,
     };
+    // The first message to the address asks to confirm it (at most three
+    // a day to one address, whatever the requests); "received" and the
+    // rest wait until the link is followed.
+    let address_hash = crate::http::tokens::token_hash(&recipient.trim().to_lowercase());
+    let since = timestamp(case.received_at - chrono::Duration::days(1));
+    let asked_today: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM address_confirmations WHERE address_hash = ? AND asked = 1 AND created_at > ?",
+    )
+    .bind(&address_hash)
+    .bind(&since)
+    .fetch_one(&mut *connection)
+    .await?;
+    let ask = asked_today < CONFIRMATIONS_PER_ADDRESS_A_DAY;
+    sqlx::query(
+        "INSERT INTO address_confirmations (case_id, address_hash, created_at, asked) VALUES (?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(&address_hash)
+    .bind(timestamp(case.received_at))
+    .bind(ask)
+    .execute(&mut *connection)
+    .await?;
+    if ask {
+        outbox::tell_confirm_address(connection, mail, &to, case.received_at).await?;
+    }
     let contact_first = matches!(case.verdict, Verdict::ContactFirst { .. });
     outbox::tell_received(
         connection,
@@ -384,6 +454,27 @@ pub async fn issue_sent_token(
     Ok(token)
 }
 
+/// Forgets all but the newest two confirmation-page tokens issued for
+/// `reference` after `since`, before a resend adds its own: a double
+/// click keeps both cookies working, a loop of resends adds no rows.
+pub async fn forget_sent_tokens_since(
+    pool: &SqlitePool,
+    reference: &Reference,
+    since: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM sent_tokens WHERE issued_at > ?1 \
+         AND case_id = (SELECT id FROM cases WHERE reference = ?2) \
+         AND token_hash NOT IN (SELECT t.token_hash FROM sent_tokens t JOIN cases c ON c.id = t.case_id \
+         WHERE c.reference = ?2 AND t.issued_at > ?1 ORDER BY t.issued_at DESC LIMIT 2)",
+    )
+    .bind(timestamp(since))
+    .bind(reference.compact())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// Ends the confirmation token `token` ("Finish" on the confirmation).
 pub async fn end_sent_token(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
     if !crate::http::tokens::is_token(token) {
@@ -507,6 +598,10 @@ pub async fn record_answer(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<AnswerLink>, sqlx::Error> {
+    // Not a token's shape: nothing to find, and no write lock taken for it.
+    if !crate::http::tokens::is_token(token) {
+        return Ok(None);
+    }
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(link) = answer_link(&mut *transaction, token, now).await? else {
         return Ok(None);

@@ -224,6 +224,7 @@ pub fn message_kind(locale: Locale, kind: crate::message::MessageKind) -> &'stat
         K::Reminder => td_string!(locale, staff.message_reminder),
         K::Declined => td_string!(locale, staff.message_declined),
         K::ReportSent => td_string!(locale, staff.message_report_sent),
+        K::ConfirmAddress => td_string!(locale, staff.message_confirm_address),
     }
 }
 
@@ -275,6 +276,7 @@ fn audit(locale: Locale, action: AuditAction) -> &'static str {
         A::SignInTally => td_string!(locale, staff.audit_sign_in_tally),
         A::KeysUpgraded => td_string!(locale, staff.audit_keys_upgraded),
         A::StatusPaperPrinted => td_string!(locale, staff.audit_status_paper_printed),
+        A::AddressConfirmed => td_string!(locale, staff.audit_address_confirmed),
         A::SignInAlertAcknowledged => td_string!(locale, staff.audit_sign_in_alert_acknowledged),
         A::SignOut => td_string!(locale, staff.audit_sign_out),
         A::SessionEnded => td_string!(locale, staff.audit_session_ended),

@@ -81,7 +81,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         },
         mail,
         closures,
-        new_cases: app::http::limits::NewCaseLimiter::default(),
+        new_cases: app::http::limits::NewCaseLimiter::with_ceiling(args.new_request_ceiling),
         options,
         pool,
         limiter: app::http::limits::status_lookup_limiter(),

@@ -345,3 +345,248 @@ fn flood_probe() {
     assert!(peak_memory < quiet_memory * 2, "{peak_memory} KiB");
     assert!(grown <= 5, "{grown} lines");
 }
+
+#[test]
+fn from_a_shared_computer_the_confirmation_lasts_the_session_and_finish_ends_it() {
+    use crate::pages::{eligible, get_with_cookie, post, with};
+    let server = TestServer::start();
+    // Sent from a computer of one's own: the cookie lasts a day.
+    let own = post(&server, "/request", &eligible("own-0001", "send"));
+    assert_eq!(own.status, 303, "{}", own.body);
+    assert!(
+        own.set_cookie().contains("Max-Age=86400"),
+        "{}",
+        own.set_cookie()
+    );
+    // "This is a shared computer" ticked: a cookie for the browser's
+    // session only, and a token that ends within the hour.
+    let shared = post(
+        &server,
+        "/request",
+        &with(eligible("shared-0001", "send"), "keep_nothing", "on"),
+    );
+    assert_eq!(shared.status, 303, "{}", shared.body);
+    assert!(
+        !shared.set_cookie().contains("Max-Age"),
+        "{}",
+        shared.set_cookie()
+    );
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM sent_tokens \
+             WHERE julianday(expires_at) - julianday(issued_at) BETWEEN 0.041 AND 0.042"
+        ),
+        1,
+        "an hour"
+    );
+    let cookie = shared
+        .set_cookie()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let confirmation = shared.location().to_owned();
+    let page = get_with_cookie(&server, &confirmation, &cookie);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("action=\"/request/sent/finish\""));
+    // Finish: the token ends, the cookie goes, the home page says so.
+    let finished = server.send_with(
+        "POST",
+        "/request/sent/finish",
+        Some(&cookie),
+        &[],
+        &[("Accept-Language", "en")],
+    );
+    assert_eq!(finished.status, 303);
+    assert_eq!(finished.location(), "/?finished=1");
+    assert!(
+        finished.set_cookie().contains("Max-Age=0"),
+        "{}",
+        finished.set_cookie()
+    );
+    assert_eq!(get_with_cookie(&server, &confirmation, &cookie).status, 404);
+    let home = crate::pages::get(&server, "/?finished=1");
+    assert!(
+        home.body.contains("no longer opens in this browser"),
+        "{}",
+        home.body
+    );
+}
+
+#[test]
+fn an_answer_links_token_never_stands_in_the_language_switchs_address() {
+    let server = TestServer::start();
+    let token = "ab".repeat(32);
+    let page = server.send("GET", &format!("/respond/{token}"), None, &[]);
+    assert!(!page.body.contains("/set-lang?"), "{}", page.body);
+    assert!(page.body.contains("action=\"/set-lang\""), "{}", page.body);
+    // The way back is posted, and followed.
+    let switched = server.send(
+        "POST",
+        "/set-lang",
+        None,
+        &[("lang", "en"), ("next", &format!("/respond/{token}"))],
+    );
+    assert_eq!(switched.status, 303);
+    assert_eq!(switched.location(), format!("/respond/{token}"));
+    assert!(
+        switched.set_cookie().contains("en"),
+        "{}",
+        switched.set_cookie()
+    );
+    // Elsewhere the switch stays a link.
+    let home = server.send("GET", "/status", None, &[]);
+    assert!(home.body.contains("/set-lang?lang="), "{}", home.body);
+}
+
+#[test]
+fn a_staff_pages_view_line_names_the_client_and_the_session() {
+    let server = TestServer::start();
+    let reference = server.submit("view-0001", &[]);
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in_from(loopback(60), "sato");
+    let compact = reference.replace('-', "");
+    let page = server.send_from(
+        loopback(60),
+        "GET",
+        &format!("/staff/cases/{compact}"),
+        Some(&cookie),
+        &[],
+        &[],
+    );
+    assert_eq!(page.status, 200);
+    let session = server.count("SELECT MAX(id) FROM staff_sessions");
+    assert_eq!(
+        server.count(&format!(
+            "SELECT COUNT(*) FROM audit WHERE action = 'case_viewed' AND actor = 'sato' \
+             AND address = '127.0.0.60' AND before = 'session {session}'"
+        )),
+        1
+    );
+}
+
+/// The status answer for `compact` (the test's date of birth), in English.
+fn status_of(server: &TestServer, compact: &str) -> String {
+    let reference = format!("{}-{}", &compact[..4], &compact[4..]);
+    server
+        .send_with(
+            "POST",
+            "/status",
+            None,
+            &[("reference", &reference), ("date_of_birth", "1970-04-01")],
+            &[("Accept-Language", "en")],
+        )
+        .body
+}
+
+#[test]
+fn the_form_is_no_mail_relay_an_address_is_confirmed_first_and_asked_three_times_a_day() {
+    let server = TestServer::start();
+    let to_a_stranger = [
+        ("patient_email", "stranger@example.jp"),
+        ("email_updates", "true"),
+    ];
+    let references: Vec<String> = (0..4)
+        .map(|n| server.submit(&format!("relay-{n:04}"), &to_a_stranger))
+        .collect();
+    // Each request's first message only asks to confirm the address, and
+    // the address gets three of them a day, whatever the requests.
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM messages WHERE kind = 'confirm_address'"),
+        3
+    );
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM address_confirmations WHERE asked = 0"),
+        1
+    );
+    assert!(
+        status_of(&server, &references[0]).contains("Open its link within 24 hours"),
+        "the patient sees it on /status"
+    );
+    assert!(status_of(&server, &references[3]).contains("could not send a confirmation"));
+    // Resending the same submission adds no confirmation-page tokens.
+    for _ in 0..5 {
+        server.submit("relay-0000", &to_a_stranger);
+    }
+    let first_case = format!(
+        "(SELECT id FROM cases WHERE reference = '{}')",
+        references[0]
+    );
+    assert_eq!(
+        server.count(&format!(
+            "SELECT COUNT(*) FROM sent_tokens WHERE case_id = {first_case}"
+        )),
+        3,
+        "the newest three, after six sends"
+    );
+    // The link (its token's hash kept as the mail task sends it): the page
+    // changes nothing; its button confirms.
+    let token = "cd".repeat(32);
+    let hash = app::http::tokens::token_hash(&token);
+    server.execute(&format!(
+        "UPDATE address_confirmations SET token_hash = '{hash}', \
+         sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE case_id = {first_case}"
+    ));
+    let path = format!("/confirm/{token}");
+    assert_eq!(server.send("GET", &path, None, &[]).status, 200);
+    let confirmed = "SELECT COUNT(*) FROM address_confirmations WHERE confirmed_at IS NOT NULL";
+    assert_eq!(
+        server.count(confirmed),
+        0,
+        "a mail scanner's visit confirms nothing"
+    );
+    assert_eq!(
+        server
+            .send("POST", "/confirm/not-a-token", None, &[])
+            .status,
+        404
+    );
+    assert_eq!(server.send("POST", &path, None, &[]).status, 200);
+    assert_eq!(server.count(confirmed), 1);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'address_confirmed'"),
+        1
+    );
+    assert!(status_of(&server, &references[0]).contains("Your e-mail address is confirmed"));
+    // A link over 24 hours old opens nothing.
+    let late = "ef".repeat(32);
+    let second_case = format!(
+        "(SELECT id FROM cases WHERE reference = '{}')",
+        references[1]
+    );
+    server.execute(&format!(
+        "UPDATE address_confirmations SET token_hash = '{}', \
+         sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-25 hours') WHERE case_id = {second_case}",
+        app::http::tokens::token_hash(&late)
+    ));
+    assert_eq!(
+        server
+            .send("POST", &format!("/confirm/{late}"), None, &[])
+            .status,
+        404
+    );
+    assert_eq!(server.count(confirmed), 1);
+}
+
+#[test]
+fn past_the_services_hourly_ceiling_new_requests_are_busy_and_reception_is_told() {
+    let server = TestServer::start_with(&["--new-request-ceiling", "3"]);
+    for n in 0..3 {
+        server.submit(&format!("ceiling-{n:04}"), &[]);
+    }
+    // The fourth, from yet another address: "busy", nothing stored.
+    let fields = crate::helpers::eligible_submission("ceiling-0003");
+    let (status, body) = server.call_server_fn("submit_request", &fields);
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 3);
+    // A resend of one already stored is still answered.
+    server.submit("ceiling-0000", &[]);
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in("sato");
+    let queue = server.send("GET", "/staff", Some(&cookie), &[]).body;
+    assert!(
+        queue.contains("data-testid=\"new-requests-refused\""),
+        "{queue}"
+    );
+    assert!(queue.contains("3件を超える新しい申し込み"), "{queue}");
+}

@@ -39,6 +39,22 @@ fn wait_until(server: &TestServer, sql: &str, expected: i64) {
     }
 }
 
+/// Follows the link of the address confirmation, the `n`th message the
+/// mail server has, as the patient does: the page, then its button.
+fn confirm_from(server: &TestServer, mail: &MailServer, n: usize) {
+    let messages = mail.wait_for(n);
+    let (_, text) = subject_and_text(&messages[n - 1]);
+    let start = text.find("/confirm/").expect("the confirmation link") + "/confirm/".len();
+    let token: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    let path = format!("/confirm/{token}");
+    let page = server.send("GET", &path, None, &[]);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(server.send("POST", &path, None, &[]).status, 200);
+}
+
 /// Posts a change to the case at `path` on the version it shows now.
 fn change(server: &TestServer, cookie: &str, path: &str, fields: &[(&str, &str)]) {
     let page = server.send("GET", path, Some(cookie), &[]).body;
@@ -97,10 +113,25 @@ fn a_request_that_asks_for_news_gets_exactly_one_received_message_with_no_diagno
     // request without the box ticked sends nothing.
     server.submit("mail-0001", WITH_UPDATES);
     server.submit("mail-0002", &[("patient_email", "taro@example.jp")]);
-    let messages = mail.wait_for(1);
+    // The first message to the address only asks to confirm it; nothing
+    // else goes before.
+    let first = mail.wait_for(1);
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(mail.messages().len(), 1);
-    let raw = &messages[0];
+    let (_, asking) = subject_and_text(&first[0]);
+    assert!(asking.contains("confirm that it is yours"), "{asking}");
+    for secret in ["breast", "Stage II", "cancer", "Hanako", "33,000"] {
+        assert!(!asking.contains(secret), "{secret} in {asking}");
+    }
+    confirm_from(&server, &mail, 1);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'address_confirmed'"),
+        1
+    );
+    let messages = mail.wait_for(2);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(mail.messages().len(), 2);
+    let raw = &messages[1];
     let parsed = MessageParser::default()
         .parse(raw.as_bytes())
         .expect("a message");
@@ -142,7 +173,7 @@ fn a_request_that_asks_for_news_gets_exactly_one_received_message_with_no_diagno
     );
     assert_eq!(
         server.count("SELECT COUNT(*) FROM messages WHERE status = 'sent' AND attempts = 1"),
-        1
+        2
     );
     // Nothing of the message reaches the log.
     assert!(!server.log_contains("hanako@example.jp"));
@@ -167,6 +198,11 @@ fn without_a_mail_server_messages_wait_and_the_case_page_and_the_queue_say_so() 
         server.count("SELECT COUNT(*) FROM messages WHERE status = 'queued' AND kind = 'received'"),
         1
     );
+    // (As if the confirmation had gone out before and been followed.)
+    server.execute(
+        "UPDATE messages SET status = 'sent', sent_at = first_tried_at WHERE kind = 'confirm_address'",
+    );
+    server.confirm_addresses_directly();
     server.add_staff("sato", "reception", "Sato");
     let cookie = server.sign_in("sato");
     let page = server.send(
@@ -202,7 +238,8 @@ fn booking_moving_and_cancelling_update_one_calendar_entry_and_the_reminder() {
     let mail = MailServer::start();
     let server = TestServer::start_with(&options(&mail.options()));
     let reference = server.submit("mail-0005", &booked_by_email());
-    mail.wait_for(1);
+    confirm_from(&server, &mail, 1);
+    mail.wait_for(2);
     let (admin, specialist) = admin_with_specialist(&server);
     let (day, booked) = assign_and_book(&server, &admin, &reference, &specialist, "10:30");
     assert_eq!(booked.status, 303);
@@ -211,8 +248,8 @@ fn booking_moving_and_cancelling_update_one_calendar_entry_and_the_reminder() {
         !queue.contains("data-testid=\"mail-waiting\""),
         "a mail server sends"
     );
-    let messages = mail.wait_for(2);
-    let (method, calendar) = calendar_of(&messages[1]);
+    let messages = mail.wait_for(3);
+    let (method, calendar) = calendar_of(&messages[2]);
     assert_eq!(method, "REQUEST");
     assert_eq!(calendar.property_value("METHOD"), Some("REQUEST"));
     let event = calendar.events().next().expect("an event");
@@ -228,7 +265,7 @@ fn booking_moving_and_cancelling_update_one_calendar_entry_and_the_reminder() {
         start.params().get("TZID").map(icalendar::Parameter::value),
         Some("Asia/Tokyo")
     );
-    let (_, text) = subject_and_text(&messages[1]);
+    let (_, text) = subject_and_text(&messages[2]);
     assert!(text.contains("10:30"), "{text}");
 
     // The reminder waits for 10:00 Japan time on the consultation day before.
@@ -250,8 +287,8 @@ fn booking_moving_and_cancelling_update_one_calendar_entry_and_the_reminder() {
         &path,
         &[("action", "schedule"), ("day", &day), ("start", "14:00")],
     );
-    let messages = mail.wait_for(3);
-    let (_, calendar) = calendar_of(&messages[2]);
+    let messages = mail.wait_for(4);
+    let (_, calendar) = calendar_of(&messages[3]);
     let event = calendar.events().next().expect("an event");
     assert_eq!(event.get_uid(), Some(uid.as_str()));
     assert_eq!(event.get_sequence(), Some(1));
@@ -290,8 +327,8 @@ fn booking_moving_and_cancelling_update_one_calendar_entry_and_the_reminder() {
 
     // Cancelled: METHOD:CANCEL for the same entry, and no reminder left.
     change(&server, &admin, &path, &[("action", "cancel_appointment")]);
-    let messages = mail.wait_for(4);
-    let (method, calendar) = calendar_of(&messages[3]);
+    let messages = mail.wait_for(5);
+    let (method, calendar) = calendar_of(&messages[4]);
     assert_eq!(method, "CANCEL");
     let event = calendar.events().next().expect("an event");
     assert_eq!(event.get_uid(), Some(uid.as_str()));
@@ -319,7 +356,8 @@ fn a_declined_request_tells_the_reason_in_the_hospitals_words_without_the_note()
     let mail = MailServer::start();
     let server = TestServer::start_with(&options(&mail.options()));
     let reference = server.submit("mail-0006", WITH_UPDATES);
-    mail.wait_for(1);
+    confirm_from(&server, &mail, 1);
+    mail.wait_for(2);
     server.add_staff("sato", "reception", "Sato");
     let cookie = server.sign_in("sato");
     let path = format!("/staff/cases/{reference}");
@@ -339,8 +377,8 @@ fn a_declined_request_tells_the_reason_in_the_hospitals_words_without_the_note()
         ],
     );
     assert_eq!(declined.status, 303);
-    let messages = mail.wait_for(2);
-    let (_, text) = subject_and_text(&messages[1]);
+    let messages = mail.wait_for(3);
+    let (_, text) = subject_and_text(&messages[2]);
     assert!(text.contains("outside the specialties"), "{text}");
     assert!(text.contains("present doctor"), "{text}");
     assert!(!text.contains("sarcoma"), "{text}");
@@ -410,6 +448,7 @@ fn a_booking_still_waiting_when_its_appointment_begins_is_withdrawn_not_sent() {
     let settings = mail_options(port, "24");
     let server = TestServer::start_with(&options(&settings));
     let reference = server.submit("mail-0010", &booked_by_email());
+    server.confirm_addresses_directly();
     let (admin, specialist) = admin_with_specialist(&server);
     let (_, booked) = assign_and_book(&server, &admin, &reference, &specialist, "10:30");
     assert_eq!(booked.status, 303);
@@ -435,7 +474,11 @@ fn a_booking_still_waiting_when_its_appointment_begins_is_withdrawn_not_sent() {
     );
     std::thread::sleep(Duration::from_secs(2));
     let delivered = mail.messages();
-    assert_eq!(delivered.len(), 1, "only the request's receipt went");
+    assert_eq!(
+        delivered.len(),
+        2,
+        "only the address's confirmation and the request's receipt went"
+    );
     server.add_staff("sato", "reception", "Sato");
     let cookie = server.sign_in("sato");
     let page = english(&server, &format!("/staff/cases/{reference}"), &cookie);
@@ -450,21 +493,27 @@ fn killed_while_sending_then_restarted_every_message_is_delivered_at_least_once(
     let references: Vec<String> = (0..30)
         .map(|n| server.submit(&format!("kill-{n:05}"), WITH_UPDATES))
         .collect();
+    // (The address confirmed as if its link had been followed: the
+    // "received" messages follow.)
+    server.confirm_addresses_directly();
     // Killed as the mail task works through them.
     server.kill_and_restart(&options(&settings));
+    // Thirty "received", and three confirmations: one address gets at most
+    // three a day, whatever the requests.
     wait_until(
         &server,
         "SELECT COUNT(*) FROM messages WHERE status = 'sent'",
-        30,
+        33,
     );
-    let messages = mail.wait_for(30);
+    let messages = mail.wait_for(33);
     for reference in references {
         let dashed = format!("{}-{}", &reference[..4], &reference[4..]);
         assert!(
-            messages
-                .iter()
-                .any(|raw| subject_and_text(raw).0.ends_with(&dashed)),
-            "{dashed} was not delivered"
+            messages.iter().any(|raw| {
+                let (subject, text) = subject_and_text(raw);
+                subject.ends_with(&dashed) && text.contains("33,000 yen")
+            }),
+            "{dashed}'s \"received\" was not delivered"
         );
     }
 }
@@ -601,11 +650,12 @@ fn the_answer_links_change_nothing_until_confirmed_and_reception_sees_the_answer
     let mail = MailServer::start();
     let server = TestServer::start_with(&options(&mail.options()));
     let reference = server.submit("mail-0009", &booked_by_email());
-    mail.wait_for(1);
+    confirm_from(&server, &mail, 1);
+    mail.wait_for(2);
     let (admin, specialist) = admin_with_specialist(&server);
     let (day, _) = assign_and_book(&server, &admin, &reference, &specialist, "11:00");
-    let messages = mail.wait_for(2);
-    let links = links_of(&messages[1]);
+    let messages = mail.wait_for(3);
+    let links = links_of(&messages[2]);
     let words: Vec<&str> = links.iter().map(|(words, _)| words.as_str()).collect();
     assert_eq!(
         words,

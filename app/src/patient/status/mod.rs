@@ -28,6 +28,9 @@ pub struct StatusPage {
     /// The steps of the request's course, with their days.
     #[serde(default)]
     pub course: Vec<Milestone>,
+    /// Where the e-mail address given stands, for a request going on.
+    #[serde(default)]
+    pub address: Option<crate::patient::api::AddressState>,
 }
 
 /// A step of the request's course as the patient follows it.
@@ -62,7 +65,9 @@ pub fn StatusLookupPage() -> impl IntoView {
         outcome,
         documents,
         course,
+        address,
     } = use_context::<StatusPage>().unwrap_or_default();
+    let address = address.map(|state| view! { <crate::patient::sent::AddressNotice state /> });
     // The papers to print, for a request still going on (the documents
     // listed say so).
     let papers =
@@ -79,6 +84,7 @@ pub fn StatusLookupPage() -> impl IntoView {
             <div class="status-result">
                 <h2 tabindex="-1" autofocus>{td_string!(locale, status.result_heading)}</h2>
                 <p data-testid="status">{text}</p>
+                {address}
                 {course}
                 {calendar}
                 {documents}

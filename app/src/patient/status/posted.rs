@@ -151,12 +151,19 @@ async fn status(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
+    // Whether the e-mail address given is confirmed yet, for a request
+    // going on.
+    let address = match &reference {
+        Some(reference) if going_on => address_of(pool, reference).await,
+        _ => None,
+    };
     (
         StatusPage {
             query,
             outcome: Some(outcome),
             documents,
             course,
+            address,
         },
         status,
     )
@@ -197,6 +204,7 @@ async fn calendar_file(
                     outcome: Some(outcome),
                     documents: Vec::new(),
                     course: Vec::new(),
+                    address: None,
                 },
                 status,
             ))
@@ -209,11 +217,28 @@ async fn calendar_file(
                     outcome: Some(Err(error)),
                     documents: Vec::new(),
                     course: Vec::new(),
+                    address: None,
                 },
                 status,
             ))
         }
     }
+}
+
+/// Where the case's e-mail address stands (a fault: as if none).
+async fn address_of(
+    pool: &SqlitePool,
+    reference: &domain::reference::Reference,
+) -> Option<crate::patient::api::AddressState> {
+    let found = match crate::patient::store::case_id(pool, reference).await {
+        Ok(Some(case_id)) => crate::patient::store::address_state(pool, case_id).await,
+        Ok(None) => Ok(None),
+        Err(error) => Err(error),
+    };
+    found.unwrap_or_else(|error| {
+        let _ = AppError::from(error);
+        None
+    })
 }
 
 /// A paper printed from the status answer, in the audit trail with the
@@ -268,6 +293,7 @@ async fn paper(
                         outcome: Some(Err(error)),
                         documents: Vec::new(),
                         course: Vec::new(),
+                        address: None,
                     },
                     status,
                 ));
@@ -282,6 +308,7 @@ async fn paper(
                     outcome: Some(Err(error)),
                     documents: Vec::new(),
                     course: Vec::new(),
+                    address: None,
                 },
                 status,
             ))
@@ -297,6 +324,7 @@ async fn paper(
                     outcome: Some(outcome),
                     documents: Vec::new(),
                     course: Vec::new(),
+                    address: None,
                 },
                 status,
             ))

@@ -78,6 +78,10 @@ pub struct QueuePage {
     /// E-mails to patients due and waiting because no mail server is
     /// configured (0 when one is, or none waits).
     pub mail_waiting: u32,
+    /// New requests are refused as "busy": the service-wide hourly
+    /// ceiling is reached.
+    pub new_requests_refused: bool,
+    pub new_request_ceiling: usize,
 }
 
 /// `GET /staff`: the queue, filtered by its link.
@@ -112,6 +116,8 @@ async fn show_queue(
     if !desk.site.mail.sending {
         page.mail_waiting = crate::mail::store::waiting(desk.pool(), desk.now()).await?;
     }
+    page.new_requests_refused = desk.site.new_cases.at_ceiling(std::time::Instant::now());
+    page.new_request_ceiling = desk.site.new_cases.ceiling;
     let status = if missed.is_some() {
         StatusCode::NOT_FOUND
     } else {

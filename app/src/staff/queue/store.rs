@@ -268,6 +268,8 @@ pub async fn queue_page(
         today,
         scan_missed: None,
         mail_waiting: 0,
+        new_requests_refused: false,
+        new_request_ceiling: 0,
     })
 }
 

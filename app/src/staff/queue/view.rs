@@ -78,6 +78,11 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
         <Title text=td_string!(locale, staff.queue_title).to_owned() />
         <h1>{td_string!(locale, staff.queue_title)}</h1>
         <ScanBox missed=page.scan_missed.clone() />
+        {page.new_requests_refused.then(|| view! {
+            <p class="flag" role="alert" data-testid="new-requests-refused">
+                {td_string!(locale, staff.new_requests_refused, ceiling = page.new_request_ceiling).to_string()}
+            </p>
+        })}
         {(page.mail_waiting > 0).then(|| view! {
             <p class="flag" data-testid="mail-waiting">
                 {td_string!(locale, staff.mail_waiting, count = page.mail_waiting).to_string()}
