@@ -62,3 +62,14 @@ pub struct MessageRow {
     pub last_answer: Option<String>,
     pub sent_at: Option<String>,
 }
+
+/// Where a case's e-mail address stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AddressState {
+    /// A confirmation was asked for; nothing else goes before it.
+    Pending,
+    /// Too many confirmations went to this address today: none for this
+    /// request (reception tells the patient in other ways).
+    NotAsked,
+    Confirmed,
+}

@@ -153,6 +153,8 @@ test('a patient asks for news by e-mail; reception sees the message waiting, cal
   ).toBeVisible();
   await patient.getByRole('button', { name: 'Send the request' }).click();
   await expect(patient.getByRole('heading', { level: 1 })).toHaveText('Request received');
+  // The first message only asks to confirm the address; the page says so.
+  await expect(patient.getByTestId('address')).toContainText('Open its link within 24 hours');
   const reference = (await patient.getByTestId('reference').textContent()) ?? '';
   await patient.context().close();
 
@@ -160,8 +162,11 @@ test('a patient asks for news by e-mail; reception sees the message waiting, cal
   await kei.goto(`/staff/cases/${reference.replace('-', '')}`);
   await expect(kei.getByRole('link', { name: '090-1234-5678' })).toHaveAttribute('href', 'tel:09012345678');
   const messages = kei.getByTestId('messages');
-  await expect(messages.getByRole('listitem').filter({ hasText: 'Request received' })).toContainText('hanako@example.jp');
-  await expect(messages.getByTestId('message-status')).toContainText('Queued');
+  const received = messages.getByRole('listitem').filter({ hasText: 'Request received' });
+  await expect(received).toContainText('hanako@example.jp');
+  await expect(received.getByTestId('message-status')).toContainText('Queued');
+  // Before it, the message that asks the patient to confirm the address.
+  await expect(messages.getByRole('listitem').filter({ hasText: 'Address confirmation' })).toContainText('hanako@example.jp');
   // The e2e server has no mail server: reception is told the message waits.
   await expect(kei.getByTestId('mail-not-configured')).toBeVisible();
 

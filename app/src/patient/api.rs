@@ -25,16 +25,7 @@ pub struct SubmitRequestInput {
     pub shared_computer: bool,
 }
 
-/// Where a case's e-mail address stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AddressState {
-    /// A confirmation was asked for; nothing else goes before it.
-    Pending,
-    /// Too many confirmations went to this address today: none for this
-    /// request (reception tells the patient in other ways).
-    NotAsked,
-    Confirmed,
-}
+pub use crate::message::AddressState;
 
 /// What the patient is told once the request is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

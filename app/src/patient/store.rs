@@ -168,8 +168,8 @@ pub const CONFIRMATION_HOURS: i64 = 24;
 pub async fn address_state(
     pool: &SqlitePool,
     case_id: i64,
-) -> Result<Option<super::api::AddressState>, sqlx::Error> {
-    use super::api::AddressState;
+) -> Result<Option<crate::message::AddressState>, sqlx::Error> {
+    use crate::message::AddressState;
     let row: Option<(bool, Option<String>)> =
         sqlx::query_as("SELECT asked, confirmed_at FROM address_confirmations WHERE case_id = ?")
             .bind(case_id)
