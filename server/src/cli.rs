@@ -38,6 +38,26 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// A patient's record, for a disclosure request.
+    #[command(subcommand)]
+    Case(CaseCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Write everything the service holds about one request (APPI art. 33
+    /// disclosure) as a JSON file readable by its owner only: the answers,
+    /// documents, appointments, calls, messages, the day, the reports and
+    /// the case's audit lines. Audited, with who ran it.
+    Export {
+        /// The request's reference (XXXX-XXXX).
+        reference: String,
+        /// The file to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+        database_url: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod database;
+mod disclosure;
 mod http;
 mod mailer;
 mod users;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{AuditCommand, Cli, Command};
+use cli::{AuditCommand, CaseCommand, Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -27,6 +28,11 @@ async fn main() -> ExitCode {
         Command::Audit(AuditCommand::Verify { database_url }) => {
             commands::verify_audit(&database_url, &mut std::io::stdout()).await
         }
+        Command::Case(CaseCommand::Export {
+            reference,
+            to,
+            database_url,
+        }) => disclosure::export(&reference, &to, &database_url).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -121,7 +121,7 @@ pub async fn run(command: UserCommand) -> Result<()> {
 
 /// Who ran the command, as the audit trail records it: the user `sudo`
 /// was run by, else the logged-in user.
-fn operator() -> String {
+pub fn operator() -> String {
     let user = ["SUDO_USER", "USER", "LOGNAME"]
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))

@@ -46,6 +46,9 @@ pub enum AuditAction {
     /// The patient followed the link of the first message to their
     /// address.
     AddressConfirmed,
+    /// A patient's record written to a file for a disclosure request, by
+    /// the IT admin on the command line.
+    CaseExported,
     /// A client's sign-in refusals within a window after its first, counted
     /// (one line, not one per attempt).
     SignInTally,
@@ -130,6 +133,7 @@ domain::codes!(AuditAction {
     SignInAlert => "sign_in_alert",
     StatusPaperPrinted => "status_paper_printed",
     AddressConfirmed => "address_confirmed",
+    CaseExported => "case_exported",
     SignInTally => "sign_in_tally",
     SignInAlertAcknowledged => "sign_in_alert_acknowledged",
     SignOut => "sign_out",

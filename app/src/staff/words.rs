@@ -277,6 +277,7 @@ fn audit(locale: Locale, action: AuditAction) -> &'static str {
         A::KeysUpgraded => td_string!(locale, staff.audit_keys_upgraded),
         A::StatusPaperPrinted => td_string!(locale, staff.audit_status_paper_printed),
         A::AddressConfirmed => td_string!(locale, staff.audit_address_confirmed),
+        A::CaseExported => td_string!(locale, staff.audit_case_exported),
         A::SignInAlertAcknowledged => td_string!(locale, staff.audit_sign_in_alert_acknowledged),
         A::SignOut => td_string!(locale, staff.audit_sign_out),
         A::SessionEnded => td_string!(locale, staff.audit_session_ended),

@@ -418,3 +418,104 @@ fn a_backup_made_while_requests_arrive_restores_every_request_acknowledged_befor
     let status = restored.send("GET", "/", None, &[]);
     assert_eq!(status.status, 200, "the restored service answers");
 }
+
+#[test]
+fn a_patients_record_is_exported_whole_for_a_disclosure_request_and_audited() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = crate::helpers::TestServer::start();
+    let reference = server.submit(
+        "export-0001",
+        &[
+            ("patient_email", "hanako@example.jp"),
+            ("email_updates", "true"),
+        ],
+    );
+    server.add_staff("sato", "reception", "Sato");
+    let cookie = server.sign_in("sato");
+    let page = server.send(
+        "GET",
+        &format!("/staff/cases/{reference}"),
+        Some(&cookie),
+        &[],
+    );
+    assert_eq!(page.status, 200);
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let file = directory.path().join("disclosure.json");
+    let dashed = format!("{}-{}", &reference[..4], &reference[4..]);
+    let output = run(&[
+        "case",
+        "export",
+        &dashed,
+        "--to",
+        file.to_str().expect("utf-8 path"),
+        "--database-url",
+        &server.database_url(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mode = std::fs::metadata(&file).expect("file").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
+    assert_eq!(record["reference"], dashed);
+    assert!(
+        record["case"]["answers"]
+            .as_str()
+            .is_some_and(|answers| answers.contains("Stage II breast cancer")),
+        "the answers as stored: {record}"
+    );
+    let messages = record["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 2, "the confirmation and the receipt");
+    assert!(
+        messages
+            .iter()
+            .all(|m| m["recipient"] == "hanako@example.jp")
+    );
+    let audit = record["audit"].as_array().expect("the case's audit lines");
+    assert!(
+        audit
+            .iter()
+            .any(|line| line["action"] == "case_viewed" && line["actor"] == "sato")
+    );
+    // No key of the service's leaves in it.
+    let text = String::from_utf8(std::fs::read(&file).expect("read")).expect("utf-8");
+    assert!(
+        !text.contains("token_hash") && !text.contains("\"hash\""),
+        "{text}"
+    );
+    // The export itself is audited, with who ran it.
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM audit WHERE action = 'case_exported' AND actor LIKE 'os:%'"
+        ),
+        1
+    );
+    // Never over an existing file; an unknown reference says so.
+    let again = run(&[
+        "case",
+        "export",
+        &dashed,
+        "--to",
+        file.to_str().expect("utf-8 path"),
+        "--database-url",
+        &server.database_url(),
+    ]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let unknown = run(&[
+        "case",
+        "export",
+        "AAAA-BBBB",
+        "--to",
+        directory
+            .path()
+            .join("x.json")
+            .to_str()
+            .expect("utf-8 path"),
+        "--database-url",
+        &server.database_url(),
+    ]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no request has the reference"));
+}

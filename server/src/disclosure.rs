@@ -1,0 +1,194 @@
+//! `second-opinion case export XXXX-XXXX --to FILE`: everything the service
+//! holds about one request, for the patient's disclosure request (APPI
+//! art. 33), as one JSON file readable by its owner only. Every table that
+//! belongs to a case is read whole (`SELECT *`), so a column added later is
+//! exported without this file changing; only the hashes of tokens, which
+//! are keys rather than the patient's data, are left out. The export is in
+//! the audit trail with who ran it.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Column, Row, SqlitePool, TypeInfo, ValueRef};
+
+use crate::database;
+
+/// The tables that hold a case's record, and how a row is the case's (`?`
+/// is its id).
+const TABLES: &[(&str, &str)] = &[
+    ("case_documents", "case_id = ?"),
+    ("document_requests", "case_id = ?"),
+    ("appointments", "case_id = ?"),
+    ("calls", "case_id = ?"),
+    ("messages", "case_id = ?"),
+    ("visits", "case_id = ?"),
+    ("payments", "case_id = ?"),
+    (
+        "receipt_prints",
+        "payment_id IN (SELECT id FROM payments WHERE case_id = ?)",
+    ),
+    ("reports", "case_id = ?"),
+    ("report_sendings", "case_id = ?"),
+    ("case_notes", "case_id = ?"),
+    ("address_confirmations", "case_id = ?"),
+    ("audit", "case_id = ?"),
+];
+
+/// Columns never exported: keys, not the patient's data.
+const LEFT_OUT: &[&str] = &["token_hash", "verification_hash", "address_hash", "hash"];
+
+pub async fn export(reference: &str, to: &Path, database_url: &str) -> Result<()> {
+    let Some(reference) = domain::reference::Reference::parse(reference) else {
+        bail!("{reference} is not a reference (XXXX-XXXX)");
+    };
+    let options: sqlx::sqlite::SqliteConnectOptions = database_url
+        .parse()
+        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {database_url}"))?;
+    if !options.get_filename().exists() {
+        bail!(
+            "there is no database at {}",
+            options.get_filename().display()
+        );
+    }
+    let pool = database::open(database_url).await?;
+    let secret = database::service_secret(database_url)?;
+    app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
+    let case: Option<SqliteRow> = sqlx::query("SELECT * FROM cases WHERE reference = ?")
+        .bind(reference.compact())
+        .fetch_optional(&pool)
+        .await?;
+    let Some(case) = case else {
+        bail!("no request has the reference {reference}");
+    };
+    let case_id: i64 = case.try_get("id")?;
+    let mut record = Map::new();
+    record.insert("reference".into(), Value::String(reference.to_string()));
+    record.insert(
+        "exported_at".into(),
+        Value::String(app::store::timestamp(app::clock::now())),
+    );
+    record.insert("case".into(), json_of(&case));
+    for (table, belongs) in TABLES {
+        let rows = sqlx::query(&format!(
+            "SELECT * FROM {table} WHERE {belongs} ORDER BY rowid"
+        ))
+        .bind(case_id)
+        .fetch_all(&pool)
+        .await
+        .with_context(|| format!("cannot read {table}"))?;
+        record.insert(
+            (*table).to_owned(),
+            Value::Array(rows.iter().map(json_of).collect()),
+        );
+    }
+    write_private(to, &serde_json::to_vec_pretty(&Value::Object(record))?)?;
+    record_export(&pool, case_id, to).await?;
+    writeln!(
+        std::io::stdout(),
+        "the record of {reference} written to {}",
+        to.display()
+    )?;
+    Ok(())
+}
+
+/// A row as a JSON object: each column as its stored value (the answers'
+/// JSON stays text, as stored).
+fn json_of(row: &SqliteRow) -> Value {
+    let mut object = Map::new();
+    for column in row.columns() {
+        let name = column.name();
+        if LEFT_OUT.contains(&name) {
+            continue;
+        }
+        let index = column.ordinal();
+        let value = match row.try_get_raw(index) {
+            Ok(raw) if raw.is_null() => Value::Null,
+            Ok(raw) => match raw.type_info().name() {
+                "INTEGER" | "BOOLEAN" => row
+                    .try_get::<i64, _>(index)
+                    .map_or(Value::Null, Value::from),
+                "REAL" => row
+                    .try_get::<f64, _>(index)
+                    .map_or(Value::Null, Value::from),
+                _ => row
+                    .try_get::<String, _>(index)
+                    .map_or(Value::Null, Value::String),
+            },
+            Err(_) => Value::Null,
+        };
+        object.insert(name.to_owned(), value);
+    }
+    Value::Object(object)
+}
+
+/// Writes `bytes` into the new file `file`, readable by its owner only
+/// from its first byte.
+fn write_private(file: &Path, bytes: &[u8]) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                anyhow::anyhow!("{} exists already; choose a new file", file.display())
+            }
+            _ => anyhow::Error::new(error).context(format!("cannot create {}", file.display())),
+        })?;
+    out.write_all(bytes)
+        .and_then(|()| out.sync_all())
+        .with_context(|| format!("cannot write {}", file.display()))
+}
+
+/// The export in the audit trail: who ran it, and where the file went.
+async fn record_export(pool: &SqlitePool, case_id: i64, to: &Path) -> Result<()> {
+    let actor = crate::users::operator();
+    let target = to.display().to_string();
+    let entry = app::audit::chain::Entry {
+        actor: Some(&actor),
+        case_id: Some(case_id),
+        after: Some(&target),
+        ..app::audit::chain::Entry::of(app::audit::AuditAction::CaseExported)
+    };
+    app::audit::chain::record(pool, app::clock::now(), entry).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TABLES;
+
+    /// Tables tied to a case that hold no data of the patient's: the
+    /// tokens' hashes of the confirmation page and the answer links, and a
+    /// reference's look-up misses.
+    const NOT_THE_PATIENTS: &[&str] = &["sent_tokens", "response_tokens", "status_misses"];
+
+    #[tokio::test]
+    async fn every_table_tied_to_a_case_is_exported_or_said_not_to_be_the_patients() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:")
+            .await
+            .expect("memory");
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .expect("migrate");
+        let tied: Vec<String> = sqlx::query_scalar(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND p.name = 'case_id' ORDER BY m.name",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("tables");
+        for table in &tied {
+            assert!(
+                TABLES.iter().any(|(name, _)| name == table)
+                    || NOT_THE_PATIENTS.contains(&table.as_str()),
+                "{table} holds case_id: export it, or say why not"
+            );
+        }
+    }
+}
