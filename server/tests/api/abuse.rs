@@ -8,6 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use crate::helpers::{STAFF_PASSWORD, TestServer};
+use crate::sign_in::type_code;
 
 const fn loopback(last: u8) -> IpAddr {
     IpAddr::V4(Ipv4Addr::new(127, 0, 0, last))
@@ -30,22 +31,6 @@ fn try_password(
         "/staff/login",
         None,
         &[("login", login), ("password", password)],
-        &[],
-    )
-}
-
-fn type_code(
-    server: &TestServer,
-    from: IpAddr,
-    pending: &str,
-    code: &str,
-) -> crate::helpers::Answer {
-    server.send_from(
-        from,
-        "POST",
-        "/staff/login/code",
-        Some(pending),
-        &[("code", code)],
         &[],
     )
 }

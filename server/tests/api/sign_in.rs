@@ -28,7 +28,7 @@ fn guess(server: &TestServer, from: IpAddr, login: &str) -> u16 {
 }
 
 /// Types `code` for the pending sign-in `pending` from `from`.
-fn type_code(
+pub(crate) fn type_code(
     server: &TestServer,
     from: IpAddr,
     pending: &str,

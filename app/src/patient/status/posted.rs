@@ -209,20 +209,20 @@ async fn calendar_file(
                 status,
             ))
         }
-        Err(error) => {
-            let status = error.status();
-            Err((
-                StatusPage {
-                    query,
-                    outcome: Some(Err(error)),
-                    documents: Vec::new(),
-                    course: Vec::new(),
-                    address: None,
-                },
-                status,
-            ))
-        }
+        Err(error) => Err(failed(query, error)),
     }
+}
+
+/// The status page that says why `query` found nothing to show, with the
+/// error's status.
+fn failed(query: StatusQuery, error: AppError) -> (StatusPage, StatusCode) {
+    let status = error.status();
+    let page = StatusPage {
+        query,
+        outcome: Some(Err(error)),
+        ..StatusPage::default()
+    };
+    (page, status)
 }
 
 /// Where the case's e-mail address stands (a fault: as if none).
@@ -286,33 +286,11 @@ async fn paper(
     match (found, paper) {
         (Ok(Some(summary)), Some(paper)) => {
             if let Err(error) = record_paper(pool, &summary.reference, paper, client).await {
-                let status = error.status();
-                return Err((
-                    StatusPage {
-                        query,
-                        outcome: Some(Err(error)),
-                        documents: Vec::new(),
-                        course: Vec::new(),
-                        address: None,
-                    },
-                    status,
-                ));
+                return Err(failed(query, error));
             }
             Ok(StatusPaper { summary, paper })
         }
-        (Err(error), _) => {
-            let status = error.status();
-            Err((
-                StatusPage {
-                    query,
-                    outcome: Some(Err(error)),
-                    documents: Vec::new(),
-                    course: Vec::new(),
-                    address: None,
-                },
-                status,
-            ))
-        }
+        (Err(error), _) => Err(failed(query, error)),
         _ => {
             let status = outcome
                 .as_ref()
