@@ -227,10 +227,7 @@ pub async fn summary_of(
     reference: &Reference,
 ) -> Result<Option<SentSummary>, AppError> {
     let stored = super::store::find_submission(pool, reference).await?;
-    let address = match super::store::case_id(pool, reference).await? {
-        Some(case_id) => super::store::address_state(pool, case_id).await?,
-        None => None,
-    };
+    let address = super::store::address_state(pool, reference).await?;
     Ok(stored.map(|(stored, submission)| SentSummary {
         address,
         contact_first: matches!(stored.verdict, Verdict::ContactFirst { .. }),

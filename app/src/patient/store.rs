@@ -163,18 +163,20 @@ pub const CONFIRMATIONS_PER_ADDRESS_A_DAY: i64 = 3;
 /// How long a confirmation link opens, from its message's sending.
 pub const CONFIRMATION_HOURS: i64 = 24;
 
-/// The e-mail state of case `case_id` (`None`: no e-mail asked for, or a
-/// case from before confirmations).
+/// The e-mail state of the case with `reference` (`None`: no e-mail asked
+/// for, or a case from before confirmations).
 pub async fn address_state(
     pool: &SqlitePool,
-    case_id: i64,
+    reference: &Reference,
 ) -> Result<Option<crate::message::AddressState>, sqlx::Error> {
     use crate::message::AddressState;
-    let row: Option<(bool, Option<String>)> =
-        sqlx::query_as("SELECT asked, confirmed_at FROM address_confirmations WHERE case_id = ?")
-            .bind(case_id)
-            .fetch_optional(pool)
-            .await?;
+    let row: Option<(bool, Option<String>)> = sqlx::query_as(
+        "SELECT a.asked, a.confirmed_at FROM address_confirmations a \
+         JOIN cases c ON c.id = a.case_id WHERE c.reference = ?",
+    )
+    .bind(reference.compact())
+    .fetch_optional(pool)
+    .await?;
     Ok(row.map(|(asked, confirmed)| match (confirmed, asked) {
         (Some(_), _) => AddressState::Confirmed,
         (None, true) => AddressState::Pending,

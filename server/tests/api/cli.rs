@@ -442,15 +442,19 @@ fn a_patients_record_is_exported_whole_for_a_disclosure_request_and_audited() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let file = directory.path().join("disclosure.json");
     let dashed = format!("{}-{}", &reference[..4], &reference[4..]);
-    let output = run(&[
-        "case",
-        "export",
-        &dashed,
-        "--to",
-        file.to_str().expect("utf-8 path"),
-        "--database-url",
-        &server.database_url(),
-    ]);
+    let database_url = server.database_url();
+    let export = |reference: &str, to: &std::path::Path| {
+        run(&[
+            "case",
+            "export",
+            reference,
+            "--to",
+            to.to_str().expect("utf-8 path"),
+            "--database-url",
+            &database_url,
+        ])
+    };
+    let output = export(&dashed, &file);
     assert!(
         output.status.success(),
         "{}",
@@ -494,28 +498,8 @@ fn a_patients_record_is_exported_whole_for_a_disclosure_request_and_audited() {
         1
     );
     // Never over an existing file; an unknown reference says so.
-    let again = run(&[
-        "case",
-        "export",
-        &dashed,
-        "--to",
-        file.to_str().expect("utf-8 path"),
-        "--database-url",
-        &server.database_url(),
-    ]);
+    let again = export(&dashed, &file);
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
-    let unknown = run(&[
-        "case",
-        "export",
-        "AAAA-BBBB",
-        "--to",
-        directory
-            .path()
-            .join("x.json")
-            .to_str()
-            .expect("utf-8 path"),
-        "--database-url",
-        &server.database_url(),
-    ]);
+    let unknown = export("AAAA-BBBB", &directory.path().join("x.json"));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no request has the reference"));
 }

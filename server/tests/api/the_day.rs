@@ -76,6 +76,16 @@ fn act(
 
 /// A case booked with `specialist`, its appointment today, the patient
 /// checked in (the fee not paid yet): the reference.
+/// An admin, Dr Ito on the list with an account linked to him, and Rita
+/// of reception signed in: the admin's cookie, Ito's id, Rita's cookie.
+fn ito_and_rita(server: &TestServer) -> (String, String, String) {
+    let (admin, ito_id) = admin_with_specialist(server);
+    add_specialist_account(server, "ito", "Dr Ito", &ito_id);
+    server.add_staff("rita", "reception", "Rita Mori");
+    let rita = server.sign_in("rita");
+    (admin, ito_id, rita)
+}
+
 fn checked_in(server: &TestServer, reception: &str, specialist: &str, id: &str) -> String {
     let reference = server.submit(id, EVERY_WEEKDAY);
     let (_, booked) = assign_and_book(server, reception, &reference, specialist, "10:00");
@@ -240,10 +250,7 @@ fn a_specialist_sees_only_their_own_cases_and_another_ones_is_not_found_and_audi
 #[allow(clippy::too_many_lines, reason = "one journey, told in order")]
 fn only_the_cases_specialist_writes_the_report_and_signing_needs_a_fresh_code() {
     let server = TestServer::start();
-    let (admin, ito_id) = admin_with_specialist(&server);
-    add_specialist_account(&server, "ito", "Dr Ito", &ito_id);
-    server.add_staff("rita", "reception", "Rita Mori");
-    let rita = server.sign_in("rita");
+    let (admin, ito_id, rita) = ito_and_rita(&server);
     let reference = checked_in(&server, &rita, &ito_id, "sign-0001");
     let ito = server.sign_in("ito");
 
@@ -483,10 +490,7 @@ fn twenty_payments_at_once_get_twenty_receipt_numbers_without_a_gap_and_a_second
 #[allow(clippy::too_many_lines, reason = "one journey, told in order")]
 fn verify_says_whether_a_paper_is_current_and_nothing_about_the_patient_and_limits_misses() {
     let server = TestServer::start();
-    let (_admin, ito_id) = admin_with_specialist(&server);
-    add_specialist_account(&server, "ito", "Dr Ito", &ito_id);
-    server.add_staff("rita", "reception", "Rita Mori");
-    let rita = server.sign_in("rita");
+    let (_admin, ito_id, rita) = ito_and_rita(&server);
     let reference = checked_in(&server, &rita, &ito_id, "verify-001");
     let ito = server.sign_in("ito");
     seen(&server, &ito, &reference);
@@ -604,10 +608,7 @@ fn verify_says_whether_a_paper_is_current_and_nothing_about_the_patient_and_limi
 #[test]
 fn the_report_reaches_the_present_doctor_and_the_patient_is_told_on_status() {
     let server = TestServer::start();
-    let (_admin, ito_id) = admin_with_specialist(&server);
-    add_specialist_account(&server, "ito", "Dr Ito", &ito_id);
-    server.add_staff("rita", "reception", "Rita Mori");
-    let rita = server.sign_in("rita");
+    let (_admin, ito_id, rita) = ito_and_rita(&server);
     let reference = checked_in(&server, &rita, &ito_id, "sent-00001");
     let ito = server.sign_in("ito");
     seen(&server, &ito, &reference);
@@ -706,10 +707,7 @@ fn the_report_reaches_the_present_doctor_and_the_patient_is_told_on_status() {
 #[allow(clippy::too_many_lines, reason = "one journey, told in order")]
 fn the_specialists_requests_and_the_reports_clock_show_in_the_queue() {
     let server = TestServer::start();
-    let (_admin, ito_id) = admin_with_specialist(&server);
-    add_specialist_account(&server, "ito", "Dr Ito", &ito_id);
-    server.add_staff("rita", "reception", "Rita Mori");
-    let rita = server.sign_in("rita");
+    let (_admin, ito_id, rita) = ito_and_rita(&server);
     let asked = server.submit("queue-0001", EVERY_WEEKDAY);
     assert_eq!(
         assign_and_book(&server, &rita, &asked, &ito_id, "10:00")

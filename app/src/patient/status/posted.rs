@@ -230,15 +230,12 @@ async fn address_of(
     pool: &SqlitePool,
     reference: &domain::reference::Reference,
 ) -> Option<crate::patient::api::AddressState> {
-    let found = match crate::patient::store::case_id(pool, reference).await {
-        Ok(Some(case_id)) => crate::patient::store::address_state(pool, case_id).await,
-        Ok(None) => Ok(None),
-        Err(error) => Err(error),
-    };
-    found.unwrap_or_else(|error| {
-        let _ = AppError::from(error);
-        None
-    })
+    crate::patient::store::address_state(pool, reference)
+        .await
+        .unwrap_or_else(|error| {
+            let _ = AppError::from(error);
+            None
+        })
 }
 
 /// A paper printed from the status answer, in the audit trail with the

@@ -139,15 +139,17 @@ pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-/// Argon2 hashes computed at once: one per core. Each takes 19 MiB and
+/// Argon2 hashes computed at once: one per core, four at most. Each takes 19 MiB and
 /// tens of milliseconds of CPU on purpose; unbounded, a flood of sign-ins
 /// would take the memory of the machine (tokio's blocking pool grows to
 /// 512 threads).
 fn hashing() -> &'static tokio::sync::Semaphore {
     static HASHING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     HASHING.get_or_init(|| {
+        // One per core, and four at most: a large server gains nothing from
+        // more sign-ins hashed at once, and each takes 19 MiB.
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        tokio::sync::Semaphore::new(cores)
+        tokio::sync::Semaphore::new(cores.min(4))
     })
 }
 

@@ -665,6 +665,11 @@ pub async fn forget_attempt(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Erro
     Ok(())
 }
 
+/// Attempts made after an admin last acknowledged the alert kept under
+/// `?1`: those before were seen.
+const SINCE_ACKNOWLEDGED: &str =
+    "at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')";
+
 /// The wrong codes typed for a login from every address since `since` and
 /// since an admin last acknowledged an alert of it.
 pub async fn code_failures(
@@ -672,31 +677,12 @@ pub async fn code_failures(
     login_key: &str,
     since: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM sign_in_attempts \
          WHERE login_key = ?1 AND step = 'code' AND outcome = 'failed' AND at >= ?2 \
-         AND at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')",
-    )
+         AND {SINCE_ACKNOWLEDGED}"
+    ))
     .bind(login_key)
-    .bind(timestamp(since))
-    .fetch_one(pool)
-    .await
-}
-
-/// The failures of logins that do not exist, from every address, since
-/// `since` and since an admin last acknowledged their alert (kept under
-/// `alert_key`): how many, from how many addresses, the first one's moment.
-pub async fn unacknowledged_unknown_failures(
-    pool: &SqlitePool,
-    alert_key: &str,
-    since: DateTime<Utc>,
-) -> Result<(i64, i64, Option<String>), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT COUNT(*), COUNT(DISTINCT address), MIN(at) FROM sign_in_attempts \
-         WHERE known = 0 AND outcome IN ('pending', 'failed') AND at >= ?2 \
-         AND at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')",
-    )
-    .bind(alert_key)
     .bind(timestamp(since))
     .fetch_one(pool)
     .await
@@ -718,19 +704,32 @@ pub async fn failures_of(
     .await
 }
 
-/// A login's failures since `since` and since an admin last acknowledged
-/// an alert of it: how many, from how many addresses, the first's moment.
+/// Whose failures an alert counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failing {
+    /// One login, by its keyed hash.
+    Login,
+    /// Every login that does not exist, together.
+    UnknownLogins,
+}
+
+/// The failures an alert kept under `alert_key` counts (`failing`), since
+/// `since` and since an admin last acknowledged it: how many, from how
+/// many addresses, the first one's moment.
 pub async fn unacknowledged_failures(
     pool: &SqlitePool,
-    login_key: &str,
+    (alert_key, failing): (&str, Failing),
     since: DateTime<Utc>,
 ) -> Result<(i64, i64, Option<String>), sqlx::Error> {
-    sqlx::query_as(
+    let whose = match failing {
+        Failing::Login => "login_key = ?1",
+        Failing::UnknownLogins => "known = 0",
+    };
+    sqlx::query_as(&format!(
         "SELECT COUNT(*), COUNT(DISTINCT address), MIN(at) FROM sign_in_attempts \
-         WHERE login_key = ?1 AND outcome IN ('pending', 'failed') AND at >= ?2 \
-         AND at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')",
-    )
-    .bind(login_key)
+         WHERE {whose} AND outcome IN ('pending', 'failed') AND at >= ?2 AND {SINCE_ACKNOWLEDGED}"
+    ))
+    .bind(alert_key)
     .bind(timestamp(since))
     .fetch_one(pool)
     .await

@@ -276,16 +276,13 @@ async fn raise_alert(
     let since = now - LOGIN_WINDOW;
     // Logins that do not exist are one alert together: a flood of random
     // logins is one thing for the admins to see, not one per login typed.
-    let login_key = if login.is_some() {
-        login_key
+    let (login_key, failing) = if login.is_some() {
+        (login_key, store::Failing::Login)
     } else {
-        UNKNOWN_LOGINS
+        (UNKNOWN_LOGINS, store::Failing::UnknownLogins)
     };
-    let (failures, addresses, first_at) = if login.is_some() {
-        store::unacknowledged_failures(pool, login_key, since).await?
-    } else {
-        store::unacknowledged_unknown_failures(pool, login_key, since).await?
-    };
+    let (failures, addresses, first_at) =
+        store::unacknowledged_failures(pool, (login_key, failing), since).await?;
     let codes_closed =
         step == Step::Code && store::code_failures(pool, login_key, since).await? >= CODE_CEILING;
     if failures < ALERT_FAILURES && !codes_closed {
