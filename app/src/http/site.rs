@@ -141,6 +141,13 @@ impl Site {
         // on one dedicated thread keeps it in place.
         let runtime = tokio::runtime::Handle::current();
         let request = Request::from_parts(parts, Body::empty());
+        // At most a few pages render at once; the others wait their turn.
+        // Unbounded, a flood of cheap requests (refused sign-ins, say) would
+        // each take a thread of the blocking pool, and the memory of the
+        // allocator's per-thread arenas with it.
+        let Ok(_turn) = renders().acquire().await else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
         let Ok(mut response) =
             tokio::task::spawn_blocking(move || runtime.block_on(handler(request))).await
         else {
@@ -151,4 +158,13 @@ impl Site {
         }
         response
     }
+}
+
+/// Pages rendered at once: two per core.
+fn renders() -> &'static tokio::sync::Semaphore {
+    static RENDERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    RENDERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores * 2)
+    })
 }
