@@ -12,8 +12,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
-use leptos_i18n::context::CookieOptions;
-use leptos_meta::{HashedStylesheet, MetaTags, Title};
+use leptos_meta::{HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -47,7 +46,7 @@ pub mod specialist;
 #[cfg(feature = "ssr")]
 pub mod staff;
 
-use i18n::{I18nContextProvider, Locale, td_string, use_i18n};
+use i18n::{Locale, td_string};
 
 /// The cookie that remembers the chosen language, so that the server renders
 /// the next page in it. Written by the language switch, with or without
@@ -55,8 +54,7 @@ use i18n::{I18nContextProvider, Locale, td_string, use_i18n};
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 /// The document around every page the app's router serves, rendered only
-/// on the server. The language attribute of `<html>` is set by the i18n
-/// provider.
+/// on the server. The language attribute of `<html>` is set by [`Frame`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     html_document(options, App)
 }
@@ -163,23 +161,37 @@ pub fn App() -> impl IntoView {
 /// language switch, and `<main>`.
 #[component]
 fn Frame(children: Children) -> impl IntoView {
-    let cookie_options: CookieOptions<Locale> = CookieOptions::default()
-        .path("/")
-        .max_age(365_i64 * 24 * 60 * 60 * 1000)
-        .same_site(leptos_use::SameSite::Lax);
+    leptos_meta::provide_meta_context();
+    let locale = page_locale();
+    provide_context(locale);
     view! {
-        <I18nContextProvider cookie_options=cookie_options>
-            <LocaleScope>
-            <PageTitle />
-            <Router>
-                <ui::layout::Header />
-                <main id="main" tabindex="-1">
-                    {children()}
-                </main>
-            </Router>
-            </LocaleScope>
-        </I18nContextProvider>
+        <Html attr:lang=i18n::I18nLocaleTrait::as_str(locale) attr:dir="ltr" />
+        <PageTitle />
+        <Router>
+            <ui::layout::Header />
+            <main id="main" tabindex="-1">
+                {children()}
+            </main>
+        </Router>
     }
+}
+
+/// The page's language, chosen by the server from the request (the
+/// language cookie, then `Accept-Language`: `http::cookies::language_of`),
+/// and given to everything below as a plain value. Not `leptos_i18n`'s
+/// context provider: its effect that writes the language cookie runs as a
+/// task of its own after the render, and read its signal after a quick
+/// render had disposed of it (a panic in the server's log, seen under a
+/// flood of sign-in attempts), for a cookie the language switch writes
+/// anyway.
+fn page_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    let locale = use_context::<axum::http::request::Parts>()
+        .map(|parts| http::cookies::language_of(&parts.headers))
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let locale = Locale::default();
+    locale
 }
 
 /// Every route the app's handlers serve (server only): the language switch,
@@ -225,17 +237,9 @@ pub(crate) fn NotFound() -> impl IntoView {
     }
 }
 
-/// Gives the page's language, as the server chose it (cookie, then
-/// `Accept-Language`), to everything below as a plain value.
-#[component]
-fn LocaleScope(children: Children) -> impl IntoView {
-    provide_context(use_i18n().get_locale_untracked());
-    children()
-}
-
 /// The page's language. Changing it loads the page again (`/set-lang`), so
 /// no text needs to follow it reactively: on the server it comes from
-/// [`LocaleScope`], in an island from [`island_locale`].
+/// [`Frame`], in an island from [`island_locale`].
 pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
 }

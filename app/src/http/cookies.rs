@@ -14,6 +14,26 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
         .map(|cookie| cookie.value().to_owned())
 }
 
+/// The language of the person asking, as every page is rendered in: the
+/// language cookie, else the best match of `Accept-Language` (its entries
+/// in the order sent, matched by `leptos_i18n`), else Japanese.
+pub fn language_of(headers: &axum::http::HeaderMap) -> crate::i18n::Locale {
+    use crate::i18n::{I18nLocaleTrait, Locale};
+    cookie(headers, crate::LANGUAGE_COOKIE)
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| {
+            let accepted: Vec<&str> = headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .split(',')
+                .map(|entry| entry.split(';').next().unwrap_or_default().trim())
+                .filter(|tag| !tag.is_empty())
+                .collect();
+            Locale::find_locale(&accepted)
+        })
+}
+
 /// The `Set-Cookie` value that remembers the chosen language for a year,
 /// for the pages the server renders next (see `LANGUAGE_COOKIE`).
 pub fn language_cookie(locale: crate::i18n::Locale) -> String {

@@ -123,7 +123,7 @@ impl Desk {
     /// The language of the member's pages: the language cookie, else
     /// `Accept-Language`, else Japanese (as the pages choose).
     pub fn locale(&self) -> Locale {
-        locale_of(self.headers())
+        crate::http::cookies::language_of(self.headers())
     }
 
     /// Refused unless the member works reception's pages (reception and
@@ -225,25 +225,6 @@ async fn render(
         view! { <StaffFrame staff alerts>{page()}</StaffFrame> }.into_any()
     })
     .await
-}
-
-/// The language of the person asking: the language cookie, else
-/// `Accept-Language`, else Japanese (as the pages choose).
-pub fn locale_of(headers: &HeaderMap) -> Locale {
-    let cookie = crate::http::cookies::cookie(headers, crate::LANGUAGE_COOKIE)
-        .and_then(|value| value.parse().ok());
-    cookie.unwrap_or_else(|| {
-        let accepted = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default();
-        let first = accepted.split(',').next().unwrap_or_default().trim();
-        if first.starts_with("en") {
-            Locale::en
-        } else {
-            Locale::ja
-        }
-    })
 }
 
 /// `Retry-After` on an answer that asks to wait `minutes`.

@@ -325,6 +325,10 @@ fn flood_probe() {
          during median {during_median:?}, worst {worst:?}; memory quiet {quiet_memory} KiB, \
          peak {peak_memory} KiB; audit lines +{grown}"
     );
+    assert!(
+        !server.log_contains("panicked"),
+        "a task panicked under the flood"
+    );
     let allowed = (quiet_median * 2).max(Duration::from_millis(20));
     assert!(during_median <= allowed, "{during_median:?} > {allowed:?}");
     assert!(peak_memory < quiet_memory * 2, "{peak_memory} KiB");

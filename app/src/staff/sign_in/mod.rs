@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use leptos::prelude::*;
 
 use super::auth::{self, CodeOutcome, PasswordOutcome};
-use super::desk::{Visitor, locale_of, retry_after};
+use super::desk::{Visitor, retry_after};
 use super::{Desk, Staff, StaffError};
 use crate::http::{Client, Form, Https, Site};
 
@@ -303,7 +303,7 @@ async fn logout(desk: Desk, Https(https): Https) -> Result<Response, StaffError>
 /// The session goes on (the guard touched it): when it ends now, for the
 /// page's clock.
 async fn keep_alive(staff: Staff, headers: axum::http::HeaderMap) -> Response {
-    let locale = locale_of(&headers);
+    let locale = crate::http::cookies::language_of(&headers);
     let answer = serde_json::json!({
         "ends_at": staff.session_ends.timestamp(),
         "idle": staff.ends_when_idle,
