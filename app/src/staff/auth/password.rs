@@ -4,9 +4,9 @@
 //! scores it below 3 or finds it on its list of the 30,000 most common
 //! passwords, or when it contains the login or the hospital's name.
 
-use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use zxcvbn::feedback::Warning;
 
 use super::AccountError;
@@ -131,11 +131,59 @@ pub fn hash_password(password: &str) -> Result<String, AccountError> {
         .map_err(|error| AccountError::Hash(error.to_string()))
 }
 
+/// Whether `password` gives `hash` (a PHC string, with the algorithm,
+/// version, parameters and salt it names), compared in constant time.
+///
+/// The crate's `PasswordVerifier` does the same but allocates Argon2's
+/// 19 MiB afresh for each check; here the hashing thread keeps it for the
+/// next one ([`with_thread_memory`]). Verifying is what anyone can make the
+/// service do by posting the sign-in page, so its memory must not depend on
+/// what the allocator chose to keep: before, the flood probe's peak moved
+/// in steps of 19 MiB from one run to the next.
 pub(super) fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from);
+    let (Ok(algorithm), Ok(version), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        version,
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let mut salt_bytes = [0_u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut computed = vec![0_u8; expected.len()];
+    let argon = Argon2::new(algorithm, version, params);
+    with_thread_memory(argon.params().block_count(), |blocks| {
+        argon.hash_password_into_with_memory(password.as_bytes(), salt, &mut computed, blocks)
+    })
+    .is_ok()
+        // `Output`'s equality is the constant-time one.
+        && Output::new(&computed).is_ok_and(|computed| computed == expected)
+}
+
+/// Runs `work` with `count` Argon2 blocks of this thread's own, kept from
+/// one call to the next (the service's hashing threads are few and fixed).
+/// Argon2 writes every block before reading it, so what a previous hash
+/// left there is never read.
+fn with_thread_memory<T>(count: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
+    thread_local! {
+        static BLOCKS: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BLOCKS.with_borrow_mut(|blocks| {
+        if blocks.len() < count {
+            blocks.resize(count, Block::default());
+        }
+        work(&mut blocks[..count])
     })
 }
 
@@ -149,10 +197,9 @@ fn hashing() -> &'static tokio::sync::Semaphore {
 }
 
 /// Runs `work` (an Argon2 hash) on one of the service's hashing threads,
-/// as many as the permits: a hash's 19 MiB is then reused by the same few
-/// threads' allocator arenas instead of left behind in whichever threads
-/// of tokio's blocking pool happened to run it (measured: the flood probe's
-/// peak memory varied from 135 to 284 MiB before).
+/// as many as the permits, each keeping its Argon2 memory for the next hash
+/// ([`with_thread_memory`]), instead of whichever thread of tokio's blocking
+/// pool is free.
 async fn on_hashing_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, tokio::sync::oneshot::error::RecvError> {
@@ -264,6 +311,48 @@ mod tests {
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("correct horse batterz", &hash));
+    }
+
+    #[test]
+    fn the_verifier_with_kept_memory_agrees_with_the_crates_for_any_stored_parameters() {
+        use argon2::password_hash::PasswordVerifier;
+        // Hashes as another version of the service, or the crate's other
+        // algorithms, would have stored them; checked one after another on
+        // one thread, so the kept memory is reused at every size.
+        let salt = SaltString::generate(&mut OsRng);
+        for (algorithm, memory, passes, lanes) in [
+            (Algorithm::Argon2id, 19_456, 2, 1),
+            (Algorithm::Argon2id, 8, 1, 1),
+            (Algorithm::Argon2i, 4_096, 3, 2),
+            (Algorithm::Argon2d, 32_768, 1, 4),
+            (Algorithm::Argon2id, 1_024, 2, 1),
+        ] {
+            let params = Params::new(memory, passes, lanes, Some(24)).expect("params");
+            let argon = Argon2::new(algorithm, Version::V0x13, params);
+            let hash = argon
+                .hash_password(b"correct horse battery", &salt)
+                .expect("hash")
+                .to_string();
+            let parsed = PasswordHash::new(&hash).expect("parsed");
+            assert!(
+                argon
+                    .verify_password(b"correct horse battery", &parsed)
+                    .is_ok()
+            );
+            assert!(verify_password("correct horse battery", &hash), "{hash}");
+            assert!(!verify_password("correct horse batterz", &hash), "{hash}");
+        }
+        for broken in [
+            "",
+            "$argon2id$",
+            "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ",
+            "$md5$x",
+        ] {
+            assert!(
+                !verify_password("correct horse battery", broken),
+                "{broken}"
+            );
+        }
     }
 
     #[test]
