@@ -152,6 +152,7 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/status") view=patient::status::StatusLookupPage />
                 <Route path=path!("/status/paper") view=patient::status::StatusPaperPage />
+                <Route path=path!("/status/form-link") view=patient::status::StatusLookupPage />
             </Routes>
         </Frame>
     }

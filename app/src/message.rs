@@ -15,6 +15,9 @@ pub enum MessageKind {
     /// The first message to an address: confirm it (nothing else goes to
     /// it before).
     ConfirmAddress,
+    /// The one-time link to the full request form, asked for on `/status`
+    /// (only to a confirmed address).
+    FormLink,
 }
 
 domain::codes!(MessageKind {
@@ -26,6 +29,7 @@ domain::codes!(MessageKind {
     Declined => "declined",
     ReportSent => "report_sent",
     ConfirmAddress => "confirm_address",
+    FormLink => "form_link",
 });
 
 /// Where a message stands.

@@ -74,6 +74,7 @@ pub mod form;
 pub mod reference;
 pub mod report;
 pub mod request;
+pub mod retention;
 pub mod visit;
 pub mod window;
 

@@ -41,6 +41,29 @@ pub enum Command {
     /// A patient's record, for a disclosure request.
     #[command(subcommand)]
     Case(CaseCommand),
+    /// Reduce the requests closed longer ago than the retention period to
+    /// what statistics need, erasing their personal data (audited; the
+    /// nightly unit runs it).
+    Reduce(ReduceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReduceArgs {
+    /// Years a closed request is kept whole, counted from its last step:
+    /// five at least, as medical records are kept.
+    #[arg(
+        long,
+        env = "SECOND_OPINION_RETAIN_YEARS",
+        default_value_t = domain::retention::LEGAL_YEARS,
+        value_parser = clap::value_parser!(u32).range(5..=100),
+        value_name = "YEARS"
+    )]
+    pub retain_years: u32,
+    /// Only say how many requests would be reduced.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+    pub database_url: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,14 +17,18 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 ///
 /// WAL lets readers work while a request is written; `synchronous=FULL`
 /// makes a committed request survive a power cut, which matters more here
-/// than the last bit of write speed.
+/// than the last bit of write speed; `secure_delete` overwrites what is
+/// deleted.
 pub async fn open(url: &str) -> Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true);
+        .foreign_keys(true)
+        // What is deleted or replaced (a note, a token, a reduced case's
+        // personal data) is overwritten in the file, not only unlinked.
+        .pragma("secure_delete", "on");
     create_parent_directory(options.get_filename())?;
     let pool = SqlitePoolOptions::new()
         .connect_with(options)
@@ -46,6 +50,25 @@ pub async fn open(url: &str) -> Result<SqlitePool> {
             tracing::info!("the audit trail's {sealed} earlier rows are now chained by hashes");
         }
     }
+    Ok(pool)
+}
+
+/// Opens the service's existing database for a command that writes to it
+/// and to its audit trail (`case export`, `reduce`): never one made by
+/// mistake at a mistyped path; migrated as at start; the audit chain keyed
+/// from the key file beside it.
+pub async fn open_existing(url: &str) -> Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?;
+    if !options.get_filename().exists() {
+        bail!(
+            "there is no database at {}",
+            options.get_filename().display()
+        );
+    }
+    let pool = open(url).await?;
+    let secret = service_secret(url)?;
+    app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
     Ok(pool)
 }
 

@@ -44,18 +44,7 @@ pub async fn export(reference: &str, to: &Path, database_url: &str) -> Result<()
     let Some(reference) = domain::reference::Reference::parse(reference) else {
         bail!("{reference} is not a reference (XXXX-XXXX)");
     };
-    let options: sqlx::sqlite::SqliteConnectOptions = database_url
-        .parse()
-        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {database_url}"))?;
-    if !options.get_filename().exists() {
-        bail!(
-            "there is no database at {}",
-            options.get_filename().display()
-        );
-    }
-    let pool = database::open(database_url).await?;
-    let secret = database::service_secret(database_url)?;
-    app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
+    let pool = database::open_existing(database_url).await?;
     let case: Option<SqliteRow> = sqlx::query("SELECT * FROM cases WHERE reference = ?")
         .bind(reference.compact())
         .fetch_optional(&pool)
@@ -163,9 +152,14 @@ mod tests {
     use super::TABLES;
 
     /// Tables tied to a case that hold no data of the patient's: the
-    /// tokens' hashes of the confirmation page and the answer links, and a
-    /// reference's look-up misses.
-    const NOT_THE_PATIENTS: &[&str] = &["sent_tokens", "response_tokens", "status_misses"];
+    /// tokens' hashes of the confirmation page, the answer links and the
+    /// request form's links, and a reference's look-up misses.
+    const NOT_THE_PATIENTS: &[&str] = &[
+        "sent_tokens",
+        "response_tokens",
+        "form_links",
+        "status_misses",
+    ];
 
     #[tokio::test]
     async fn every_table_tied_to_a_case_is_exported_or_said_not_to_be_the_patients() {

@@ -196,6 +196,13 @@ impl Mailer {
         let status = self.setup.status_url();
         message.text_body = answer_links::fill(&message.text_body, &links, &status);
         message.html_body = answer_links::fill(&message.html_body, &links, &status);
+        if message.text_body.contains(answer_links::FORM_URL) {
+            let link =
+                outbox::form_link(pool, &message, &self.links, &self.setup, app::clock::now())
+                    .await?;
+            message.text_body = message.text_body.replace(answer_links::FORM_URL, &link);
+            message.html_body = message.html_body.replace(answer_links::FORM_URL, &link);
+        }
         if message.text_body.contains(answer_links::CONFIRM_URL) {
             let link = outbox::confirmation_link(
                 pool,

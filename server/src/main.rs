@@ -8,6 +8,7 @@ mod database;
 mod disclosure;
 mod http;
 mod mailer;
+mod retention;
 mod users;
 
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ async fn main() -> ExitCode {
             to,
             database_url,
         }) => disclosure::export(&reference, &to, &database_url).await,
+        Command::Reduce(args) => retention::reduce(&args, &mut std::io::stdout()).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

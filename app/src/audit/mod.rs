@@ -68,6 +68,9 @@ pub enum AuditAction {
     /// The service's keys derived anew (HKDF), and what was sealed or
     /// keyed under the earlier ones, once.
     KeysUpgraded,
+    /// A closed case kept whole for its years was reduced to statistics,
+    /// its personal data erased (`second-opinion reduce`).
+    CaseReduced,
     // Admins' lists.
     SpecialistAdded,
     SpecialistRenamed,
@@ -81,6 +84,10 @@ pub enum AuditAction {
     SpecialistLinked,
     // The public pages.
     StatusLookupLocked,
+    /// The one-time link to the request form asked for on `/status`…
+    FormLinkAsked,
+    /// …and followed.
+    FormLinkUsed,
     // The specialist, before the visit.
     /// A specialist asked for a case that is not theirs: refused, 404.
     CaseViewRefused,
@@ -146,6 +153,7 @@ domain::codes!(AuditAction {
     UserPasswordSet => "user_password_set",
     FactorsSealed => "factors_sealed",
     KeysUpgraded => "keys_upgraded",
+    CaseReduced => "case_reduced",
     SpecialistAdded => "specialist_added",
     SpecialistRenamed => "specialist_renamed",
     SpecialistActivated => "specialist_activated",
@@ -156,6 +164,8 @@ domain::codes!(AuditAction {
     ClosureRemoved => "closure_removed",
     SpecialistLinked => "specialist_linked",
     StatusLookupLocked => "status_lookup_locked",
+    FormLinkAsked => "form_link_asked",
+    FormLinkUsed => "form_link_used",
     CaseViewRefused => "case_view_refused",
     MyCasesViewed => "my_cases_viewed",
     RecordsReviewed => "records_reviewed",

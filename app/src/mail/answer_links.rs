@@ -23,6 +23,10 @@ pub const STATUS_URL: &str = "%STATUS_URL%";
 /// filled at sending with a token derived from the message.
 pub const CONFIRM_URL: &str = "%CONFIRM_URL%";
 
+/// The placeholder of the one-time link to the request form in a stored
+/// message: filled at sending with a token derived from the message.
+pub const FORM_URL: &str = "%FORM_URL%";
+
 /// Whether a stored message carries answer links.
 pub fn has_links(body: &str) -> bool {
     PatientAnswer::ALL
@@ -69,6 +73,15 @@ impl LinkKey {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
         mac.update(message_id.as_bytes());
         mac.update(b"\0confirm-address");
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The token of the one-time request-form link in the message
+    /// `message_id`: the same at every attempt to send it.
+    pub fn form_link(&self, message_id: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(message_id.as_bytes());
+        mac.update(b"\0form-link");
         hex::encode(mac.finalize().into_bytes())
     }
 

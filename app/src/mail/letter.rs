@@ -335,6 +335,22 @@ impl About<'_> {
         self.letter(td_string!(locale, mail.confirm_heading).to_owned(), body)
     }
 
+    /// The one-time link to the request form, asked for on the status
+    /// page; whoever did not ask is told so.
+    pub fn form_link(&self) -> Letter {
+        let locale = self.locale;
+        let body = vec![
+            Block::Paragraph(td_string!(locale, mail.form_link_intro).to_owned()),
+            Block::Links(vec![(
+                td_string!(locale, mail.form_link_link).to_owned(),
+                super::answer_links::FORM_URL.to_owned(),
+            )]),
+            Block::Paragraph(td_string!(locale, mail.form_link_once).to_owned()),
+            Block::Paragraph(td_string!(locale, mail.form_link_not_you).to_owned()),
+        ];
+        self.letter(td_string!(locale, mail.form_link_heading).to_owned(), body)
+    }
+
     /// The written opinion was sent to the present doctor, `doctor`, on
     /// `on` (never what it says).
     pub fn report_sent(&self, on: NaiveDate, doctor: &str) -> Letter {
@@ -414,6 +430,8 @@ mod tests {
             about.cancelled(slot),
             about.reminder(slot, &documents),
             about.declined(DeclineReason::CouldNotContact),
+            about.confirm_address(),
+            about.form_link(),
         ]
     }
 
@@ -465,7 +483,7 @@ mod tests {
                 .iter()
                 .map(|letter| crate::mail::answer_links::has_links(&letter.text()))
                 .collect();
-            assert_eq!(offers, [false, true, true, false, true, false]);
+            assert_eq!(offers, [false, true, true, false, true, false, false, false]);
         }
     }
 

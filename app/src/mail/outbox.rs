@@ -75,6 +75,17 @@ async fn enqueue(
     message: NewMessage<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    let message_id = new_message_id(setup, message.kind.code());
+    enqueue_as(connection, message, &message_id, now).await
+}
+
+/// [`enqueue`], with its `Message-ID` chosen by the caller.
+async fn enqueue_as(
+    connection: &mut SqliteConnection,
+    message: NewMessage<'_>,
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let language = match message.letter.locale {
         Locale::ja => "ja",
         Locale::en => "en",
@@ -89,7 +100,7 @@ async fn enqueue(
         html_body: &message.letter.html(),
         calendar: message.calendar.as_deref(),
         appointment_id: message.appointment_id,
-        message_id: &new_message_id(setup, message.kind.code()),
+        message_id,
     };
     store::insert(connection, &stored, message.due, now).await
 }
@@ -157,6 +168,45 @@ pub async fn tell_confirm_address(
         due: now,
     };
     enqueue(connection, setup, message, now).await
+}
+
+/// Writes "your request form": the one-time link to it (filled at
+/// sending, [`form_link`]), and the link's row.
+pub async fn tell_form_link(
+    connection: &mut SqliteConnection,
+    setup: &MailSetup,
+    to: &Addressee<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let letter = to.about(super::answer_links::STATUS_URL).form_link();
+    let message = NewMessage {
+        case_id: to.case_id,
+        kind: MessageKind::FormLink,
+        recipient: to.recipient,
+        letter,
+        calendar: None,
+        appointment_id: None,
+        due: now,
+    };
+    let message_id = new_message_id(setup, MessageKind::FormLink.code());
+    enqueue_as(connection, message, &message_id, now).await?;
+    store::insert_form_link(connection, &message_id, to.case_id, now).await
+}
+
+/// The one-time link of a request-form message, its token's hash kept
+/// with the link's row (set once: the first attempt to send starts its
+/// 24 hours).
+pub async fn form_link(
+    pool: &SqlitePool,
+    message: &Outgoing,
+    key: &super::answer_links::LinkKey,
+    setup: &MailSetup,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let token = key.form_link(&message.message_id);
+    let hash = crate::http::tokens::token_hash(&token);
+    store::keep_form_link_token(pool, &message.message_id, &hash, now).await?;
+    Ok(format!("{}/form/{token}", setup.public_url))
 }
 
 /// The link of a confirmation message, its token's hash kept with the

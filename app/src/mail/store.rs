@@ -260,6 +260,41 @@ pub async fn keep_confirmation_token(
     Ok(())
 }
 
+/// The row of a request-form link, written with its message.
+pub async fn insert_form_link(
+    connection: &mut SqliteConnection,
+    message_id: &str,
+    case_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO form_links (message_id, case_id, asked_at) VALUES (?, ?, ?)")
+        .bind(message_id)
+        .bind(case_id)
+        .bind(timestamp(now))
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// The hash of a request-form link's token, kept as its message goes out;
+/// the first attempt's moment starts the link's 24 hours.
+pub async fn keep_form_link_token(
+    pool: &SqlitePool,
+    message_id: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE form_links SET token_hash = ?, sent_at = COALESCE(sent_at, ?) WHERE message_id = ?",
+    )
+    .bind(hash)
+    .bind(timestamp(now))
+    .bind(message_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 pub async fn waiting(pool: &SqlitePool, now: DateTime<Utc>) -> Result<u32, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM messages m WHERE status = 'queued' AND due_at <= ? \

@@ -2,7 +2,8 @@
 //! form with its live panel and check step (`/request`), the confirmation
 //! (`/request/sent/<reference>`) with its papers, the status look-up
 //! (`/status`), the page an e-mail's answer link opens
-//! (`/respond/<token>`) and the one a doctor checks a printed report on
+//! (`/respond/<token>`), the one the request form's e-mailed link opens
+//! (`/form/<token>`) and the one a doctor checks a printed report on
 //! (`/verify`), with their server functions (`api`), the forms as
 //! posted without JavaScript (each slice's `posted`), and their SQL
 //! (`store`). Nothing here imports reception (`staff`), nor is imported by
@@ -15,6 +16,8 @@ pub mod api;
 pub mod confirm_address;
 #[cfg(feature = "ssr")]
 pub mod finish;
+#[cfg(feature = "ssr")]
+pub mod form_link;
 pub mod home;
 pub mod papers;
 pub mod request;
@@ -36,11 +39,13 @@ pub fn routes<S: Clone + Send + Sync + 'static>(site: crate::http::Site) -> axum
         .route("/status", post(status::posted::post_status))
         .route("/status/calendar", post(status::posted::post_calendar))
         .route("/status/paper", post(status::posted::post_paper))
+        .route("/status/form-link", post(status::posted::post_form_link))
         .route(
             "/respond/{token}",
             get(answer_link::show).post(answer_link::confirm),
         )
         .with_state(site.clone())
         .merge(confirm_address::routes(site.clone()))
+        .merge(form_link::routes(site.clone()))
         .merge(verify::routes(site))
 }

@@ -272,13 +272,14 @@ pub async fn case_id(pool: &SqlitePool, reference: &Reference) -> Result<Option<
         .await
 }
 
-/// The case with this reference.
+/// The case with this reference (a reduced case is none: its answers are
+/// gone).
 pub async fn find_case(
     pool: &SqlitePool,
     reference: &Reference,
 ) -> Result<Option<StoredCase>, sqlx::Error> {
     let row: Option<StoredRow> = sqlx::query_as(&format!(
-        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = ?"
+        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = ? AND reduced_at IS NULL"
     ))
     .bind(reference.compact())
     .fetch_optional(pool)
@@ -292,7 +293,7 @@ pub async fn find_submission(
     reference: &Reference,
 ) -> Result<Option<(StoredCase, Submission)>, sqlx::Error> {
     let row: Option<StoredRow> = sqlx::query_as(&format!(
-        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = ?"
+        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = ? AND reduced_at IS NULL"
     ))
     .bind(reference.compact())
     .fetch_optional(pool)
@@ -346,7 +347,7 @@ pub async fn find_case_status(
          LEFT JOIN report_sendings s ON s.id = (SELECT MAX(id) FROM report_sendings \
             WHERE case_id = c.id AND recipient = 'present_doctor') \
          LEFT JOIN reports r ON r.id = s.report_id \
-         WHERE c.reference = ? AND c.patient_date_of_birth = ?",
+         WHERE c.reference = ? AND c.patient_date_of_birth = ? AND c.reduced_at IS NULL",
     )
     .bind(reference.compact())
     .bind(date_of_birth.to_string())
@@ -689,4 +690,114 @@ pub async fn course(
     .bind(reference.compact())
     .fetch_optional(pool)
     .await
+}
+
+/// Links to the request form one request may be sent in 24 hours.
+pub const FORM_LINKS_A_DAY: i64 = 3;
+
+/// How long a request-form link opens the form, from its sending.
+pub const FORM_LINK_HOURS: i64 = 24;
+
+/// Writes the one-time link to the request form of `reference` to its
+/// confirmed address, audited with the client's address `from`; or why
+/// not. An unconfirmed address never gets it: the form holds every answer.
+pub async fn ask_form_link(
+    pool: &SqlitePool,
+    mail: &MailSetup,
+    reference: &Reference,
+    from: &str,
+    now: DateTime<Utc>,
+) -> Result<crate::patient::status::FormLinkAnswer, sqlx::Error> {
+    use crate::patient::status::FormLinkAnswer;
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT c.id, c.language, c.answers, a.confirmed_at FROM cases c \
+         LEFT JOIN address_confirmations a ON a.case_id = c.id \
+         WHERE c.reference = ? AND c.reduced_at IS NULL",
+    )
+    .bind(reference.compact())
+    .fetch_optional(&mut *transaction)
+    .await?;
+    let Some((case_id, language, answers, Some(_confirmed))) = row else {
+        return Ok(FormLinkAnswer::NoConfirmedAddress);
+    };
+    let submission: Submission =
+        serde_json::from_str(&answers).map_err(|_| undecodable("answers"))?;
+    let Some(recipient) = outbox::recipient(&submission) else {
+        return Ok(FormLinkAnswer::NoConfirmedAddress);
+    };
+    let asked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM form_links WHERE case_id = ? AND asked_at > ?")
+            .bind(case_id)
+            .bind(a_day_before(now))
+            .fetch_one(&mut *transaction)
+            .await?;
+    if asked >= FORM_LINKS_A_DAY {
+        return Ok(FormLinkAnswer::TooMany);
+    }
+    let documents = domain::documents_to_bring(&submission.request);
+    let to = outbox::Addressee {
+        case_id,
+        reference,
+        locale: outbox::locale_of(&language),
+        recipient,
+        documents: &documents,
+    };
+    outbox::tell_form_link(&mut transaction, mail, &to, now).await?;
+    let entry = crate::audit::chain::Entry {
+        address: Some(from),
+        case_id: Some(case_id),
+        ..crate::audit::chain::Entry::of(crate::audit::AuditAction::FormLinkAsked)
+    };
+    crate::audit::chain::append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(FormLinkAnswer::Sent)
+}
+
+/// The request of the request-form link whose token has the hash `hash`,
+/// if the link was sent less than [`FORM_LINK_HOURS`] ago and never used.
+pub async fn form_link_request(
+    pool: &SqlitePool,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Reference>, sqlx::Error> {
+    let reference: Option<String> = sqlx::query_scalar(
+        "SELECT c.reference FROM form_links f JOIN cases c ON c.id = f.case_id \
+         WHERE f.token_hash = ? AND f.used_at IS NULL AND f.sent_at > ? AND c.reduced_at IS NULL",
+    )
+    .bind(hash)
+    .bind(timestamp(now - chrono::Duration::hours(FORM_LINK_HOURS)))
+    .fetch_optional(pool)
+    .await?;
+    Ok(reference.as_deref().and_then(Reference::parse))
+}
+
+/// Spends the request-form link whose token has the hash `hash`, audited
+/// with the client's address `from`: whether it was still unused (of two
+/// uses at once, one only).
+pub async fn spend_form_link(
+    pool: &SqlitePool,
+    hash: &str,
+    from: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let spent: Option<i64> = sqlx::query_scalar(
+        "UPDATE form_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL RETURNING case_id",
+    )
+    .bind(timestamp(now))
+    .bind(hash)
+    .fetch_optional(&mut *transaction)
+    .await?;
+    let Some(case_id) = spent else {
+        return Ok(false);
+    };
+    let entry = crate::audit::chain::Entry {
+        address: Some(from),
+        case_id: Some(case_id),
+        ..crate::audit::chain::Entry::of(crate::audit::AuditAction::FormLinkUsed)
+    };
+    crate::audit::chain::append(&mut transaction, now, entry).await?;
+    transaction.commit().await?;
+    Ok(true)
 }

@@ -147,7 +147,7 @@ impl Desk {
     /// The case with `reference`, if the member may see it: every case for
     /// reception and admins, only those assigned to them for a specialist.
     /// Another's case is "not found", as one that does not exist, and the
-    /// attempt is recorded.
+    /// attempt is recorded; a reduced case is what is left of it.
     pub async fn case(&self, reference: &Reference) -> Result<CaseRow, StaffError> {
         let row = case_row(self.pool(), reference)
             .await?
@@ -157,7 +157,7 @@ impl Desk {
                 .await?;
             return Err(StaffError::NotFound);
         }
-        Ok(row)
+        row.whole()
     }
 
     /// Records that the member is shown personal data (`action`, with
@@ -282,8 +282,9 @@ pub(super) async fn guard(
         head,
         client,
     };
-    desk.render(error.status(), move || match error {
+    desk.render(error.status(), move || match error.clone() {
         StaffError::Forbidden => view! { <Forbidden /> }.into_any(),
+        StaffError::Reduced(case) => view! { <ReducedCase case /> }.into_any(),
         _ => view! { <crate::NotFound /> }.into_any(),
     })
     .await
@@ -332,6 +333,33 @@ pub async fn specialists_only(
 /// Any other address under `/staff`.
 pub(super) async fn not_found() -> StaffError {
     StaffError::NotFound
+}
+
+/// A reduced case: what the statistics keep, and that the rest is gone.
+#[component]
+fn ReducedCase(case: super::error::Reduced) -> impl IntoView {
+    let locale = crate::use_locale();
+    let title = td_string!(
+        locale,
+        staff.reduced_title,
+        reference = case.reference.to_string()
+    )
+    .to_string();
+    view! {
+        <Title text=title.clone() />
+        <h1>{title}</h1>
+        <p data-testid="reduced">
+            {td_string!(locale, staff.reduced_text, on = crate::format::date(locale, case.reduced_on)).to_string()}
+        </p>
+        <dl class="facts">
+            <dt>{td_string!(locale, staff.area)}</dt>
+            <dd>{super::words::area(locale, case.area)}</dd>
+            <dt>{td_string!(locale, staff.received_on)}</dt>
+            <dd>{crate::format::date(locale, case.received_on)}</dd>
+            <dt>{td_string!(locale, staff.status)}</dt>
+            <dd>{super::words::status(locale, case.status)}</dd>
+        </dl>
+    }
 }
 
 #[component]

@@ -1,14 +1,15 @@
 //! `StaffError`: why something reception asked for did not happen, with
 //! its HTTP status and the one way it is answered (`IntoResponse`): in
-//! words, or, for "not found" and "forbidden" behind the guard, as a staff
-//! page (`desk::guard` renders it). The case page shows the two a person
+//! words, or, for "not found", "forbidden" and "reduced" behind the guard,
+//! as a staff page (`desk::guard` renders it). The case page shows the two a person
 //! can act on (a refused change, a stale page) above the form they posted,
 //! with the values kept.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use domain::case::{RefusedStep, ScheduleProblem};
+use domain::reference::Reference;
 use domain::report::DocumentRequestProblem;
 use domain::visit::{CheckInProblem, ConsultationProblem, ReceiptNumber};
 
@@ -28,6 +29,10 @@ pub enum StaffError {
     /// No case (or page) by that name.
     #[error("not found")]
     NotFound,
+    /// The case was kept whole for its years and then reduced to
+    /// statistics: its personal data is gone. What remains, for the page.
+    #[error("the case was reduced")]
+    Reduced(Reduced),
     /// The page exists but the member's role may not see it.
     #[error("not for this role")]
     Forbidden,
@@ -42,6 +47,18 @@ pub enum StaffError {
     /// Anything else. The details are in the server's log, not here.
     #[error("something went wrong")]
     Internal,
+}
+
+/// What is left of a reduced case: what the statistics count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reduced {
+    pub reference: Reference,
+    pub status: domain::case::CaseStatus,
+    pub area: crate::area::AreaCode,
+    /// Japan's date.
+    pub received_on: NaiveDate,
+    /// Japan's date.
+    pub reduced_on: NaiveDate,
 }
 
 /// Why a change to a case was refused: a rule of the case's flow or of
@@ -100,6 +117,7 @@ impl StaffError {
             Self::BadForm => StatusCode::BAD_REQUEST,
             Self::Refused(_) | Self::Unusable => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Reduced(_) => StatusCode::GONE,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Stale { .. } => StatusCode::CONFLICT,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -119,7 +137,7 @@ pub(super) struct ShownAsPage(pub StaffError);
 impl IntoResponse for StaffError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), self.to_string()).into_response();
-        if matches!(self, Self::NotFound | Self::Forbidden) {
+        if matches!(self, Self::NotFound | Self::Forbidden | Self::Reduced(_)) {
             response.extensions_mut().insert(ShownAsPage(self));
         }
         response

@@ -34,6 +34,32 @@ pub struct CaseRow {
     pub updated_by: Option<String>,
     pub patient_answer: Option<String>,
     pub patient_answer_at: Option<String>,
+    pub area: String,
+    /// When the case was reduced to statistics (`second-opinion reduce`).
+    pub reduced_at: Option<String>,
+}
+
+impl CaseRow {
+    /// Refused with what is left when the case was reduced: no page or
+    /// change reads a reduced case's personal data, which is gone.
+    pub fn whole(self) -> Result<Self, super::StaffError> {
+        let Some(reduced_at) = &self.reduced_at else {
+            return Ok(self);
+        };
+        let on = |at: &str| {
+            DateTime::parse_from_rfc3339(at)
+                .map(|at| japan_time(&at).date())
+                .map_err(|_| undecodable("reduced_at"))
+        };
+        Err(super::StaffError::Reduced(super::error::Reduced {
+            reference: Reference::parse(&self.reference).ok_or_else(|| undecodable("reference"))?,
+            status: CaseStatus::from_code(&self.status).ok_or_else(|| undecodable("status"))?,
+            area: crate::area::AreaCode::from_code(&self.area)
+                .unwrap_or(crate::area::AreaCode::Other),
+            received_on: on(&self.received_at)?,
+            reduced_on: on(reduced_at)?,
+        }))
+    }
 }
 
 pub async fn case_row(
@@ -43,7 +69,7 @@ pub async fn case_row(
     sqlx::query_as(
         "SELECT id, reference, status, version, contact_first, received_at, language, answers, department, \
          specialist_id, decline_reason, decline_note, updated_at, updated_by, patient_answer, \
-         patient_answer_at FROM cases WHERE reference = ?",
+         patient_answer_at, area, reduced_at FROM cases WHERE reference = ?",
     )
     .bind(reference.compact())
     .fetch_optional(executor)

@@ -225,6 +225,7 @@ pub fn message_kind(locale: Locale, kind: crate::message::MessageKind) -> &'stat
         K::Declined => td_string!(locale, staff.message_declined),
         K::ReportSent => td_string!(locale, staff.message_report_sent),
         K::ConfirmAddress => td_string!(locale, staff.message_confirm_address),
+        K::FormLink => td_string!(locale, staff.message_form_link),
     }
 }
 
@@ -275,6 +276,9 @@ fn audit(locale: Locale, action: AuditAction) -> &'static str {
         A::SignInAlert => td_string!(locale, staff.audit_sign_in_alert),
         A::SignInTally => td_string!(locale, staff.audit_sign_in_tally),
         A::KeysUpgraded => td_string!(locale, staff.audit_keys_upgraded),
+        A::CaseReduced => td_string!(locale, staff.audit_case_reduced),
+        A::FormLinkAsked => td_string!(locale, staff.audit_form_link_asked),
+        A::FormLinkUsed => td_string!(locale, staff.audit_form_link_used),
         A::StatusPaperPrinted => td_string!(locale, staff.audit_status_paper_printed),
         A::AddressConfirmed => td_string!(locale, staff.audit_address_confirmed),
         A::CaseExported => td_string!(locale, staff.audit_case_exported),

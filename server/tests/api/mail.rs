@@ -738,3 +738,112 @@ fn the_answer_links_change_nothing_until_confirmed_and_reception_sees_the_answer
     let made_up = server.send("POST", &format!("/respond/{}", "ab".repeat(32)), None, &[]);
     assert_eq!(made_up.status, 404);
 }
+
+/// The request form's link, the `n`th message the mail server has: its
+/// path (`/form/<token>`).
+fn form_link_in(mail: &MailServer, n: usize) -> String {
+    let messages = mail.wait_for(n);
+    let (subject, text) = subject_and_text(&messages[n - 1]);
+    assert!(
+        !subject.contains("form"),
+        "the subject says nothing: {subject}"
+    );
+    for secret in ["breast", "Stage II", "Surgery", "Hanako", "Yamada"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    let start = text.find("/form/").expect("the form's link") + "/form/".len();
+    let token: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    format!("/form/{token}")
+}
+
+#[test]
+fn the_full_request_form_opens_once_through_a_link_mailed_to_the_confirmed_address_only() {
+    use crate::pages::post;
+    let mail = MailServer::start();
+    let server = TestServer::start_with(&options(&mail.options()));
+    let reference = server.submit("form-0001", WITH_UPDATES);
+    let ask = || {
+        post(
+            &server,
+            "/status/form-link",
+            &[
+                ("reference", reference.clone()),
+                ("date_of_birth", "1970-04-01".to_owned()),
+            ],
+        )
+    };
+    // The status answer offers the link, never the form itself…
+    let status = post(
+        &server,
+        "/status",
+        &[
+            ("reference", reference.clone()),
+            ("date_of_birth", "1970-04-01".to_owned()),
+        ],
+    );
+    assert!(
+        status.body.contains("action=\"/status/form-link\""),
+        "{}",
+        status.body
+    );
+    assert!(!status.body.contains("Stage II breast cancer"));
+    // …and sends it only to a confirmed address.
+    let unconfirmed = ask();
+    assert_eq!(unconfirmed.status, 200);
+    assert!(
+        unconfirmed.body.contains("no confirmed e-mail address"),
+        "{}",
+        unconfirmed.body
+    );
+    confirm_from(&server, &mail, 1);
+    mail.wait_for(2); // "received", which waited for the confirmation
+    let asked = ask();
+    assert!(
+        asked.body.contains("We are sending a link"),
+        "{}",
+        asked.body
+    );
+    assert!(!asked.body.contains("Stage II breast cancer"));
+    let path = form_link_in(&mail, 3);
+    // A mail scanner opening the link sees a button and nothing else.
+    let page = server.send("GET", &path, None, &[]);
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("Stage II breast cancer"));
+    // The button shows every answer, once.
+    let form = server.send("POST", &path, None, &[]);
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("Stage II breast cancer"),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("Surgery or chemotherapy first?"));
+    let again = server.send("POST", &path, None, &[]);
+    assert_eq!(again.status, 410);
+    assert!(!again.body.contains("Stage II breast cancer"));
+    // Not a link of ours: not found, before any query.
+    assert_eq!(server.send("POST", "/form/zz", None, &[]).status, 404);
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM audit WHERE action IN ('form_link_asked', 'form_link_used') \
+             AND address = '127.0.0.1' AND case_id IS NOT NULL"
+        ),
+        2
+    );
+    // Three links a day for a request.
+    for _ in 0..2 {
+        assert!(ask().body.contains("We are sending a link"));
+    }
+    let fourth = ask();
+    assert!(fourth.body.contains("three links"), "{}", fourth.body);
+    assert_eq!(server.count("SELECT COUNT(*) FROM form_links"), 3);
+    // Past its 24 hours a link opens nothing.
+    let late = form_link_in(&mail, 4);
+    server.execute(
+        "UPDATE form_links SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-25 hours')",
+    );
+    assert_eq!(server.send("POST", &late, None, &[]).status, 410);
+}

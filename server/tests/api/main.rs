@@ -12,6 +12,7 @@ mod limits;
 mod mail;
 mod pages;
 mod papers;
+mod retention;
 mod security;
 mod sign_in;
 mod staff;

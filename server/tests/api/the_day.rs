@@ -50,7 +50,7 @@ fn add_listed_specialist(server: &TestServer, admin: &str, name: &str) -> String
 
 /// Moves the case's appointment to today: the day's steps happen on the
 /// appointment's day only, and a test cannot wait for it.
-fn appointment_today(server: &TestServer, reference: &str) {
+pub(crate) fn appointment_today(server: &TestServer, reference: &str) {
     server.execute(&format!(
         "UPDATE appointments SET day = '{}' WHERE ended_at IS NULL AND case_id = \
          (SELECT id FROM cases WHERE reference = '{reference}')",
@@ -59,7 +59,7 @@ fn appointment_today(server: &TestServer, reference: &str) {
 }
 
 /// Posts a case action with the case's current version.
-fn act(
+pub(crate) fn act(
     server: &TestServer,
     cookie: &str,
     reference: &str,
@@ -78,7 +78,7 @@ fn act(
 /// checked in (the fee not paid yet): the reference.
 /// An admin, Dr Ito on the list with an account linked to him, and Rita
 /// of reception signed in: the admin's cookie, Ito's id, Rita's cookie.
-fn ito_and_rita(server: &TestServer) -> (String, String, String) {
+pub(crate) fn ito_and_rita(server: &TestServer) -> (String, String, String) {
     let (admin, ito_id) = admin_with_specialist(server);
     add_specialist_account(server, "ito", "Dr Ito", &ito_id);
     server.add_staff("rita", "reception", "Rita Mori");
@@ -106,7 +106,7 @@ fn checked_in(server: &TestServer, reception: &str, specialist: &str, id: &str) 
 }
 
 /// The consultation recorded by the specialist: the case is seen.
-fn seen(server: &TestServer, specialist: &str, reference: &str) {
+pub(crate) fn seen(server: &TestServer, specialist: &str, reference: &str) {
     let held = act(
         server,
         specialist,
@@ -127,7 +127,7 @@ fn seen(server: &TestServer, specialist: &str, reference: &str) {
 }
 
 /// A report's parts, every one a signed report needs.
-const REPORT: &[(&str, &str)] = &[
+pub(crate) const REPORT: &[(&str, &str)] = &[
     ("doctor", "Ichiro Sato"),
     ("institution", "Sakura Clinic"),
     ("purpose", "Opinion on the treatment"),
@@ -139,7 +139,7 @@ const REPORT: &[(&str, &str)] = &[
     ("language", "ja"),
 ];
 
-fn report_post(
+pub(crate) fn report_post(
     server: &TestServer,
     cookie: &str,
     reference: &str,

@@ -31,6 +31,21 @@ pub struct StatusPage {
     /// Where the e-mail address given stands, for a request going on.
     #[serde(default)]
     pub address: Option<crate::patient::api::AddressState>,
+    /// What asking for the request form's link came to, when it was asked.
+    #[serde(default)]
+    pub form_link: Option<FormLinkAnswer>,
+}
+
+/// What asking for the one-time link to the request form came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormLinkAnswer {
+    /// Written to the confirmed address; it goes out in a moment.
+    Sent,
+    /// No confirmed address: reception gives a copy.
+    NoConfirmedAddress,
+    /// Three today already.
+    TooMany,
+    Busy,
 }
 
 /// A step of the request's course as the patient follows it.
@@ -66,6 +81,7 @@ pub fn StatusLookupPage() -> impl IntoView {
         documents,
         course,
         address,
+        form_link,
     } = use_context::<StatusPage>().unwrap_or_default();
     let address = address.map(|state| view! { <crate::patient::sent::AddressNotice state /> });
     // The papers to print, for a request still going on (the documents
@@ -76,6 +92,8 @@ pub fn StatusLookupPage() -> impl IntoView {
     let course = (!course.is_empty()).then(|| view! { <Course course /> });
     let scheduled = matches!(outcome, Some(Ok(CaseStatus::Scheduled { .. })));
     let calendar = scheduled.then(|| view! { <CalendarButton query=query.clone() /> });
+    let found = matches!(outcome, Some(Ok(_)));
+    let form = found.then(|| view! { <FormLinkOffer query=query.clone() answer=form_link /> });
     let result = outcome.map(|outcome| {
         let text = answer_text(locale, outcome);
         // The answer is a new page: its heading takes the focus, so that a
@@ -89,6 +107,7 @@ pub fn StatusLookupPage() -> impl IntoView {
                 {calendar}
                 {documents}
                 {papers}
+                {form}
             </div>
         }
     });
@@ -138,6 +157,36 @@ fn CalendarButton(query: StatusQuery) -> impl IntoView {
             <p class="actions">
                 <button type="submit" class="button secondary">
                     {td_string!(locale, status.add_to_calendar)}
+                </button>
+            </p>
+        </form>
+    }
+}
+
+/// The request form, with every answer, is not printed from the status
+/// answer: a button asks for a one-time link to the confirmed address.
+#[component]
+fn FormLinkOffer(query: StatusQuery, answer: Option<FormLinkAnswer>) -> impl IntoView {
+    let locale = crate::use_locale();
+    let answer = answer.map(|answer| {
+        let text = match answer {
+            FormLinkAnswer::Sent => td_string!(locale, status.form_link_sent),
+            FormLinkAnswer::NoConfirmedAddress => td_string!(locale, status.form_link_no_address),
+            FormLinkAnswer::TooMany => td_string!(locale, status.form_link_too_many),
+            FormLinkAnswer::Busy => td_string!(locale, status.form_link_busy),
+        };
+        view! { <p class="notice" role="status" data-testid="form-link-answer">{text}</p> }
+    });
+    view! {
+        <h3>{td_string!(locale, status.form_link_heading)}</h3>
+        <p>{td_string!(locale, status.form_link_intro)}</p>
+        {answer}
+        <form method="post" action="/status/form-link">
+            <input type="hidden" name="reference" value=query.reference />
+            <input type="hidden" name="date_of_birth" value=query.date_of_birth />
+            <p class="actions">
+                <button type="submit" class="button secondary">
+                    {td_string!(locale, status.form_link_button)}
                 </button>
             </p>
         </form>

@@ -1,7 +1,8 @@
 //! The status answer's posts (with or without JavaScript): `POST /status`
 //! (the look-up, with the documents received for a request going on),
-//! `POST /status/calendar` (the appointment's calendar file) and `POST
-//! /status/paper` (a paper to print). Each repeats the reference and date
+//! `POST /status/calendar` (the appointment's calendar file), `POST
+//! /status/paper` (a paper to print) and `POST /status/form-link` (the
+//! request form's one-time link, e-mailed). Each repeats the reference and date
 //! of birth, posted, never in an address, within the look-up's limits.
 
 use std::net::IpAddr;
@@ -109,6 +110,33 @@ pub async fn post_paper(
     }
 }
 
+/// `POST /status/form-link`: the status answer again, and the one-time
+/// link to the request form written to the request's confirmed address
+/// (or why not).
+pub async fn post_form_link(
+    State(site): State<Site>,
+    Head(head): Head,
+    Client(client): Client,
+    Form(asked): Form<Asked>,
+) -> Response {
+    let (mut page, status) = status(&site.pool, &site.limiter, client, asked.query()).await;
+    let reference = domain::reference::Reference::parse(&asked.reference);
+    if let (Some(Ok(_)), Some(reference)) = (&page.outcome, reference) {
+        let from = client.to_string();
+        let now = crate::clock::now();
+        let answer =
+            crate::patient::store::ask_form_link(&site.pool, &site.mail, &reference, &from, now)
+                .await
+                .unwrap_or_else(|error| {
+                    let _ = AppError::from(error);
+                    super::FormLinkAnswer::Busy
+                });
+        page.form_link = Some(answer);
+    }
+    site.render_route(head, move || provide_context(page.clone()), status)
+        .await
+}
+
 /// `POST /status`: the same lookup, limit and answers as `find_status`.
 async fn status(
     pool: &SqlitePool,
@@ -164,6 +192,7 @@ async fn status(
             documents,
             course,
             address,
+            form_link: None,
         },
         status,
     )
@@ -205,6 +234,7 @@ async fn calendar_file(
                     documents: Vec::new(),
                     course: Vec::new(),
                     address: None,
+                    form_link: None,
                 },
                 status,
             ))
@@ -300,6 +330,7 @@ async fn paper(
                     documents: Vec::new(),
                     course: Vec::new(),
                     address: None,
+                    form_link: None,
                 },
                 status,
             ))

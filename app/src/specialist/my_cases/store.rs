@@ -33,7 +33,7 @@ pub async fn cases_of(pool: &SqlitePool, specialist: i64) -> Result<Vec<CaseSqlR
            (SELECT MAX(r.version) FROM report_sendings s JOIN reports r ON r.id = s.report_id \
             WHERE s.case_id = c.id AND s.recipient = 'present_doctor') AS resend \
          FROM cases c LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
-         WHERE c.specialist_id = ? AND (c.status IN ('under_review', 'scheduled', 'seen') \
+         WHERE c.specialist_id = ? AND c.reduced_at IS NULL AND (c.status IN ('under_review', 'scheduled', 'seen') \
             OR (c.status = 'reported' AND EXISTS (SELECT 1 FROM reports r \
                 WHERE r.case_id = c.id AND r.signed_at IS NULL)))",
     )

@@ -378,7 +378,8 @@ pub async fn act(
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let row = case_row(&mut *transaction, reference)
         .await?
-        .ok_or(StaffError::NotFound)?;
+        .ok_or(StaffError::NotFound)?
+        .whole()?;
     let (version, change) = match action {
         CaseAction::Change { version, change } => (version, change),
         other => return act_beside(transaction, &row, staff, other, mail, now).await,

@@ -95,7 +95,7 @@ fn problem_words(locale: Locale, problem: &StaffError) -> Vec<String> {
         StaffError::BadForm | StaffError::Unusable => {
             vec![td_string!(locale, app_error.bad_request).to_owned()]
         }
-        StaffError::NotFound | StaffError::Forbidden => {
+        StaffError::NotFound | StaffError::Forbidden | StaffError::Reduced(_) => {
             vec![td_string!(locale, app_error.not_found).to_owned()]
         }
         StaffError::Busy => vec![td_string!(locale, app_error.busy).to_owned()],

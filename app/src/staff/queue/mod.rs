@@ -35,6 +35,9 @@ pub(super) fn routes() -> Router<Site> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueRow {
     pub reference: Reference,
+    /// When it was reduced to statistics after its retention period: no
+    /// name left.
+    pub reduced_on: Option<NaiveDate>,
     pub patient_name: String,
     pub patient_name_reading: Option<String>,
     pub patient_date_of_birth: Option<NaiveDate>,

@@ -155,6 +155,7 @@ struct QueueSqlRow {
     patient_answer: Option<String>,
     open_requests: i64,
     report_due: Option<String>,
+    reduced_at: Option<String>,
 }
 
 fn queue_select() -> String {
@@ -167,7 +168,8 @@ fn queue_select() -> String {
          (SELECT k.outcome || ' ' || k.at FROM calls k WHERE k.case_id = c.id \
           ORDER BY k.at DESC, k.id DESC LIMIT 1) AS last_call, \
          EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.status = 'failed') AS mail_failed, \
-         c.patient_answer, {OPEN_REQUESTS} AS open_requests, {REPORT_DUE} AS report_due \
+         c.patient_answer, {OPEN_REQUESTS} AS open_requests, {REPORT_DUE} AS report_due, \
+         c.reduced_at \
          FROM cases c \
          LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL"
     )
@@ -224,6 +226,10 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
             .report_due
             .and_then(|due| due.parse().ok())
             .map(|due| report_clock(calendar, due, today)),
+        reduced_on: row
+            .reduced_at
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
+            .map(|at| domain::japan_time(&at).date()),
     })
 }
 

@@ -35,7 +35,10 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
             view! {
                 <tr class=class>
                     <td><a href=format!("/staff/cases/{}", row.reference.compact())>{reference}</a></td>
-                    <td>{row.patient_name}{row.patient_name_reading.map(|r| view! { <br /><small>{r}</small> })}</td>
+                    <td>
+                        {row.patient_name}{row.patient_name_reading.map(|r| view! { <br /><small>{r}</small> })}
+                        {row.reduced_on.map(|on| view! { <span class="flag" data-testid="reduced">{td_string!(locale, staff.reduced_flag, on = day(locale, on)).to_string()}</span> })}
+                    </td>
                     <td>{staff_words::area(locale, row.area)}</td>
                     <td>
                         {row.contact_first.then(|| view! { <span class="flag">{td_string!(locale, staff.contact_first)}</span> })}

@@ -1,0 +1,282 @@
+//! `second-opinion reduce`: the requests closed longer ago than the
+//! retention period (`--retain-years`, five by default, as medical records
+//! are kept; `domain::retention` says when a case is due) are reduced to
+//! what the hospital's statistics need — the area, the dates, the outcome,
+//! the department and specialist, the fee's amount and receipt number, the
+//! report's dates and verification code — and everything else that is the
+//! patient's is erased: in one transaction, one audit line per case, with
+//! SQLite's `secure_delete` (on for every connection, `database::open`) so
+//! that the erased text is overwritten in the file, and the write-ahead log
+//! emptied after. The nightly unit runs it
+//! before the backup. Pages show a reduced case as such (`reduced_at`).
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::case::CaseStatus;
+use sqlx::{Connection, SqliteConnection};
+
+use crate::cli::ReduceArgs;
+use crate::database;
+
+/// The columns of `cases` erased (a text column cannot be dropped from a
+/// row: emptied, or NULL where allowed).
+const CASE_ERASED: &str = "patient_name = '', patient_name_reading = NULL, \
+     patient_date_of_birth = '', answers = '', decline_note = NULL, decline_proposed_note = NULL";
+
+/// The columns of `cases` kept: codes, dates and the staff's logins.
+#[cfg(test)]
+const CASE_KEPT: &[&str] = &[
+    "id",
+    "reference",
+    "submission_id",
+    "status",
+    "verdict",
+    "reasons",
+    "contact_first",
+    "received_at",
+    "receipt_day",
+    "earliest_day",
+    "latest_day",
+    "language",
+    "area",
+    "version",
+    "department",
+    "specialist_id",
+    "decline_reason",
+    "updated_at",
+    "updated_by",
+    "patient_answer",
+    "patient_answer_at",
+    "records_reviewed_at",
+    "records_reviewed_by",
+    "decline_proposed_reason",
+    "decline_proposed_by",
+    "reduced_at",
+];
+
+/// What is erased in each other table tied to a case (`?` is its id).
+const ERASED: &[(&str, &str)] = &[
+    ("case_notes", "DELETE FROM case_notes WHERE case_id = ?"),
+    ("calls", "UPDATE calls SET note = NULL WHERE case_id = ?"),
+    (
+        "messages",
+        "UPDATE messages SET recipient = '', subject = '', text_body = '', html_body = '', \
+         calendar = NULL, last_answer = NULL WHERE case_id = ?",
+    ),
+    (
+        "document_requests",
+        "UPDATE document_requests SET other = NULL, note = NULL WHERE case_id = ?",
+    ),
+    (
+        "appointments",
+        "UPDATE appointments SET reason_outside_window = NULL WHERE case_id = ?",
+    ),
+    (
+        "visits",
+        "UPDATE visits SET longer_reason = NULL WHERE case_id = ?",
+    ),
+    (
+        "payments",
+        "UPDATE payments SET payer = '' WHERE case_id = ?",
+    ),
+    // Signed versions too: the trigger that freezes them lets exactly this
+    // through once the case is reduced.
+    (
+        "reports",
+        "UPDATE reports SET text = '', amendment_reason = NULL WHERE case_id = ?",
+    ),
+    (
+        "address_confirmations",
+        "DELETE FROM address_confirmations WHERE case_id = ?",
+    ),
+    ("sent_tokens", "DELETE FROM sent_tokens WHERE case_id = ?"),
+    ("form_links", "DELETE FROM form_links WHERE case_id = ?"),
+    (
+        "response_tokens",
+        "DELETE FROM response_tokens WHERE case_id = ?",
+    ),
+];
+
+/// Tables tied to a case that hold nothing of the patient's, kept whole:
+/// which documents arrived (codes and days), the receipts' printings, the
+/// report's sendings (to whom, how, when), and the audit trail (codes; it
+/// is append-only).
+#[cfg(test)]
+const KEPT: &[&str] = &[
+    "case_documents",
+    "receipt_prints",
+    "report_sendings",
+    "audit",
+];
+
+pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
+    let pool = database::open_existing(&args.database_url).await?;
+    let now = app::clock::now();
+    let today = app::clock::now_in_japan().date();
+    let years = args.retain_years;
+    let mut connection = pool.acquire().await?;
+    let (due, waiting) = due_cases(&mut connection, today, years).await?;
+    // For the message: the last day of closing that is due today.
+    let before = today
+        .checked_sub_months(chrono::Months::new(years.saturating_mul(12)))
+        .unwrap_or(NaiveDate::MIN);
+    if args.dry_run {
+        writeln!(
+            out,
+            "would reduce {} closed requests whose last step was on or before {before} \
+             (kept {years} years); {waiting} closed requests are within their years",
+            due.len()
+        )?;
+        return Ok(());
+    }
+    let mut transaction = connection.begin_with("BEGIN IMMEDIATE").await?;
+    let operator = crate::users::operator();
+    let kept = format!("kept {years} years");
+    for case_id in &due {
+        reduce_case(&mut transaction, *case_id, now).await?;
+        let entry = app::audit::chain::Entry {
+            actor: Some(&operator),
+            case_id: Some(*case_id),
+            after: Some(&kept),
+            ..app::audit::chain::Entry::of(app::audit::AuditAction::CaseReduced)
+        };
+        app::audit::chain::append(&mut transaction, now, entry).await?;
+    }
+    transaction
+        .commit()
+        .await
+        .context("cannot reduce the requests: nothing was changed")?;
+    // The log still holds the pages as they were until a checkpoint
+    // copies them back and empties it; the service's readers may hold it
+    // for a moment, in which case the next checkpoint does it.
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut *connection)
+        .await?;
+    writeln!(
+        out,
+        "reduced {} closed requests whose last step was on or before {before} \
+         (kept {years} years); {waiting} closed requests are within their years",
+        due.len()
+    )?;
+    if busy != 0 {
+        writeln!(
+            out,
+            "the write-ahead log was in use: the erased text leaves it at the service's next checkpoint"
+        )?;
+    }
+    Ok(())
+}
+
+/// The closed cases due for reduction today, and how many closed cases
+/// still wait for their years. A case's last step is the latest moment
+/// anything was done with it.
+async fn due_cases(
+    connection: &mut SqliteConnection,
+    today: NaiveDate,
+    years: u32,
+) -> Result<(Vec<i64>, usize)> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.status, MAX(c.received_at, COALESCE(c.updated_at, ''), \
+         COALESCE((SELECT MAX(updated_at) FROM reports WHERE case_id = c.id), ''), \
+         COALESCE((SELECT MAX(recorded_at) FROM report_sendings WHERE case_id = c.id), ''), \
+         COALESCE((SELECT MAX(at) FROM case_notes WHERE case_id = c.id), ''), \
+         COALESCE((SELECT MAX(at) FROM calls WHERE case_id = c.id), ''), \
+         COALESCE((SELECT MAX(taken_at) FROM payments WHERE case_id = c.id), '')) \
+         FROM cases c WHERE c.reduced_at IS NULL ORDER BY c.id",
+    )
+    .fetch_all(&mut *connection)
+    .await
+    .context("cannot read the requests")?;
+    let (mut due, mut waiting) = (Vec::new(), 0);
+    for (id, status, last) in rows {
+        let Some(status) = CaseStatus::from_code(&status).filter(|status| !status.is_open()) else {
+            continue;
+        };
+        let last = DateTime::parse_from_rfc3339(&last)
+            .with_context(|| format!("request {id}: its last step has no readable time"))?;
+        let closed_on = domain::japan_time(&last).date();
+        if domain::retention::is_due(status, closed_on, today, years) {
+            due.push(id);
+        } else {
+            waiting += 1;
+        }
+    }
+    Ok((due, waiting))
+}
+
+async fn reduce_case(
+    connection: &mut SqliteConnection,
+    case_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // First, so that the signed reports' trigger lets their texts go.
+    sqlx::query(&format!(
+        "UPDATE cases SET {CASE_ERASED}, reduced_at = ? WHERE id = ?"
+    ))
+    .bind(app::store::timestamp(now))
+    .bind(case_id)
+    .execute(&mut *connection)
+    .await
+    .with_context(|| format!("cannot reduce request {case_id}"))?;
+    for (table, erase) in ERASED {
+        sqlx::query(erase)
+            .bind(case_id)
+            .execute(&mut *connection)
+            .await
+            .with_context(|| format!("cannot reduce request {case_id}: {table}"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CASE_ERASED, CASE_KEPT, ERASED, KEPT};
+
+    async fn migrated() -> sqlx::SqlitePool {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:")
+            .await
+            .expect("memory");
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .expect("migrate");
+        pool
+    }
+
+    #[tokio::test]
+    async fn every_table_tied_to_a_case_is_reduced_or_said_to_hold_nothing_of_the_patients() {
+        let pool = migrated().await;
+        let tied: Vec<String> = sqlx::query_scalar(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND p.name = 'case_id' ORDER BY m.name",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("tables");
+        for table in &tied {
+            assert!(
+                ERASED.iter().any(|(name, _)| name == table) || KEPT.contains(&table.as_str()),
+                "{table} holds case_id: erase what is the patient's in it, or say why it is kept"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn every_column_of_a_case_is_erased_or_said_to_be_kept() {
+        let pool = migrated().await;
+        let columns: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM pragma_table_info('cases')")
+                .fetch_all(&pool)
+                .await
+                .expect("columns");
+        for column in &columns {
+            let erased = CASE_ERASED.contains(&format!("{column} = "));
+            assert!(
+                erased != CASE_KEPT.contains(&column.as_str()),
+                "cases.{column}: erase it on reduction or keep it, not both or neither"
+            );
+        }
+    }
+}
