@@ -125,8 +125,8 @@ pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
     if args.dry_run {
         writeln!(
             out,
-            "would reduce {} closed requests whose last step was on or before {before} \
-             (kept {years} years); {waiting} closed requests are within their years",
+            "would reduce: {} (closed requests whose last step was on or before {before}, \
+             kept {years} years); closed and kept whole for now: {waiting}",
             due.len()
         )?;
         return Ok(());
@@ -156,8 +156,8 @@ pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
         .await?;
     writeln!(
         out,
-        "reduced {} closed requests whose last step was on or before {before} \
-         (kept {years} years); {waiting} closed requests are within their years",
+        "reduced: {} (closed requests whose last step was on or before {before}, \
+         kept {years} years); closed and kept whole for now: {waiting}",
         due.len()
     )?;
     if busy != 0 {

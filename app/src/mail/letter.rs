@@ -483,7 +483,10 @@ mod tests {
                 .iter()
                 .map(|letter| crate::mail::answer_links::has_links(&letter.text()))
                 .collect();
-            assert_eq!(offers, [false, true, true, false, true, false, false, false]);
+            assert_eq!(
+                offers,
+                [false, true, true, false, true, false, false, false]
+            );
         }
     }
 

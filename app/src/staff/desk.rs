@@ -351,13 +351,10 @@ fn ReducedCase(case: super::error::Reduced) -> impl IntoView {
         <p data-testid="reduced">
             {td_string!(locale, staff.reduced_text, on = crate::format::date(locale, case.reduced_on)).to_string()}
         </p>
-        <dl class="facts">
-            <dt>{td_string!(locale, staff.area)}</dt>
-            <dd>{super::words::area(locale, case.area)}</dd>
-            <dt>{td_string!(locale, staff.received_on)}</dt>
-            <dd>{crate::format::date(locale, case.received_on)}</dd>
-            <dt>{td_string!(locale, staff.status)}</dt>
-            <dd>{super::words::status(locale, case.status)}</dd>
+        <dl class="answers">
+            <div class="answer"><dt>{td_string!(locale, staff.area)}</dt><dd>{super::words::area(locale, case.area)}</dd></div>
+            <div class="answer"><dt>{td_string!(locale, staff.received_on)}</dt><dd>{crate::format::date(locale, case.received_on)}</dd></div>
+            <div class="answer"><dt>{td_string!(locale, staff.status)}</dt><dd>{super::words::status(locale, case.status)}</dd></div>
         </dl>
     }
 }

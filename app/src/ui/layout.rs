@@ -22,10 +22,14 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// The pages whose address holds a secret: the links of the e-mails (an
+/// answer, the address's confirmation, the request form).
+const SECRET_PATHS: &[&str] = &["/respond/", "/confirm/", "/form/"];
+
 /// The other language's name, as a link through the server's `/set-lang`,
 /// which sets the cookie and comes back to this page in that language. The
 /// request form's answers survive the reload in the draft. On a page whose
-/// address holds a secret (an e-mail's answer link), the way back is posted
+/// address holds a secret ([`SECRET_PATHS`]), the way back is posted
 /// instead, so that it never stands in an address a log keeps.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
@@ -46,7 +50,7 @@ fn LanguageSwitch() -> impl IntoView {
             format!("{path}?{query}")
         }
     };
-    if back.starts_with("/respond/") {
+    if SECRET_PATHS.iter().any(|secret| back.starts_with(secret)) {
         return view! {
             <nav class="language" aria-label=td_string!(locale, language.label)>
                 <form method="post" action="/set-lang">

@@ -149,11 +149,11 @@ fn a_case_closed_longer_ago_than_its_years_is_reduced_to_statistics_and_its_pers
     let early = reduce(&server, &[]);
     assert!(early.status.success(), "{}", printed(&early));
     assert!(
-        printed(&early).contains("reduced 0 closed requests"),
+        printed(&early).contains("reduced: 0 ("),
         "{}",
         printed(&early)
     );
-    assert!(printed(&early).contains("1 closed requests are within their years"));
+    assert!(printed(&early).contains("closed and kept whole for now: 1"));
 
     age_case(&server, &reference, 6);
     // Never fewer years than the law keeps medical records.
@@ -166,13 +166,13 @@ fn a_case_closed_longer_ago_than_its_years_is_reduced_to_statistics_and_its_pers
     );
     let longer = reduce(&server, &["--retain-years", "7"]);
     assert!(
-        printed(&longer).contains("reduced 0 closed requests"),
+        printed(&longer).contains("reduced: 0 ("),
         "{}",
         printed(&longer)
     );
     let dry = reduce(&server, &["--dry-run"]);
     assert!(
-        printed(&dry).contains("would reduce 1 closed requests"),
+        printed(&dry).contains("would reduce: 1 ("),
         "{}",
         printed(&dry)
     );
@@ -186,7 +186,7 @@ fn a_case_closed_longer_ago_than_its_years_is_reduced_to_statistics_and_its_pers
     let done = reduce(&server, &[]);
     assert!(done.status.success(), "{}", printed(&done));
     assert!(
-        printed(&done).contains("reduced 1 closed requests"),
+        printed(&done).contains("reduced: 1 ("),
         "{}",
         printed(&done)
     );

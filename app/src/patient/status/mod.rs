@@ -93,6 +93,7 @@ pub fn StatusLookupPage() -> impl IntoView {
     let scheduled = matches!(outcome, Some(Ok(CaseStatus::Scheduled { .. })));
     let calendar = scheduled.then(|| view! { <CalendarButton query=query.clone() /> });
     let found = matches!(outcome, Some(Ok(_)));
+    let asked_for_link = form_link.is_some();
     let form = found.then(|| view! { <FormLinkOffer query=query.clone() answer=form_link /> });
     let result = outcome.map(|outcome| {
         let text = answer_text(locale, outcome);
@@ -100,7 +101,7 @@ pub fn StatusLookupPage() -> impl IntoView {
         // screen reader reads the answer first.
         view! {
             <div class="status-result">
-                <h2 tabindex="-1" autofocus>{td_string!(locale, status.result_heading)}</h2>
+                <h2 tabindex="-1" autofocus=!asked_for_link>{td_string!(locale, status.result_heading)}</h2>
                 <p data-testid="status">{text}</p>
                 {address}
                 {course}
@@ -175,7 +176,9 @@ fn FormLinkOffer(query: StatusQuery, answer: Option<FormLinkAnswer>) -> impl Int
             FormLinkAnswer::TooMany => td_string!(locale, status.form_link_too_many),
             FormLinkAnswer::Busy => td_string!(locale, status.form_link_busy),
         };
-        view! { <p class="notice" role="status" data-testid="form-link-answer">{text}</p> }
+        // The answer is what the button asked: it takes the focus (and
+        // the screen scrolls to it) instead of the status heading.
+        view! { <p class="notice" role="status" tabindex="-1" autofocus data-testid="form-link-answer">{text}</p> }
     });
     view! {
         <h3>{td_string!(locale, status.form_link_heading)}</h3>
