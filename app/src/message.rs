@@ -77,3 +77,16 @@ pub enum AddressState {
     NotAsked,
     Confirmed,
 }
+
+/// What asking for the one-time link to the request form (on `/status`)
+/// came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FormLinkAnswer {
+    /// Written to the confirmed address; it goes out in a moment.
+    Sent,
+    /// No confirmed address: reception gives a copy.
+    NoConfirmedAddress,
+    /// Three today already.
+    TooMany,
+    Busy,
+}

@@ -707,8 +707,8 @@ pub async fn ask_form_link(
     reference: &Reference,
     from: &str,
     now: DateTime<Utc>,
-) -> Result<crate::patient::status::FormLinkAnswer, sqlx::Error> {
-    use crate::patient::status::FormLinkAnswer;
+) -> Result<crate::message::FormLinkAnswer, sqlx::Error> {
+    use crate::message::FormLinkAnswer;
     let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
     let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
         "SELECT c.id, c.language, c.answers, a.confirmed_at FROM cases c \

@@ -14,6 +14,7 @@ use crate::Erase;
 use crate::error::AppError;
 use crate::format;
 use crate::i18n::td_string;
+use crate::message::FormLinkAnswer;
 use crate::patient::api::{CaseStatus, StatusQuery};
 use crate::patient::papers::{StatusPaper, StatusPaperButtons, StatusPaperView};
 use crate::words;
@@ -33,19 +34,7 @@ pub struct StatusPage {
     pub address: Option<crate::patient::api::AddressState>,
     /// What asking for the request form's link came to, when it was asked.
     #[serde(default)]
-    pub form_link: Option<FormLinkAnswer>,
-}
-
-/// What asking for the one-time link to the request form came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FormLinkAnswer {
-    /// Written to the confirmed address; it goes out in a moment.
-    Sent,
-    /// No confirmed address: reception gives a copy.
-    NoConfirmedAddress,
-    /// Three today already.
-    TooMany,
-    Busy,
+    pub form_link: Option<crate::message::FormLinkAnswer>,
 }
 
 /// A step of the request's course as the patient follows it.

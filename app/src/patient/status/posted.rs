@@ -129,7 +129,7 @@ pub async fn post_form_link(
                 .await
                 .unwrap_or_else(|error| {
                     let _ = AppError::from(error);
-                    super::FormLinkAnswer::Busy
+                    crate::message::FormLinkAnswer::Busy
                 });
         page.form_link = Some(answer);
     }
