@@ -264,6 +264,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn every_table_tied_to_a_case_is_found_by_its_case_through_an_index() {
+        let pool = migrated().await;
+        // Tables with a case_id column, and whether it is the primary key
+        // or an index starts with it.
+        let tables: Vec<(String, bool)> = sqlx::query_as(
+            "SELECT m.name, p.pk = 1 OR EXISTS (SELECT 1 FROM pragma_index_list(m.name) l \
+               WHERE (SELECT i.name FROM pragma_index_info(l.name) i WHERE i.seqno = 0) = 'case_id') \
+             FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND p.name = 'case_id' ORDER BY m.name",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("tables");
+        assert!(tables.len() > 10, "{tables:?}");
+        for (table, indexed) in tables {
+            assert!(indexed, "{table}: no index starts with case_id");
+        }
+    }
+
+    #[tokio::test]
     async fn every_column_of_a_case_is_erased_or_said_to_be_kept() {
         let pool = migrated().await;
         let columns: Vec<String> =
