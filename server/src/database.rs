@@ -477,3 +477,29 @@ fn create_parent_directory(file: &Path) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+/// For the tests of what belongs to a case: the service's schema in memory,
+/// and the tables with a `case_id` column.
+#[cfg(test)]
+pub mod schema {
+    pub async fn migrated() -> sqlx::SqlitePool {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:")
+            .await
+            .expect("memory");
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .expect("migrate");
+        pool
+    }
+
+    pub async fn tables_tied_to_a_case(pool: &sqlx::SqlitePool) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND p.name = 'case_id' ORDER BY m.name",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("tables")
+    }
+}

@@ -163,20 +163,8 @@ mod tests {
 
     #[tokio::test]
     async fn every_table_tied_to_a_case_is_exported_or_said_not_to_be_the_patients() {
-        let pool = sqlx::SqlitePool::connect("sqlite::memory:")
-            .await
-            .expect("memory");
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .expect("migrate");
-        let tied: Vec<String> = sqlx::query_scalar(
-            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND p.name = 'case_id' ORDER BY m.name",
-        )
-        .fetch_all(&pool)
-        .await
-        .expect("tables");
+        let pool = crate::database::schema::migrated().await;
+        let tied = crate::database::schema::tables_tied_to_a_case(&pool).await;
         for table in &tied {
             assert!(
                 TABLES.iter().any(|(name, _)| name == table)

@@ -233,28 +233,12 @@ async fn reduce_case(
 #[cfg(test)]
 mod tests {
     use super::{CASE_ERASED, CASE_KEPT, ERASED, KEPT};
-
-    async fn migrated() -> sqlx::SqlitePool {
-        let pool = sqlx::SqlitePool::connect("sqlite::memory:")
-            .await
-            .expect("memory");
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .expect("migrate");
-        pool
-    }
+    use crate::database::schema::{migrated, tables_tied_to_a_case};
 
     #[tokio::test]
     async fn every_table_tied_to_a_case_is_reduced_or_said_to_hold_nothing_of_the_patients() {
         let pool = migrated().await;
-        let tied: Vec<String> = sqlx::query_scalar(
-            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND p.name = 'case_id' ORDER BY m.name",
-        )
-        .fetch_all(&pool)
-        .await
-        .expect("tables");
+        let tied = tables_tied_to_a_case(&pool).await;
         for table in &tied {
             assert!(
                 ERASED.iter().any(|(name, _)| name == table) || KEPT.contains(&table.as_str()),
