@@ -123,6 +123,19 @@ impl Addressee<'_> {
             status_url,
         }
     }
+
+    /// `letter` as a message of `kind` to go now, about no appointment.
+    fn now(&self, kind: MessageKind, letter: Letter, now: DateTime<Utc>) -> NewMessage<'_> {
+        NewMessage {
+            case_id: self.case_id,
+            kind,
+            recipient: self.recipient,
+            letter,
+            calendar: None,
+            appointment_id: None,
+            due: now,
+        }
+    }
 }
 
 /// Writes "request received".
@@ -137,15 +150,7 @@ pub async fn tell_received(
     let letter =
         to.about(super::answer_links::STATUS_URL)
             .received(window, contact_first, to.documents);
-    let message = NewMessage {
-        case_id: to.case_id,
-        kind: MessageKind::Received,
-        recipient: to.recipient,
-        letter,
-        calendar: None,
-        appointment_id: None,
-        due: now,
-    };
+    let message = to.now(MessageKind::Received, letter, now);
     enqueue(connection, setup, message, now).await
 }
 
@@ -158,15 +163,7 @@ pub async fn tell_confirm_address(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let letter = to.about(super::answer_links::STATUS_URL).confirm_address();
-    let message = NewMessage {
-        case_id: to.case_id,
-        kind: MessageKind::ConfirmAddress,
-        recipient: to.recipient,
-        letter,
-        calendar: None,
-        appointment_id: None,
-        due: now,
-    };
+    let message = to.now(MessageKind::ConfirmAddress, letter, now);
     enqueue(connection, setup, message, now).await
 }
 
@@ -179,15 +176,7 @@ pub async fn tell_form_link(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let letter = to.about(super::answer_links::STATUS_URL).form_link();
-    let message = NewMessage {
-        case_id: to.case_id,
-        kind: MessageKind::FormLink,
-        recipient: to.recipient,
-        letter,
-        calendar: None,
-        appointment_id: None,
-        due: now,
-    };
+    let message = to.now(MessageKind::FormLink, letter, now);
     let message_id = new_message_id(setup, MessageKind::FormLink.code());
     enqueue_as(connection, message, &message_id, now).await?;
     store::insert_form_link(connection, &message_id, to.case_id, now).await
