@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::database::DatabaseUrl;
+
 /// The second-opinion request service of the university hospital.
 #[derive(Debug, Parser)]
 #[command(
@@ -62,8 +64,8 @@ pub struct ReduceArgs {
     /// Only say how many requests would be reduced.
     #[arg(long)]
     pub dry_run: bool,
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-    pub database_url: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,8 +80,8 @@ pub enum CaseCommand {
         /// The file to write; it must not exist yet.
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-        database_url: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 
@@ -133,8 +135,8 @@ pub enum UserCommand {
 /// What every account command needs.
 #[derive(Debug, Args)]
 pub struct AccountsArgs {
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-    pub database_url: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// The hospital's name: the authenticator app shows it, and no password may contain it.
     #[arg(long, env = "SECOND_OPINION_HOSPITAL_NAME", default_value = DEFAULT_HOSPITAL_NAME, value_name = "NAME")]
     pub hospital_name: String,
@@ -145,8 +147,8 @@ pub enum AuditCommand {
     /// Walk the audit trail's hash chain: `ok N rows` and the last hash, or
     /// the first row that does not fit (and a failure exit).
     Verify {
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-        database_url: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 
@@ -164,9 +166,8 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:3000, or LEPTOS_SITE_ADDR].
     #[arg(long, env = "SECOND_OPINION_ADDR", value_name = "HOST:PORT")]
     pub addr: Option<SocketAddr>,
-    /// The SQLite database; its directory is created if missing.
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-    pub database_url: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// A reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are
     /// believed: an address or a network; repeatable (the environment
     /// variable takes them separated by commas). Requests from anywhere
@@ -259,6 +260,43 @@ pub struct MailArgs {
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/second-opinion.db";
+
+/// Where the service's data and key are: every command takes them.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// The database: `sqlite://PATH` (the embedded default; the file and
+    /// its directory are made when missing) or
+    /// `postgres://USER@HOST:PORT/DATABASE` (the password from `PGPASSWORD`
+    /// or `~/.pgpass`, never in the URL of a unit file).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = DEFAULT_DATABASE_URL,
+        value_parser = DatabaseUrl::parse,
+        value_name = "URL"
+    )]
+    pub database_url: DatabaseUrl,
+    /// The service's key file (32 bytes, its owner's only; made at first
+    /// start) [default: beside a SQLite database, as `NAME.key`; with
+    /// PostgreSQL it must be said, and kept off the database's server].
+    #[arg(long, env = "SECOND_OPINION_KEY_FILE", value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+impl DatabaseArgs {
+    /// The key file's place: as set, or beside a SQLite database.
+    pub fn key_file(&self) -> anyhow::Result<PathBuf> {
+        self.key_file
+            .clone()
+            .or_else(|| self.database_url.default_key_file())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "with PostgreSQL, say where the service's key file is: --key-file FILE \
+                     (or SECOND_OPINION_KEY_FILE), on the service's machine, not the database's"
+                )
+            })
+    }
+}
 pub const DEFAULT_HOSPITAL_NAME: &str = "University Hospital";
 
 #[derive(Debug, Args)]
@@ -272,9 +310,8 @@ pub struct CalendarArgs {
     /// Language of the names.
     #[arg(long, value_enum, default_value_t = Language::En)]
     pub lang: Language,
-    /// The database whose hospital closure days are listed too (if it exists).
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-    pub database_url: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -282,9 +319,8 @@ pub struct WindowArgs {
     /// When the request was received, e.g. 2026-12-25T17:00:00+09:00.
     #[arg(long, value_name = "RFC 3339 TIMESTAMP", value_parser = parse_moment)]
     pub received: DateTime<FixedOffset>,
-    /// The database whose hospital closure days count (if it exists).
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-    pub database_url: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -315,9 +351,8 @@ pub struct BackupArgs {
     /// next (default: `audit-anchor` in the --into directory).
     #[arg(long, value_name = "FILE")]
     pub anchor: Option<PathBuf>,
-    /// The SQLite database to copy.
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-    pub database_url: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

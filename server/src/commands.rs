@@ -8,19 +8,20 @@ use anyhow::{Result, bail};
 use domain::calendar::{NonConsultationReason, SUPPORTED_YEARS};
 use domain::{Calendar, appointment_window, japan_time};
 
-use crate::cli::{CalendarArgs, Language, WindowArgs};
+use crate::cli::{CalendarArgs, DatabaseArgs, Language, WindowArgs};
+use crate::database::DatabaseUrl;
 
 pub async fn print_calendar(args: &CalendarArgs, out: &mut impl Write) -> Result<()> {
-    let calendar = hospital_calendar(&args.database_url).await?;
+    let calendar = hospital_calendar(&args.database.database_url).await?;
     out.write_all(calendar_lines(args, &calendar)?.as_bytes())?;
     Ok(())
 }
 
 /// Walks the audit trail's chain and prints what it found; an error when a
 /// row does not fit, so the command fails.
-pub async fn verify_audit(database_url: &str, out: &mut impl Write) -> Result<()> {
-    crate::database::use_existing_secret(database_url)?;
-    let pool = crate::database::open_read_only(database_url).await?;
+pub async fn verify_audit(database: &DatabaseArgs, out: &mut impl Write) -> Result<()> {
+    crate::database::use_existing_secret(database)?;
+    let pool = crate::database::open_read_only(&database.database_url).await?;
     let check = app::audit::chain::verify(&pool).await?;
     if let app::audit::chain::ChainCheck::Broken { .. } = check {
         bail!("the audit trail is broken: {check}");
@@ -30,17 +31,20 @@ pub async fn verify_audit(database_url: &str, out: &mut impl Write) -> Result<()
 }
 
 pub async fn print_window(args: &WindowArgs, out: &mut impl Write) -> Result<()> {
-    let calendar = hospital_calendar(&args.database_url).await?;
+    let calendar = hospital_calendar(&args.database.database_url).await?;
     writeln!(out, "{}", window_line(args, &calendar))?;
     Ok(())
 }
 
 /// The national calendar with the hospital's closure days from the
 /// database, when there is one (the commands never create it).
-async fn hospital_calendar(database_url: &str) -> Result<Calendar> {
+async fn hospital_calendar(database_url: &DatabaseUrl) -> Result<Calendar> {
     use std::str::FromStr;
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(database_url)?.read_only(true);
-    if !options.get_filename().exists() {
+    let Some(file) = database_url.sqlite_file() else {
+        bail!("this build of the service does not speak PostgreSQL yet: use sqlite://PATH");
+    };
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(database_url.url())?.read_only(true);
+    if !file.exists() {
         return Ok(Calendar::new());
     }
     let pool = sqlx::SqlitePool::connect_with(options).await?;
@@ -105,12 +109,19 @@ fn window_line(args: &WindowArgs, calendar: &Calendar) -> String {
 mod tests {
     use super::*;
 
+    fn test_database() -> DatabaseArgs {
+        DatabaseArgs {
+            database_url: DatabaseUrl::parse("sqlite://unused.db").expect("url"),
+            key_file: None,
+        }
+    }
+
     fn calendar(from: &str, to: &str, lang: Language) -> Result<String> {
         let args = CalendarArgs {
             from: from.parse()?,
             to: to.parse()?,
             lang,
-            database_url: String::new(),
+            database: test_database(),
         };
         calendar_lines(&args, &Calendar::new())
     }
@@ -153,7 +164,7 @@ mod tests {
         // 08:00 UTC is 17:00 in Japan: after reception closes.
         let args = WindowArgs {
             received: chrono::DateTime::parse_from_rfc3339("2026-12-25T08:00:00Z")?,
-            database_url: String::new(),
+            database: test_database(),
         };
         assert_eq!(
             window_line(&args, &Calendar::new()),
@@ -170,7 +181,7 @@ mod tests {
             from: "2027-01-12".parse()?,
             to: "2027-01-14".parse()?,
             lang: Language::En,
-            database_url: String::new(),
+            database: test_database(),
         };
         assert_eq!(
             calendar_lines(&args, &calendar)?,
@@ -178,7 +189,7 @@ mod tests {
         );
         let args = WindowArgs {
             received: chrono::DateTime::parse_from_rfc3339("2026-12-25T08:00:00Z")?,
-            database_url: String::new(),
+            database: test_database(),
         };
         // The 7th consultation day moves from 13 to 14 January.
         assert_eq!(

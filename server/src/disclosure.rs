@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Column, Row, SqlitePool, TypeInfo, ValueRef};
 
+use crate::cli::DatabaseArgs;
 use crate::database;
 
 /// The tables that hold a case's record, and how a row is the case's (`?`
@@ -40,11 +41,11 @@ const TABLES: &[(&str, &str)] = &[
 /// Columns never exported: keys, not the patient's data.
 const LEFT_OUT: &[&str] = &["token_hash", "verification_hash", "address_hash", "hash"];
 
-pub async fn export(reference: &str, to: &Path, database_url: &str) -> Result<()> {
+pub async fn export(reference: &str, to: &Path, database: &DatabaseArgs) -> Result<()> {
     let Some(reference) = domain::reference::Reference::parse(reference) else {
         bail!("{reference} is not a reference (XXXX-XXXX)");
     };
-    let pool = database::open_existing(database_url).await?;
+    let pool = database::open_existing(database).await?;
     let case: Option<SqliteRow> = sqlx::query("SELECT * FROM cases WHERE reference = ?")
         .bind(reference.compact())
         .fetch_optional(&pool)

@@ -26,14 +26,14 @@ async fn main() -> ExitCode {
         Command::Window(args) => commands::print_window(&args, &mut std::io::stdout()).await,
         Command::Backup(args) => database::backup(&args).await,
         Command::User(command) => users::run(command).await,
-        Command::Audit(AuditCommand::Verify { database_url }) => {
-            commands::verify_audit(&database_url, &mut std::io::stdout()).await
+        Command::Audit(AuditCommand::Verify { database }) => {
+            commands::verify_audit(&database, &mut std::io::stdout()).await
         }
         Command::Case(CaseCommand::Export {
             reference,
             to,
-            database_url,
-        }) => disclosure::export(&reference, &to, &database_url).await,
+            database,
+        }) => disclosure::export(&reference, &to, &database).await,
         Command::Reduce(args) => retention::reduce(&args, &mut std::io::stdout()).await,
     };
     match outcome {

@@ -112,7 +112,7 @@ const KEPT: &[&str] = &[
 ];
 
 pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
-    let pool = database::open_existing(&args.database_url).await?;
+    let pool = database::open_existing(&args.database).await?;
     let now = app::clock::now();
     let today = app::clock::now_in_japan().date();
     let years = args.retain_years;

@@ -13,13 +13,13 @@ use app::staff::auth::{self, Enrolment};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
-use crate::cli::{AccountsArgs, RoleArg, UserCommand};
+use crate::cli::{AccountsArgs, DatabaseArgs, RoleArg, UserCommand};
 use crate::database;
 
-/// The key the server signs in with, from the file beside the database
-/// (made if this is the first use of the database).
-fn login_key(database_url: &str) -> Result<app::keys::LoginKey> {
-    let secret = database::service_secret(database_url)?;
+/// The key the server signs in with, from the service's key file (made if
+/// this is the first use of the database).
+fn login_key(database: &DatabaseArgs) -> Result<app::keys::LoginKey> {
+    let secret = database::service_secret(&database.key_file()?)?;
     app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
     Ok(app::keys::LoginKey::new(secret))
 }
@@ -32,7 +32,7 @@ pub async fn run(command: UserCommand) -> Result<()> {
     | UserCommand::Password { accounts, .. }
     | UserCommand::Disable { accounts, .. }
     | UserCommand::List { accounts, .. }) = &command;
-    login_key(&accounts.database_url)?;
+    login_key(&accounts.database)?;
     let mut out = std::io::stdout().lock();
     let actor = operator();
     let now = app::clock::now();
@@ -59,9 +59,9 @@ pub async fn run(command: UserCommand) -> Result<()> {
                 _ => {}
             }
             let password = read_password()?;
-            let pool = database::open(&accounts.database_url).await?;
+            let pool = database::open(&accounts.database.database_url).await?;
             let hospital = &accounts.hospital_name;
-            let key = login_key(&accounts.database_url)?;
+            let key = login_key(&accounts.database)?;
             let new = auth::NewUser {
                 login: &login,
                 name: &name,
@@ -74,8 +74,8 @@ pub async fn run(command: UserCommand) -> Result<()> {
             print_enrolment(&mut out, &login, &enrolment)?;
         }
         UserCommand::TotpReset { login, accounts } => {
-            let pool = database::open(&accounts.database_url).await?;
-            let key = login_key(&accounts.database_url)?;
+            let pool = database::open(&accounts.database.database_url).await?;
+            let key = login_key(&accounts.database)?;
             let enrolment =
                 auth::enrol(&pool, &key, &login, &accounts.hospital_name, &actor, now).await?;
             writeln!(
@@ -87,20 +87,20 @@ pub async fn run(command: UserCommand) -> Result<()> {
         UserCommand::Password { login, accounts } => {
             let password = read_password()?;
             let AccountsArgs {
-                database_url,
+                database,
                 hospital_name,
             } = accounts;
-            let pool = database::open(&database_url).await?;
+            let pool = database::open(&database.database_url).await?;
             auth::set_password(&pool, &login, &password, &hospital_name, &actor, now).await?;
             writeln!(out, "new password for {login}; their sessions have ended")?;
         }
         UserCommand::Disable { login, accounts } => {
-            let pool = database::open(&accounts.database_url).await?;
+            let pool = database::open(&accounts.database.database_url).await?;
             auth::disable_user(&pool, &login, &actor, now).await?;
             writeln!(out, "disabled {login}; their sessions have ended")?;
         }
         UserCommand::List { accounts } => {
-            let pool = database::open(&accounts.database_url).await?;
+            let pool = database::open(&accounts.database.database_url).await?;
             for user in auth::list_users(&pool).await? {
                 let state = if user.active { "active" } else { "disabled" };
                 let factor = if user.enrolled {

@@ -45,8 +45,11 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .ok()
         .and_then(|exe| Some(exe.parent()?.join(&*options.hash_file)));
     options.hash_files = hash_file.as_ref().is_some_and(|file| file.exists());
-    let pool = database::open(&args.database_url).await?;
-    let secret = database::service_secret(&args.database_url)?;
+    let url = &args.database.database_url;
+    let key_file = args.database.key_file()?;
+    let pool = database::open(url).await?;
+    tracing::info!("opened the {url}; the key file is {}", key_file.display());
+    let secret = database::service_secret(&key_file)?;
     app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
     let login_key = keys_in_order(&pool, secret).await?;
     let listener = TcpListener::bind(options.site_addr)
@@ -59,18 +62,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let output_name = options.output_name.to_string();
     let closures = app::closures::KnownClosures::default();
     closures.refresh(&pool).await?;
-    tokio::spawn({
-        let (closures, pool) = (closures.clone(), pool.clone());
-        async move {
-            let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
-            loop {
-                minutes.tick().await;
-                if closures.refresh(&pool).await.is_err() {
-                    tracing::warn!("cannot read the closure days again; the last ones read stand");
-                }
-            }
-        }
-    });
+    spawn_closure_reader(closures.clone(), pool.clone());
     let listening = listener.local_addr().unwrap_or(options.site_addr);
     let mail = crate::mailer::start(&args.mail, listening, &secret, &pool)?;
     let nonempty = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
@@ -166,6 +158,20 @@ async fn keys_in_order(pool: &sqlx::SqlitePool, secret: [u8; 32]) -> Result<app:
         ),
     }
     Ok(login_key)
+}
+
+/// Each minute, the hospital's closure days are read again (an admin may
+/// have added one, on this process or another).
+fn spawn_closure_reader(closures: app::closures::KnownClosures, pool: sqlx::SqlitePool) {
+    tokio::spawn(async move {
+        let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            minutes.tick().await;
+            if closures.refresh(&pool).await.is_err() {
+                tracing::warn!("cannot read the closure days again; the last ones read stand");
+            }
+        }
+    });
 }
 
 /// Each minute, the sign-in refusals counted in windows now over go to

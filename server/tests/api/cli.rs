@@ -503,3 +503,76 @@ fn a_patients_record_is_exported_whole_for_a_disclosure_request_and_audited() {
     let unknown = export("AAAA-BBBB", &directory.path().join("x.json"));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no request has the reference"));
 }
+
+#[test]
+fn a_database_url_the_service_cannot_use_is_refused_at_start_and_nothing_is_made() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    for (url, expected) in [
+        ("sqllite:data/x.db", "not \"sqllite:\""),
+        ("data/second-opinion.db", "without a scheme"),
+        ("postgres://so@127.0.0.1:1", "names its database"),
+    ] {
+        for command in [&["serve"][..], &["audit", "verify"], &["user", "list"]] {
+            let output = Command::new(crate::helpers::BINARY)
+                .args(command)
+                .env("DATABASE_URL", url)
+                .env("SECOND_OPINION_ADDR", "127.0.0.1:0")
+                .current_dir(directory.path())
+                .output()
+                .expect("run second-opinion");
+            assert!(!output.status.success(), "{command:?} on {url}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains("DATABASE_URL") && stderr.contains(expected),
+                "{command:?} on {url}: {stderr}"
+            );
+        }
+    }
+    let made: Vec<_> = std::fs::read_dir(directory.path())
+        .expect("read")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert!(made.is_empty(), "nothing is made: {made:?}");
+}
+
+#[test]
+fn the_key_file_is_where_it_is_set_and_the_log_names_the_database_and_the_key_file() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let key = directory.path().join("keys").join("service.key");
+    let key_arg = key.to_str().expect("utf-8");
+    let server = crate::helpers::TestServer::start_with(&["--key-file", key_arg]);
+    assert_eq!(
+        std::fs::read(&key)
+            .expect("the key file is made where it is set")
+            .len(),
+        32
+    );
+    assert!(
+        !server.database.with_extension("key").exists(),
+        "and not beside the database"
+    );
+    assert!(server.log_contains(&format!(
+        "opened the SQLite database {}; the key file is {key_arg}",
+        server.database.display()
+    )));
+    server.submit("key-file-0001", &[]);
+    // Commands read the same setting: the audit chain is keyed by it, and
+    // without it they look beside the database, where there is none.
+    let verify = |options: &[&str]| {
+        Command::new(crate::helpers::BINARY)
+            .args(["audit", "verify"])
+            .args(options)
+            .env("DATABASE_URL", server.database_url())
+            .output()
+            .expect("run second-opinion")
+    };
+    let output = verify(&["--key-file", key_arg]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = verify(&[]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the key file was not read"));
+}

@@ -1,5 +1,10 @@
-//! The SQLite database: one pool for the whole process, opened durably and
-//! migrated at start.
+//! The database: which one (`url`), one pool for the whole process,
+//! opened durably and migrated at start, the service's key file, and
+//! backups.
+
+mod url;
+
+pub use url::{DatabaseUrl, Engine};
 
 use std::io::Write as _;
 use std::path::Path;
@@ -9,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use sqlx::ConnectOptions;
 use sqlx::SqlitePool;
 
-use crate::cli::BackupArgs;
+use crate::cli::{BackupArgs, DatabaseArgs};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// Opens (creating if missing) the database at `url`, with its directory, and
@@ -19,9 +24,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 /// makes a committed request survive a power cut, which matters more here
 /// than the last bit of write speed; `secure_delete` overwrites what is
 /// deleted.
-pub async fn open(url: &str) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?
+pub async fn open(url: &DatabaseUrl) -> Result<SqlitePool> {
+    if let Engine::Postgres { .. } = url.engine() {
+        bail!("this build of the service does not speak PostgreSQL yet: use sqlite://PATH");
+    }
+    let options = SqliteConnectOptions::from_str(url.url())
+        .with_context(|| format!("cannot read the URL of the {url}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
@@ -33,7 +41,7 @@ pub async fn open(url: &str) -> Result<SqlitePool> {
     let pool = SqlitePoolOptions::new()
         .connect_with(options)
         .await
-        .with_context(|| format!("cannot open the database {url}"))?;
+        .with_context(|| format!("cannot open the {url}"))?;
     let chained = has_audit_chain(&pool).await?;
     sqlx::migrate!("./migrations")
         .run(&pool)
@@ -57,17 +65,15 @@ pub async fn open(url: &str) -> Result<SqlitePool> {
 /// and to its audit trail (`case export`, `reduce`): never one made by
 /// mistake at a mistyped path; migrated as at start; the audit chain keyed
 /// from the key file beside it.
-pub async fn open_existing(url: &str) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?;
-    if !options.get_filename().exists() {
-        bail!(
-            "there is no database at {}",
-            options.get_filename().display()
-        );
+pub async fn open_existing(database: &DatabaseArgs) -> Result<SqlitePool> {
+    let url = &database.database_url;
+    if let Some(file) = url.sqlite_file()
+        && !file.exists()
+    {
+        bail!("there is no database at {}", file.display());
     }
     let pool = open(url).await?;
-    let secret = service_secret(url)?;
+    let secret = service_secret(&database.key_file()?)?;
     app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
     Ok(pool)
 }
@@ -84,9 +90,12 @@ async fn has_audit_chain(pool: &SqlitePool) -> Result<bool> {
 
 /// Opens an existing database to read it only: no file made, no migration,
 /// nothing written (`audit verify`).
-pub async fn open_read_only(url: &str) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?;
+pub async fn open_read_only(url: &DatabaseUrl) -> Result<SqlitePool> {
+    if let Engine::Postgres { .. } = url.engine() {
+        bail!("this build of the service does not speak PostgreSQL yet: use sqlite://PATH");
+    }
+    let options = SqliteConnectOptions::from_str(url.url())
+        .with_context(|| format!("cannot read the URL of the {url}"))?;
     read_only_pool(options).await
 }
 
@@ -115,11 +124,9 @@ async fn read_only_pool(options: SqliteConnectOptions) -> Result<SqlitePool> {
 /// chain's key from it, for the commands that only read: `audit verify`
 /// and `backup`. Without it, keyed lines cannot be checked, and they say
 /// so.
-pub fn use_existing_secret(url: &str) -> Result<bool> {
+pub fn use_existing_secret(database: &DatabaseArgs) -> Result<bool> {
     use std::io::Read as _;
-    let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?;
-    let path = options.get_filename().with_extension("key");
+    let path = database.key_file()?;
     let mut secret = [0_u8; 32];
     match std::fs::File::open(&path) {
         Ok(mut file) => {
@@ -136,8 +143,9 @@ pub fn use_existing_secret(url: &str) -> Result<bool> {
     }
 }
 
-/// The service's secret, from the file beside the database
-/// (`…/second-opinion.key`, mode 0600), made at first start: the key of the
+/// The service's secret, from the key file `path` (by default beside a
+/// SQLite database, `…/second-opinion.key`; mode 0600), made at first
+/// start: the key of the
 /// keyed hashes of typed logins and of the sealed authenticator secrets
 /// (`LoginKey`), and what the e-mails' answer links are derived from
 /// (`LinkKey`). It is kept out of the database so that a copy of the
@@ -146,15 +154,12 @@ pub fn use_existing_secret(url: &str) -> Result<bool> {
 /// member must be enrolled again (`user totp-reset`), old audit lines can
 /// no longer be matched with new ones, and messages not yet sent offer
 /// links that lead nowhere.
-pub fn service_secret(url: &str) -> Result<[u8; 32]> {
+pub fn service_secret(path: &Path) -> Result<[u8; 32]> {
     use std::io::Read as _;
     use std::os::unix::fs::OpenOptionsExt as _;
-    let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {url}"))?;
-    let path = options.get_filename().with_extension("key");
-    create_parent_directory(&path)?;
+    create_parent_directory(path)?;
     let mut secret = [0_u8; 32];
-    match std::fs::File::open(&path) {
+    match std::fs::File::open(path) {
         Ok(mut file) => {
             file.read_exact(&mut secret).with_context(|| {
                 format!("cannot read the key file {} (32 bytes)", path.display())
@@ -174,7 +179,7 @@ pub fn service_secret(url: &str) -> Result<[u8; 32]> {
                 .with_context(|| format!("cannot create the key file {}", partial.display()))?;
             file.write_all(&secret)
                 .and_then(|()| file.sync_all())
-                .and_then(|()| std::fs::rename(&partial, &path))
+                .and_then(|()| std::fs::rename(&partial, path))
                 .with_context(|| format!("cannot write the key file {}", path.display()))?;
         }
         Err(error) => {
@@ -209,7 +214,7 @@ const ANCHOR: &str = "audit-anchor";
 /// in the `--into` directory): when that line is gone or changed, the trail
 /// was cut or rewritten, and the backup fails, keeping every older copy.
 pub async fn backup(args: &BackupArgs) -> Result<()> {
-    use_existing_secret(&args.database_url)?;
+    use_existing_secret(&args.database)?;
     let recipients = recipients(&args.encrypt_to)?;
     let suffix = if recipients.is_empty() {
         BACKUP_SUFFIX
@@ -226,8 +231,12 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
         }
         (None, None) => bail!("say where to write the backup: --to FILE or --into DIRECTORY"),
     };
-    let options = SqliteConnectOptions::from_str(&args.database_url)
-        .with_context(|| format!("DATABASE_URL is not a SQLite URL: {}", args.database_url))?
+    let url = &args.database.database_url;
+    if let Engine::Postgres { .. } = url.engine() {
+        bail!("this build of the service does not speak PostgreSQL yet: use sqlite://PATH");
+    }
+    let options = SqliteConnectOptions::from_str(url.url())
+        .with_context(|| format!("cannot read the URL of the {url}"))?
         .read_only(true);
     if !options.get_filename().exists() {
         bail!(
