@@ -62,7 +62,7 @@ impl KnownClosures {
     }
 
     /// Reads the days again.
-    pub async fn refresh(&self, pool: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+    pub async fn refresh(&self, pool: &sqlx::AnyPool) -> Result<(), sqlx::Error> {
         let days = ClosureDays(
             crate::store::closures(pool)
                 .await?

@@ -111,14 +111,29 @@ impl From<sqlx::Error> for AppError {
 }
 
 #[cfg(feature = "ssr")]
-/// Whether a database error means "busy, try again" rather than a fault.
+/// Whether a database error means "busy, try again" rather than a fault:
+/// SQLite's busy and locked codes; PostgreSQL's lock wait timed out,
+/// serialization failure, deadlock, too many connections, or a server
+/// that is going away (a failover); the database out of reach.
 pub fn is_busy(error: &sqlx::Error) -> bool {
     match error {
-        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
         sqlx::Error::Database(error) => {
             matches!(
                 error.code().as_deref(),
-                Some("5" | "6" | "261" | "262" | "517")
+                Some(
+                    "5" | "6"
+                        | "261"
+                        | "262"
+                        | "517"
+                        | "55P03"
+                        | "40001"
+                        | "40P01"
+                        | "53300"
+                        | "57P01"
+                        | "57P02"
+                        | "57P03"
+                )
             )
         }
         _ => false,

@@ -68,13 +68,14 @@ fn audit_verify(c: &mut Criterion) {
     const LINES: u64 = 100_000;
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let directory = tempfile::tempdir().expect("directory");
-    let url = format!("sqlite://{}", directory.path().join("audit.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        directory.path().join("audit.db").display()
+    );
     let pool = runtime.block_on(async {
-        let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("url");
-        let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true))
-            .await
-            .expect("open");
-        sqlx::migrate!("./migrations")
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.expect("open");
+        sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
             .expect("migrate");

@@ -22,6 +22,7 @@ pub async fn print_calendar(args: &CalendarArgs, out: &mut impl Write) -> Result
 pub async fn verify_audit(database: &DatabaseArgs, out: &mut impl Write) -> Result<()> {
     crate::database::use_existing_secret(database)?;
     let pool = crate::database::open_read_only(&database.database_url).await?;
+    crate::database::require_audit_chain(&pool).await?;
     let check = app::audit::chain::verify(&pool).await?;
     if let app::audit::chain::ChainCheck::Broken { .. } = check {
         bail!("the audit trail is broken: {check}");
@@ -39,21 +40,13 @@ pub async fn print_window(args: &WindowArgs, out: &mut impl Write) -> Result<()>
 /// The national calendar with the hospital's closure days from the
 /// database, when there is one (the commands never create it).
 async fn hospital_calendar(database_url: &DatabaseUrl) -> Result<Calendar> {
-    use std::str::FromStr;
-    let Some(file) = database_url.sqlite_file() else {
-        bail!("this build of the service does not speak PostgreSQL yet: use sqlite://PATH");
-    };
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(database_url.url())?.read_only(true);
-    if !file.exists() {
+    if let Some(file) = database_url.sqlite_file()
+        && !file.exists()
+    {
         return Ok(Calendar::new());
     }
-    let pool = sqlx::SqlitePool::connect_with(options).await?;
-    let has_table: bool = sqlx::query_scalar(
-        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'closure_days'",
-    )
-    .fetch_one(&pool)
-    .await?;
-    if !has_table {
+    let pool = crate::database::open_read_only(database_url).await?;
+    if !crate::database::has_table(&pool, "closure_days").await? {
         return Ok(Calendar::new());
     }
     Ok(app::store::calendar(&pool).await?)

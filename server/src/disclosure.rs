@@ -11,31 +11,33 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Column, Row, SqlitePool, TypeInfo, ValueRef};
+use sqlx::any::AnyRow;
+use sqlx::any::AnyTypeInfoKind;
+use sqlx::{AnyPool, Column, Row, ValueRef};
 
 use crate::cli::DatabaseArgs;
 use crate::database;
 
-/// The tables that hold a case's record, and how a row is the case's (`?`
-/// is its id).
-const TABLES: &[(&str, &str)] = &[
-    ("case_documents", "case_id = ?"),
-    ("document_requests", "case_id = ?"),
-    ("appointments", "case_id = ?"),
-    ("calls", "case_id = ?"),
-    ("messages", "case_id = ?"),
-    ("visits", "case_id = ?"),
-    ("payments", "case_id = ?"),
+/// The tables that hold a case's record, how a row is the case's (`$1`
+/// is its id), and the order its rows are written in.
+const TABLES: &[(&str, &str, &str)] = &[
+    ("case_documents", "case_id = $1", "document"),
+    ("document_requests", "case_id = $1", "id"),
+    ("appointments", "case_id = $1", "id"),
+    ("calls", "case_id = $1", "id"),
+    ("messages", "case_id = $1", "id"),
+    ("visits", "case_id = $1", "appointment_id"),
+    ("payments", "case_id = $1", "id"),
     (
         "receipt_prints",
-        "payment_id IN (SELECT id FROM payments WHERE case_id = ?)",
+        "payment_id IN (SELECT id FROM payments WHERE case_id = $1)",
+        "id",
     ),
-    ("reports", "case_id = ?"),
-    ("report_sendings", "case_id = ?"),
-    ("case_notes", "case_id = ?"),
-    ("address_confirmations", "case_id = ?"),
-    ("audit", "case_id = ?"),
+    ("reports", "case_id = $1", "id"),
+    ("report_sendings", "case_id = $1", "id"),
+    ("case_notes", "case_id = $1", "id"),
+    ("address_confirmations", "case_id = $1", "case_id"),
+    ("audit", "case_id = $1", "id"),
 ];
 
 /// Columns never exported: keys, not the patient's data.
@@ -46,7 +48,7 @@ pub async fn export(reference: &str, to: &Path, database: &DatabaseArgs) -> Resu
         bail!("{reference} is not a reference (XXXX-XXXX)");
     };
     let pool = database::open_existing(database).await?;
-    let case: Option<SqliteRow> = sqlx::query("SELECT * FROM cases WHERE reference = ?")
+    let case: Option<AnyRow> = sqlx::query("SELECT * FROM cases WHERE reference = $1")
         .bind(reference.compact())
         .fetch_optional(&pool)
         .await?;
@@ -61,9 +63,9 @@ pub async fn export(reference: &str, to: &Path, database: &DatabaseArgs) -> Resu
         Value::String(app::store::timestamp(app::clock::now())),
     );
     record.insert("case".into(), json_of(&case));
-    for (table, belongs) in TABLES {
+    for (table, belongs, order) in TABLES {
         let rows = sqlx::query(&format!(
-            "SELECT * FROM {table} WHERE {belongs} ORDER BY rowid"
+            "SELECT * FROM {table} WHERE {belongs} ORDER BY {order}"
         ))
         .bind(case_id)
         .fetch_all(&pool)
@@ -86,7 +88,7 @@ pub async fn export(reference: &str, to: &Path, database: &DatabaseArgs) -> Resu
 
 /// A row as a JSON object: each column as its stored value (the answers'
 /// JSON stays text, as stored).
-fn json_of(row: &SqliteRow) -> Value {
+fn json_of(row: &AnyRow) -> Value {
     let mut object = Map::new();
     for column in row.columns() {
         let name = column.name();
@@ -96,11 +98,15 @@ fn json_of(row: &SqliteRow) -> Value {
         let index = column.ordinal();
         let value = match row.try_get_raw(index) {
             Ok(raw) if raw.is_null() => Value::Null,
-            Ok(raw) => match raw.type_info().name() {
-                "INTEGER" | "BOOLEAN" => row
+            Ok(raw) => match raw.type_info().kind() {
+                // A yes/no is 1 or 0 from either engine, as SQLite stores it.
+                AnyTypeInfoKind::Bool => row
+                    .try_get::<app::store::Flag, _>(index)
+                    .map_or(Value::Null, |flag| Value::from(i64::from(flag.0))),
+                kind if kind.is_integer() => row
                     .try_get::<i64, _>(index)
                     .map_or(Value::Null, Value::from),
-                "REAL" => row
+                AnyTypeInfoKind::Real | AnyTypeInfoKind::Double => row
                     .try_get::<f64, _>(index)
                     .map_or(Value::Null, Value::from),
                 _ => row
@@ -135,7 +141,7 @@ fn write_private(file: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// The export in the audit trail: who ran it, and where the file went.
-async fn record_export(pool: &SqlitePool, case_id: i64, to: &Path) -> Result<()> {
+async fn record_export(pool: &AnyPool, case_id: i64, to: &Path) -> Result<()> {
     let actor = crate::users::operator();
     let target = to.display().to_string();
     let entry = app::audit::chain::Entry {
@@ -168,7 +174,7 @@ mod tests {
         let tied = crate::database::schema::tables_tied_to_a_case(&pool).await;
         for table in &tied {
             assert!(
-                TABLES.iter().any(|(name, _)| name == table)
+                TABLES.iter().any(|(name, ..)| name == table)
                     || NOT_THE_PATIENTS.contains(&table.as_str()),
                 "{table} holds case_id: export it, or say why not"
             );

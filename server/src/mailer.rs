@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use app::audit::AuditAction;
 use app::audit::chain::{Entry, record};
@@ -37,7 +37,7 @@ pub fn start(
     args: &MailArgs,
     listening: std::net::SocketAddr,
     secret: &[u8; 32],
-    pool: &SqlitePool,
+    pool: &AnyPool,
 ) -> Result<MailSetup> {
     let public_url = args
         .public_url
@@ -119,7 +119,7 @@ impl Mailer {
     }
 
     /// Sends what is due, for as long as the service runs.
-    pub async fn run(&self, pool: SqlitePool) {
+    pub async fn run(&self, pool: AnyPool) {
         loop {
             let due = match store::due(&pool, app::clock::now(), BATCH).await {
                 Ok(due) => due,
@@ -177,7 +177,7 @@ impl Mailer {
 
     /// Tries one message once and records what happened; whether the
     /// case's later messages may go (it went, or was withdrawn).
-    async fn send(&self, pool: &SqlitePool, message: &Outgoing) -> Result<bool, sqlx::Error> {
+    async fn send(&self, pool: &AnyPool, message: &Outgoing) -> Result<bool, sqlx::Error> {
         if message.overtaken {
             store::withdraw(pool, message.id).await?;
             tracing::info!(

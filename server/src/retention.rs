@@ -15,7 +15,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::CaseStatus;
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::cli::ReduceArgs;
 use crate::database;
@@ -56,46 +56,46 @@ const CASE_KEPT: &[&str] = &[
     "reduced_at",
 ];
 
-/// What is erased in each other table tied to a case (`?` is its id).
+/// What is erased in each other table tied to a case (`$1` is its id).
 const ERASED: &[(&str, &str)] = &[
-    ("case_notes", "DELETE FROM case_notes WHERE case_id = ?"),
-    ("calls", "UPDATE calls SET note = NULL WHERE case_id = ?"),
+    ("case_notes", "DELETE FROM case_notes WHERE case_id = $1"),
+    ("calls", "UPDATE calls SET note = NULL WHERE case_id = $1"),
     (
         "messages",
         "UPDATE messages SET recipient = '', subject = '', text_body = '', html_body = '', \
-         calendar = NULL, last_answer = NULL WHERE case_id = ?",
+         calendar = NULL, last_answer = NULL WHERE case_id = $1",
     ),
     (
         "document_requests",
-        "UPDATE document_requests SET other = NULL, note = NULL WHERE case_id = ?",
+        "UPDATE document_requests SET other = NULL, note = NULL WHERE case_id = $1",
     ),
     (
         "appointments",
-        "UPDATE appointments SET reason_outside_window = NULL WHERE case_id = ?",
+        "UPDATE appointments SET reason_outside_window = NULL WHERE case_id = $1",
     ),
     (
         "visits",
-        "UPDATE visits SET longer_reason = NULL WHERE case_id = ?",
+        "UPDATE visits SET longer_reason = NULL WHERE case_id = $1",
     ),
     (
         "payments",
-        "UPDATE payments SET payer = '' WHERE case_id = ?",
+        "UPDATE payments SET payer = '' WHERE case_id = $1",
     ),
     // Signed versions too: the trigger that freezes them lets exactly this
     // through once the case is reduced.
     (
         "reports",
-        "UPDATE reports SET text = '', amendment_reason = NULL WHERE case_id = ?",
+        "UPDATE reports SET text = '', amendment_reason = NULL WHERE case_id = $1",
     ),
     (
         "address_confirmations",
-        "DELETE FROM address_confirmations WHERE case_id = ?",
+        "DELETE FROM address_confirmations WHERE case_id = $1",
     ),
-    ("sent_tokens", "DELETE FROM sent_tokens WHERE case_id = ?"),
-    ("form_links", "DELETE FROM form_links WHERE case_id = ?"),
+    ("sent_tokens", "DELETE FROM sent_tokens WHERE case_id = $1"),
+    ("form_links", "DELETE FROM form_links WHERE case_id = $1"),
     (
         "response_tokens",
-        "DELETE FROM response_tokens WHERE case_id = ?",
+        "DELETE FROM response_tokens WHERE case_id = $1",
     ),
 ];
 
@@ -116,8 +116,7 @@ pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
     let now = app::clock::now();
     let today = app::clock::now_in_japan().date();
     let years = args.retain_years;
-    let mut connection = pool.acquire().await?;
-    let (due, waiting) = due_cases(&mut connection, today, years).await?;
+    let (due, waiting) = due_cases(&pool, today, years).await?;
     // For the message: the last day of closing that is due today.
     let before = today
         .checked_sub_months(chrono::Months::new(years.saturating_mul(12)))
@@ -131,7 +130,7 @@ pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
         )?;
         return Ok(());
     }
-    let mut transaction = connection.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = app::store::begin_write(&pool).await?;
     let operator = crate::users::operator();
     let kept = format!("kept {years} years");
     for case_id in &due {
@@ -148,19 +147,14 @@ pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
         .commit()
         .await
         .context("cannot reduce the requests: nothing was changed")?;
-    // The log still holds the pages as they were until a checkpoint
-    // copies them back and empties it; the service's readers may hold it
-    // for a moment, in which case the next checkpoint does it.
-    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-        .fetch_one(&mut *connection)
-        .await?;
+    let busy = erase_old_versions(&pool).await?;
     writeln!(
         out,
         "reduced: {} (closed requests whose last step was on or before {before}, \
          kept {years} years); closed and kept whole for now: {waiting}",
         due.len()
     )?;
-    if busy != 0 {
+    if busy {
         writeln!(
             out,
             "the write-ahead log was in use: the erased text leaves it at the service's next checkpoint"
@@ -169,28 +163,71 @@ pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
+/// Makes the rows as they were before the reduction go from the files as
+/// far as the engine can: whether some are left for later.
+///
+/// SQLite's log still holds the pages as they were until a checkpoint
+/// copies them back and empties it (`secure_delete` has overwritten them
+/// in the file); the service's readers may hold the log for a moment, in
+/// which case the next checkpoint does it. PostgreSQL keeps a row's old
+/// version until `VACUUM` frees its space, which new rows then overwrite:
+/// the tables reduced are vacuumed now (its write-ahead log and its
+/// archive keep them until they are recycled: the README says so).
+async fn erase_old_versions(pool: &AnyPool) -> Result<bool> {
+    if app::store::is_postgres(pool) {
+        for table in std::iter::once("cases").chain(ERASED.iter().map(|(table, _)| *table)) {
+            sqlx::query(&format!("VACUUM {table}"))
+                .execute(pool)
+                .await
+                .with_context(|| format!("cannot vacuum {table}"))?;
+        }
+        return Ok(false);
+    }
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(pool)
+        .await?;
+    Ok(busy != 0)
+}
+
+/// A case's id, status and the moments of its steps: received, updated,
+/// and the latest report drafted, sent, note, call and payment.
+type LastSteps = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// The closed cases due for reduction today, and how many closed cases
 /// still wait for their years. A case's last step is the latest moment
 /// anything was done with it.
-async fn due_cases(
-    connection: &mut SqliteConnection,
-    today: NaiveDate,
-    years: u32,
-) -> Result<(Vec<i64>, usize)> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT c.id, c.status, MAX(c.received_at, COALESCE(c.updated_at, ''), \
-         COALESCE((SELECT MAX(updated_at) FROM reports WHERE case_id = c.id), ''), \
-         COALESCE((SELECT MAX(recorded_at) FROM report_sendings WHERE case_id = c.id), ''), \
-         COALESCE((SELECT MAX(at) FROM case_notes WHERE case_id = c.id), ''), \
-         COALESCE((SELECT MAX(at) FROM calls WHERE case_id = c.id), ''), \
-         COALESCE((SELECT MAX(taken_at) FROM payments WHERE case_id = c.id), '')) \
+async fn due_cases(pool: &AnyPool, today: NaiveDate, years: u32) -> Result<(Vec<i64>, usize)> {
+    // Each moment apart, the latest taken here: SQLite's MAX of several
+    // values is PostgreSQL's GREATEST.
+    let rows: Vec<LastSteps> = sqlx::query_as(
+        "SELECT c.id, c.status, c.received_at, c.updated_at, \
+         (SELECT MAX(updated_at) FROM reports WHERE case_id = c.id), \
+         (SELECT MAX(recorded_at) FROM report_sendings WHERE case_id = c.id), \
+         (SELECT MAX(at) FROM case_notes WHERE case_id = c.id), \
+         (SELECT MAX(at) FROM calls WHERE case_id = c.id), \
+         (SELECT MAX(taken_at) FROM payments WHERE case_id = c.id) \
          FROM cases c WHERE c.reduced_at IS NULL ORDER BY c.id",
     )
-    .fetch_all(&mut *connection)
+    .fetch_all(pool)
     .await
     .context("cannot read the requests")?;
     let (mut due, mut waiting) = (Vec::new(), 0);
-    for (id, status, last) in rows {
+    for (id, status, received, updated, reported, sent, noted, called, paid) in rows {
+        // Stored moments sort as text.
+        let last = [updated, reported, sent, noted, called, paid]
+            .into_iter()
+            .flatten()
+            .fold(received, std::cmp::max);
         let Some(status) = CaseStatus::from_code(&status).filter(|status| !status.is_open()) else {
             continue;
         };
@@ -207,13 +244,13 @@ async fn due_cases(
 }
 
 async fn reduce_case(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
     // First, so that the signed reports' trigger lets their texts go.
     sqlx::query(&format!(
-        "UPDATE cases SET {CASE_ERASED}, reduced_at = ? WHERE id = ?"
+        "UPDATE cases SET {CASE_ERASED}, reduced_at = $1 WHERE id = $2"
     ))
     .bind(app::store::timestamp(now))
     .bind(case_id)

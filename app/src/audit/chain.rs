@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::AuditAction;
 use super::store::{self, Line};
@@ -150,7 +150,7 @@ impl Line<'_> {
 /// cannot change between reading its hash and writing this one; should it
 /// anyway, the explicit id makes the insert fail rather than fork.
 pub async fn append(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     now: DateTime<Utc>,
     entry: Entry<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -175,11 +175,11 @@ pub async fn append(
 
 /// Appends a line in a transaction of its own.
 pub async fn record(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     now: DateTime<Utc>,
     entry: Entry<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     append(&mut transaction, now, entry).await?;
     transaction.commit().await
 }
@@ -244,7 +244,7 @@ impl std::fmt::Display for ChainCheck {
 }
 
 /// The stored hash of line `id`, if there is such a line.
-pub async fn line_hash(pool: &SqlitePool, id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn line_hash(pool: &AnyPool, id: i64) -> Result<Option<String>, sqlx::Error> {
     Ok(store::hash_of(pool, id).await?.flatten())
 }
 
@@ -252,7 +252,7 @@ pub async fn line_hash(pool: &SqlitePool, id: i64) -> Result<Option<String>, sql
 const BATCH: i64 = 10_000;
 
 /// Walks the whole chain in id order, from id 1.
-pub async fn verify(pool: &SqlitePool) -> Result<ChainCheck, sqlx::Error> {
+pub async fn verify(pool: &AnyPool) -> Result<ChainCheck, sqlx::Error> {
     let mut previous = String::new();
     let mut next_id: i64 = 1;
     let mut keyed = false;
@@ -299,8 +299,8 @@ const fn broken(id: i64, problem: Break) -> ChainCheck {
 /// once, right after the migration that adds the chain (and this refuses
 /// to when any line has a hash already): afterwards a line without one is
 /// a break, never sealed.
-pub async fn seal_unchained(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn seal_unchained(pool: &AnyPool) -> Result<u64, sqlx::Error> {
+    let mut transaction = crate::store::begin_write(pool).await?;
     if store::any_chained(&mut transaction).await? {
         return Ok(0);
     }

@@ -1,7 +1,7 @@
 //! The audit table's queries (server only), for the chain (`chain`): the
 //! last line, a line inserted with its hash, the lines in id order.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 /// A line as the hash sees it (its hash is `chain`'s).
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +46,7 @@ impl StoredLine {
 
 /// The last line's id and hash.
 pub async fn last_line(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
 ) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
     sqlx::query_as("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
         .fetch_optional(connection)
@@ -54,8 +54,8 @@ pub async fn last_line(
 }
 
 /// The hash of line `id` (`None` when there is no such line).
-pub async fn hash_of(pool: &SqlitePool, id: i64) -> Result<Option<Option<String>>, sqlx::Error> {
-    sqlx::query_scalar("SELECT hash FROM audit WHERE id = ?")
+pub async fn hash_of(pool: &AnyPool, id: i64) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT hash FROM audit WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -63,13 +63,13 @@ pub async fn hash_of(pool: &SqlitePool, id: i64) -> Result<Option<Option<String>
 
 /// Inserts `line` with its `hash`.
 pub async fn insert_line(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     line: &Line<'_>,
     hash: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit (id, at, actor, address, action, case_id, before, after, hash) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(line.id)
     .bind(line.at)
@@ -87,13 +87,13 @@ pub async fn insert_line(
 
 /// At most `limit` lines from id `from` on, in id order.
 pub async fn lines_from(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     from: i64,
     limit: i64,
 ) -> Result<Vec<StoredLine>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, at, actor, address, action, case_id, before, after, hash \
-         FROM audit WHERE id >= ? ORDER BY id LIMIT ?",
+         FROM audit WHERE id >= $1 ORDER BY id LIMIT $2",
     )
     .bind(from)
     .bind(limit)
@@ -102,14 +102,17 @@ pub async fn lines_from(
 }
 
 /// Whether any line has a hash (the chain exists).
-pub async fn any_chained(connection: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit WHERE hash IS NOT NULL)")
-        .fetch_one(connection)
-        .await
+pub async fn any_chained(connection: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, crate::store::Flag>(
+        "SELECT EXISTS (SELECT 1 FROM audit WHERE hash IS NOT NULL)",
+    )
+    .fetch_one(connection)
+    .await
+    .map(bool::from)
 }
 
 /// Every line, in id order.
-pub async fn all_lines(connection: &mut SqliteConnection) -> Result<Vec<StoredLine>, sqlx::Error> {
+pub async fn all_lines(connection: &mut AnyConnection) -> Result<Vec<StoredLine>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, at, actor, address, action, case_id, before, after, hash FROM audit ORDER BY id",
     )
@@ -118,11 +121,11 @@ pub async fn all_lines(connection: &mut SqliteConnection) -> Result<Vec<StoredLi
 }
 
 pub async fn set_hash(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     id: i64,
     hash: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE audit SET hash = ? WHERE id = ?")
+    sqlx::query("UPDATE audit SET hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
         .execute(connection)

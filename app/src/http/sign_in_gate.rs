@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::audit::AuditAction;
 use crate::audit::chain::{Entry, record};
@@ -204,7 +204,7 @@ impl SignInGate {
     /// Writes the lines of the windows over at `now` to the audit trail.
     pub async fn write_closed(
         &self,
-        pool: &SqlitePool,
+        pool: &AnyPool,
         now: DateTime<Utc>,
         everything: bool,
     ) -> Result<(), sqlx::Error> {

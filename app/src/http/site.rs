@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::limits::{AttemptLimiter, NewCaseLimiter};
 use super::proxies::Proxies;
@@ -24,7 +24,7 @@ use crate::keys::LoginKey;
 #[derive(Clone)]
 pub struct Site {
     pub options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
     pub limiter: AttemptLimiter,
     pub proxies: Proxies,
     pub login_key: LoginKey,

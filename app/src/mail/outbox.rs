@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use domain::form::Submission;
 use domain::reference::Reference;
 use domain::{Calendar, Document};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::MailSetup;
 use super::invitation::{Invitation, Method, uid};
@@ -70,7 +70,7 @@ fn new_message_id(setup: &MailSetup, what: &str) -> String {
 }
 
 async fn enqueue(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     message: NewMessage<'_>,
     now: DateTime<Utc>,
@@ -81,7 +81,7 @@ async fn enqueue(
 
 /// [`enqueue`], with its `Message-ID` chosen by the caller.
 async fn enqueue_as(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     message: NewMessage<'_>,
     message_id: &str,
     now: DateTime<Utc>,
@@ -140,7 +140,7 @@ impl Addressee<'_> {
 
 /// Writes "request received".
 pub async fn tell_received(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     to: &Addressee<'_>,
     window: &domain::AppointmentWindow,
@@ -157,7 +157,7 @@ pub async fn tell_received(
 /// Writes "confirm your address": the first message to an address. The
 /// case's other messages wait until the link is followed.
 pub async fn tell_confirm_address(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     to: &Addressee<'_>,
     now: DateTime<Utc>,
@@ -170,7 +170,7 @@ pub async fn tell_confirm_address(
 /// Writes "your request form": the one-time link to it (filled at
 /// sending, [`form_link`]), and the link's row.
 pub async fn tell_form_link(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     to: &Addressee<'_>,
     now: DateTime<Utc>,
@@ -186,7 +186,7 @@ pub async fn tell_form_link(
 /// with the link's row (set once: the first attempt to send starts its
 /// 24 hours).
 pub async fn form_link(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     message: &Outgoing,
     key: &super::answer_links::LinkKey,
     setup: &MailSetup,
@@ -201,7 +201,7 @@ pub async fn form_link(
 /// The link of a confirmation message, its token's hash kept with the
 /// case's confirmation (again, harmlessly, at a second attempt).
 pub async fn confirmation_link(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     message: &Outgoing,
     key: &super::answer_links::LinkKey,
     setup: &MailSetup,
@@ -245,7 +245,7 @@ pub fn invitation_file(
 /// withdrawn.
 #[allow(clippy::too_many_arguments, reason = "each is one fact of the booking")]
 pub async fn tell_booked(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     to: &Addressee<'_>,
     appointment_id: i64,
@@ -302,7 +302,7 @@ pub async fn tell_booked(
 /// Writes "cancelled" with the invitation's cancellation, and withdraws
 /// the reminder.
 pub async fn tell_cancelled(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     to: &Addressee<'_>,
     slot: Slot,
@@ -334,7 +334,7 @@ pub async fn tell_cancelled(
 
 /// Writes "declined", with the reason in the hospital's words.
 pub async fn tell_declined(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     to: &Addressee<'_>,
     reason: domain::case::DeclineReason,
@@ -354,7 +354,7 @@ pub async fn tell_declined(
 
 /// Writes "the report was sent to your doctor".
 pub async fn tell_report_sent(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     to: &Addressee<'_>,
     on: chrono::NaiveDate,
@@ -381,7 +381,7 @@ pub async fn tell_report_sent(
 /// when the case has no such message, it is still queued or withdrawn, or
 /// it is about an appointment that has since ended, changed or begun.
 pub async fn send_again(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     setup: &MailSetup,
     case_id: i64,
     message_id: i64,
@@ -397,7 +397,7 @@ pub async fn send_again(
 /// second attempt), the links returned. `None` when the message has no
 /// links to offer (any left in its text lead to the status page).
 pub async fn response_links(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     message: &Outgoing,
     key: &super::answer_links::LinkKey,
     setup: &MailSetup,

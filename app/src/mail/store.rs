@@ -2,7 +2,7 @@
 //! marked; the answer links' token hashes.
 
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::message::{MessageKind, MessageRow, MessageStatus};
 use crate::store::{timestamp, undecodable};
@@ -24,7 +24,7 @@ pub struct StoredMessage<'a> {
 
 /// Queues `message`, due at `due`.
 pub async fn insert(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     message: &StoredMessage<'_>,
     due: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -33,7 +33,7 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO messages (case_id, kind, recipient, language, subject, text_body, html_body, \
          calendar, appointment_id, message_id, created_at, due_at, next_attempt_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(message.case_id)
     .bind(message.kind)
@@ -56,12 +56,12 @@ pub async fn insert(
 /// Withdraws the case's reminders not sent yet: their appointment ended,
 /// or another replaced it.
 pub async fn withdraw_reminders(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE messages SET status = 'withdrawn' \
-         WHERE case_id = ? AND kind = 'reminder' AND status = 'queued'",
+         WHERE case_id = $1 AND kind = 'reminder' AND status = 'queued'",
     )
     .bind(case_id)
     .execute(connection)
@@ -69,12 +69,15 @@ pub async fn withdraw_reminders(
     Ok(())
 }
 
-/// The appointments that have begun by a moment bound as [`japan_minute`]:
-/// stored as the day and the time in Japan, compared as text.
-const BEGUN_APPOINTMENTS: &str = "SELECT id FROM appointments WHERE day || ' ' || start_time <= ?";
+/// The appointments that have begun by a moment bound as [`japan_minute`]
+/// at the placeholder `$n`: stored as the day and the time in Japan,
+/// compared as text.
+fn begun_appointments(n: u8) -> String {
+    format!("SELECT id FROM appointments WHERE day || ' ' || start_time <= ${n}")
+}
 
 /// `now` as appointments are stored, to the minute in Japan
-/// (`2026-12-03 10:30`), for [`BEGUN_APPOINTMENTS`].
+/// (`2026-12-03 10:30`), for [`begun_appointments`].
 fn japan_minute(now: DateTime<Utc>) -> String {
     domain::japan_time(&now)
         .format("%Y-%m-%d %H:%M")
@@ -84,8 +87,8 @@ fn japan_minute(now: DateTime<Utc>) -> String {
 /// Withdraws the queued message `id`, which [`due`] found overtaken by its
 /// appointment: a booking or a reminder still being tried when the
 /// patient should already be at the hospital would only confuse.
-pub async fn withdraw(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE messages SET status = 'withdrawn' WHERE id = ? AND status = 'queued'")
+pub async fn withdraw(pool: &AnyPool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE messages SET status = 'withdrawn' WHERE id = $1 AND status = 'queued'")
         .bind(id)
         .execute(pool)
         .await?;
@@ -106,10 +109,10 @@ struct MessageSqlRow {
 }
 
 /// The case's messages, oldest first.
-pub async fn messages_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<MessageRow>, sqlx::Error> {
+pub async fn messages_of(pool: &AnyPool, case_id: i64) -> Result<Vec<MessageRow>, sqlx::Error> {
     let rows: Vec<MessageSqlRow> = sqlx::query_as(
         "SELECT id, kind, recipient, status, due_at, attempts, last_attempt_at, last_answer, sent_at \
-         FROM messages WHERE case_id = ? ORDER BY id",
+         FROM messages WHERE case_id = $1 ORDER BY id",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -138,20 +141,21 @@ pub async fn messages_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<MessageR
 /// withdrawn, or it is about an appointment that has since ended, changed
 /// or begun.
 pub async fn requeue(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     message_id: i64,
     fresh_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(&format!(
-        "UPDATE messages SET status = 'queued', attempts = 0, first_tried_at = NULL, due_at = ?, \
-         next_attempt_at = ?, message_id = ? \
-         WHERE id = ? AND case_id = ? AND status IN ('sent', 'failed') \
+        "UPDATE messages SET status = 'queued', attempts = 0, first_tried_at = NULL, due_at = $1, \
+         next_attempt_at = $2, message_id = $3 \
+         WHERE id = $4 AND case_id = $5 AND status IN ('sent', 'failed') \
          AND (appointment_id IS NULL OR (appointment_id IN \
-              (SELECT id FROM appointments WHERE case_id = ? AND ended_at IS NULL) \
-              AND appointment_id NOT IN ({BEGUN_APPOINTMENTS}))) \
-         RETURNING kind"
+              (SELECT id FROM appointments WHERE case_id = $6 AND ended_at IS NULL) \
+              AND appointment_id NOT IN ({}))) \
+         RETURNING kind",
+        begun_appointments(7)
     ))
     .bind(timestamp(now))
     .bind(timestamp(now))
@@ -183,6 +187,7 @@ pub struct Outgoing {
     /// The first try, from which a day of tries is counted.
     pub first_tried_at: Option<String>,
     /// Its appointment has begun: it is withdrawn, not sent.
+    #[sqlx(try_from = "crate::store::Flag")]
     pub overtaken: bool,
 }
 
@@ -199,10 +204,10 @@ impl Outgoing {
 
 /// The day and start of appointment `id`, while it stands.
 pub async fn standing_appointment(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT day, start_time FROM appointments WHERE id = ? AND ended_at IS NULL")
+    sqlx::query_as("SELECT day, start_time FROM appointments WHERE id = $1 AND ended_at IS NULL")
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -212,14 +217,14 @@ pub async fn standing_appointment(
 /// and the answer), valid until `expires` (again, harmlessly, at a second
 /// attempt).
 pub async fn keep_answer_token(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     token_hash: &str,
     (case_id, appointment_id, answer): (i64, i64, domain::contact::PatientAnswer),
     expires: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO response_tokens (token_hash, case_id, appointment_id, answer, expires_at) \
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING",
     )
     .bind(token_hash)
     .bind(case_id)
@@ -243,14 +248,14 @@ const NOT_HELD: &str = "(m.kind = 'confirm_address' OR NOT EXISTS (SELECT 1 FROM
 /// Keeps the hash of the confirmation link's token of case `case_id`, as
 /// its message goes out.
 pub async fn keep_confirmation_token(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE address_confirmations SET token_hash = ?, sent_at = COALESCE(sent_at, ?) \
-         WHERE case_id = ? AND confirmed_at IS NULL",
+        "UPDATE address_confirmations SET token_hash = $1, sent_at = COALESCE(sent_at, $2) \
+         WHERE case_id = $3 AND confirmed_at IS NULL",
     )
     .bind(hash)
     .bind(timestamp(now))
@@ -262,12 +267,12 @@ pub async fn keep_confirmation_token(
 
 /// The row of a request-form link, written with its message.
 pub async fn insert_form_link(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     message_id: &str,
     case_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO form_links (message_id, case_id, asked_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO form_links (message_id, case_id, asked_at) VALUES ($1, $2, $3)")
         .bind(message_id)
         .bind(case_id)
         .bind(timestamp(now))
@@ -279,13 +284,13 @@ pub async fn insert_form_link(
 /// The hash of a request-form link's token, kept as its message goes out;
 /// the first attempt's moment starts the link's 24 hours.
 pub async fn keep_form_link_token(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     message_id: &str,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE form_links SET token_hash = ?, sent_at = COALESCE(sent_at, ?) WHERE message_id = ?",
+        "UPDATE form_links SET token_hash = $1, sent_at = COALESCE(sent_at, $2) WHERE message_id = $3",
     )
     .bind(hash)
     .bind(timestamp(now))
@@ -295,11 +300,12 @@ pub async fn keep_form_link_token(
     Ok(())
 }
 
-pub async fn waiting(pool: &SqlitePool, now: DateTime<Utc>) -> Result<u32, sqlx::Error> {
+pub async fn waiting(pool: &AnyPool, now: DateTime<Utc>) -> Result<u32, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM messages m WHERE status = 'queued' AND due_at <= ? \
-         AND (appointment_id IS NULL OR appointment_id NOT IN ({BEGUN_APPOINTMENTS})) \
-         AND {NOT_HELD}"
+        "SELECT COUNT(*) FROM messages m WHERE status = 'queued' AND due_at <= $1 \
+         AND (appointment_id IS NULL OR appointment_id NOT IN ({})) \
+         AND {NOT_HELD}",
+        begun_appointments(2)
     ))
     .bind(timestamp(now))
     .bind(japan_minute(now))
@@ -313,18 +319,19 @@ pub async fn waiting(pool: &SqlitePool, now: DateTime<Utc>) -> Result<u32, sqlx:
 /// message waits while an earlier one of its case, meant to go before it,
 /// is still queued (so "booked" never arrives after "cancelled").
 pub async fn due(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Outgoing>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT id, case_id, appointment_id, kind, recipient, subject, text_body, html_body, calendar, message_id, created_at, \
-         due_at, attempts, first_tried_at, coalesce(appointment_id IN ({BEGUN_APPOINTMENTS}), 0) AS overtaken \
-         FROM messages m WHERE status = 'queued' AND next_attempt_at <= ? \
+         due_at, attempts, first_tried_at, COALESCE(appointment_id IN ({}), FALSE) AS overtaken \
+         FROM messages m WHERE status = 'queued' AND next_attempt_at <= $2 \
          AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.case_id = m.case_id AND o.status = 'queued' \
          AND o.id < m.id AND o.due_at <= m.due_at) \
          AND {NOT_HELD} \
-         ORDER BY next_attempt_at, id LIMIT ?"
+         ORDER BY next_attempt_at, id LIMIT $3",
+        begun_appointments(1)
     ))
     .bind(japan_minute(now))
     .bind(timestamp(now))
@@ -335,15 +342,15 @@ pub async fn due(
 
 /// Marks a message sent, with the mail server's answer.
 pub async fn mark_sent(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
     answer: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE messages SET status = 'sent', attempts = attempts + 1, last_attempt_at = ?, \
-         first_tried_at = COALESCE(first_tried_at, ?), last_answer = ?, sent_at = ? \
-         WHERE id = ? AND status = 'queued'",
+        "UPDATE messages SET status = 'sent', attempts = attempts + 1, last_attempt_at = $1, \
+         first_tried_at = COALESCE(first_tried_at, $2), last_answer = $3, sent_at = $4 \
+         WHERE id = $5 AND status = 'queued'",
     )
     .bind(timestamp(now))
     .bind(timestamp(now))
@@ -358,7 +365,7 @@ pub async fn mark_sent(
 /// Records a failed try: again at `next`, or failed for good when `None`.
 /// A message withdrawn meanwhile (its appointment ended) stays withdrawn.
 pub async fn mark_not_sent(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
     answer: &str,
     next: Option<DateTime<Utc>>,
@@ -370,9 +377,9 @@ pub async fn mark_not_sent(
         MessageStatus::Failed
     };
     sqlx::query(
-        "UPDATE messages SET status = ?, attempts = attempts + 1, last_attempt_at = ?, \
-         first_tried_at = COALESCE(first_tried_at, ?), last_answer = ?, \
-         next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ? AND status = 'queued'",
+        "UPDATE messages SET status = $1, attempts = attempts + 1, last_attempt_at = $2, \
+         first_tried_at = COALESCE(first_tried_at, $3), last_answer = $4, \
+         next_attempt_at = COALESCE($5, next_attempt_at) WHERE id = $6 AND status = 'queued'",
     )
     .bind(status.code())
     .bind(timestamp(now))

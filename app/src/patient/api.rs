@@ -96,7 +96,7 @@ pub struct Sender<'a> {
 /// sender's hourly limit; a resend does not.
 #[cfg(feature = "ssr")]
 pub async fn accept_request(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     input: SubmitRequestInput,
     sender: &Sender<'_>,
 ) -> Result<Accepted, AppError> {
@@ -223,7 +223,7 @@ pub struct SentSummary {
 /// The papers of the case with `reference` (server only).
 #[cfg(feature = "ssr")]
 pub async fn summary_of(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     reference: &Reference,
 ) -> Result<Option<SentSummary>, AppError> {
     let stored = super::store::find_submission(pool, reference).await?;
@@ -348,7 +348,7 @@ pub async fn find_status(query: StatusQuery) -> Result<CaseStatus, AppError> {
 /// JavaScript.
 #[cfg(feature = "ssr")]
 pub async fn look_up_status(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     limiter: &crate::http::limits::AttemptLimiter,
     client: std::net::IpAddr,
     query: &StatusQuery,
@@ -421,7 +421,7 @@ pub async fn look_up_status(
             .map(read_day)
             .transpose()?
             .map_or(CaseStatus::Completed, |day| CaseStatus::Seen { day }),
-        Stage::Reported => match (row.sent_on.as_deref(), row.sent_to) {
+        Stage::Reported => match (row.sent_on.as_deref(), row.sent_to()) {
             (Some(day), Some(doctor)) => CaseStatus::Reported {
                 day: read_day(day)?,
                 doctor,

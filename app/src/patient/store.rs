@@ -8,12 +8,12 @@ use domain::form::Submission;
 use domain::reference::{REFERENCE_ALPHABET, REFERENCE_LENGTH, Reference};
 use domain::{AppointmentWindow, Request, Verdict};
 use rand::Rng;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::area::AreaCode;
 use crate::mail::MailSetup;
 use crate::mail::outbox;
-use crate::store::{MISSES_PER_REFERENCE, a_day_before, timestamp, undecodable};
+use crate::store::{Flag, MISSES_PER_REFERENCE, a_day_before, timestamp, undecodable};
 
 /// A request the server accepted, ready to store.
 #[derive(Debug)]
@@ -88,7 +88,7 @@ impl StoredRow {
 /// and stores nothing new; seen before with other answers, it returns
 /// `None`: an id is not a way to read someone else's reference.
 pub async fn store_case(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case: &NewCase<'_>,
     mail: &MailSetup,
 ) -> Result<Option<StoredCase>, sqlx::Error> {
@@ -101,16 +101,18 @@ pub async fn store_case(
         serde_json::to_string(case.submission).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let submission = case.submission;
 
-    let mut transaction = pool.begin().await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     // A reference drawn twice (one chance in 10^11) breaks the UNIQUE
-    // constraint; draw again.
+    // constraint; draw again. Each draw is a savepoint: PostgreSQL would
+    // otherwise end the whole transaction at the first error.
     for _ in 0..5 {
-        let inserted = sqlx::query(
+        let mut draw = sqlx::Connection::begin(&mut *transaction).await?;
+        let inserted: Result<Option<i64>, _> = sqlx::query_scalar(
             "INSERT INTO cases (reference, submission_id, verdict, reasons, contact_first, received_at, \
              receipt_day, earliest_day, latest_day, language, patient_name, patient_name_reading, \
              patient_date_of_birth, area, answers) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (submission_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             ON CONFLICT (submission_id) DO NOTHING RETURNING id",
         )
         .bind(new_reference().compact())
         .bind(case.submission_id)
@@ -127,18 +129,20 @@ pub async fn store_case(
         .bind(submission.patient_date_of_birth.date().to_string())
         .bind(AreaCode::of(submission.request.area.as_ref()).code())
         .bind(&answers)
-        .execute(&mut *transaction)
+        .fetch_optional(&mut *draw)
         .await;
         match inserted {
-            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {}
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                draw.rollback().await?;
+            }
             Err(error) => return Err(error),
             Ok(inserted) => {
-                if inserted.rows_affected() == 1 {
-                    tell_received(&mut transaction, case, inserted.last_insert_rowid(), mail)
-                        .await?;
+                draw.commit().await?;
+                if let Some(case_id) = inserted {
+                    tell_received(&mut transaction, case, case_id, mail).await?;
                 }
                 let stored: StoredRow = sqlx::query_as(&format!(
-                    "SELECT {STORED_COLUMNS} FROM cases WHERE submission_id = ?"
+                    "SELECT {STORED_COLUMNS} FROM cases WHERE submission_id = $1"
                 ))
                 .bind(case.submission_id)
                 .fetch_one(&mut *transaction)
@@ -166,18 +170,18 @@ pub const CONFIRMATION_HOURS: i64 = 24;
 /// The e-mail state of the case with `reference` (`None`: no e-mail asked
 /// for, or a case from before confirmations).
 pub async fn address_state(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
 ) -> Result<Option<crate::message::AddressState>, sqlx::Error> {
     use crate::message::AddressState;
-    let row: Option<(bool, Option<String>)> = sqlx::query_as(
+    let row: Option<(Flag, Option<String>)> = sqlx::query_as(
         "SELECT a.asked, a.confirmed_at FROM address_confirmations a \
-         JOIN cases c ON c.id = a.case_id WHERE c.reference = ?",
+         JOIN cases c ON c.id = a.case_id WHERE c.reference = $1",
     )
     .bind(reference.compact())
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(asked, confirmed)| match (confirmed, asked) {
+    Ok(row.map(|(asked, confirmed)| match (confirmed, asked.0) {
         (Some(_), _) => AddressState::Confirmed,
         (None, true) => AddressState::Pending,
         (None, false) => AddressState::NotAsked,
@@ -187,14 +191,14 @@ pub async fn address_state(
 /// Confirms the address whose link's token has the hash `hash`, if the
 /// link is within its hours: the case's id.
 pub async fn confirm_address(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
     let since = timestamp(now - chrono::Duration::hours(CONFIRMATION_HOURS));
     sqlx::query_scalar(
-        "UPDATE address_confirmations SET confirmed_at = COALESCE(confirmed_at, ?) \
-         WHERE token_hash = ? AND (confirmed_at IS NOT NULL OR sent_at > ?) RETURNING case_id",
+        "UPDATE address_confirmations SET confirmed_at = COALESCE(confirmed_at, $1) \
+         WHERE token_hash = $2 AND (confirmed_at IS NOT NULL OR sent_at > $3) RETURNING case_id",
     )
     .bind(timestamp(now))
     .bind(hash)
@@ -206,7 +210,7 @@ pub async fn confirm_address(
 /// Writes the "received" message of a case just inserted, if its patient
 /// asked for one.
 async fn tell_received(
-    connection: &mut sqlx::SqliteConnection,
+    connection: &mut sqlx::AnyConnection,
     case: &NewCase<'_>,
     case_id: i64,
     mail: &MailSetup,
@@ -214,7 +218,7 @@ async fn tell_received(
     let Some(recipient) = outbox::recipient(case.submission) else {
         return Ok(());
     };
-    let reference: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = ?")
+    let reference: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = $1")
         .bind(case_id)
         .fetch_one(&mut *connection)
         .await?;
@@ -233,7 +237,7 @@ async fn tell_received(
     let address_hash = crate::http::tokens::token_hash(&recipient.trim().to_lowercase());
     let since = timestamp(case.received_at - chrono::Duration::days(1));
     let asked_today: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM address_confirmations WHERE address_hash = ? AND asked = 1 AND created_at > ?",
+        "SELECT COUNT(*) FROM address_confirmations WHERE address_hash = $1 AND asked = TRUE AND created_at > $2",
     )
     .bind(&address_hash)
     .bind(&since)
@@ -241,7 +245,7 @@ async fn tell_received(
     .await?;
     let ask = asked_today < CONFIRMATIONS_PER_ADDRESS_A_DAY;
     sqlx::query(
-        "INSERT INTO address_confirmations (case_id, address_hash, created_at, asked) VALUES (?, ?, ?, ?)",
+        "INSERT INTO address_confirmations (case_id, address_hash, created_at, asked) VALUES ($1, $2, $3, $4)",
     )
     .bind(case_id)
     .bind(&address_hash)
@@ -265,8 +269,8 @@ async fn tell_received(
 }
 
 /// The id of the case with this reference.
-pub async fn case_id(pool: &SqlitePool, reference: &Reference) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM cases WHERE reference = ?")
+pub async fn case_id(pool: &AnyPool, reference: &Reference) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
         .bind(reference.compact())
         .fetch_optional(pool)
         .await
@@ -275,11 +279,11 @@ pub async fn case_id(pool: &SqlitePool, reference: &Reference) -> Result<Option<
 /// The case with this reference (a reduced case is none: its answers are
 /// gone).
 pub async fn find_case(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
 ) -> Result<Option<StoredCase>, sqlx::Error> {
     let row: Option<StoredRow> = sqlx::query_as(&format!(
-        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = ? AND reduced_at IS NULL"
+        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = $1 AND reduced_at IS NULL"
     ))
     .bind(reference.compact())
     .fetch_optional(pool)
@@ -289,11 +293,11 @@ pub async fn find_case(
 
 /// The case with this reference, with every answer as checked.
 pub async fn find_submission(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
 ) -> Result<Option<(StoredCase, Submission)>, sqlx::Error> {
     let row: Option<StoredRow> = sqlx::query_as(&format!(
-        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = ? AND reduced_at IS NULL"
+        "SELECT {STORED_COLUMNS} FROM cases WHERE reference = $1 AND reduced_at IS NULL"
     ))
     .bind(reference.compact())
     .fetch_optional(pool)
@@ -310,6 +314,7 @@ pub async fn find_submission(
 #[derive(Debug, sqlx::FromRow)]
 pub struct CaseStatusRow {
     pub status: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub contact_first: bool,
     pub received_at: String,
     pub decline_reason: Option<String>,
@@ -322,14 +327,22 @@ pub struct CaseStatusRow {
     /// The day the consultation was held.
     pub seen_on: Option<String>,
     /// The day the written opinion was last sent to the present doctor,
-    /// and the doctor it is addressed to.
+    /// and the report sent (its JSON, which names the doctor).
     pub sent_on: Option<String>,
-    pub sent_to: Option<String>,
+    sent_report: Option<String>,
+}
+
+impl CaseStatusRow {
+    /// The present doctor the report sent is addressed to (read here, not
+    /// in SQL: the engines' JSON functions differ).
+    pub fn sent_to(&self) -> Option<String> {
+        crate::store::doctor_of_report(self.sent_report.as_deref()?)
+    }
 }
 
 /// The case with this reference, only if the date of birth matches too.
 pub async fn find_case_status(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
     date_of_birth: NaiveDate,
 ) -> Result<Option<CaseStatusRow>, sqlx::Error> {
@@ -341,13 +354,13 @@ pub async fn find_case_status(
          (SELECT h.day FROM visits v JOIN appointments h ON h.id = v.appointment_id \
           WHERE v.case_id = c.id AND v.held_recorded_at IS NOT NULL \
           ORDER BY h.day DESC LIMIT 1) AS seen_on, \
-         s.sent_on, json_extract(r.text, '$.doctor') AS sent_to \
+         s.sent_on, r.text AS sent_report \
          FROM cases c LEFT JOIN departments d ON d.code = c.department \
          LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
          LEFT JOIN report_sendings s ON s.id = (SELECT MAX(id) FROM report_sendings \
             WHERE case_id = c.id AND recipient = 'present_doctor') \
          LEFT JOIN reports r ON r.id = s.report_id \
-         WHERE c.reference = ? AND c.patient_date_of_birth = ? AND c.reduced_at IS NULL",
+         WHERE c.reference = $1 AND c.patient_date_of_birth = $2 AND c.reduced_at IS NULL",
     )
     .bind(reference.compact())
     .bind(date_of_birth.to_string())
@@ -357,12 +370,12 @@ pub async fn find_case_status(
 
 /// Whether the status look-up of `reference` is locked at `now`.
 pub async fn status_lookup_locked(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let misses: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM status_misses WHERE reference = ? AND at > ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM status_misses WHERE reference = $1 AND at > $2")
             .bind(reference.compact())
             .bind(a_day_before(now))
             .fetch_one(pool)
@@ -374,29 +387,29 @@ pub async fn status_lookup_locked(
 /// reference exists or not: the same work either way). The miss that
 /// locks a real case's look-up is written in its audit trail.
 pub async fn record_status_miss(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let since = a_day_before(now);
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("DELETE FROM status_misses WHERE at <= ?")
+    let mut transaction = crate::store::begin_write(pool).await?;
+    sqlx::query("DELETE FROM status_misses WHERE at <= $1")
         .bind(&since)
         .execute(&mut *transaction)
         .await?;
-    sqlx::query("INSERT INTO status_misses (reference, at) VALUES (?, ?)")
+    sqlx::query("INSERT INTO status_misses (reference, at) VALUES ($1, $2)")
         .bind(reference.compact())
         .bind(timestamp(now))
         .execute(&mut *transaction)
         .await?;
     let misses: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM status_misses WHERE reference = ? AND at > ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM status_misses WHERE reference = $1 AND at > $2")
             .bind(reference.compact())
             .bind(&since)
             .fetch_one(&mut *transaction)
             .await?;
     if misses == MISSES_PER_REFERENCE {
-        let case: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = ?")
+        let case: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
             .bind(reference.compact())
             .fetch_optional(&mut *transaction)
             .await?;
@@ -412,11 +425,8 @@ pub async fn record_status_miss(
 }
 
 /// Whether a case was sent with this submission id already (a resend).
-pub async fn submission_is_known(
-    pool: &SqlitePool,
-    submission_id: &str,
-) -> Result<bool, sqlx::Error> {
-    let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE submission_id = ?")
+pub async fn submission_is_known(pool: &AnyPool, submission_id: &str) -> Result<bool, sqlx::Error> {
+    let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM cases WHERE submission_id = $1")
         .bind(submission_id)
         .fetch_optional(pool)
         .await?;
@@ -431,21 +441,21 @@ pub const SHARED_SENT_TOKEN: chrono::Duration = chrono::Duration::hours(1);
 /// A new confirmation-page token for the browser that sent `reference`
 /// (only its hash is kept), for `lifetime`; tokens over are deleted.
 pub async fn issue_sent_token(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
     now: DateTime<Utc>,
     lifetime: chrono::Duration,
 ) -> Result<String, sqlx::Error> {
     let token = crate::http::tokens::new_token();
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("DELETE FROM sent_tokens WHERE expires_at <= ? OR issued_at <= ?")
+    let mut transaction = crate::store::begin_write(pool).await?;
+    sqlx::query("DELETE FROM sent_tokens WHERE expires_at <= $1 OR issued_at <= $2")
         .bind(timestamp(now))
         .bind(timestamp(now - SENT_TOKEN))
         .execute(&mut *transaction)
         .await?;
     sqlx::query(
         "INSERT INTO sent_tokens (token_hash, case_id, issued_at, expires_at) \
-         SELECT ?, id, ?, ? FROM cases WHERE reference = ?",
+         SELECT $1, id, $2, $3 FROM cases WHERE reference = $4",
     )
     .bind(crate::http::tokens::token_hash(&token))
     .bind(timestamp(now))
@@ -461,15 +471,15 @@ pub async fn issue_sent_token(
 /// `reference` after `since`, before a resend adds its own: a double
 /// click keeps both cookies working, a loop of resends adds no rows.
 pub async fn forget_sent_tokens_since(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
     since: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "DELETE FROM sent_tokens WHERE issued_at > ?1 \
-         AND case_id = (SELECT id FROM cases WHERE reference = ?2) \
+        "DELETE FROM sent_tokens WHERE issued_at > $1 \
+         AND case_id = (SELECT id FROM cases WHERE reference = $2) \
          AND token_hash NOT IN (SELECT t.token_hash FROM sent_tokens t JOIN cases c ON c.id = t.case_id \
-         WHERE c.reference = ?2 AND t.issued_at > ?1 ORDER BY t.issued_at DESC LIMIT 2)",
+         WHERE c.reference = $2 AND t.issued_at > $1 ORDER BY t.issued_at DESC LIMIT 2)",
     )
     .bind(timestamp(since))
     .bind(reference.compact())
@@ -479,11 +489,11 @@ pub async fn forget_sent_tokens_since(
 }
 
 /// Ends the confirmation token `token` ("Finish" on the confirmation).
-pub async fn end_sent_token(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
+pub async fn end_sent_token(pool: &AnyPool, token: &str) -> Result<(), sqlx::Error> {
     if !crate::http::tokens::is_token(token) {
         return Ok(());
     }
-    sqlx::query("DELETE FROM sent_tokens WHERE token_hash = ?")
+    sqlx::query("DELETE FROM sent_tokens WHERE token_hash = $1")
         .bind(crate::http::tokens::token_hash(token))
         .execute(pool)
         .await?;
@@ -493,7 +503,7 @@ pub async fn end_sent_token(pool: &SqlitePool, token: &str) -> Result<(), sqlx::
 /// Whether `token` was given, within its day, to the browser that sent
 /// `reference`.
 pub async fn sent_with_token(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
     token: &str,
     now: DateTime<Utc>,
@@ -503,8 +513,8 @@ pub async fn sent_with_token(
     }
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM sent_tokens t JOIN cases c ON c.id = t.case_id \
-         WHERE t.token_hash = ? AND c.reference = ? AND t.issued_at > ? \
-         AND COALESCE(t.expires_at > ?, 1)",
+         WHERE t.token_hash = $1 AND c.reference = $2 AND t.issued_at > $3 \
+         AND COALESCE(t.expires_at > $4, TRUE)",
     )
     .bind(crate::http::tokens::token_hash(token))
     .bind(reference.compact())
@@ -518,7 +528,7 @@ pub async fn sent_with_token(
 /// The current appointment of the case as a calendar file (the version
 /// the last message carried), in the case's language; `None` without one.
 pub async fn calendar_file(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
     mail: &MailSetup,
     now: DateTime<Utc>,
@@ -527,7 +537,7 @@ pub async fn calendar_file(
         "SELECT c.language, a.day, a.start_time, \
          (SELECT COUNT(*) FROM appointments b WHERE b.case_id = c.id) \
          FROM cases c JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
-         WHERE c.reference = ? AND c.status = 'scheduled'",
+         WHERE c.reference = $1 AND c.status = 'scheduled'",
     )
     .bind(reference.compact())
     .fetch_optional(pool)
@@ -566,7 +576,7 @@ pub struct AnswerLink {
 /// The link of `token`, if it holds at `now`: known, before its
 /// appointment, and that appointment still the case's current one.
 async fn answer_link(
-    executor: impl sqlx::SqliteExecutor<'_>,
+    executor: impl sqlx::any::AnyExecutor<'_>,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<AnswerLink>, sqlx::Error> {
@@ -577,7 +587,7 @@ async fn answer_link(
         "SELECT t.case_id, t.answer, a.day, a.start_time FROM response_tokens t \
          JOIN appointments a ON a.id = t.appointment_id AND a.ended_at IS NULL \
          JOIN cases c ON c.id = t.case_id AND c.status = 'scheduled' \
-         WHERE t.token_hash = ? AND t.expires_at > ?",
+         WHERE t.token_hash = $1 AND t.expires_at > $2",
     )
     .bind(crate::http::tokens::token_hash(token))
     .bind(timestamp(now))
@@ -587,7 +597,7 @@ async fn answer_link(
 
 /// The link of `token`, if it holds (changes nothing).
 pub async fn find_answer_link(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<AnswerLink>, sqlx::Error> {
@@ -597,7 +607,7 @@ pub async fn find_answer_link(
 /// Records the answer of the link of `token`, if it holds, for reception
 /// to see (audited); returns it.
 pub async fn record_answer(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<AnswerLink>, sqlx::Error> {
@@ -605,11 +615,11 @@ pub async fn record_answer(
     if !crate::http::tokens::is_token(token) {
         return Ok(None);
     }
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let Some(link) = answer_link(&mut *transaction, token, now).await? else {
         return Ok(None);
     };
-    sqlx::query("UPDATE cases SET patient_answer = ?, patient_answer_at = ? WHERE id = ?")
+    sqlx::query("UPDATE cases SET patient_answer = $1, patient_answer_at = $2 WHERE id = $3")
         .bind(&link.answer)
         .bind(timestamp(now))
         .bind(link.case_id)
@@ -628,7 +638,7 @@ pub async fn record_answer(
 /// The documents the case needs, each with the day reception recorded it
 /// (none yet: not received).
 pub async fn documents_received(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
 ) -> Result<Vec<(domain::Document, Option<NaiveDate>)>, sqlx::Error> {
     let Some(case) = find_case(pool, reference).await? else {
@@ -636,7 +646,7 @@ pub async fn documents_received(
     };
     let received: Vec<(String, String)> = sqlx::query_as(
         "SELECT d.document, d.received_on FROM case_documents d JOIN cases c ON c.id = d.case_id \
-         WHERE c.reference = ?",
+         WHERE c.reference = $1",
     )
     .bind(reference.compact())
     .fetch_all(pool)
@@ -670,7 +680,7 @@ pub struct CourseRow {
 
 /// The course of the case with this reference, if any.
 pub async fn course(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &Reference,
 ) -> Result<Option<CourseRow>, sqlx::Error> {
     sqlx::query_as(
@@ -685,7 +695,7 @@ pub async fn course(
           WHERE s.case_id = c.id AND s.recipient = 'present_doctor') AS sent_on \
          FROM cases c \
          LEFT JOIN appointments a ON a.case_id = c.id AND a.ended_at IS NULL \
-         WHERE c.reference = ?",
+         WHERE c.reference = $1",
     )
     .bind(reference.compact())
     .fetch_optional(pool)
@@ -702,18 +712,18 @@ pub const FORM_LINK_HOURS: i64 = 24;
 /// confirmed address, audited with the client's address `from`; or why
 /// not. An unconfirmed address never gets it: the form holds every answer.
 pub async fn ask_form_link(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     mail: &MailSetup,
     reference: &Reference,
     from: &str,
     now: DateTime<Utc>,
 ) -> Result<crate::message::FormLinkAnswer, sqlx::Error> {
     use crate::message::FormLinkAnswer;
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
         "SELECT c.id, c.language, c.answers, a.confirmed_at FROM cases c \
          LEFT JOIN address_confirmations a ON a.case_id = c.id \
-         WHERE c.reference = ? AND c.reduced_at IS NULL",
+         WHERE c.reference = $1 AND c.reduced_at IS NULL",
     )
     .bind(reference.compact())
     .fetch_optional(&mut *transaction)
@@ -727,7 +737,7 @@ pub async fn ask_form_link(
         return Ok(FormLinkAnswer::NoConfirmedAddress);
     };
     let asked: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM form_links WHERE case_id = ? AND asked_at > ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM form_links WHERE case_id = $1 AND asked_at > $2")
             .bind(case_id)
             .bind(a_day_before(now))
             .fetch_one(&mut *transaction)
@@ -757,13 +767,13 @@ pub async fn ask_form_link(
 /// The request of the request-form link whose token has the hash `hash`,
 /// if the link was sent less than [`FORM_LINK_HOURS`] ago and never used.
 pub async fn form_link_request(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Reference>, sqlx::Error> {
     let reference: Option<String> = sqlx::query_scalar(
         "SELECT c.reference FROM form_links f JOIN cases c ON c.id = f.case_id \
-         WHERE f.token_hash = ? AND f.used_at IS NULL AND f.sent_at > ? AND c.reduced_at IS NULL",
+         WHERE f.token_hash = $1 AND f.used_at IS NULL AND f.sent_at > $2 AND c.reduced_at IS NULL",
     )
     .bind(hash)
     .bind(timestamp(now - chrono::Duration::hours(FORM_LINK_HOURS)))
@@ -776,14 +786,14 @@ pub async fn form_link_request(
 /// with the client's address `from`: whether it was still unused (of two
 /// uses at once, one only).
 pub async fn spend_form_link(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     hash: &str,
     from: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let spent: Option<i64> = sqlx::query_scalar(
-        "UPDATE form_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL RETURNING case_id",
+        "UPDATE form_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL RETURNING case_id",
     )
     .bind(timestamp(now))
     .bind(hash)

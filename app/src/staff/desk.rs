@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::reference::Reference;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::auth::{self, SignInAlert};
 use super::error::ShownAsPage;
@@ -97,7 +97,7 @@ impl Visitor {
 }
 
 impl Desk {
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.site.pool
     }
 

@@ -10,10 +10,10 @@ use domain::case::{CaseStatus, Progress};
 use domain::form::Submission;
 use domain::reference::Reference;
 use domain::{AppointmentWindow, Calendar, appointment_window, japan_time};
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use super::{Department, Specialist};
-use crate::store::undecodable;
+use crate::store::{Flag, undecodable};
 
 /// The stored case row reception works on.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,6 +22,7 @@ pub struct CaseRow {
     pub reference: String,
     pub status: String,
     pub version: i64,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub contact_first: bool,
     pub received_at: String,
     pub language: String,
@@ -63,13 +64,13 @@ impl CaseRow {
 }
 
 pub async fn case_row(
-    executor: impl SqliteExecutor<'_>,
+    executor: impl AnyExecutor<'_>,
     reference: &Reference,
 ) -> Result<Option<CaseRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, reference, status, version, contact_first, received_at, language, answers, department, \
          specialist_id, decline_reason, decline_note, updated_at, updated_by, patient_answer, \
-         patient_answer_at, area, reduced_at FROM cases WHERE reference = ?",
+         patient_answer_at, area, reduced_at FROM cases WHERE reference = $1",
     )
     .bind(reference.compact())
     .fetch_optional(executor)
@@ -90,11 +91,11 @@ pub fn window_of(row: &CaseRow, calendar: &Calendar) -> Result<AppointmentWindow
 
 /// The current appointment of a case.
 pub async fn current_appointment(
-    executor: impl SqliteExecutor<'_>,
+    executor: impl AnyExecutor<'_>,
     case_id: i64,
 ) -> Result<Option<(NaiveDate, NaiveTime)>, sqlx::Error> {
     let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT day, start_time FROM appointments WHERE case_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
+        "SELECT day, start_time FROM appointments WHERE case_id = $1 AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
     )
     .bind(case_id)
     .fetch_optional(executor)
@@ -107,9 +108,9 @@ pub async fn current_appointment(
     }))
 }
 
-pub async fn departments(pool: &SqlitePool) -> Result<Vec<Department>, sqlx::Error> {
-    let rows: Vec<(String, String, String, bool)> =
-        sqlx::query_as("SELECT code, name_ja, name_en, active FROM departments ORDER BY rowid")
+pub async fn departments(pool: &AnyPool) -> Result<Vec<Department>, sqlx::Error> {
+    let rows: Vec<(String, String, String, Flag)> =
+        sqlx::query_as("SELECT code, name_ja, name_en, active FROM departments ORDER BY position")
             .fetch_all(pool)
             .await?;
     Ok(rows
@@ -118,13 +119,13 @@ pub async fn departments(pool: &SqlitePool) -> Result<Vec<Department>, sqlx::Err
             code,
             name_ja,
             name_en,
-            active,
+            active: active.into(),
         })
         .collect())
 }
 
-pub async fn specialists(pool: &SqlitePool) -> Result<Vec<Specialist>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, bool)> = sqlx::query_as(
+pub async fn specialists(pool: &AnyPool) -> Result<Vec<Specialist>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, Flag)> = sqlx::query_as(
         "SELECT id, name, department, active FROM specialists ORDER BY department, name",
     )
     .fetch_all(pool)
@@ -135,7 +136,7 @@ pub async fn specialists(pool: &SqlitePool) -> Result<Vec<Specialist>, sqlx::Err
             id,
             name,
             department,
-            active,
+            active: active.into(),
         })
         .collect())
 }
@@ -143,35 +144,35 @@ pub async fn specialists(pool: &SqlitePool) -> Result<Vec<Specialist>, sqlx::Err
 /// What the case has come to beyond its status: its current appointment's
 /// check-in and payment, and its report's versions.
 pub async fn progress(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<Progress, sqlx::Error> {
-    let (checked_in, paid, signed, draft): (bool, bool, Option<i64>, bool) = sqlx::query_as(
+    let (checked_in, paid, signed, draft): (Flag, Flag, Option<i64>, Flag) = sqlx::query_as(
         "SELECT \
          EXISTS (SELECT 1 FROM visits v JOIN appointments a ON a.id = v.appointment_id \
-                 WHERE a.case_id = ?1 AND a.ended_at IS NULL), \
+                 WHERE a.case_id = $1 AND a.ended_at IS NULL), \
          EXISTS (SELECT 1 FROM payments p JOIN appointments a ON a.id = p.appointment_id \
-                 WHERE a.case_id = ?1 AND a.ended_at IS NULL), \
-         (SELECT MAX(version) FROM reports WHERE case_id = ?1 AND signed_at IS NOT NULL), \
-         EXISTS (SELECT 1 FROM reports WHERE case_id = ?1 AND signed_at IS NULL)",
+                 WHERE a.case_id = $1 AND a.ended_at IS NULL), \
+         (SELECT MAX(version) FROM reports WHERE case_id = $1 AND signed_at IS NOT NULL), \
+         EXISTS (SELECT 1 FROM reports WHERE case_id = $1 AND signed_at IS NULL)",
     )
     .bind(case_id)
     .fetch_one(connection)
     .await?;
     Ok(Progress {
-        checked_in,
-        paid,
+        checked_in: checked_in.into(),
+        paid: paid.into(),
         signed: signed.and_then(|v| u32::try_from(v).ok()),
-        draft,
+        draft: draft.into(),
     })
 }
 
 /// The case's status, as stored.
 pub async fn status_of(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<CaseStatus, sqlx::Error> {
-    let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = ?")
+    let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = $1")
         .bind(case_id)
         .fetch_one(connection)
         .await?;
@@ -181,11 +182,11 @@ pub async fn status_of(
 /// The documents handed in for the case, with their days, in the order
 /// they are brought.
 pub async fn documents_received(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
 ) -> Result<Vec<(Document, NaiveDate)>, sqlx::Error> {
     let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT document, received_on FROM case_documents WHERE case_id = ?")
+        sqlx::query_as("SELECT document, received_on FROM case_documents WHERE case_id = $1")
             .bind(case_id)
             .fetch_all(pool)
             .await?;
@@ -209,7 +210,7 @@ pub struct DocumentRequest {
 }
 
 pub async fn document_request(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
     id: i64,
 ) -> Result<Option<DocumentRequest>, sqlx::Error> {
@@ -217,7 +218,7 @@ pub async fn document_request(
         "SELECT r.needed, r.other, r.note, COALESCE(s.name, r.requested_by) \
          FROM document_requests r JOIN cases c ON c.id = r.case_id \
          LEFT JOIN specialists s ON s.id = c.specialist_id \
-         WHERE r.id = ? AND r.case_id = ?",
+         WHERE r.id = $1 AND r.case_id = $2",
     )
     .bind(id)
     .bind(case_id)

@@ -34,7 +34,9 @@ async fn main() -> Result<()> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true);
     let pool = SqlitePoolOptions::new().connect_with(options).await?;
-    sqlx::migrate!("../server/migrations").run(&pool).await?;
+    sqlx::migrate!("../server/migrations/sqlite")
+        .run(&pool)
+        .await?;
     // A stored submission's answers are about this long.
     let answers = format!(
         "{{\"patient_name\":\"Patient\",\"diagnosis\":\"{}\"}}",

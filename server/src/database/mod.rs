@@ -8,42 +8,42 @@ pub use url::{DatabaseUrl, Engine};
 
 use std::io::Write as _;
 use std::path::Path;
-use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
-use sqlx::ConnectOptions;
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor as _};
 
 use crate::cli::{BackupArgs, DatabaseArgs};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::ConnectOptions as _;
+use sqlx::sqlite::SqliteConnectOptions;
+use std::str::FromStr as _;
 
-/// Opens (creating if missing) the database at `url`, with its directory, and
-/// applies the migrations.
+/// What every SQLite connection is opened with. WAL lets readers work
+/// while a request is written; `synchronous=FULL` makes a committed
+/// request survive a power cut, which matters more here than the last bit
+/// of write speed; `secure_delete` overwrites what is deleted or replaced
+/// (a note, a token, a reduced case's personal data) in the file, not only
+/// unlinks it.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+
+/// Opens the database at `url` and applies its engine's migrations. A
+/// SQLite file is made when missing, with its directory.
 ///
-/// WAL lets readers work while a request is written; `synchronous=FULL`
-/// makes a committed request survive a power cut, which matters more here
-/// than the last bit of write speed; `secure_delete` overwrites what is
-/// deleted.
-pub async fn open(url: &DatabaseUrl) -> Result<SqlitePool> {
-    if let Engine::Postgres { .. } = url.engine() {
-        bail!("this build of the service does not speak PostgreSQL yet: use sqlite://PATH");
+/// On PostgreSQL, `synchronous_commit` is the server's (on, by default:
+/// an acknowledged request is on disk, and on the synchronous standby
+/// when there is one).
+pub async fn open(url: &DatabaseUrl) -> Result<AnyPool> {
+    let pool = match url.engine() {
+        Engine::Sqlite { file } => {
+            create_parent_directory(file)?;
+            connect(&with_sqlite_mode(url.url(), "rwc"), None).await
+        }
+        Engine::Postgres { .. } => connect(url.url(), None).await,
     }
-    let options = SqliteConnectOptions::from_str(url.url())
-        .with_context(|| format!("cannot read the URL of the {url}"))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        // What is deleted or replaced (a note, a token, a reduced case's
-        // personal data) is overwritten in the file, not only unlinked.
-        .pragma("secure_delete", "on");
-    create_parent_directory(options.get_filename())?;
-    let pool = SqlitePoolOptions::new()
-        .connect_with(options)
-        .await
-        .with_context(|| format!("cannot open the {url}"))?;
+    .with_context(|| format!("cannot open the {url}"))?;
     let chained = has_audit_chain(&pool).await?;
-    sqlx::migrate!("./migrations")
+    migrator(url.engine())
         .run(&pool)
         .await
         .context("cannot apply the database migrations")?;
@@ -61,11 +61,61 @@ pub async fn open(url: &DatabaseUrl) -> Result<SqlitePool> {
     Ok(pool)
 }
 
+/// The migrations of the engine: `server/migrations/sqlite/` and
+/// `server/migrations/postgres/`, kept in step (a test compares the
+/// schemas they make).
+pub fn migrator(engine: &Engine) -> sqlx::migrate::Migrator {
+    match engine {
+        Engine::Sqlite { .. } => sqlx::migrate!("./migrations/sqlite"),
+        Engine::Postgres { .. } => sqlx::migrate!("./migrations/postgres"),
+    }
+}
+
+/// A pool on `url` (at most `connections`, or sqlx's default), each SQLite
+/// connection opened with [`SQLITE_PRAGMAS`] when it writes.
+async fn connect(url: &str, connections: Option<u32>) -> Result<AnyPool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    // A read-only connection cannot set the journal mode (nor needs to).
+    let pragmas = if url.contains("mode=ro") {
+        "PRAGMA foreign_keys = ON;"
+    } else {
+        SQLITE_PRAGMAS
+    };
+    let mut options = AnyPoolOptions::new().after_connect(move |connection, _| {
+        Box::pin(async move {
+            if connection.backend_name() == "SQLite" {
+                connection.execute(pragmas).await?;
+            } else {
+                // A writer waits for its turn as long as SQLite's busy
+                // timeout, then the answer is "busy, try again".
+                connection.execute("SET lock_timeout = '5s'").await?;
+            }
+            Ok(())
+        })
+    });
+    if let Some(connections) = connections {
+        options = options.max_connections(connections);
+    }
+    options.connect(url).await
+}
+
+/// `url` with SQLite's `mode` (`rwc`: made when missing; `ro`: read only),
+/// unless it says its own.
+fn with_sqlite_mode(url: &str, mode: &str) -> String {
+    match url.split_once('?') {
+        Some((_, query)) if query.split('&').any(|pair| pair.starts_with("mode=")) => {
+            url.to_owned()
+        }
+        Some(_) => format!("{url}&mode={mode}"),
+        None => format!("{url}?mode={mode}"),
+    }
+}
+
 /// Opens the service's existing database for a command that writes to it
 /// and to its audit trail (`case export`, `reduce`): never one made by
 /// mistake at a mistyped path; migrated as at start; the audit chain keyed
-/// from the key file beside it.
-pub async fn open_existing(database: &DatabaseArgs) -> Result<SqlitePool> {
+/// from the key file.
+pub async fn open_existing(database: &DatabaseArgs) -> Result<AnyPool> {
     let url = &database.database_url;
     if let Some(file) = url.sqlite_file()
         && !file.exists()
@@ -78,8 +128,12 @@ pub async fn open_existing(database: &DatabaseArgs) -> Result<SqlitePool> {
     Ok(pool)
 }
 
-/// Whether the audit table has its hash column (migration 0004) already.
-async fn has_audit_chain(pool: &SqlitePool) -> Result<bool> {
+/// Whether the audit table has its hash column (SQLite's migration 0004)
+/// already; PostgreSQL's schema has had it from its first migration.
+async fn has_audit_chain(pool: &AnyPool) -> Result<bool> {
+    if app::store::is_postgres(pool) {
+        return Ok(true);
+    }
     let columns: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM pragma_table_info('audit') WHERE name = 'hash'")
             .fetch_one(pool)
@@ -88,36 +142,57 @@ async fn has_audit_chain(pool: &SqlitePool) -> Result<bool> {
     Ok(columns > 0)
 }
 
-/// Opens an existing database to read it only: no file made, no migration,
-/// nothing written (`audit verify`).
-pub async fn open_read_only(url: &DatabaseUrl) -> Result<SqlitePool> {
-    if let Engine::Postgres { .. } = url.engine() {
-        bail!("this build of the service does not speak PostgreSQL yet: use sqlite://PATH");
-    }
-    let options = SqliteConnectOptions::from_str(url.url())
-        .with_context(|| format!("cannot read the URL of the {url}"))?;
-    read_only_pool(options).await
+/// Whether the database has the table `name` (an older one may not yet).
+pub async fn has_table(pool: &AnyPool, name: &str) -> Result<bool> {
+    let sql = if app::store::is_postgres(pool) {
+        "SELECT COUNT(*) FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_name = $1"
+    } else {
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
+    };
+    let found: i64 = sqlx::query_scalar(sql)
+        .bind(name)
+        .fetch_one(pool)
+        .await
+        .context("cannot read the database's tables")?;
+    Ok(found > 0)
 }
 
-/// The database file `options` name, opened read-only (see
-/// [`open_read_only`]).
-async fn read_only_pool(options: SqliteConnectOptions) -> Result<SqlitePool> {
-    let options = options.read_only(true);
-    let path = options.get_filename().to_owned();
-    if !path.exists() {
-        bail!("there is no database at {}", path.display());
-    }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .with_context(|| format!("cannot open the database {}", path.display()))?;
-    if !has_audit_chain(&pool).await? {
+/// Fails unless the audit trail is chained (a SQLite database of a
+/// version before the chain, not yet started by this one).
+pub async fn require_audit_chain(pool: &AnyPool) -> Result<()> {
+    if !has_audit_chain(pool).await? {
         bail!(
             "the audit trail has no hash chain yet: start this version of the server once to upgrade the database"
         );
     }
+    Ok(())
+}
+
+/// Opens an existing database to read it only: no file made, no migration,
+/// nothing written (`audit verify`, `calendar`).
+pub async fn open_read_only(url: &DatabaseUrl) -> Result<AnyPool> {
+    let pool = match url.engine() {
+        Engine::Sqlite { file } => return read_only_sqlite(url.url(), file).await,
+        Engine::Postgres { .. } => connect(url.url(), Some(1))
+            .await
+            .with_context(|| format!("cannot open the {url}"))?,
+    };
+    sqlx::query("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        .execute(&pool)
+        .await?;
     Ok(pool)
+}
+
+/// The SQLite file `file` (at `url`), opened read-only (see
+/// [`open_read_only`]).
+async fn read_only_sqlite(url: &str, file: &Path) -> Result<AnyPool> {
+    if !file.exists() {
+        bail!("there is no database at {}", file.display());
+    }
+    connect(&with_sqlite_mode(url, "ro"), Some(1))
+        .await
+        .with_context(|| format!("cannot open the database {}", file.display()))
 }
 
 /// The key file's secret if there is one (never made here), and the audit
@@ -232,17 +307,14 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
         (None, None) => bail!("say where to write the backup: --to FILE or --into DIRECTORY"),
     };
     let url = &args.database.database_url;
-    if let Engine::Postgres { .. } = url.engine() {
-        bail!("this build of the service does not speak PostgreSQL yet: use sqlite://PATH");
-    }
+    let Some(file) = url.sqlite_file() else {
+        bail!("this build of the service backs up SQLite only: use pg_dump for PostgreSQL");
+    };
     let options = SqliteConnectOptions::from_str(url.url())
         .with_context(|| format!("cannot read the URL of the {url}"))?
         .read_only(true);
-    if !options.get_filename().exists() {
-        bail!(
-            "there is no database at {}",
-            options.get_filename().display()
-        );
+    if !file.exists() {
+        bail!("there is no database at {}", file.display());
     }
     create_parent_directory(&target)?;
     create_private(&target)?;
@@ -334,7 +406,8 @@ fn create_private(file: &Path) -> Result<()> {
         })
 }
 
-/// `VACUUM INTO` the empty file `file`.
+/// `VACUUM INTO` the empty file `file` (through SQLite's own driver: this
+/// is SQLite's alone).
 async fn write_snapshot(options: &SqliteConnectOptions, file: &Path) -> Result<()> {
     let path = file
         .to_str()
@@ -363,7 +436,8 @@ async fn check_copy(
     anchor: Option<&Path>,
 ) -> Result<(app::audit::chain::ChainCheck, Head)> {
     use app::audit::chain::{self, ChainCheck};
-    let copy = read_only_pool(SqliteConnectOptions::new().filename(file)).await?;
+    let copy = read_only_sqlite(&format!("sqlite://{}", file.display()), file).await?;
+    require_audit_chain(&copy).await?;
     let check = chain::verify(&copy).await?;
     let head = match &check {
         ChainCheck::Intact { lines, head } => head
@@ -495,7 +569,7 @@ pub mod schema {
         let pool = sqlx::SqlitePool::connect("sqlite::memory:")
             .await
             .expect("memory");
-        sqlx::migrate!("./migrations")
+        sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
             .expect("migrate");

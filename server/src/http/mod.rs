@@ -131,7 +131,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
 /// authenticator secrets stored readable are sealed, those sealed under
 /// the earlier derivation sealed again (each once; the audit trail says
 /// so).
-async fn keys_in_order(pool: &sqlx::SqlitePool, secret: [u8; 32]) -> Result<app::keys::LoginKey> {
+async fn keys_in_order(pool: &sqlx::AnyPool, secret: [u8; 32]) -> Result<app::keys::LoginKey> {
     let login_key = app::keys::LoginKey::new(secret);
     let sealing = app::staff::auth::seal_stored_factors(pool, &login_key, app::clock::now())
         .await
@@ -162,7 +162,7 @@ async fn keys_in_order(pool: &sqlx::SqlitePool, secret: [u8; 32]) -> Result<app:
 
 /// Each minute, the hospital's closure days are read again (an admin may
 /// have added one, on this process or another).
-fn spawn_closure_reader(closures: app::closures::KnownClosures, pool: sqlx::SqlitePool) {
+fn spawn_closure_reader(closures: app::closures::KnownClosures, pool: sqlx::AnyPool) {
     tokio::spawn(async move {
         let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
@@ -176,7 +176,7 @@ fn spawn_closure_reader(closures: app::closures::KnownClosures, pool: sqlx::Sqli
 
 /// Each minute, the sign-in refusals counted in windows now over go to
 /// the audit trail, one line per client and window.
-fn spawn_tally_writer((gate, pool): (app::http::sign_in_gate::SignInGate, sqlx::SqlitePool)) {
+fn spawn_tally_writer((gate, pool): (app::http::sign_in_gate::SignInGate, sqlx::AnyPool)) {
     tokio::spawn(async move {
         let mut minutes = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {

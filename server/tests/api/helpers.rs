@@ -33,6 +33,17 @@ pub fn consultation_days_before(day: chrono::NaiveDate) -> impl Iterator<Item = 
         .filter(move |day| calendar.is_consultation_day(*day))
 }
 
+/// A moment `seconds` from now (negative: ago) as the service stores it,
+/// quoted for SQL: computed here by the tests' clock (which `faketime`
+/// sets), never by the database's, which PostgreSQL's server does not
+/// share.
+pub fn moment(seconds: i64) -> String {
+    format!(
+        "'{}'",
+        app::store::timestamp(app::clock::now() + chrono::Duration::seconds(seconds))
+    )
+}
+
 /// The password of the staff accounts the tests make.
 pub const STAFF_PASSWORD: &str = "correct horse battery";
 
@@ -43,7 +54,10 @@ pub const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 pub struct TestServer {
     child: Child,
     pub base_url: String,
+    /// The SQLite file (on PostgreSQL, where it would be: its key file is
+    /// beside it, as on SQLite).
     pub database: PathBuf,
+    database_url: String,
     /// Each account's enrolment, as `user add` printed it.
     enrolments: Mutex<HashMap<String, Enrolment>>,
     /// Each account's last time step used for a code: a code is accepted
@@ -167,12 +181,14 @@ impl TestServer {
     ) -> Self {
         let directory = tempfile::tempdir().expect("temporary directory");
         let database = directory.path().join("nested").join("test.db");
-        prepare(&format!("sqlite://{}", database.display()));
-        let (child, base_url, log) = spawn(&database, options, environment);
+        let database_url = fresh_database(&database);
+        prepare(&database_url);
+        let (child, base_url, log) = spawn(&database_url, options, environment);
         Self {
             child,
             base_url,
             database,
+            database_url,
             enrolments: Mutex::default(),
             last_steps: Mutex::default(),
             submitted: std::sync::atomic::AtomicU32::default(),
@@ -186,7 +202,7 @@ impl TestServer {
     pub fn kill_and_restart(&mut self, options: &[&str]) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, base_url, log) = spawn(&self.database, options, &[]);
+        let (child, base_url, log) = spawn(&self.database_url, options, &[]);
         self.child = child;
         self.base_url = base_url;
         self.log = log;
@@ -206,7 +222,13 @@ impl TestServer {
     }
 
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self.database.display())
+        self.database_url.clone()
+    }
+
+    /// The service's binary, run as a command on this server's database
+    /// and key file (`DATABASE_URL`, `SECOND_OPINION_KEY_FILE`).
+    pub fn command(&self) -> Command {
+        command_on(&self.database_url)
     }
 
     /// Runs a `SELECT COUNT(*)` (or any one number) on the server's
@@ -221,13 +243,34 @@ impl TestServer {
         })
     }
 
+    /// Drops the trigger `name` of the audit table, as someone with write
+    /// access to the database could.
+    pub fn drop_trigger(&self, name: &str) {
+        let on = if postgres().is_some() {
+            " ON audit"
+        } else {
+            ""
+        };
+        self.execute(&format!("DROP TRIGGER {name}{on}"));
+    }
+
+    /// The first column of every row `sql` gives, as text.
+    pub fn texts(&self, sql: &str) -> Vec<String> {
+        self.on_database(|pool| async move {
+            sqlx::query_scalar(sql)
+                .fetch_all(&pool)
+                .await
+                .expect("texts")
+        })
+    }
+
     /// Runs a statement on the server's database, as an operator with the
     /// `sqlite3` shell would.
     pub fn execute(&self, sql: &str) {
         execute_on(&self.database_url(), sql);
     }
 
-    fn on_database<F, T>(&self, work: impl FnOnce(sqlx::SqlitePool) -> F) -> T
+    fn on_database<F, T>(&self, work: impl FnOnce(sqlx::AnyPool) -> F) -> T
     where
         F: Future<Output = T>,
     {
@@ -542,18 +585,17 @@ impl Answer {
 
 /// Starts the binary on `database`; returns it, its address and its log.
 fn spawn(
-    database: &std::path::Path,
+    database_url: &str,
     options: &[&str],
     environment: &[(&str, &str)],
 ) -> (Child, String, std::sync::Arc<Mutex<Vec<String>>>) {
-    let mut child = Command::new(BINARY)
+    let mut child = command_on(database_url)
         .args(["--addr", "127.0.0.1:0"])
         .args(options)
         // The tests send many requests in an hour; the ceiling's own test
         // sets it with the option.
         .env("SECOND_OPINION_NEW_REQUEST_CEILING", "100000")
         .envs(environment.iter().copied())
-        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -592,10 +634,10 @@ impl TestServer {
     /// had followed their confirmation link (for tests about what comes
     /// after).
     pub fn confirm_addresses_directly(&self) {
-        self.execute(
-            "UPDATE address_confirmations SET confirmed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-             WHERE confirmed_at IS NULL",
-        );
+        self.execute(&format!(
+            "UPDATE address_confirmations SET confirmed_at = {} WHERE confirmed_at IS NULL",
+            moment(0)
+        ));
     }
 
     /// The server's resident memory now, in KiB (Linux's `VmRSS`).
@@ -678,10 +720,9 @@ pub fn eligible_submission(submission_id: &str) -> Vec<(String, String)> {
 /// `second-opinion user ARGS…` on the database at `database_url` (which
 /// need not have a server yet), `stdin` typed in.
 pub fn user_on(database_url: &str, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BINARY)
+    let mut child = command_on(database_url)
         .arg("user")
         .args(args)
-        .env("DATABASE_URL", database_url)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -689,6 +730,82 @@ pub fn user_on(database_url: &str, args: &[&str], stdin: &str) -> Output {
         .expect("run user");
     write!(child.stdin.take().expect("stdin"), "{stdin}").expect("stdin");
     child.wait_with_output().expect("user")
+}
+
+/// The PostgreSQL server the suite runs on, when
+/// `SECOND_OPINION_TEST_POSTGRES` names one (`make test` starts a
+/// throw-away cluster and runs the suite a second time on it): the URL of
+/// a database there to make others from. Without it, SQLite files.
+pub fn postgres() -> Option<String> {
+    std::env::var("SECOND_OPINION_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// Whether the suite runs on PostgreSQL (a test of SQLite's own files says
+/// why it has nothing to check there, and returns).
+pub fn on_postgres(skipped: &str) -> bool {
+    let on = postgres().is_some();
+    if on {
+        eprintln!("SQLite only: {skipped}");
+    }
+    on
+}
+
+/// The key files of the PostgreSQL databases made, by URL.
+static KEY_FILES: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+
+/// A fresh database for a server whose SQLite file would be `file`: that
+/// file's URL, or a new database on the suite's PostgreSQL (its key file
+/// where SQLite's would be).
+pub fn fresh_database(file: &std::path::Path) -> String {
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let Some(admin) = postgres() else {
+        return format!("sqlite://{}", file.display());
+    };
+    let name = format!(
+        "t{}_{}",
+        std::process::id(),
+        MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    on_database_at(&admin, |pool| {
+        let name = name.clone();
+        async move {
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .expect("create a test database");
+        }
+    });
+    let (server, _) = admin.rsplit_once('/').expect("a database URL");
+    let url = format!("{server}/{name}");
+    KEY_FILES
+        .lock()
+        .expect("key files")
+        .push((url.clone(), file.with_extension("key")));
+    url
+}
+
+/// The service's binary as a command on the database at `database_url`
+/// and its key file.
+pub fn command_on(database_url: &str) -> Command {
+    let key_file = KEY_FILES
+        .lock()
+        .expect("key files")
+        .iter()
+        .find(|(url, _)| url == database_url)
+        .map_or_else(
+            || {
+                std::path::Path::new(database_url.trim_start_matches("sqlite://"))
+                    .with_extension("key")
+            },
+            |(_, key)| key.clone(),
+        );
+    let mut command = Command::new(BINARY);
+    command
+        .env("DATABASE_URL", database_url)
+        .env("SECOND_OPINION_KEY_FILE", key_file);
+    command
 }
 
 /// Runs a statement on the database at `database_url`, as an operator with
@@ -700,7 +817,7 @@ pub fn execute_on(database_url: &str, sql: &str) {
 }
 
 /// `work` on the database at `database_url`, through a fresh connection.
-fn on_database_at<F, T>(database_url: &str, work: impl FnOnce(sqlx::SqlitePool) -> F) -> T
+fn on_database_at<F, T>(database_url: &str, work: impl FnOnce(sqlx::AnyPool) -> F) -> T
 where
     F: Future<Output = T>,
 {
@@ -709,7 +826,8 @@ where
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let pool = sqlx::SqlitePool::connect(database_url)
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(database_url)
             .await
             .expect("open test database");
         let outcome = work(pool.clone()).await;

@@ -229,7 +229,10 @@ fn without_a_mail_server_messages_wait_and_the_case_page_and_the_queue_say_so() 
     let (_, booked) = assign_and_book(&server, &admin, &reference, &specialist, "10:30");
     assert_eq!(booked.status, 303);
     assert!(english(&server, "/staff", &admin).contains("waiting to be sent: 2."));
-    server.execute("UPDATE appointments SET day = date('now', '-2 days')");
+    server.execute(&format!(
+        "UPDATE appointments SET day = '{}'",
+        crate::helpers::japan_today() - chrono::Duration::days(2)
+    ));
     assert!(english(&server, "/staff", &admin).contains("waiting to be sent: 1."));
 }
 
@@ -407,7 +410,9 @@ fn a_refusing_mail_server_leaves_the_message_retried_then_failed_and_shown_to_re
     assert!(page.contains("Relaying denied"), "{page}");
     assert!(page.contains("Failed"), "{page}");
     // Sent again: queued afresh, and audited.
-    let id = server.count("SELECT id FROM messages").to_string();
+    let id = server
+        .count("SELECT id FROM messages WHERE status = 'failed'")
+        .to_string();
     let again = server.send(
         "POST",
         &format!("/staff/cases/{reference}"),
@@ -457,7 +462,10 @@ fn a_booking_still_waiting_when_its_appointment_begins_is_withdrawn_not_sent() {
     assert!(about_the_appointment >= 1, "the booking (and its reminder)");
     // The mail server stays down until the appointment has begun; then
     // every message is due again.
-    server.execute("UPDATE appointments SET day = date('now', '-2 days')");
+    server.execute(&format!(
+        "UPDATE appointments SET day = '{}'",
+        crate::helpers::japan_today() - chrono::Duration::days(2)
+    ));
     server.execute(
         "UPDATE messages SET next_attempt_at = (SELECT due_at FROM messages WHERE kind = 'received')",
     );
@@ -845,8 +853,9 @@ fn the_full_request_form_opens_once_through_a_link_mailed_to_the_confirmed_addre
     assert_eq!(server.count("SELECT COUNT(*) FROM form_links"), 3);
     // Past its 24 hours a link opens nothing.
     let late = form_link_in(&mail, 4);
-    server.execute(
-        "UPDATE form_links SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-25 hours')",
-    );
+    server.execute(&format!(
+        "UPDATE form_links SET sent_at = {}",
+        crate::helpers::moment(-25 * 3600)
+    ));
     assert_eq!(server.send("POST", &late, None, &[]).status, 410);
 }

@@ -323,7 +323,7 @@ fn documents_recorded_with_how_they_came_show_on_the_status_page() {
     assert_eq!(
         server.count(
             "SELECT COUNT(*) FROM case_documents WHERE (document = 'referral_letter' AND arrived_by = 'fax') \
-             OR (document = 'test_records' AND arrived_by = 'post' AND readable = 0)"
+             OR (document = 'test_records' AND arrived_by = 'post' AND NOT readable)"
         ),
         2
     );

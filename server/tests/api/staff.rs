@@ -383,7 +383,8 @@ fn a_case_goes_through_review_and_scheduling_with_its_version_checked_and_audite
         .build()
         .expect("runtime");
     let refused = runtime.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.database.display()))
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&server.database_url())
             .await
             .expect("open");
         let update = sqlx::query("UPDATE audit SET actor = 'x'")
@@ -524,10 +525,10 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
             .build()
             .expect("runtime");
         runtime.block_on(async {
-            let pool =
-                sqlx::SqlitePool::connect(&format!("sqlite://{}", server.database.display()))
-                    .await
-                    .expect("open");
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&server.database_url())
+                .await
+                .expect("open");
             let day: String = sqlx::query_scalar("SELECT earliest_day FROM cases")
                 .fetch_one(&pool)
                 .await
@@ -581,9 +582,9 @@ fn an_admin_adds_a_closure_day_and_it_moves_the_window() {
         status.body
     );
     // The command line sees it too.
-    let output = std::process::Command::new(crate::helpers::BINARY)
+    let output = server
+        .command()
         .args(["calendar", "--from", &earliest, "--to", &earliest])
-        .env("DATABASE_URL", server.database_url())
         .output()
         .expect("calendar");
     assert_eq!(

@@ -34,7 +34,9 @@ fn an_eligible_request_is_stored_once_with_a_reference() {
     assert!(body.contains(r#""verdict":"eligible""#), "{body}");
     assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 1);
     assert_eq!(
-        server.count("SELECT COUNT(*) FROM cases WHERE status = 'received' AND contact_first = 0"),
+        server.count(
+            "SELECT COUNT(*) FROM cases WHERE status = 'received' AND contact_first = FALSE"
+        ),
         1
     );
 }
@@ -79,7 +81,7 @@ fn a_request_outside_the_main_areas_is_stored_and_flagged_for_a_call() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("contact_first"), "{body}");
     assert_eq!(
-        server.count("SELECT COUNT(*) FROM cases WHERE contact_first = 1"),
+        server.count("SELECT COUNT(*) FROM cases WHERE contact_first = TRUE"),
         1
     );
 }
@@ -275,14 +277,24 @@ fn a_locked_database_answers_busy_and_the_same_submission_goes_through_later() {
         .enable_all()
         .build()
         .expect("runtime");
-    // Another writer holds the database (a backup, a long admin task).
+    // Another writer holds the database (a backup, a long admin task):
+    // SQLite's one write lock, or PostgreSQL's write turn.
+    let (hold, release) = if crate::helpers::postgres().is_some() {
+        let turn = app::store::WRITE_TURN;
+        (
+            format!("SELECT pg_advisory_lock({turn})"),
+            format!("SELECT pg_advisory_unlock({turn})"),
+        )
+    } else {
+        ("BEGIN EXCLUSIVE".to_owned(), "ROLLBACK".to_owned())
+    };
     let mut holder = runtime.block_on(async {
         use sqlx::Connection;
-        let mut connection =
-            sqlx::SqliteConnection::connect(&format!("sqlite://{}", server.database.display()))
-                .await
-                .expect("open");
-        sqlx::query("BEGIN EXCLUSIVE")
+        sqlx::any::install_default_drivers();
+        let mut connection = sqlx::AnyConnection::connect(&server.database_url())
+            .await
+            .expect("open");
+        sqlx::query(&hold)
             .execute(&mut connection)
             .await
             .expect("lock");
@@ -296,7 +308,7 @@ fn a_locked_database_answers_busy_and_the_same_submission_goes_through_later() {
         "the page says: busy, please try again"
     );
     runtime.block_on(async {
-        sqlx::query("ROLLBACK")
+        sqlx::query(&release)
             .execute(&mut holder)
             .await
             .expect("unlock");

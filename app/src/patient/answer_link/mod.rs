@@ -71,11 +71,7 @@ async fn render(
 
 /// `GET` and `POST /respond/<token>`: the answer link's page, and the
 /// answer recorded when it is confirmed.
-async fn answer(
-    pool: &sqlx::SqlitePool,
-    token: &str,
-    confirmed: bool,
-) -> (RespondPage, StatusCode) {
+async fn answer(pool: &sqlx::AnyPool, token: &str, confirmed: bool) -> (RespondPage, StatusCode) {
     let now = crate::clock::now();
     let found = if confirmed {
         crate::patient::store::record_answer(pool, token, now).await

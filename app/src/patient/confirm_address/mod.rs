@@ -60,7 +60,7 @@ async fn confirm(
 }
 
 /// Confirms the address of the link `token`: whether it held.
-async fn confirmed(pool: &sqlx::SqlitePool, token: &str) -> Result<bool, AppError> {
+async fn confirmed(pool: &sqlx::AnyPool, token: &str) -> Result<bool, AppError> {
     let now = crate::clock::now();
     let hash = crate::http::tokens::token_hash(token);
     let Some(case_id) = crate::patient::store::confirm_address(pool, &hash, now).await? else {

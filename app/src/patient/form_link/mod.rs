@@ -70,7 +70,7 @@ async fn open(
 /// link does not hold. Read before it is spent, so that a fault leaves
 /// the link to try again.
 async fn form(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     token: &str,
     from: &str,
 ) -> Result<Option<StatusPaper>, AppError> {

@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use domain::form::RequestForm;
 use leptos::prelude::provide_context;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{FormPage, KEEP_NOTHING, Stage, check_answers, new_submission_id};
 use crate::error::AppError;
@@ -60,7 +60,7 @@ enum Answer {
 
 /// What to answer `POST /request` with: `step` is `check`, `send`, `edit`
 /// (a "Change" button) or `reset` ("Start again").
-async fn answer(pool: &SqlitePool, sender: Sender<'_>, pairs: &FormPairs) -> Answer {
+async fn answer(pool: &AnyPool, sender: Sender<'_>, pairs: &FormPairs) -> Answer {
     let value = |name: &str| pairs.raw(name);
     let form = RequestForm::from_posted(pairs.0.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let submission_id = Some(value("submission_id"))

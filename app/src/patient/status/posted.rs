@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::{Milestone, StatusPage, Step};
 use crate::error::AppError;
@@ -139,7 +139,7 @@ pub async fn post_form_link(
 
 /// `POST /status`: the same lookup, limit and answers as `find_status`.
 async fn status(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     limiter: &AttemptLimiter,
     client: IpAddr,
     query: StatusQuery,
@@ -202,7 +202,7 @@ async fn status(
 /// reference and date of birth as the status (and within the same
 /// limits); without a current appointment, the status page says why.
 async fn calendar_file(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     limiter: &AttemptLimiter,
     client: IpAddr,
     mail: &crate::mail::MailSetup,
@@ -257,7 +257,7 @@ fn failed(query: StatusQuery, error: AppError) -> (StatusPage, StatusCode) {
 
 /// Where the case's e-mail address stands (a fault: as if none).
 async fn address_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &domain::reference::Reference,
 ) -> Option<crate::patient::api::AddressState> {
     crate::patient::store::address_state(pool, reference)
@@ -272,7 +272,7 @@ async fn address_of(
 /// client's address (the reference and date of birth are on the letter:
 /// its holder can print it, and the hospital can see who did).
 async fn record_paper(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     reference: &domain::reference::Reference,
     paper: Paper,
     client: IpAddr,
@@ -293,7 +293,7 @@ async fn record_paper(
 /// date of birth as the status (and within the same limits); otherwise
 /// the status page, saying why.
 async fn paper(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     limiter: &AttemptLimiter,
     client: IpAddr,
     query: StatusQuery,

@@ -1,6 +1,6 @@
 //! The verify page's one query: a signed version by its code's hash.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// A signed version of a report, as much as `/verify` may say of it.
 pub(super) struct Found {
@@ -16,7 +16,7 @@ pub(super) struct Found {
 
 /// The signed version whose verification code has the hash `hash`.
 pub(super) async fn signed_by_hash(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     hash: &str,
 ) -> Result<Option<Found>, sqlx::Error> {
     type Row = (i64, String, String, String, Option<String>, Option<i64>);
@@ -25,7 +25,7 @@ pub(super) async fn signed_by_hash(
          r.superseded_at, \
          (SELECT MIN(n.version) FROM reports n WHERE n.case_id = r.case_id AND n.version > r.version \
           AND n.signed_at IS NOT NULL) \
-         FROM reports r WHERE r.verification_hash = ? AND r.signed_at IS NOT NULL",
+         FROM reports r WHERE r.verification_hash = $1 AND r.signed_at IS NOT NULL",
     )
     .bind(hash)
     .fetch_optional(pool)

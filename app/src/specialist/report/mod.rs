@@ -378,7 +378,7 @@ async fn act(
             if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
                 return Ok(Err((EditorProblem::NoAmendmentReason, kept.0, kept.1)));
             }
-            let mut transaction = desk.pool().begin_with("BEGIN IMMEDIATE").await?;
+            let mut transaction = crate::store::begin_write(desk.pool()).await?;
             let progress = crate::staff::store::progress(&mut transaction, row.id).await?;
             if let Err(refused) = status.take(Step::AmendReport, &progress) {
                 let problem = EditorProblem::Refused(CaseProblem::Refused(refused));
@@ -420,7 +420,7 @@ async fn save(
     if let Err(refused) = status.after(Step::SignReport) {
         return Ok(Err(EditorProblem::Refused(CaseProblem::Refused(refused))));
     }
-    let mut transaction = desk.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(desk.pool()).await?;
     let login = &desk.staff.login;
     let saved = (text, locale_code(language));
     let Some(version) = store::save_draft(&mut transaction, row.id, saved, login, now).await?
@@ -475,7 +475,7 @@ async fn sign(
     let (name_ja, name_en) = store::department_of(desk.pool(), specialist)
         .await?
         .unwrap_or_default();
-    let mut transaction = desk.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(desk.pool()).await?;
     let status = crate::staff::store::status_of(&mut transaction, row.id).await?;
     let progress = crate::staff::store::progress(&mut transaction, row.id).await?;
     let Some(draft) = store::draft(&mut transaction, row.id).await? else {

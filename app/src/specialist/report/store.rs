@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::report::ReportText;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::store::{timestamp, undecodable};
 
@@ -34,9 +34,9 @@ const COLUMNS: &str = "id, version, text, language, amendment_reason, updated_at
      signer_name, signer_department, digest, superseded_at";
 
 /// Every version of the case's report, newest first.
-pub async fn versions(pool: &SqlitePool, case_id: i64) -> Result<Vec<VersionRow>, sqlx::Error> {
+pub async fn versions(pool: &AnyPool, case_id: i64) -> Result<Vec<VersionRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM reports WHERE case_id = ? ORDER BY version DESC"
+        "SELECT {COLUMNS} FROM reports WHERE case_id = $1 ORDER BY version DESC"
     ))
     .bind(case_id)
     .fetch_all(pool)
@@ -45,15 +45,15 @@ pub async fn versions(pool: &SqlitePool, case_id: i64) -> Result<Vec<VersionRow>
 
 /// The version `version` of the case's report.
 pub async fn version(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
     version: u32,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM reports WHERE case_id = ? AND version = ?"
+        "SELECT {COLUMNS} FROM reports WHERE case_id = $1 AND version = $2"
     ))
     .bind(case_id)
-    .bind(version)
+    .bind(i64::from(version))
     .fetch_optional(pool)
     .await
 }
@@ -66,7 +66,7 @@ fn encode(text: &ReportText) -> Result<String, sqlx::Error> {
 /// written when the case has no report yet. `None` when a signed version
 /// stands and no amendment is open (the text is frozen).
 pub async fn save_draft(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     (text, language): (&ReportText, &str),
     by: &str,
@@ -74,8 +74,8 @@ pub async fn save_draft(
 ) -> Result<Option<u32>, sqlx::Error> {
     let json = encode(text)?;
     let updated: Option<i64> = sqlx::query_scalar(
-        "UPDATE reports SET text = ?, language = ?, written_by = ?, updated_at = ? \
-         WHERE case_id = ? AND signed_at IS NULL RETURNING version",
+        "UPDATE reports SET text = $1, language = $2, written_by = $3, updated_at = $4 \
+         WHERE case_id = $5 AND signed_at IS NULL RETURNING version",
     )
     .bind(&json)
     .bind(language)
@@ -89,7 +89,7 @@ pub async fn save_draft(
     }
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO reports (case_id, version, text, language, written_by, updated_at) \
-         SELECT ?, 1, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM reports WHERE case_id = ?) \
+         SELECT $1, 1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM reports WHERE case_id = $6) \
          RETURNING version",
     )
     .bind(case_id)
@@ -105,11 +105,11 @@ pub async fn save_draft(
 
 /// The open draft of the case's report.
 pub async fn draft(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM reports WHERE case_id = ? AND signed_at IS NULL"
+        "SELECT {COLUMNS} FROM reports WHERE case_id = $1 AND signed_at IS NULL"
     ))
     .bind(case_id)
     .fetch_optional(connection)
@@ -129,22 +129,22 @@ pub struct Signature<'a> {
 /// Signs the draft `id` (frozen from now on) and marks the version signed
 /// before it superseded.
 pub async fn sign(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     (case_id, id): (i64, i64),
     signature: &Signature<'_>,
     signed_at: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE reports SET superseded_at = ? \
-         WHERE case_id = ? AND signed_at IS NOT NULL AND superseded_at IS NULL",
+        "UPDATE reports SET superseded_at = $1 \
+         WHERE case_id = $2 AND signed_at IS NOT NULL AND superseded_at IS NULL",
     )
     .bind(signed_at)
     .bind(case_id)
     .execute(&mut *connection)
     .await?;
     sqlx::query(
-        "UPDATE reports SET signed_at = ?, signed_by = ?, signer_name = ?, signer_department = ?, \
-         digest = ?, verification_hash = ? WHERE id = ? AND signed_at IS NULL",
+        "UPDATE reports SET signed_at = $1, signed_by = $2, signer_name = $3, signer_department = $4, \
+         digest = $5, verification_hash = $6 WHERE id = $7 AND signed_at IS NULL",
     )
     .bind(signed_at)
     .bind(signature.by)
@@ -161,7 +161,7 @@ pub async fn sign(
 /// Begins an amendment: the next version, a draft holding the text of the
 /// version signed last, with the reason.
 pub async fn amend(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     reason: &str,
     by: &str,
@@ -169,8 +169,8 @@ pub async fn amend(
 ) -> Result<Option<u32>, sqlx::Error> {
     let version: Option<i64> = sqlx::query_scalar(
         "INSERT INTO reports (case_id, version, text, language, amendment_reason, written_by, updated_at) \
-         SELECT case_id, version + 1, text, language, ?, ?, ? FROM reports \
-         WHERE case_id = ? AND signed_at IS NOT NULL ORDER BY version DESC LIMIT 1 \
+         SELECT case_id, version + 1, text, language, $1, $2, $3 FROM reports \
+         WHERE case_id = $4 AND signed_at IS NOT NULL ORDER BY version DESC LIMIT 1 \
          RETURNING version",
     )
     .bind(reason)
@@ -184,12 +184,12 @@ pub async fn amend(
 
 /// The department of the specialist `id`, in both languages.
 pub async fn department_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     specialist: i64,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT d.name_ja, d.name_en FROM specialists s JOIN departments d ON d.code = s.department \
-         WHERE s.id = ?",
+         WHERE s.id = $1",
     )
     .bind(specialist)
     .fetch_optional(pool)

@@ -33,7 +33,7 @@ fn is_plain_name(name: &str) -> bool {
 /// Records an admin's change that touched `changed` rows; one that touched
 /// none (an unknown id, a department that exists) cannot be used.
 async fn record_change(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     staff: &Staff,
     changed: u64,
     action: AuditAction,

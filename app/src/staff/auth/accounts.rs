@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::is_login;
 use super::password::PasswordProblem;
@@ -111,10 +111,7 @@ pub struct UserRow {
     pub enrolled: bool,
 }
 
-async fn user_id(
-    connection: &mut sqlx::SqliteConnection,
-    login: &str,
-) -> Result<i64, AccountError> {
+async fn user_id(connection: &mut sqlx::AnyConnection, login: &str) -> Result<i64, AccountError> {
     store::user_id(connection, login)
         .await?
         .ok_or_else(|| AccountError::Unknown(login.to_owned()))
@@ -134,7 +131,7 @@ pub struct NewUser<'a> {
 /// Adds an account with its password and second factor, as `actor` (the
 /// operating-system user); the enrolment to hand over.
 pub async fn add_user(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     key: &LoginKey,
     new: &NewUser<'_>,
     password: &str,
@@ -153,7 +150,7 @@ pub async fn add_user(
     }
     check_new_password(password, login, hospital).map_err(AccountError::Password)?;
     let hash = hash_off_thread(password).await?;
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     // Logins are one whatever their case, as sign-in matches them.
     if store::login_taken(&mut transaction, login).await? {
         return Err(AccountError::Exists(login.to_owned()));
@@ -196,21 +193,21 @@ pub async fn add_user(
 /// Gives `login` a new second factor and new recovery codes, ending its
 /// sessions (`user totp-reset`).
 pub async fn enrol(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     key: &LoginKey,
     login: &str,
     hospital: &str,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Enrolment, AccountError> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let enrolment = enrol_in(&mut transaction, key, login, hospital, actor, now).await?;
     transaction.commit().await?;
     Ok(enrolment)
 }
 
 async fn enrol_in(
-    connection: &mut sqlx::SqliteConnection,
+    connection: &mut sqlx::AnyConnection,
     key: &LoginKey,
     login: &str,
     hospital: &str,
@@ -244,7 +241,7 @@ async fn enrol_in(
 
 /// Sets the password of `login` (`user password`), ending all its sessions.
 pub async fn set_password(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     login: &str,
     password: &str,
     hospital: &str,
@@ -253,7 +250,7 @@ pub async fn set_password(
 ) -> Result<(), AccountError> {
     check_new_password(password, login, hospital).map_err(AccountError::Password)?;
     let hash = hash_off_thread(password).await?;
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let id = user_id(&mut transaction, login).await?;
     store::set_password_hash(&mut transaction, id, &hash, now).await?;
     let ended = end_all(&mut transaction, id, None).await?;
@@ -270,12 +267,12 @@ pub async fn set_password(
 
 /// Disables an account and ends its sessions.
 pub async fn disable_user(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     login: &str,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let id = user_id(&mut transaction, login).await?;
     store::disable(&mut transaction, id).await?;
     end_all(&mut transaction, id, None).await?;
@@ -290,7 +287,7 @@ pub async fn disable_user(
 }
 
 /// Every account.
-pub async fn list_users(pool: &SqlitePool) -> Result<Vec<UserRow>, sqlx::Error> {
+pub async fn list_users(pool: &AnyPool) -> Result<Vec<UserRow>, sqlx::Error> {
     let rows = store::users(pool, UserOrder::Login).await?;
     Ok(rows
         .into_iter()
@@ -305,7 +302,7 @@ pub async fn list_users(pool: &SqlitePool) -> Result<Vec<UserRow>, sqlx::Error> 
 }
 
 /// The recovery codes `user_id` has not used yet.
-pub async fn recovery_codes_left(pool: &SqlitePool, user_id: i64) -> Result<u32, sqlx::Error> {
+pub async fn recovery_codes_left(pool: &AnyPool, user_id: i64) -> Result<u32, sqlx::Error> {
     let left = store::recovery_codes_left(pool, user_id).await?;
     Ok(u32::try_from(left).unwrap_or_default())
 }
@@ -324,7 +321,7 @@ pub struct PasswordChange<'a> {
 /// rules. Their other sessions end; this one goes on under a new token
 /// (returned, for the cookie): whoever had copied the old one is out.
 pub async fn change_own_password(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     key: &LoginKey,
     staff: &Staff,
     change: &PasswordChange<'_>,
@@ -373,7 +370,7 @@ pub async fn change_own_password(
     }
     attempt.succeeded().await?;
     let hash = hash_off_thread(change.new).await?;
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     store::set_password_hash(&mut transaction, staff.user_id, &hash, now).await?;
     let ended = end_all(&mut transaction, staff.user_id, Some(staff.session_id)).await?;
     let renewed = new_token();
@@ -407,7 +404,7 @@ pub enum FreshCode {
 /// `address` to confirm `what` (for the audit line): counted by the
 /// sign-in throttle as any code is, and taken once.
 pub async fn fresh_code(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     key: &LoginKey,
     staff: &Staff,
     (typed, what): (&str, &str),
@@ -452,14 +449,14 @@ pub async fn fresh_code(
 
 /// When the member last changed their password, if ever (stored form).
 pub async fn password_changed_at(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     store::password_changed_at(pool, user_id).await
 }
 
 /// Every member with their live sessions, for the admins' page.
-pub async fn members(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<MemberRow>, sqlx::Error> {
+pub async fn members(pool: &AnyPool, now: DateTime<Utc>) -> Result<Vec<MemberRow>, sqlx::Error> {
     let rows = store::users(pool, UserOrder::ActiveFirst).await?;
     let mut sessions = live_sessions(pool, None, None, now).await?;
     Ok(rows
@@ -483,13 +480,13 @@ pub async fn members(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<Member
 /// no such account of a specialist, or the specialist is inactive or has
 /// an account already.
 pub async fn link_specialist(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     admin: &Staff,
     login: &str,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     if !store::free_specialist(&mut transaction, id).await?
         || !store::link_specialist(&mut transaction, login, id).await?
     {

@@ -85,13 +85,13 @@ pub enum Sealing {
 /// sealing as done, so a readable secret written into the database later,
 /// by someone without the key file, is never sealed (and never opens).
 pub async fn seal_stored_factors(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     key: &LoginKey,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Sealing, sqlx::Error> {
     use crate::audit::AuditAction;
     use crate::audit::chain::{Entry, append};
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let done = store::sealing_done(&mut transaction).await?;
     let plain = store::readable_factors(&mut transaction).await?;
     if done {
@@ -119,14 +119,14 @@ pub async fn seal_stored_factors(
 /// are forgotten. Audited; how many secrets were sealed again, and how
 /// many did not open (those accounts need `user totp-reset`).
 pub async fn upgrade_keys(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     key: &LoginKey,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<(usize, usize)>, sqlx::Error> {
     use crate::audit::AuditAction;
     use crate::audit::chain::{Entry, append};
     const UPGRADE: &str = "hkdf-keys";
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     if store::upgrade_done(&mut transaction, UPGRADE).await? {
         return Ok(None);
     }

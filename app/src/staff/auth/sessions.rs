@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::store;
 use super::{ABSOLUTE_LIMIT, IDLE_LIMIT, is_token, new_token, token_hash};
@@ -35,7 +35,7 @@ const USER_AGENT_CHARS: usize = 300;
 /// Opens a session for `user_id`; the new token, for the cookie (a new
 /// one every time: never one the browser brought).
 pub(super) async fn open_session(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
     address: &str,
     user_agent: &str,
@@ -76,7 +76,7 @@ fn end_of(created: DateTime<Utc>, seen: DateTime<Utc>) -> (DateTime<Utc>, bool) 
 /// The staff member whose live session `token` is, touching it; `None` for
 /// an unknown, ended, idle or too old session (which is then removed).
 pub async fn session(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Staff>, sqlx::Error> {
@@ -114,7 +114,7 @@ pub async fn session(
     }
 }
 
-pub async fn end_session(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
+pub async fn end_session(pool: &AnyPool, token: &str) -> Result<(), sqlx::Error> {
     store::delete_session(pool, &token_hash(token)).await
 }
 
@@ -133,7 +133,7 @@ fn browser(user_agent: &str) -> String {
 /// The live sessions of `user_id` (of every member when `None`), newest
 /// first, by member; `current` marks the session with that id.
 pub(super) async fn live_sessions(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: Option<i64>,
     current: Option<i64>,
     now: DateTime<Utc>,
@@ -155,7 +155,7 @@ pub(super) async fn live_sessions(
 
 /// The member's own live sessions, theirs marked.
 pub async fn sessions_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     staff: &Staff,
     now: DateTime<Utc>,
 ) -> Result<Vec<SessionRow>, sqlx::Error> {
@@ -167,12 +167,12 @@ pub async fn sessions_of(
 /// Ends one of the member's own sessions; false if it is not theirs (or
 /// already over).
 pub async fn end_own_session(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     staff: &Staff,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     if !store::delete_session_of(&mut transaction, staff.user_id, id).await? {
         return Ok(false);
     }
@@ -189,11 +189,11 @@ pub async fn end_own_session(
 
 /// Ends every session of the member but the one they are using.
 pub async fn end_other_sessions(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     staff: &Staff,
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let except = Some(staff.session_id);
     let ended = store::delete_sessions_of(&mut transaction, staff.user_id, except).await?;
     let detail = format!("{} other sessions of {}", ended, staff.login);
@@ -210,12 +210,12 @@ pub async fn end_other_sessions(
 /// An admin ends every session of the member `login`; false if there is
 /// no such member.
 pub async fn end_sessions_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     admin: &Staff,
     login: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let Some(user) = store::user_id(&mut transaction, login).await? else {
         return Ok(false);
     };
@@ -236,7 +236,7 @@ pub async fn end_sessions_of(
 /// password or second factor, a disabled account): the number of sessions
 /// ended.
 pub(super) async fn end_all(
-    connection: &mut sqlx::SqliteConnection,
+    connection: &mut sqlx::AnyConnection,
     user_id: i64,
     except: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
@@ -245,7 +245,7 @@ pub(super) async fn end_all(
 
 /// Records that `staff` signed out (their session already ended).
 pub async fn record_sign_out(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     staff: &Staff,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {

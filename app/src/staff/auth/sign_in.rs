@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::password::verify_if_free;
 use super::sessions::open_session;
@@ -27,7 +27,7 @@ use crate::keys::LoginKey;
 /// What signing in stands on: the database, the key file's keys, the gate.
 #[derive(Debug, Clone, Copy)]
 pub struct Door<'a> {
-    pub pool: &'a SqlitePool,
+    pub pool: &'a AnyPool,
     pub key: &'a LoginKey,
     pub gate: &'a SignInGate,
 }
@@ -305,6 +305,6 @@ pub async fn check_code(
 }
 
 /// Forgets a pending sign-in (used, expired or abandoned).
-pub async fn end_pending(pool: &SqlitePool, pending: &str) -> Result<(), sqlx::Error> {
+pub async fn end_pending(pool: &AnyPool, pending: &str) -> Result<(), sqlx::Error> {
     store::delete_pending(pool, &token_hash(pending)).await
 }

@@ -4,9 +4,9 @@
 //! files; every moment is stored as `crate::store::timestamp` writes it.
 
 use chrono::{DateTime, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
-use crate::store::timestamp;
+use crate::store::{Flag, timestamp};
 
 // --- Accounts ---------------------------------------------------------------
 
@@ -16,19 +16,17 @@ pub struct Account {
     pub id: i64,
     pub login: String,
     pub password_hash: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub active: bool,
     pub totp_secret: Option<String>,
 }
 
 /// The account whose login is `login` whatever its case (an exact match
 /// first).
-pub async fn account_by_login(
-    pool: &SqlitePool,
-    login: &str,
-) -> Result<Option<Account>, sqlx::Error> {
+pub async fn account_by_login(pool: &AnyPool, login: &str) -> Result<Option<Account>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, login, password_hash, active, totp_secret FROM staff_users \
-         WHERE login = ?1 COLLATE NOCASE ORDER BY login = ?1 DESC LIMIT 1",
+         WHERE lower(login) = lower($1) ORDER BY login = $1 DESC LIMIT 1",
     )
     .bind(login)
     .fetch_optional(pool)
@@ -37,24 +35,24 @@ pub async fn account_by_login(
 
 /// The id of the account `login` (exactly).
 pub async fn user_id(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     login: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM staff_users WHERE login = ?")
+    sqlx::query_scalar("SELECT id FROM staff_users WHERE login = $1")
         .bind(login)
         .fetch_optional(connection)
         .await
 }
 
 /// Whether an account has this login whatever its case.
-pub async fn login_taken(
-    connection: &mut SqliteConnection,
-    login: &str,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM staff_users WHERE login = ? COLLATE NOCASE)")
-        .bind(login)
-        .fetch_one(connection)
-        .await
+pub async fn login_taken(connection: &mut AnyConnection, login: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, crate::store::Flag>(
+        "SELECT EXISTS (SELECT 1 FROM staff_users WHERE lower(login) = lower($1))",
+    )
+    .bind(login)
+    .fetch_one(connection)
+    .await
+    .map(bool::from)
 }
 
 /// An account as it is stored.
@@ -69,13 +67,13 @@ pub struct StaffUser<'a> {
 
 /// A new account; false when the login exists.
 pub async fn insert_user(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     user: &StaffUser<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO staff_users (login, display_name, password_hash, role, specialist_id, \
-         created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING",
+         created_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (login) DO NOTHING",
     )
     .bind(user.login)
     .bind(user.name)
@@ -92,27 +90,28 @@ pub async fn insert_user(
 /// Whether `specialist` is an active specialist of the list with no account
 /// of their own yet.
 pub async fn free_specialist(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     specialist: i64,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM specialists s WHERE s.id = ? AND s.active = 1 \
+    sqlx::query_scalar::<_, crate::store::Flag>(
+        "SELECT EXISTS (SELECT 1 FROM specialists s WHERE s.id = $1 AND s.active = TRUE \
          AND NOT EXISTS (SELECT 1 FROM staff_users u WHERE u.specialist_id = s.id))",
     )
     .bind(specialist)
     .fetch_one(connection)
     .await
+    .map(bool::from)
 }
 
 /// Links the specialist's account `login` to `specialist`: whether there
 /// was such an account.
 pub async fn link_specialist(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     login: &str,
     specialist: i64,
 ) -> Result<bool, sqlx::Error> {
     let linked = sqlx::query(
-        "UPDATE staff_users SET specialist_id = ? WHERE login = ? AND role = 'specialist'",
+        "UPDATE staff_users SET specialist_id = $1 WHERE login = $2 AND role = 'specialist'",
     )
     .bind(specialist)
     .bind(login)
@@ -124,22 +123,22 @@ pub async fn link_specialist(
 /// A new second factor (sealed) with no code used yet, and new recovery
 /// codes (their hashes) in place of the old ones.
 pub async fn set_factor(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     user_id: i64,
     sealed_secret: &str,
     recovery_hashes: &[String],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_last_step = NULL WHERE id = ?")
+    sqlx::query("UPDATE staff_users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
         .bind(sealed_secret)
         .bind(user_id)
         .execute(&mut *connection)
         .await?;
-    sqlx::query("DELETE FROM staff_recovery_codes WHERE user_id = ?")
+    sqlx::query("DELETE FROM staff_recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *connection)
         .await?;
     for hash in recovery_hashes {
-        sqlx::query("INSERT INTO staff_recovery_codes (user_id, code_hash) VALUES (?, ?)")
+        sqlx::query("INSERT INTO staff_recovery_codes (user_id, code_hash) VALUES ($1, $2)")
             .bind(user_id)
             .bind(hash)
             .execute(&mut *connection)
@@ -149,22 +148,24 @@ pub async fn set_factor(
 }
 
 pub async fn set_password_hash(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     user_id: i64,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE staff_users SET password_hash = ?, password_changed_at = ? WHERE id = ?")
-        .bind(hash)
-        .bind(timestamp(now))
-        .bind(user_id)
-        .execute(connection)
-        .await?;
+    sqlx::query(
+        "UPDATE staff_users SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(timestamp(now))
+    .bind(user_id)
+    .execute(connection)
+    .await?;
     Ok(())
 }
 
-pub async fn disable(connection: &mut SqliteConnection, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE staff_users SET active = 0 WHERE id = ?")
+pub async fn disable(connection: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE staff_users SET active = FALSE WHERE id = $1")
         .bind(user_id)
         .execute(connection)
         .await?;
@@ -175,18 +176,27 @@ pub async fn disable(connection: &mut SqliteConnection, user_id: i64) -> Result<
 /// enrolled, the specialist it is.
 pub type UserListed = (i64, String, String, String, bool, bool, Option<i64>);
 
+/// An account's row as either engine gives it back.
+type StoredUser = (i64, String, String, String, Flag, Flag, Option<i64>);
+
 /// Every account, in `order`.
-pub async fn users(pool: &SqlitePool, order: UserOrder) -> Result<Vec<UserListed>, sqlx::Error> {
+pub async fn users(pool: &AnyPool, order: UserOrder) -> Result<Vec<UserListed>, sqlx::Error> {
     let order = match order {
         UserOrder::Login => "login",
         UserOrder::ActiveFirst => "active DESC, login",
     };
-    sqlx::query_as(&format!(
+    let rows: Vec<StoredUser> = sqlx::query_as(&format!(
         "SELECT id, login, display_name, role, active, totp_secret IS NOT NULL, specialist_id \
-         FROM staff_users ORDER BY {order}"
+             FROM staff_users ORDER BY {order}"
     ))
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, login, name, role, active, enrolled, specialist)| {
+            (id, login, name, role, active.0, enrolled.0, specialist)
+        })
+        .collect())
 }
 
 /// How `users` lists the accounts.
@@ -197,9 +207,9 @@ pub enum UserOrder {
 }
 
 /// The recovery codes `user_id` has not used yet.
-pub async fn recovery_codes_left(pool: &SqlitePool, user_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn recovery_codes_left(pool: &AnyPool, user_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM staff_recovery_codes WHERE user_id = ? AND used_at IS NULL",
+        "SELECT COUNT(*) FROM staff_recovery_codes WHERE user_id = $1 AND used_at IS NULL",
     )
     .bind(user_id)
     .fetch_one(pool)
@@ -208,10 +218,10 @@ pub async fn recovery_codes_left(pool: &SqlitePool, user_id: i64) -> Result<i64,
 
 /// The password hash and the sealed second factor of `user_id`.
 pub async fn secrets_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
 ) -> Result<(String, Option<String>), sqlx::Error> {
-    sqlx::query_as("SELECT password_hash, totp_secret FROM staff_users WHERE id = ?")
+    sqlx::query_as("SELECT password_hash, totp_secret FROM staff_users WHERE id = $1")
         .bind(user_id)
         .fetch_one(pool)
         .await
@@ -219,10 +229,10 @@ pub async fn secrets_of(
 
 /// When `user_id` last changed their password (stored form), if ever.
 pub async fn password_changed_at(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_changed_at FROM staff_users WHERE id = ?")
+    sqlx::query_scalar("SELECT password_changed_at FROM staff_users WHERE id = $1")
         .bind(user_id)
         .fetch_one(pool)
         .await
@@ -234,28 +244,31 @@ pub async fn password_changed_at(
 pub const SEALING_DONE: &str =
     "SELECT EXISTS (SELECT 1 FROM audit WHERE action = 'factors_sealed')";
 
-pub async fn sealing_done(connection: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(SEALING_DONE).fetch_one(connection).await
+pub async fn sealing_done(connection: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, crate::store::Flag>(SEALING_DONE)
+        .fetch_one(connection)
+        .await
+        .map(bool::from)
 }
 
 /// Whether the upgrade `name` was made.
-pub async fn upgrade_done(
-    connection: &mut SqliteConnection,
-    name: &str,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM key_upgrades WHERE name = ?)")
-        .bind(name)
-        .fetch_one(connection)
-        .await
+pub async fn upgrade_done(connection: &mut AnyConnection, name: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, crate::store::Flag>(
+        "SELECT EXISTS (SELECT 1 FROM key_upgrades WHERE name = $1)",
+    )
+    .bind(name)
+    .fetch_one(connection)
+    .await
+    .map(bool::from)
 }
 
 /// Records the upgrade `name` as made.
 pub async fn upgrade_made(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO key_upgrades (name, done_at) VALUES (?, ?)")
+    sqlx::query("INSERT INTO key_upgrades (name, done_at) VALUES ($1, $2)")
         .bind(name)
         .bind(timestamp(now))
         .execute(connection)
@@ -265,7 +278,7 @@ pub async fn upgrade_made(
 
 /// The accounts whose second factor an earlier version sealed (`v1:`).
 pub async fn legacy_factors(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as("SELECT id, totp_secret FROM staff_users WHERE totp_secret LIKE 'v1:%'")
         .fetch_all(connection)
@@ -275,7 +288,7 @@ pub async fn legacy_factors(
 /// The open alerts of accounts: id and login (their keys are the login's
 /// keyed hash).
 pub async fn account_alerts(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as("SELECT id, login FROM sign_in_alerts WHERE login IS NOT NULL")
         .fetch_all(connection)
@@ -284,11 +297,11 @@ pub async fn account_alerts(
 
 /// Keys an alert anew.
 pub async fn rekey_alert(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     id: i64,
     login_key: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sign_in_alerts SET login_key = ? WHERE id = ?")
+    sqlx::query("UPDATE sign_in_alerts SET login_key = $1 WHERE id = $2")
         .bind(login_key)
         .bind(id)
         .execute(connection)
@@ -297,7 +310,7 @@ pub async fn rekey_alert(
 }
 
 /// Forgets every sign-in attempt (their keys are of an earlier version).
-pub async fn forget_all_attempts(connection: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+pub async fn forget_all_attempts(connection: &mut AnyConnection) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sign_in_attempts")
         .execute(connection)
         .await?;
@@ -306,7 +319,7 @@ pub async fn forget_all_attempts(connection: &mut SqliteConnection) -> Result<()
 
 /// The accounts whose second factor is stored readable (not sealed).
 pub async fn readable_factors(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, totp_secret FROM staff_users \
@@ -317,11 +330,11 @@ pub async fn readable_factors(
 }
 
 pub async fn set_sealed_factor(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     user_id: i64,
     sealed: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE staff_users SET totp_secret = ? WHERE id = ?")
+    sqlx::query("UPDATE staff_users SET totp_secret = $1 WHERE id = $2")
         .bind(sealed)
         .bind(user_id)
         .execute(connection)
@@ -334,14 +347,14 @@ pub async fn set_sealed_factor(
 /// Takes a recovery code of `user_id` (by its hash), once: whether it was
 /// there and unused.
 pub async fn use_recovery_code(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
     code_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let used = sqlx::query(
-        "UPDATE staff_recovery_codes SET used_at = ? \
-         WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+        "UPDATE staff_recovery_codes SET used_at = $1 \
+         WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
     )
     .bind(timestamp(now))
     .bind(user_id)
@@ -353,10 +366,10 @@ pub async fn use_recovery_code(
 
 /// Takes the time step `step` for `user_id`, if it is later than the last
 /// one taken: a code is accepted once.
-pub async fn take_step(pool: &SqlitePool, user_id: i64, step: i64) -> Result<bool, sqlx::Error> {
+pub async fn take_step(pool: &AnyPool, user_id: i64, step: i64) -> Result<bool, sqlx::Error> {
     let used = sqlx::query(
-        "UPDATE staff_users SET totp_last_step = ? \
-         WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+        "UPDATE staff_users SET totp_last_step = $1 \
+         WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3)",
     )
     .bind(step)
     .bind(user_id)
@@ -370,7 +383,7 @@ pub async fn take_step(pool: &SqlitePool, user_id: i64, step: i64) -> Result<boo
 
 /// Forgets pending sign-ins begun before `before`, then keeps a new one.
 pub async fn insert_pending(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     token_hash: &str,
     user_id: i64,
     address: &str,
@@ -378,13 +391,13 @@ pub async fn insert_pending(
     before: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE created_at < ?")
+    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE created_at < $1")
         .bind(timestamp(before))
         .execute(pool)
         .await?;
     sqlx::query(
         "INSERT INTO staff_pending_sign_ins (token_hash, user_id, address, next, created_at) \
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash)
     .bind(user_id)
@@ -404,23 +417,24 @@ pub struct Pending {
     pub next: String,
     pub created_at: String,
     pub login: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub active: bool,
     pub totp_secret: Option<String>,
 }
 
-pub async fn pending(pool: &SqlitePool, token_hash: &str) -> Result<Option<Pending>, sqlx::Error> {
+pub async fn pending(pool: &AnyPool, token_hash: &str) -> Result<Option<Pending>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.user_id, p.address, p.next, p.created_at, u.login, u.active, u.totp_secret \
          FROM staff_pending_sign_ins p JOIN staff_users u ON u.id = p.user_id \
-         WHERE p.token_hash = ?",
+         WHERE p.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
     .await
 }
 
-pub async fn delete_pending(pool: &SqlitePool, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE token_hash = ?")
+pub async fn delete_pending(pool: &AnyPool, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE token_hash = $1")
         .bind(token_hash)
         .execute(pool)
         .await?;
@@ -432,7 +446,7 @@ pub async fn delete_pending(pool: &SqlitePool, token_hash: &str) -> Result<(), s
 /// Forgets sessions whose last use is before `idle_since` or which began
 /// before `begun_since`, then opens a new one.
 pub async fn open_session(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     token_hash: &str,
     user_id: i64,
     address: &str,
@@ -440,14 +454,14 @@ pub async fn open_session(
     (idle_since, begun_since): (DateTime<Utc>, DateTime<Utc>),
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_sessions WHERE last_seen_at < ? OR created_at < ?")
+    sqlx::query("DELETE FROM staff_sessions WHERE last_seen_at < $1 OR created_at < $2")
         .bind(timestamp(idle_since))
         .bind(timestamp(begun_since))
         .execute(pool)
         .await?;
     sqlx::query(
         "INSERT INTO staff_sessions (token_hash, user_id, created_at, last_seen_at, address, user_agent) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_hash)
     .bind(user_id)
@@ -468,6 +482,7 @@ pub struct FoundSession {
     pub login: String,
     pub display_name: String,
     pub role: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub active: bool,
     pub specialist_id: Option<i64>,
     pub created_at: String,
@@ -475,25 +490,21 @@ pub struct FoundSession {
 }
 
 pub async fn session(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     token_hash: &str,
 ) -> Result<Option<FoundSession>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, s.user_id, u.login, u.display_name, u.role, u.active, u.specialist_id, \
          s.created_at, s.last_seen_at \
-         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = ?",
+         FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
     .await
 }
 
-pub async fn touch_session(
-    pool: &SqlitePool,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE staff_sessions SET last_seen_at = ? WHERE id = ?")
+pub async fn touch_session(pool: &AnyPool, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE id = $2")
         .bind(timestamp(now))
         .bind(id)
         .execute(pool)
@@ -501,8 +512,8 @@ pub async fn touch_session(
     Ok(())
 }
 
-pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+pub async fn delete_session(pool: &AnyPool, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(pool)
         .await?;
@@ -523,13 +534,13 @@ pub struct ListedSession {
 /// The sessions of `user_id` (of everyone when `None`) used since
 /// `idle_since` and begun since `begun_since`, newest first.
 pub async fn live_sessions(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: Option<i64>,
     (idle_since, begun_since): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<ListedSession>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, user_id, created_at, last_seen_at, address, user_agent FROM staff_sessions \
-         WHERE (?1 IS NULL OR user_id = ?1) AND last_seen_at >= ?2 AND created_at >= ?3 \
+         WHERE ($1 IS NULL OR user_id = $1) AND last_seen_at >= $2 AND created_at >= $3 \
          ORDER BY created_at DESC, id DESC",
     )
     .bind(user_id)
@@ -541,11 +552,11 @@ pub async fn live_sessions(
 
 /// Ends the session `id` of `user_id`: whether it was theirs.
 pub async fn delete_session_of(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     user_id: i64,
     id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let ended = sqlx::query("DELETE FROM staff_sessions WHERE id = ? AND user_id = ?")
+    let ended = sqlx::query("DELETE FROM staff_sessions WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user_id)
         .execute(connection)
@@ -556,16 +567,16 @@ pub async fn delete_session_of(
 /// Ends every session of `user_id` but `except`, and every sign-in of it
 /// still waiting for its code: the number of sessions ended.
 pub async fn delete_sessions_of(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     user_id: i64,
     except: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE user_id = ?")
+    sqlx::query("DELETE FROM staff_pending_sign_ins WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *connection)
         .await?;
     Ok(
-        sqlx::query("DELETE FROM staff_sessions WHERE user_id = ? AND id IS NOT ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2")
             .bind(user_id)
             .bind(except)
             .execute(connection)
@@ -578,29 +589,29 @@ pub async fn delete_sessions_of(
 
 /// The failures of a pair that count: within the window, after its last
 /// sign-in.
-const COUNTED: &str = "login_key = ?1 AND address = ?2 AND outcome IN ('pending', 'failed') \
-     AND at >= ?3 AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts \
-     WHERE login_key = ?1 AND address = ?2 AND outcome = 'ok'), '')";
+const COUNTED: &str = "login_key = $1 AND address = $2 AND outcome IN ('pending', 'failed') \
+     AND at >= $3 AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts \
+     WHERE login_key = $1 AND address = $2 AND outcome = 'ok'), '')";
 
 /// Forgets attempts made before `before`, then takes a row for the pair
 /// (`login_key`, `address`) if it has fewer than `limit` failures that
 /// count since `since`: the row's id.
 pub async fn begin_attempt(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     (login_key, address): (&str, &str),
     (known, step): (bool, &str),
     limit: i64,
     (before, since): (DateTime<Utc>, DateTime<Utc>),
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("DELETE FROM sign_in_attempts WHERE at < ?")
+    sqlx::query("DELETE FROM sign_in_attempts WHERE at < $1")
         .bind(timestamp(before))
         .execute(pool)
         .await?;
-    let taken = sqlx::query(&format!(
+    sqlx::query_scalar(&format!(
         "INSERT INTO sign_in_attempts (login_key, address, at, outcome, known, step) \
-         SELECT ?1, ?2, ?4, 'pending', ?6, ?7 \
-         WHERE (SELECT COUNT(*) FROM sign_in_attempts WHERE {COUNTED}) < ?5"
+         SELECT $1, $2, $4, 'pending', $6, $7 \
+         WHERE (SELECT COUNT(*) FROM sign_in_attempts WHERE {COUNTED}) < $5 RETURNING id"
     ))
     .bind(login_key)
     .bind(address)
@@ -609,21 +620,20 @@ pub async fn begin_attempt(
     .bind(limit)
     .bind(known)
     .bind(step)
-    .execute(pool)
-    .await?;
-    Ok((taken.rows_affected() == 1).then(|| taken.last_insert_rowid()))
+    .fetch_optional(pool)
+    .await
 }
 
 /// The moment of the `nth` latest failure of the pair that counts since
 /// `since` (from 0).
 pub async fn nth_latest_failure(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     (login_key, address): (&str, &str),
     nth: i64,
     since: DateTime<Utc>,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(&format!(
-        "SELECT at FROM sign_in_attempts WHERE {COUNTED} ORDER BY at DESC LIMIT 1 OFFSET ?4"
+        "SELECT at FROM sign_in_attempts WHERE {COUNTED} ORDER BY at DESC LIMIT 1 OFFSET $4"
     ))
     .bind(login_key)
     .bind(address)
@@ -633,8 +643,8 @@ pub async fn nth_latest_failure(
     .await
 }
 
-pub async fn finish_attempt(pool: &SqlitePool, id: i64, outcome: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sign_in_attempts SET outcome = ? WHERE id = ?")
+pub async fn finish_attempt(pool: &AnyPool, id: i64, outcome: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sign_in_attempts SET outcome = $1 WHERE id = $2")
         .bind(outcome)
         .bind(id)
         .execute(pool)
@@ -644,11 +654,11 @@ pub async fn finish_attempt(pool: &SqlitePool, id: i64, outcome: &str) -> Result
 
 /// Gives the session `id` a new token (its hash), keeping its limits.
 pub async fn replace_session_token(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     id: i64,
     token_hash: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE staff_sessions SET token_hash = ? WHERE id = ?")
+    sqlx::query("UPDATE staff_sessions SET token_hash = $1 WHERE id = $2")
         .bind(token_hash)
         .bind(id)
         .execute(connection)
@@ -657,8 +667,8 @@ pub async fn replace_session_token(
 }
 
 /// Forgets an attempt that did not happen (the service was busy).
-pub async fn forget_attempt(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sign_in_attempts WHERE id = ?")
+pub async fn forget_attempt(pool: &AnyPool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_attempts WHERE id = $1")
         .bind(id)
         .execute(pool)
         .await?;
@@ -668,18 +678,18 @@ pub async fn forget_attempt(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Erro
 /// Attempts made after an admin last acknowledged the alert kept under
 /// `?1`: those before were seen.
 const SINCE_ACKNOWLEDGED: &str =
-    "at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = ?1), '')";
+    "at > COALESCE((SELECT MAX(acknowledged_at) FROM sign_in_alerts WHERE login_key = $1), '')";
 
 /// The wrong codes typed for a login from every address since `since` and
 /// since an admin last acknowledged an alert of it.
 pub async fn code_failures(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     login_key: &str,
     since: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM sign_in_attempts \
-         WHERE login_key = ?1 AND step = 'code' AND outcome = 'failed' AND at >= ?2 \
+         WHERE login_key = $1 AND step = 'code' AND outcome = 'failed' AND at >= $2 \
          AND {SINCE_ACKNOWLEDGED}"
     ))
     .bind(login_key)
@@ -690,13 +700,13 @@ pub async fn code_failures(
 
 /// The failures of a login from every address since `since`.
 pub async fn failures_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     login_key: &str,
     since: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM sign_in_attempts \
-         WHERE login_key = ? AND outcome IN ('pending', 'failed') AND at >= ?",
+         WHERE login_key = $1 AND outcome IN ('pending', 'failed') AND at >= $2",
     )
     .bind(login_key)
     .bind(timestamp(since))
@@ -717,17 +727,17 @@ pub enum Failing {
 /// `since` and since an admin last acknowledged it: how many, from how
 /// many addresses, the first one's moment.
 pub async fn unacknowledged_failures(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     (alert_key, failing): (&str, Failing),
     since: DateTime<Utc>,
 ) -> Result<(i64, i64, Option<String>), sqlx::Error> {
     let whose = match failing {
-        Failing::Login => "login_key = ?1",
-        Failing::UnknownLogins => "known = 0",
+        Failing::Login => "login_key = $1",
+        Failing::UnknownLogins => "NOT known",
     };
     sqlx::query_as(&format!(
         "SELECT COUNT(*), COUNT(DISTINCT address), MIN(at) FROM sign_in_attempts \
-         WHERE {whose} AND outcome IN ('pending', 'failed') AND at >= ?2 AND {SINCE_ACKNOWLEDGED}"
+         WHERE {whose} AND outcome IN ('pending', 'failed') AND at >= $2 AND {SINCE_ACKNOWLEDGED}"
     ))
     .bind(alert_key)
     .bind(timestamp(since))
@@ -737,14 +747,14 @@ pub async fn unacknowledged_failures(
 
 /// Brings the login's open alert up to date: whether there was one.
 pub async fn update_open_alert(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     login_key: &str,
     (failures, addresses): (i64, i64),
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query(
-        "UPDATE sign_in_alerts SET last_at = ?, failures = ?, addresses = ? \
-         WHERE login_key = ? AND acknowledged_at IS NULL",
+        "UPDATE sign_in_alerts SET last_at = $1, failures = $2, addresses = $3 \
+         WHERE login_key = $4 AND acknowledged_at IS NULL",
     )
     .bind(timestamp(now))
     .bind(failures)
@@ -757,15 +767,15 @@ pub async fn update_open_alert(
 
 /// A new alert: its id.
 pub async fn insert_alert(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     (login_key, login): (&str, Option<&str>),
     first_at: &str,
     (failures, addresses): (i64, i64),
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    let alert = sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO sign_in_alerts (login_key, login, first_at, last_at, failures, addresses) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(login_key)
     .bind(login)
@@ -773,9 +783,8 @@ pub async fn insert_alert(
     .bind(timestamp(now))
     .bind(failures)
     .bind(addresses)
-    .execute(connection)
-    .await?;
-    Ok(alert.last_insert_rowid())
+    .fetch_one(connection)
+    .await
 }
 
 /// An alert as the admins' pages show it.
@@ -791,7 +800,7 @@ pub struct AlertRow {
 }
 
 /// The alerts no admin has acknowledged yet, newest first.
-pub async fn open_alerts(pool: &SqlitePool) -> Result<Vec<AlertRow>, sqlx::Error> {
+pub async fn open_alerts(pool: &AnyPool) -> Result<Vec<AlertRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, login_key, login, failures, addresses, first_at, last_at \
          FROM sign_in_alerts WHERE acknowledged_at IS NULL ORDER BY last_at DESC",
@@ -802,14 +811,14 @@ pub async fn open_alerts(pool: &SqlitePool) -> Result<Vec<AlertRow>, sqlx::Error
 
 /// Marks the open alert `id` seen by `by`: whether there was one.
 pub async fn acknowledge_alert(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     id: i64,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let acknowledged = sqlx::query(
-        "UPDATE sign_in_alerts SET acknowledged_by = ?, acknowledged_at = ? \
-         WHERE id = ? AND acknowledged_at IS NULL",
+        "UPDATE sign_in_alerts SET acknowledged_by = $1, acknowledged_at = $2 \
+         WHERE id = $3 AND acknowledged_at IS NULL",
     )
     .bind(by)
     .bind(timestamp(now))

@@ -21,7 +21,7 @@
 use std::time::Duration as Wait;
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::store;
 use crate::audit::AuditAction;
@@ -133,7 +133,7 @@ impl Outcome {
 
 /// Takes a row for `pair` at `now`, if the pair is under its limit.
 async fn begin(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     pair: Pair<'_>,
     (known, step): (bool, Step),
     now: DateTime<Utc>,
@@ -158,13 +158,13 @@ async fn begin(
     })
 }
 
-async fn finish(pool: &SqlitePool, attempt: i64, outcome: Outcome) -> Result<(), sqlx::Error> {
+async fn finish(pool: &AnyPool, attempt: i64, outcome: Outcome) -> Result<(), sqlx::Error> {
     store::finish_attempt(pool, attempt, outcome.code()).await
 }
 
 /// The failures of a login from every address within the last hour.
 async fn failures_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     login_key: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
@@ -175,7 +175,7 @@ async fn failures_of(
 /// taken by the throttle and counted as a failure until it is finished.
 #[derive(Debug)]
 pub(super) struct Attempt<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a AnyPool,
     id: i64,
     login_key: String,
     /// The account's login; `None` when no account has it.
@@ -201,7 +201,7 @@ pub(super) enum Taken<'a> {
 /// the login's failures from everywhere call for. An attempt held back
 /// answers at once.
 pub(super) async fn take<'a>(
-    pool: &'a SqlitePool,
+    pool: &'a AnyPool,
     login_key: &str,
     (login, step): (Option<&str>, Step),
     address: &str,
@@ -268,7 +268,7 @@ impl Attempt<'_> {
 /// counting only failures since an admin last acknowledged one. Below the
 /// threshold it only reads.
 async fn raise_alert(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     login_key: &str,
     (login, step): (Option<&str>, Step),
     now: DateTime<Utc>,
@@ -289,7 +289,7 @@ async fn raise_alert(
         return Ok(());
     }
     let counts = (failures, addresses);
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     if !store::update_open_alert(&mut transaction, login_key, counts, now).await? {
         let first_at = first_at.unwrap_or_else(|| timestamp(now));
         let who = (login_key, login);
@@ -310,7 +310,7 @@ async fn raise_alert(
 /// closed: [`CODE_CEILING`] wrong codes within the hour, from anywhere,
 /// since an admin last acknowledged its alert.
 pub(super) async fn codes_closed(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     login_key: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
@@ -318,7 +318,7 @@ pub(super) async fn codes_closed(
 }
 
 /// The alerts no admin has acknowledged yet, newest first.
-pub async fn open_alerts(pool: &SqlitePool) -> Result<Vec<SignInAlert>, sqlx::Error> {
+pub async fn open_alerts(pool: &AnyPool) -> Result<Vec<SignInAlert>, sqlx::Error> {
     let rows = store::open_alerts(pool).await?;
     Ok(rows
         .into_iter()
@@ -337,12 +337,12 @@ pub async fn open_alerts(pool: &SqlitePool) -> Result<Vec<SignInAlert>, sqlx::Er
 
 /// An admin has seen the alert `id`; false if there is no such open alert.
 pub async fn acknowledge_alert(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     admin: &Staff,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     if !store::acknowledge_alert(&mut transaction, id, &admin.login, now).await? {
         return Ok(false);
     }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 const DIGITS: usize = 6;
@@ -125,7 +125,7 @@ pub(super) enum Factor {
 /// secret is `secret`) at `now`, using it up: a code or a recovery code.
 /// `None` if it is not accepted.
 pub(super) async fn accept(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
     secret: &str,
     typed: &str,
@@ -147,7 +147,7 @@ pub(super) async fn accept(
 /// it up: its time step becomes the last accepted, so the same code (or an
 /// older one) is refused from now on.
 pub(super) async fn accept_code(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: i64,
     secret: &str,
     typed: &str,

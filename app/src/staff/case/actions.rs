@@ -13,7 +13,7 @@ use domain::reference::Reference;
 use domain::report::{NeededDocument, Recipient, SendingMethod, check_document_request};
 use domain::visit::{CheckIn, PaymentMethod, WhoCame, check_consultation};
 use domain::{Arrival, Document, japan_time};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::CaseActionName;
 use super::store::{self, Held, RowChange};
@@ -358,7 +358,7 @@ enum Tell {
     },
 }
 
-type Transaction<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+type Transaction<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 /// A change to apply, or why it is refused.
 type Decided = Result<Change, CaseProblem>;
@@ -375,7 +375,7 @@ pub async fn act(
     // IMMEDIATE: the version is read under the write lock, so of two
     // changes made at once the second waits, then finds the new version and
     // is told who changed the case, instead of failing as "busy".
-    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(pool).await?;
     let row = case_row(&mut *transaction, reference)
         .await?
         .ok_or(StaffError::NotFound)?
@@ -991,7 +991,7 @@ async fn assign(
 
 /// Books (or moves) the appointment; the old one is kept, ended.
 async fn schedule(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     transaction: &mut Transaction<'_>,
     row: &CaseRow,
     status: CaseStatus,

@@ -9,7 +9,7 @@ use domain::case::{CaseStatus, DeclineReason, Step};
 use domain::report::{NeededDocument, Recipient, SendingMethod};
 use domain::visit::{PaymentMethod, ReceiptNumber, WhoCame};
 use leptos::prelude::*;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::parts::{Section, posted_value};
 use super::store;
@@ -36,7 +36,7 @@ pub(super) struct Day {
     pub resend_needed: bool,
 }
 
-pub(super) async fn load(pool: &SqlitePool, case_id: i64) -> Result<Day, sqlx::Error> {
+pub(super) async fn load(pool: &AnyPool, case_id: i64) -> Result<Day, sqlx::Error> {
     let visit = store::visit_of(pool, case_id)
         .await?
         .map(visit_row)

@@ -10,19 +10,19 @@ use domain::form::Submission;
 use domain::report::{NeededDocument, Recipient, SendingMethod};
 use domain::visit::{CheckIn, PaymentMethod, ReceiptNumber};
 use domain::{Arrival, documents_to_bring};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::{AppointmentRow, AuditRow, CallRow, DocumentState, Note};
-use crate::store::{in_japan, timestamp, undecodable};
+use crate::store::{Flag, in_japan, timestamp, undecodable};
 
 /// Each document to bring and the day it was handed in, if it was.
 pub async fn documents_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
     submission: &Submission,
 ) -> Result<Vec<DocumentState>, sqlx::Error> {
-    let received: Vec<(String, String, Option<String>, Option<bool>)> = sqlx::query_as(
-        "SELECT document, received_on, arrived_by, readable FROM case_documents WHERE case_id = ?",
+    let received: Vec<(String, String, Option<String>, Option<Flag>)> = sqlx::query_as(
+        "SELECT document, received_on, arrived_by, readable FROM case_documents WHERE case_id = $1",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -36,7 +36,7 @@ pub async fn documents_of(
                 received_on: found.and_then(|(_, on, ..)| on.parse().ok()),
                 arrival: found
                     .and_then(|(_, _, how, _)| how.as_deref().and_then(Arrival::from_code)),
-                readable: found.and_then(|(.., readable)| *readable),
+                readable: found.and_then(|(.., readable)| readable.map(bool::from)),
             }
         })
         .collect())
@@ -56,12 +56,12 @@ struct AppointmentSqlRow {
 
 /// Every appointment of a case, newest first, ended ones included.
 pub async fn appointments_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
 ) -> Result<Vec<AppointmentRow>, sqlx::Error> {
     let rows: Vec<AppointmentSqlRow> = sqlx::query_as(
         "SELECT day, start_time, reason_outside_window, booked_by, booked_at, ended_how, ended_by, ended_at \
-         FROM appointments WHERE case_id = ? ORDER BY id DESC",
+         FROM appointments WHERE case_id = $1 ORDER BY id DESC",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -84,9 +84,9 @@ pub async fn appointments_of(
         .collect())
 }
 
-pub async fn notes_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<Note>, sqlx::Error> {
+pub async fn notes_of(pool: &AnyPool, case_id: i64) -> Result<Vec<Note>, sqlx::Error> {
     let notes: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT at, author, text FROM case_notes WHERE case_id = ? ORDER BY id DESC",
+        "SELECT at, author, text FROM case_notes WHERE case_id = $1 ORDER BY id DESC",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -111,9 +111,9 @@ struct AuditSqlRow {
 }
 
 /// The audit trail of a case, newest first.
-pub async fn audit_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+pub async fn audit_of(pool: &AnyPool, case_id: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
     let rows: Vec<AuditSqlRow> = sqlx::query_as(
-        "SELECT at, actor, action, before, after FROM audit WHERE case_id = ? ORDER BY id DESC",
+        "SELECT at, actor, action, before, after FROM audit WHERE case_id = $1 ORDER BY id DESC",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -131,9 +131,9 @@ pub async fn audit_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<AuditRow>, 
 }
 
 /// The calls made to the case's patient, newest first.
-pub async fn calls_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<CallRow>, sqlx::Error> {
+pub async fn calls_of(pool: &AnyPool, case_id: i64) -> Result<Vec<CallRow>, sqlx::Error> {
     let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT at, outcome, note, caller FROM calls WHERE case_id = ? ORDER BY at DESC, id DESC",
+        "SELECT at, outcome, note, caller FROM calls WHERE case_id = $1 ORDER BY at DESC, id DESC",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -153,10 +153,10 @@ pub async fn calls_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<CallRow>, s
 /// How many appointments the case has had booked (moves included): the
 /// calendar entry's next version.
 pub async fn appointments_booked(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<u32, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE case_id = ?")
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE case_id = $1")
         .bind(case_id)
         .fetch_one(connection)
         .await?;
@@ -165,33 +165,35 @@ pub async fn appointments_booked(
 
 /// A call to the patient and its outcome.
 pub async fn insert_call(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     now: DateTime<Utc>,
     outcome: CallOutcome,
     note: Option<String>,
     caller: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO calls (case_id, at, outcome, note, caller) VALUES (?, ?, ?, ?, ?)")
-        .bind(case_id)
-        .bind(timestamp(now))
-        .bind(outcome.code())
-        .bind(note)
-        .bind(caller)
-        .execute(connection)
-        .await?;
+    sqlx::query(
+        "INSERT INTO calls (case_id, at, outcome, note, caller) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(timestamp(now))
+    .bind(outcome.code())
+    .bind(note)
+    .bind(caller)
+    .execute(connection)
+    .await?;
     Ok(())
 }
 
 /// An internal note.
 pub async fn insert_note(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     now: DateTime<Utc>,
     author: &str,
     text: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO case_notes (case_id, at, author, text) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO case_notes (case_id, at, author, text) VALUES ($1, $2, $3, $4)")
         .bind(case_id)
         .bind(timestamp(now))
         .bind(author)
@@ -207,22 +209,23 @@ pub type DocumentRecord = (String, Option<String>, Option<bool>);
 
 /// What is recorded of `document` for the case, if it was handed in.
 pub async fn document_record(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     document: &str,
 ) -> Result<Option<DocumentRecord>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT received_on, arrived_by, readable FROM case_documents WHERE case_id = ? AND document = ?",
+    let row: Option<(String, Option<String>, Option<Flag>)> = sqlx::query_as(
+        "SELECT received_on, arrived_by, readable FROM case_documents WHERE case_id = $1 AND document = $2",
     )
     .bind(case_id)
     .bind(document)
     .fetch_optional(connection)
-    .await
+    .await?;
+    Ok(row.map(|(on, arrival, readable)| (on, arrival, readable.map(bool::from))))
 }
 
 /// Records `document` as handed in (or changes how), by `by`.
 pub async fn record_document(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     document: &str,
     (on, arrival, readable): &DocumentRecord,
@@ -230,7 +233,7 @@ pub async fn record_document(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO case_documents (case_id, document, received_on, recorded_by, arrived_by, readable) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, document) DO UPDATE SET \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id, document) DO UPDATE SET \
          received_on = excluded.received_on, recorded_by = excluded.recorded_by, \
          arrived_by = excluded.arrived_by, readable = excluded.readable",
     )
@@ -247,11 +250,11 @@ pub async fn record_document(
 
 /// Unticks `document`: not handed in after all.
 pub async fn forget_document(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     document: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM case_documents WHERE case_id = ? AND document = ?")
+    sqlx::query("DELETE FROM case_documents WHERE case_id = $1 AND document = $2")
         .bind(case_id)
         .bind(document)
         .execute(connection)
@@ -261,10 +264,10 @@ pub async fn forget_document(
 
 /// An active specialist's id and department.
 pub async fn active_specialist(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, department FROM specialists WHERE id = ? AND active = 1")
+    sqlx::query_as("SELECT id, department FROM specialists WHERE id = $1 AND active = TRUE")
         .bind(id)
         .fetch_optional(connection)
         .await
@@ -272,14 +275,14 @@ pub async fn active_specialist(
 
 /// The starts of the specialist's other current appointments on `day`.
 pub async fn other_starts(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     day: NaiveDate,
     specialist_id: Option<i64>,
     case_id: i64,
 ) -> Result<Vec<NaiveTime>, sqlx::Error> {
     let starts: Vec<String> = sqlx::query_scalar(
         "SELECT a.start_time FROM appointments a JOIN cases c ON c.id = a.case_id \
-         WHERE a.day = ? AND a.ended_at IS NULL AND c.specialist_id = ? AND c.id <> ? AND c.status = 'scheduled'",
+         WHERE a.day = $1 AND a.ended_at IS NULL AND c.specialist_id = $2 AND c.id <> $3 AND c.status = 'scheduled'",
     )
     .bind(day.to_string())
     .bind(specialist_id)
@@ -294,16 +297,16 @@ pub async fn other_starts(
 
 /// A new appointment, booked by `by`: its id.
 pub async fn insert_appointment(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     (day, start): (NaiveDate, NaiveTime),
     reason_outside_window: Option<String>,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    let inserted = sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO appointments (case_id, day, start_time, reason_outside_window, booked_by, booked_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(case_id)
     .bind(day.to_string())
@@ -311,21 +314,20 @@ pub async fn insert_appointment(
     .bind(reason_outside_window)
     .bind(by)
     .bind(timestamp(now))
-    .execute(connection)
-    .await?;
-    Ok(inserted.last_insert_rowid())
+    .fetch_one(connection)
+    .await
 }
 
 /// Ends the current appointment, if any, keeping it in the history.
 pub async fn end_appointment(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     how: &str,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE appointments SET ended_at = ?, ended_by = ?, ended_how = ? WHERE case_id = ? AND ended_at IS NULL",
+        "UPDATE appointments SET ended_at = $1, ended_by = $2, ended_how = $3 WHERE case_id = $4 AND ended_at IS NULL",
     )
     .bind(timestamp(now))
     .bind(by)
@@ -339,10 +341,10 @@ pub async fn end_appointment(
 /// Forgets what the patient answered through the last booking's links
 /// (a new booking answers it; a closed case is done with it).
 pub async fn clear_patient_answer(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE cases SET patient_answer = NULL, patient_answer_at = NULL WHERE id = ?")
+    sqlx::query("UPDATE cases SET patient_answer = NULL, patient_answer_at = NULL WHERE id = $1")
         .bind(case_id)
         .execute(connection)
         .await?;
@@ -362,7 +364,7 @@ pub struct RowChange<'a> {
 /// Writes `change` on the case's row, if it is still at `version` (its
 /// version moves on): whether it was.
 pub async fn update_case(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     version: i64,
     change: RowChange<'_>,
@@ -370,10 +372,10 @@ pub async fn update_case(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query(
-        "UPDATE cases SET status = COALESCE(?, status), department = COALESCE(?, department), \
-         specialist_id = COALESCE(?, specialist_id), decline_reason = COALESCE(?, decline_reason), \
-         decline_note = COALESCE(?, decline_note), version = version + 1, updated_at = ?, updated_by = ? \
-         WHERE id = ? AND version = ?",
+        "UPDATE cases SET status = COALESCE($1, status), department = COALESCE($2, department), \
+         specialist_id = COALESCE($3, specialist_id), decline_reason = COALESCE($4, decline_reason), \
+         decline_note = COALESCE($5, decline_note), version = version + 1, updated_at = $6, updated_by = $7 \
+         WHERE id = $8 AND version = $9",
     )
     .bind(change.status)
     .bind(change.department)
@@ -393,11 +395,11 @@ pub async fn update_case(
 
 /// The id and day of the case's current appointment.
 pub async fn current_appointment_id(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<Option<(i64, NaiveDate)>, sqlx::Error> {
     let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT id, day FROM appointments WHERE case_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
+        "SELECT id, day FROM appointments WHERE case_id = $1 AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
     )
     .bind(case_id)
     .fetch_optional(connection)
@@ -407,7 +409,7 @@ pub async fn current_appointment_id(
 
 /// The patient checked in for appointment `appointment_id`.
 pub async fn insert_visit(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     (appointment_id, case_id): (i64, i64),
     check_in: &CheckIn,
     by: &str,
@@ -415,7 +417,7 @@ pub async fn insert_visit(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO visits (appointment_id, case_id, arrived_at, who_came, identification_seen, \
-         relationship_seen, consent_form_seen, checked_in_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         relationship_seen, consent_form_seen, checked_in_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(appointment_id)
     .bind(case_id)
@@ -432,7 +434,7 @@ pub async fn insert_visit(
 
 /// The consultation's times, recorded on its visit.
 pub async fn record_consultation(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     appointment_id: i64,
     held: &Held<'_>,
     by: &str,
@@ -440,13 +442,13 @@ pub async fn record_consultation(
 ) -> Result<(), sqlx::Error> {
     let (start, end, minutes) = held.times;
     sqlx::query(
-        "UPDATE visits SET consultation_start = ?, consultation_end = ?, consultation_minutes = ?, \
-         longer_reason = ?, report_due_on = ?, held_recorded_by = ?, held_recorded_at = ? \
-         WHERE appointment_id = ?",
+        "UPDATE visits SET consultation_start = $1, consultation_end = $2, consultation_minutes = $3, \
+         longer_reason = $4, report_due_on = $5, held_recorded_by = $6, held_recorded_at = $7 \
+         WHERE appointment_id = $8",
     )
     .bind(start.format("%H:%M").to_string())
     .bind(end.format("%H:%M").to_string())
-    .bind(minutes)
+    .bind(i64::from(minutes))
     .bind(held.longer_reason)
     .bind(held.report_due.to_string())
     .bind(by)
@@ -468,11 +470,11 @@ pub struct Held<'a> {
 
 /// The receipt's number of the payment made for `appointment_id`, if any.
 pub async fn payment_of(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     appointment_id: i64,
 ) -> Result<Option<ReceiptNumber>, sqlx::Error> {
     let row: Option<(i32, i64)> = sqlx::query_as(
-        "SELECT receipt_year, receipt_number FROM payments WHERE appointment_id = ?",
+        "SELECT receipt_year, receipt_number FROM payments WHERE appointment_id = $1",
     )
     .bind(appointment_id)
     .fetch_optional(connection)
@@ -501,20 +503,20 @@ pub struct NewPayment<'a> {
 /// Inside the caller's write transaction, so that two payments at once
 /// never take the same number, and none is skipped.
 pub async fn insert_payment(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     payment: &NewPayment<'_>,
     now: DateTime<Utc>,
 ) -> Result<ReceiptNumber, sqlx::Error> {
     let number: i64 = sqlx::query_scalar(
         "INSERT INTO payments (appointment_id, case_id, receipt_year, receipt_number, amount_yen, \
          method, payer, taken_by, taken_at) \
-         SELECT ?1, ?2, ?3, COALESCE(MAX(receipt_number), 0) + 1, ?4, ?5, ?6, ?7, ?8 \
-         FROM payments WHERE receipt_year = ?3 RETURNING receipt_number",
+         SELECT $1, $2, $3, COALESCE(MAX(receipt_number), 0) + 1, $4, $5, $6, $7, $8 \
+         FROM payments WHERE receipt_year = $3 RETURNING receipt_number",
     )
     .bind(payment.appointment_id)
     .bind(payment.case_id)
     .bind(payment.year)
-    .bind(payment.amount.0)
+    .bind(i64::from(payment.amount.0))
     .bind(payment.method.code())
     .bind(payment.payer)
     .bind(payment.by)
@@ -529,30 +531,32 @@ pub async fn insert_payment(
 
 /// The specialist has reviewed the records.
 pub async fn set_records_reviewed(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE cases SET records_reviewed_at = ?, records_reviewed_by = ? WHERE id = ?")
-        .bind(timestamp(now))
-        .bind(by)
-        .bind(case_id)
-        .execute(connection)
-        .await?;
+    sqlx::query(
+        "UPDATE cases SET records_reviewed_at = $1, records_reviewed_by = $2 WHERE id = $3",
+    )
+    .bind(timestamp(now))
+    .bind(by)
+    .bind(case_id)
+    .execute(connection)
+    .await?;
     Ok(())
 }
 
 /// The specialist proposes declining, for reception to confirm.
 pub async fn set_decline_proposal(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     (reason, note): (DeclineReason, Option<&str>),
     by: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE cases SET decline_proposed_reason = ?, decline_proposed_note = ?, \
-         decline_proposed_by = ? WHERE id = ?",
+        "UPDATE cases SET decline_proposed_reason = $1, decline_proposed_note = $2, \
+         decline_proposed_by = $3 WHERE id = $4",
     )
     .bind(reason.code())
     .bind(note)
@@ -565,7 +569,7 @@ pub async fn set_decline_proposal(
 
 /// A request for further documents.
 pub async fn insert_document_request(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     (needed, other, note): (&[NeededDocument], Option<&str>, Option<&str>),
     by: &str,
@@ -575,7 +579,7 @@ pub async fn insert_document_request(
     let needed = serde_json::to_string(&codes).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
         "INSERT INTO document_requests (case_id, needed, other, note, requested_by, requested_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(case_id)
     .bind(needed)
@@ -591,15 +595,15 @@ pub async fn insert_document_request(
 /// Reception sent the request `id` (or the documents came): whether it
 /// was the case's and still open.
 pub async fn settle_document_request(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
     id: i64,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let settled = sqlx::query(
-        "UPDATE document_requests SET settled_by = ?, settled_at = ? \
-         WHERE id = ? AND case_id = ? AND settled_at IS NULL",
+        "UPDATE document_requests SET settled_by = $1, settled_at = $2 \
+         WHERE id = $3 AND case_id = $4 AND settled_at IS NULL",
     )
     .bind(by)
     .bind(timestamp(now))
@@ -621,28 +625,28 @@ pub struct CurrentReport {
 
 /// The case's latest signed report: its id, version and addressee.
 pub async fn current_report(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<Option<CurrentReport>, sqlx::Error> {
     let row: Option<(i64, i64, String)> = sqlx::query_as(
-        "SELECT id, version, COALESCE(json_extract(text, '$.doctor'), '') FROM reports \
-         WHERE case_id = ? AND signed_at IS NOT NULL ORDER BY version DESC LIMIT 1",
+        "SELECT id, version, text FROM reports \
+         WHERE case_id = $1 AND signed_at IS NOT NULL ORDER BY version DESC LIMIT 1",
     )
     .bind(case_id)
     .fetch_optional(connection)
     .await?;
-    Ok(row.and_then(|(id, version, doctor)| {
+    Ok(row.and_then(|(id, version, text)| {
         Some(CurrentReport {
             id,
             version: u32::try_from(version).ok()?,
-            doctor,
+            doctor: crate::store::doctor_of_report(&text).unwrap_or_default(),
         })
     }))
 }
 
 /// A copy of report `report_id` that left the hospital.
 pub async fn insert_sending(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     (report_id, case_id): (i64, i64),
     (recipient, method, on): (Recipient, SendingMethod, NaiveDate),
     by: &str,
@@ -650,7 +654,7 @@ pub async fn insert_sending(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO report_sendings (report_id, case_id, recipient, method, sent_on, recorded_by, recorded_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(report_id)
     .bind(case_id)
@@ -671,8 +675,11 @@ pub async fn insert_sending(
 pub struct VisitSqlRow {
     pub arrived_at: String,
     pub who_came: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub identification_seen: bool,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub relationship_seen: bool,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub consent_form_seen: bool,
     pub checked_in_by: String,
     pub consultation_start: Option<String>,
@@ -683,13 +690,13 @@ pub struct VisitSqlRow {
     pub held_recorded_by: Option<String>,
 }
 
-pub async fn visit_of(pool: &SqlitePool, case_id: i64) -> Result<Option<VisitSqlRow>, sqlx::Error> {
+pub async fn visit_of(pool: &AnyPool, case_id: i64) -> Result<Option<VisitSqlRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT v.arrived_at, v.who_came, v.identification_seen, v.relationship_seen, \
          v.consent_form_seen, v.checked_in_by, v.consultation_start, v.consultation_end, \
          v.consultation_minutes, v.longer_reason, v.report_due_on, v.held_recorded_by \
          FROM visits v JOIN appointments a ON a.id = v.appointment_id \
-         WHERE a.case_id = ? AND a.ended_at IS NULL",
+         WHERE a.case_id = $1 AND a.ended_at IS NULL",
     )
     .bind(case_id)
     .fetch_optional(pool)
@@ -711,14 +718,14 @@ pub struct PaymentSqlRow {
 }
 
 pub async fn payment_row(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
 ) -> Result<Option<PaymentSqlRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.receipt_year, p.receipt_number, p.amount_yen, p.method, p.payer, p.taken_by, p.taken_at, \
          (SELECT COUNT(*) FROM receipt_prints r WHERE r.payment_id = p.id) AS prints \
          FROM payments p JOIN appointments a ON a.id = p.appointment_id \
-         WHERE a.case_id = ? AND a.ended_at IS NULL",
+         WHERE a.case_id = $1 AND a.ended_at IS NULL",
     )
     .bind(case_id)
     .fetch_optional(pool)
@@ -736,10 +743,10 @@ pub struct ReportSqlRow {
     pub updated_at: String,
 }
 
-pub async fn reports_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<ReportSqlRow>, sqlx::Error> {
+pub async fn reports_of(pool: &AnyPool, case_id: i64) -> Result<Vec<ReportSqlRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT version, signed_at, signer_name, superseded_at, amendment_reason, updated_at \
-         FROM reports WHERE case_id = ? ORDER BY version DESC",
+         FROM reports WHERE case_id = $1 ORDER BY version DESC",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -750,14 +757,11 @@ pub async fn reports_of(pool: &SqlitePool, case_id: i64) -> Result<Vec<ReportSql
 /// which day, by whom.
 pub type SendingSqlRow = (i64, String, String, String, String);
 
-pub async fn sendings_of(
-    pool: &SqlitePool,
-    case_id: i64,
-) -> Result<Vec<SendingSqlRow>, sqlx::Error> {
+pub async fn sendings_of(pool: &AnyPool, case_id: i64) -> Result<Vec<SendingSqlRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT r.version, s.recipient, s.method, s.sent_on, s.recorded_by \
          FROM report_sendings s JOIN reports r ON r.id = s.report_id \
-         WHERE s.case_id = ? ORDER BY s.id DESC",
+         WHERE s.case_id = $1 ORDER BY s.id DESC",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -777,12 +781,12 @@ pub struct DocumentRequestSqlRow {
 }
 
 pub async fn document_requests_of(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
 ) -> Result<Vec<DocumentRequestSqlRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, needed, other, note, requested_by, requested_at, settled_at \
-         FROM document_requests WHERE case_id = ? ORDER BY id DESC",
+         FROM document_requests WHERE case_id = $1 ORDER BY id DESC",
     )
     .bind(case_id)
     .fetch_all(pool)
@@ -799,12 +803,12 @@ pub type SpecialistNotesSqlRow = (
 );
 
 pub async fn specialist_notes(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     case_id: i64,
 ) -> Result<SpecialistNotesSqlRow, sqlx::Error> {
     sqlx::query_as(
         "SELECT records_reviewed_at, records_reviewed_by, decline_proposed_reason, \
-         decline_proposed_note, decline_proposed_by FROM cases WHERE id = ?",
+         decline_proposed_note, decline_proposed_by FROM cases WHERE id = $1",
     )
     .bind(case_id)
     .fetch_one(pool)

@@ -7,7 +7,7 @@ use domain::form::Submission;
 use domain::reference::Reference;
 use domain::report::report_clock;
 use domain::{Document, documents_to_bring, japan_time};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::DaySheetRow;
 use crate::store::undecodable;
@@ -23,6 +23,7 @@ struct DaySheetSqlRow {
     department: Option<String>,
     specialist: Option<String>,
     arrived_at: Option<String>,
+    #[sqlx(try_from = "crate::store::Flag")]
     paid: bool,
     report_due_on: Option<String>,
 }
@@ -30,7 +31,7 @@ struct DaySheetSqlRow {
 /// The appointments of `day`, in time order, with the documents to bring,
 /// how far each visit went, and (seen on `today`'s clock) the report's.
 pub async fn day_sheet(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     day: NaiveDate,
     today: NaiveDate,
 ) -> Result<Vec<DaySheetRow>, sqlx::Error> {
@@ -43,7 +44,7 @@ pub async fn day_sheet(
          FROM appointments a JOIN cases c ON c.id = a.case_id \
          LEFT JOIN visits v ON v.appointment_id = a.id \
          LEFT JOIN departments d ON d.code = c.department LEFT JOIN specialists s ON s.id = c.specialist_id \
-         WHERE a.day = ? AND a.ended_at IS NULL AND c.status IN ('scheduled', 'seen', 'reported') \
+         WHERE a.day = $1 AND a.ended_at IS NULL AND c.status IN ('scheduled', 'seen', 'reported') \
          ORDER BY a.start_time, c.reference",
     )
     .bind(day.to_string())
@@ -54,7 +55,7 @@ pub async fn day_sheet(
         let submission: Submission =
             serde_json::from_str(&row.answers).map_err(|_| undecodable("answers"))?;
         let handed_in: Vec<String> =
-            sqlx::query_scalar("SELECT document FROM case_documents WHERE case_id = ?")
+            sqlx::query_scalar("SELECT document FROM case_documents WHERE case_id = $1")
                 .bind(row.id)
                 .fetch_all(pool)
                 .await?;

@@ -7,7 +7,9 @@ use domain::case::{CaseStatus, queue_age};
 use domain::contact::{CallOutcome, PatientAnswer};
 use domain::reference::Reference;
 use domain::report::{report_clock, report_due};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::AnyPool;
+
+use crate::store::Statement;
 
 use super::filters::{Needs, QueueFilters, QueueSort};
 use super::{QUEUE_PAGE_SIZE, QueuePage, QueueRow};
@@ -74,12 +76,7 @@ const OPEN_REQUESTS: &str = "(SELECT COUNT(*) FROM document_requests q \
 
 /// Pushes ` WHERE` and every filter (the status too when `status` says so)
 /// onto `query`, each value bound.
-fn push_filters(
-    query: &mut QueryBuilder<'_, Sqlite>,
-    filters: &QueueFilters,
-    status: Status,
-    days: Days,
-) {
+fn push_filters(query: &mut Statement, filters: &QueueFilters, status: Status, days: Days) {
     query.push(" WHERE 1 = 1");
     match filters.needs {
         Some(Needs::ReportOverdue) => {
@@ -120,9 +117,11 @@ fn push_filters(
         query
             .push(" AND (c.reference LIKE ")
             .push_bind(like_pattern(&compact))
-            .push(" ESCAPE '\\' OR c.patient_name LIKE ")
+            // lower() on both sides: SQLite's LIKE ignores the case of
+            // Latin letters, PostgreSQL's does not.
+            .push(" ESCAPE '\\' OR lower(c.patient_name) LIKE lower(")
             .push_bind(like_pattern(search))
-            .push(" ESCAPE '\\' OR c.patient_name_reading LIKE ")
+            .push(") ESCAPE '\\' OR c.patient_name_reading LIKE ")
             .push_bind(like_pattern(&katakana(search)))
             .push(
                 " ESCAPE '\\' OR replace(replace(c.patient_name_reading, ' ', ''), '\u{3000}', '') LIKE ",
@@ -143,14 +142,17 @@ struct QueueSqlRow {
     patient_name_reading: Option<String>,
     patient_date_of_birth: String,
     area: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     contact_first: bool,
     status: String,
     receipt_day: String,
     day: Option<String>,
     start_time: Option<String>,
     calls: i64,
+    #[sqlx(try_from = "crate::store::Flag")]
     reached: bool,
     last_call: Option<String>,
+    #[sqlx(try_from = "crate::store::Flag")]
     mail_failed: bool,
     patient_answer: Option<String>,
     open_requests: i64,
@@ -236,25 +238,29 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
 /// The queue: one page of the filtered cases, the counts per status and
 /// the number of pages.
 pub async fn queue_page(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     filters: QueueFilters,
     today: NaiveDate,
 ) -> Result<QueuePage, sqlx::Error> {
     let calendar = calendar(pool).await?;
     let days = Days::new(&calendar, today);
-    let mut total = QueryBuilder::new("SELECT COUNT(*) FROM cases c");
+    let mut total = Statement::new("SELECT COUNT(*) FROM cases c");
     push_filters(&mut total, &filters, Status::Filtered, days);
-    let matching: i64 = total.build_query_scalar().fetch_one(pool).await?;
+    let (sql, arguments) = total.parts()?;
+    let matching: i64 = sqlx::query_scalar_with(&sql, arguments)
+        .fetch_one(pool)
+        .await?;
     let matching = u32::try_from(matching).unwrap_or(u32::MAX);
     let pages = matching.div_ceil(QUEUE_PAGE_SIZE).max(1);
     let page = filters.page.min(pages);
     let limit = (QUEUE_PAGE_SIZE, (page - 1) * QUEUE_PAGE_SIZE);
     let rows = queue_rows(pool, &filters, Some(limit), &calendar, today).await?;
 
-    let mut counts = QueryBuilder::new("SELECT c.status, COUNT(*) FROM cases c");
+    let mut counts = Statement::new("SELECT c.status, COUNT(*) FROM cases c");
     push_filters(&mut counts, &filters, Status::Ignored, days);
     counts.push(" GROUP BY c.status");
-    let counted: Vec<(String, i64)> = counts.build_query_as().fetch_all(pool).await?;
+    let (sql, arguments) = counts.parts()?;
+    let counted: Vec<(String, i64)> = sqlx::query_as_with(&sql, arguments).fetch_all(pool).await?;
     let counts = CaseStatus::ALL
         .iter()
         .map(|status| {
@@ -281,7 +287,7 @@ pub async fn queue_page(
 
 /// Every case matching the filters, in the queue's order (the CSV).
 pub async fn queue_all(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     filters: &QueueFilters,
     today: NaiveDate,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
@@ -292,13 +298,13 @@ pub async fn queue_all(
 /// The rows matching the filters, in their order; with `limit`, that many
 /// from an offset.
 async fn queue_rows(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     filters: &QueueFilters,
     limit: Option<(u32, u32)>,
     calendar: &Calendar,
     today: NaiveDate,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
-    let mut query = QueryBuilder::new(queue_select());
+    let mut query = Statement::new(queue_select());
     push_filters(
         &mut query,
         filters,
@@ -313,8 +319,8 @@ async fn queue_rows(
             .push(" OFFSET ")
             .push_bind(i64::from(offset));
     }
-    Ok(query
-        .build_query_as::<QueueSqlRow>()
+    let (sql, arguments) = query.parts()?;
+    Ok(sqlx::query_as_with::<_, QueueSqlRow, _>(&sql, arguments)
         .fetch_all(pool)
         .await?
         .into_iter()

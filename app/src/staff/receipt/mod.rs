@@ -51,7 +51,7 @@ async fn print(desk: Desk, Path(reference): Path<String>) -> Result<Response, St
     let reference = Reference::parse(&reference).ok_or(StaffError::NotFound)?;
     let row = desk.case(&reference).await?;
     let now = desk.now();
-    let mut transaction = desk.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut transaction = crate::store::begin_write(desk.pool()).await?;
     let payment = store::payment(&mut transaction, row.id)
         .await?
         .ok_or(StaffError::NotFound)?;

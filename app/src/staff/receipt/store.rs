@@ -2,7 +2,7 @@
 //! appointment, and its prints.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::store::timestamp;
 
@@ -19,13 +19,13 @@ pub struct Payment {
 }
 
 pub async fn payment(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     case_id: i64,
 ) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.receipt_year, p.receipt_number, p.amount_yen, p.method, p.payer, p.taken_at \
          FROM payments p JOIN appointments a ON a.id = p.appointment_id \
-         WHERE a.case_id = ? AND a.ended_at IS NULL",
+         WHERE a.case_id = $1 AND a.ended_at IS NULL",
     )
     .bind(case_id)
     .fetch_optional(connection)
@@ -35,21 +35,23 @@ pub async fn payment(
 /// Records a print of the receipt of `payment_id`: how many there were
 /// before it.
 pub async fn record_print(
-    connection: &mut SqliteConnection,
+    connection: &mut AnyConnection,
     payment_id: i64,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let before: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM receipt_prints WHERE payment_id = ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM receipt_prints WHERE payment_id = $1")
             .bind(payment_id)
             .fetch_one(&mut *connection)
             .await?;
-    sqlx::query("INSERT INTO receipt_prints (payment_id, printed_at, printed_by) VALUES (?, ?, ?)")
-        .bind(payment_id)
-        .bind(timestamp(now))
-        .bind(by)
-        .execute(connection)
-        .await?;
+    sqlx::query(
+        "INSERT INTO receipt_prints (payment_id, printed_at, printed_by) VALUES ($1, $2, $3)",
+    )
+    .bind(payment_id)
+    .bind(timestamp(now))
+    .bind(by)
+    .execute(connection)
+    .await?;
     Ok(before)
 }

@@ -1,17 +1,17 @@
 //! The specialists page's changes (server only); each answers how many
 //! rows it touched (none: the values cannot be used).
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// A specialist of an active department.
 pub async fn add_specialist(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     name: &str,
     department: &str,
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "INSERT INTO specialists (name, department) \
-         SELECT ?, code FROM departments WHERE code = ? AND active = 1",
+         SELECT $1, code FROM departments WHERE code = $2 AND active = TRUE",
     )
     .bind(name)
     .bind(department)
@@ -20,23 +20,25 @@ pub async fn add_specialist(
     .rows_affected())
 }
 
-pub async fn rename_specialist(pool: &SqlitePool, id: i64, name: &str) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("UPDATE specialists SET name = ? WHERE id = ?")
-        .bind(name)
-        .bind(id)
-        .execute(pool)
-        .await?
-        .rows_affected())
+pub async fn rename_specialist(pool: &AnyPool, id: i64, name: &str) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE specialists SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Turns a specialist on (they can be assigned) or off.
 pub async fn set_specialist_active(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
     active: bool,
 ) -> Result<u64, sqlx::Error> {
     Ok(
-        sqlx::query("UPDATE specialists SET active = ? WHERE id = ?")
+        sqlx::query("UPDATE specialists SET active = $1 WHERE id = $2")
             .bind(active)
             .bind(id)
             .execute(pool)
@@ -47,14 +49,15 @@ pub async fn set_specialist_active(
 
 /// A new department; none when the code exists.
 pub async fn add_department(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     code: &str,
     name_ja: &str,
     name_en: &str,
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
-        "INSERT INTO departments (code, name_ja, name_en) VALUES (?, ?, ?) \
-         ON CONFLICT (code) DO NOTHING",
+        "INSERT INTO departments (code, name_ja, name_en, position) \
+         SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1 FROM departments \
+         WHERE TRUE ON CONFLICT (code) DO NOTHING",
     )
     .bind(code)
     .bind(name_ja)
@@ -64,9 +67,9 @@ pub async fn add_department(
     .rows_affected())
 }
 
-pub async fn toggle_department(pool: &SqlitePool, code: &str) -> Result<u64, sqlx::Error> {
+pub async fn toggle_department(pool: &AnyPool, code: &str) -> Result<u64, sqlx::Error> {
     Ok(
-        sqlx::query("UPDATE departments SET active = 1 - active WHERE code = ?")
+        sqlx::query("UPDATE departments SET active = NOT active WHERE code = $1")
             .bind(code)
             .execute(pool)
             .await?
