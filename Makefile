@@ -17,7 +17,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test test-moments bench loadtest crashtest load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
+.PHONY: help run test test-postgres postgres-tools test-moments bench loadtest crashtest load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
@@ -29,10 +29,21 @@ help:
 run: rust-tools node-tools
 	cargo leptos serve --release --precompress
 
-test: tools test-rust test-moments lint wasm-check load-smoke flood-probe end2end deploy-check
+test: tools test-rust test-postgres test-moments lint wasm-check load-smoke flood-probe end2end deploy-check
 
 test-rust:
 	cargo test --workspace --locked
+
+# The API suite again on PostgreSQL: a throw-away cluster of Debian's
+# postgresql (scripts/pg-cluster.sh: initdb and pg_ctl in a temporary
+# directory, an unprivileged user, a free port), a fresh database for each
+# server of the suite, the schemas of both engines' migrations compared.
+test-postgres: postgres-tools
+	@dir=$$(mktemp -d /tmp/second-opinion-pg.XXXXXX); \
+	trap 'scripts/pg-cluster.sh stop "'"$$dir"'"; rm -rf "'"$$dir"'"' EXIT; \
+	url=$$(scripts/pg-cluster.sh start "$$dir"); \
+	echo "PostgreSQL pass on $$url"; \
+	SECOND_OPINION_TEST_POSTGRES=$$url cargo test -p server --test api --locked
 
 # The same tests again at fixed moments of the calendar (a Sunday, a
 # holiday Monday, the year-end, 10:00 when reminders fall due...), the real
@@ -100,7 +111,7 @@ bench: rust-tools node-tools mail-tools
 	scripts/bench-browser.sh
 	scripts/bench-http.sh
 
-tools: rust-tools node-tools browser-tools deploy-tools mail-tools time-tools
+tools: rust-tools node-tools browser-tools deploy-tools mail-tools time-tools postgres-tools
 
 rust-tools:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -128,6 +139,12 @@ mail-tools:
 	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y python3-aiosmtpd; }
+
+# Debian's PostgreSQL server (the suite's second pass; a hospital's failover).
+postgres-tools:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y postgresql; }
 
 # Debian's faketime: the tests' fixed moments (scripts/test-moments.sh).
 time-tools:

@@ -13,6 +13,7 @@ mod mail;
 mod pages;
 mod papers;
 mod retention;
+mod schema;
 mod security;
 mod sign_in;
 mod staff;

@@ -604,11 +604,15 @@ pub async fn begin_attempt(
     (before, since): (DateTime<Utc>, DateTime<Utc>),
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
+    // In the write turn: two attempts at once (from two service
+    // processes, on PostgreSQL) never both take the last row the limit
+    // leaves.
+    let mut transaction = crate::store::begin_write(pool).await?;
     sqlx::query("DELETE FROM sign_in_attempts WHERE at < $1")
         .bind(timestamp(before))
-        .execute(pool)
+        .execute(&mut *transaction)
         .await?;
-    sqlx::query_scalar(&format!(
+    let taken = sqlx::query_scalar(&format!(
         "INSERT INTO sign_in_attempts (login_key, address, at, outcome, known, step) \
          SELECT $1, $2, $4, 'pending', $6, $7 \
          WHERE (SELECT COUNT(*) FROM sign_in_attempts WHERE {COUNTED}) < $5 RETURNING id"
@@ -620,8 +624,10 @@ pub async fn begin_attempt(
     .bind(limit)
     .bind(known)
     .bind(step)
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
+    Ok(taken)
 }
 
 /// The moment of the `nth` latest failure of the pair that counts since
