@@ -127,14 +127,33 @@ async fn postgres_schema(pool: &AnyPool) -> BTreeSet<String> {
     .fetch_all(pool)
     .await
     .expect("tables");
-    // The columns of a constraint or index, in order.
-    let named = |keys: &str, relation: &str| {
-        format!(
-            "array_to_string(ARRAY(SELECT a.attname::text FROM unnest({keys}) WITH ORDINALITY k(n, o) \
-             JOIN pg_attribute a ON a.attrelid = {relation} AND a.attnum = k.n ORDER BY k.o), ',')"
-        )
-    };
     for table in &tables {
+        postgres_table(pool, table, &mut schema).await;
+    }
+    // Row triggers (a TRUNCATE guard, which SQLite has no need of, is not
+    // one of them).
+    let triggers: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT trigger_name::text FROM information_schema.triggers \
+         WHERE trigger_schema = current_schema()",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("triggers");
+    schema.extend(triggers.into_iter().map(|name| format!("trigger {name}")));
+    schema
+}
+
+/// The columns of a constraint or index (`keys`, of `relation`), in order.
+fn named(keys: &str, relation: &str) -> String {
+    format!(
+        "array_to_string(ARRAY(SELECT a.attname::text FROM unnest({keys}) WITH ORDINALITY k(n, o) \
+         JOIN pg_attribute a ON a.attrelid = {relation} AND a.attnum = k.n ORDER BY k.o), ',')"
+    )
+}
+
+/// One PostgreSQL table's columns, checks, uniques, keys and indexes.
+async fn postgres_table(pool: &AnyPool, table: &str, schema: &mut BTreeSet<String>) {
+    {
         schema.insert(format!("table {table}"));
         let keyed: Vec<String> = sqlx::query_scalar(&format!(
             "SELECT {} FROM pg_index i WHERE i.indrelid = $1::regclass AND i.indisprimary",
@@ -222,17 +241,6 @@ async fn postgres_schema(pool: &AnyPool) -> BTreeSet<String> {
             ));
         }
     }
-    // Row triggers (a TRUNCATE guard, which SQLite has no need of, is not
-    // one of them).
-    let triggers: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT trigger_name::text FROM information_schema.triggers \
-         WHERE trigger_schema = current_schema()",
-    )
-    .fetch_all(pool)
-    .await
-    .expect("triggers");
-    schema.extend(triggers.into_iter().map(|name| format!("trigger {name}")));
-    schema
 }
 
 #[test]
