@@ -149,7 +149,7 @@ impl Mailer {
                     let (pool, mailer, faults) = (&pool, self, &faults);
                     async move {
                         for message in group {
-                            match mailer.send(pool, &message).await {
+                            match mailer.claimed_send(pool, &message).await {
                                 Ok(true) => {}
                                 // Not sent: the case's later messages wait,
                                 // so that they never overtake it.
@@ -173,6 +173,19 @@ impl Mailer {
                 tokio::time::sleep(IDLE).await;
             }
         }
+    }
+
+    /// [`send`](Self::send) once this process holds the message (another
+    /// service process on the same database may be sending it, or have
+    /// sent it since the outbox was read: then the case's later messages
+    /// wait for the next round).
+    async fn claimed_send(&self, pool: &AnyPool, message: &Outgoing) -> Result<bool, sqlx::Error> {
+        let Some(claim) = store::claim(pool, message.id, app::clock::now()).await? else {
+            return Ok(false);
+        };
+        let sent = self.send(pool, message).await;
+        store::release(claim).await;
+        sent
     }
 
     /// Tries one message once and records what happened; whether the

@@ -340,6 +340,77 @@ pub async fn due(
     .await
 }
 
+/// A message held for its sending by this process (see [`claim`]).
+#[derive(Debug)]
+pub struct Claim {
+    /// PostgreSQL's connection holding the message's lock (none on SQLite,
+    /// where one process serves).
+    connection: Option<sqlx::pool::PoolConnection<sqlx::Any>>,
+    id: i64,
+}
+
+/// The advisory locks' first key for messages being sent ("SO2M"); the
+/// second is the message's id.
+const SENDING: i32 = 0x534F_324D;
+
+/// Claims message `id` for its sending, if it is still queued and due at
+/// `now` and no other service process is sending it: on PostgreSQL, a
+/// session's advisory lock on the message (released by [`release`], or by
+/// the server when the process holding it dies, so that a crash never
+/// leaves a message unsent). The state is read again once the lock is
+/// held: another process may have sent it since this one read the outbox.
+pub async fn claim(
+    pool: &AnyPool,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Claim>, sqlx::Error> {
+    let mut connection = None;
+    if crate::store::is_postgres(pool) {
+        let mut held = pool.acquire().await?;
+        let locked: crate::store::Flag = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
+            .bind(SENDING)
+            .bind(i32::try_from(id).map_err(|_| undecodable("message id"))?)
+            .fetch_one(&mut *held)
+            .await?;
+        if !locked.0 {
+            return Ok(None);
+        }
+        connection = Some(held);
+    }
+    let claim = Claim { connection, id };
+    let due: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM messages WHERE id = $1 AND status = 'queued' AND next_attempt_at <= $2",
+    )
+    .bind(id)
+    .bind(timestamp(now))
+    .fetch_optional(pool)
+    .await?;
+    if due.is_none() {
+        release(claim).await;
+        return Ok(None);
+    }
+    Ok(Some(claim))
+}
+
+/// Lets go of a message claimed, once its attempt is recorded. A lock that
+/// cannot be let go of closes its connection (which lets go of it).
+pub async fn release(claim: Claim) {
+    let Some(mut connection) = claim.connection else {
+        return;
+    };
+    let Ok(id) = i32::try_from(claim.id) else {
+        return;
+    };
+    let released = sqlx::query("SELECT pg_advisory_unlock($1, $2)")
+        .bind(SENDING)
+        .bind(id)
+        .execute(&mut *connection)
+        .await;
+    if released.is_err() {
+        let _ = connection.close().await;
+    }
+}
+
 /// Marks a message sent, with the mail server's answer.
 pub async fn mark_sent(
     pool: &AnyPool,

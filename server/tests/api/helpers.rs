@@ -197,6 +197,24 @@ impl TestServer {
         }
     }
 
+    /// A second service process on this server's database and key file
+    /// (as a hospital runs two behind one proxy), with `options`.
+    pub fn another_process(&self, options: &[&str]) -> Self {
+        let directory = tempfile::tempdir().expect("temporary directory");
+        let (child, base_url, log) = spawn(&self.database_url, options, &[]);
+        Self {
+            child,
+            base_url,
+            database: self.database.clone(),
+            database_url: self.database_url.clone(),
+            enrolments: Mutex::default(),
+            last_steps: Mutex::default(),
+            submitted: std::sync::atomic::AtomicU32::new(10_000),
+            log,
+            _directory: directory,
+        }
+    }
+
     /// Kills the server outright (`SIGKILL`, as a crash or a power cut
     /// would) and starts it again on the same database with `options`.
     pub fn kill_and_restart(&mut self, options: &[&str]) {

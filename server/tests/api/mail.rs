@@ -859,3 +859,44 @@ fn the_full_request_form_opens_once_through_a_link_mailed_to_the_confirmed_addre
     ));
     assert_eq!(server.send("POST", &late, None, &[]).status, 410);
 }
+
+#[test]
+fn two_service_processes_on_one_postgresql_send_each_message_once() {
+    if crate::helpers::postgres().is_none() {
+        eprintln!("needs PostgreSQL: SQLite is served by one process");
+        return;
+    }
+    let mail = MailServer::start();
+    let settings = mail.options();
+    let first = TestServer::start_with(&options(&settings));
+    let second = first.another_process(&options(&settings));
+    // Requests come in through both, and both mail tasks work the outbox.
+    let references: Vec<String> = (0..40)
+        .map(|n| {
+            let server = if n % 2 == 0 { &first } else { &second };
+            server.submit(&format!("twice-{n:05}"), WITH_UPDATES)
+        })
+        .collect();
+    first.confirm_addresses_directly();
+    // Forty "received", and three confirmations (three a day per address).
+    wait_until(
+        &first,
+        "SELECT COUNT(*) FROM messages WHERE status = 'sent'",
+        43,
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let messages = mail.wait_for(43);
+    let mut ids: Vec<String> = messages
+        .iter()
+        .filter_map(|raw| {
+            raw.lines()
+                .find_map(|line| line.strip_prefix("Message-ID: "))
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(ids.len(), 43, "every message has its Message-ID");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 43, "no message was sent twice");
+    assert_eq!(references.len(), 40);
+}
