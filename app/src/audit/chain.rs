@@ -244,8 +244,11 @@ impl std::fmt::Display for ChainCheck {
 }
 
 /// The stored hash of line `id`, if there is such a line.
-pub async fn line_hash(pool: &AnyPool, id: i64) -> Result<Option<String>, sqlx::Error> {
-    Ok(store::hash_of(pool, id).await?.flatten())
+pub async fn line_hash(
+    connection: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    Ok(store::hash_of(connection, id).await?.flatten())
 }
 
 /// How many lines `verify` reads at a time.
@@ -253,11 +256,16 @@ const BATCH: i64 = 10_000;
 
 /// Walks the whole chain in id order, from id 1.
 pub async fn verify(pool: &AnyPool) -> Result<ChainCheck, sqlx::Error> {
+    verify_on(&mut *pool.acquire().await?).await
+}
+
+/// [`verify`] on one connection (a backup's, in the snapshot it copies).
+pub async fn verify_on(connection: &mut AnyConnection) -> Result<ChainCheck, sqlx::Error> {
     let mut previous = String::new();
     let mut next_id: i64 = 1;
     let mut keyed = false;
     loop {
-        let batch = store::lines_from(pool, next_id, BATCH).await?;
+        let batch = store::lines_from(&mut *connection, next_id, BATCH).await?;
         if batch.is_empty() {
             let lines = u64::try_from(next_id - 1).unwrap_or_default();
             let head = (lines > 0).then_some(previous);

@@ -1,7 +1,7 @@
 //! The audit table's queries (server only), for the chain (`chain`): the
 //! last line, a line inserted with its hash, the lines in id order.
 
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyConnection;
 
 /// A line as the hash sees it (its hash is `chain`'s).
 #[derive(Debug, Clone, Copy)]
@@ -54,10 +54,13 @@ pub async fn last_line(
 }
 
 /// The hash of line `id` (`None` when there is no such line).
-pub async fn hash_of(pool: &AnyPool, id: i64) -> Result<Option<Option<String>>, sqlx::Error> {
+pub async fn hash_of(
+    connection: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<Option<String>>, sqlx::Error> {
     sqlx::query_scalar("SELECT hash FROM audit WHERE id = $1")
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(connection)
         .await
 }
 
@@ -87,7 +90,7 @@ pub async fn insert_line(
 
 /// At most `limit` lines from id `from` on, in id order.
 pub async fn lines_from(
-    pool: &AnyPool,
+    connection: &mut AnyConnection,
     from: i64,
     limit: i64,
 ) -> Result<Vec<StoredLine>, sqlx::Error> {
@@ -97,7 +100,7 @@ pub async fn lines_from(
     )
     .bind(from)
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(connection)
     .await
 }
 

@@ -604,3 +604,81 @@ fn the_key_file_is_where_it_is_set_and_the_log_names_the_database_and_the_key_fi
         "{refused}"
     );
 }
+
+#[test]
+fn on_postgresql_a_backup_is_a_dump_that_restores_into_an_empty_database_with_every_request() {
+    use std::os::unix::fs::PermissionsExt;
+    if crate::helpers::postgres().is_none() {
+        eprintln!("needs PostgreSQL: the SQLite backups have their own tests");
+        return;
+    }
+    let server = crate::helpers::TestServer::start();
+    let references: Vec<String> = (0..5)
+        .map(|n| server.submit(&format!("dump-{n:04}"), &[]))
+        .collect();
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let into = directory.path().join("nightly");
+    let output = server
+        .command()
+        .args([
+            "backup",
+            "--into",
+            into.to_str().expect("utf-8"),
+            "--keep",
+            "2",
+        ])
+        .output()
+        .expect("backup");
+    let printed = stdout(&output);
+    assert!(
+        output.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(printed.contains("audit trail: ok"), "{printed}");
+    assert!(printed.contains("audit anchor: row"), "{printed}");
+    let dump = std::fs::read_dir(&into)
+        .expect("nightly")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "dump")
+        })
+        .expect("a dated .dump");
+    let mode = std::fs::metadata(&dump).expect("dump").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
+    assert_eq!(&std::fs::read(&dump).expect("dump")[..5], b"PGDMP");
+
+    // Restored into an empty database, with the key file kept beside the
+    // backups: every request, and the audit chain intact.
+    let restored = crate::helpers::fresh_database(&directory.path().join("restored.db"));
+    std::fs::copy(
+        server.database.with_extension("key"),
+        directory.path().join("restored.key"),
+    )
+    .expect("the key file");
+    let status = Command::new("pg_restore")
+        .args(["--no-owner", "--dbname", &restored])
+        .arg(&dump)
+        .status()
+        .expect("pg_restore");
+    assert!(status.success());
+    let verify = crate::helpers::command_on(&restored)
+        .args(["audit", "verify"])
+        .output()
+        .expect("audit verify");
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    let found: Vec<String> = crate::helpers::on_database_at(&restored, |pool| async move {
+        sqlx::query_scalar("SELECT reference FROM cases ORDER BY reference")
+            .fetch_all(&pool)
+            .await
+            .expect("cases")
+    });
+    let mut expected = references;
+    expected.sort();
+    assert_eq!(found, expected);
+}

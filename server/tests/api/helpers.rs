@@ -835,7 +835,7 @@ pub fn execute_on(database_url: &str, sql: &str) {
 }
 
 /// `work` on the database at `database_url`, through a fresh connection.
-fn on_database_at<F, T>(database_url: &str, work: impl FnOnce(sqlx::AnyPool) -> F) -> T
+pub fn on_database_at<F, T>(database_url: &str, work: impl FnOnce(sqlx::AnyPool) -> F) -> T
 where
     F: Future<Output = T>,
 {
