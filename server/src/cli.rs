@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::database::DatabaseUrl;
+use crate::database_url::DatabaseUrl;
 
 /// The second-opinion request service of the university hospital.
 #[derive(Debug, Parser)]

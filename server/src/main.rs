@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod database;
+mod database_url;
 mod disclosure;
 mod http;
 mod mailer;

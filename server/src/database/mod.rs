@@ -1,13 +1,12 @@
-//! The database: which one (`url`), one pool for the whole process,
-//! opened durably and migrated at start, the service's key file, and
-//! backups.
+//! The database (which one: `crate::database_url`): one pool for the
+//! whole process, opened durably and migrated at start, the service's key
+//! file, and backups.
 
 mod backup;
-mod url;
 
 pub use backup::backup;
 
-pub use url::{DatabaseUrl, Engine};
+pub use crate::database_url::{DatabaseUrl, Engine};
 
 use std::io::Write as _;
 use std::path::Path;
