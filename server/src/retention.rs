@@ -147,7 +147,8 @@ pub async fn reduce(args: &ReduceArgs, out: &mut impl Write) -> Result<()> {
         .commit()
         .await
         .context("cannot reduce the requests: nothing was changed")?;
-    let busy = erase_old_versions(&pool).await?;
+    // Nothing reduced, nothing to erase (the nightly unit runs this daily).
+    let busy = !due.is_empty() && erase_old_versions(&pool).await?;
     writeln!(
         out,
         "reduced: {} (closed requests whose last step was on or before {before}, \

@@ -36,9 +36,9 @@ pub async fn open(url: &DatabaseUrl) -> Result<AnyPool> {
     let pool = match url.engine() {
         Engine::Sqlite { file } => {
             create_parent_directory(file)?;
-            connect(&with_sqlite_mode(url.url(), "rwc"), None).await
+            connect(&with_sqlite_mode(url.url(), "rwc"), Access::Service).await
         }
-        Engine::Postgres { .. } => connect(url.url(), None).await,
+        Engine::Postgres { .. } => connect(url.url(), Access::Service).await,
     }
     .with_context(|| format!("cannot open the {url}"))?;
     let chained = has_audit_chain(&pool).await?;
@@ -70,30 +70,43 @@ pub fn migrator(engine: &Engine) -> sqlx::migrate::Migrator {
     }
 }
 
-/// A pool on `url` (at most `connections`, or sqlx's default), each SQLite
-/// connection opened with [`SQLITE_PRAGMAS`] when it writes.
-async fn connect(url: &str, connections: Option<u32>) -> Result<AnyPool, sqlx::Error> {
+/// How a pool is used: the service's (sqlx's default size), or a
+/// command's that only reads (one connection, nothing written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Service,
+    ReadOnly,
+}
+
+/// A pool on `url`, each connection set up as it opens: SQLite's with
+/// [`SQLITE_PRAGMAS`] (a read-only one cannot set the journal mode, nor
+/// needs to), PostgreSQL's with the wait for the write turn and, to read
+/// only, transactions that cannot write.
+async fn connect(url: &str, access: Access) -> Result<AnyPool, sqlx::Error> {
     sqlx::any::install_default_drivers();
-    // A read-only connection cannot set the journal mode (nor needs to).
-    let pragmas = if url.contains("mode=ro") {
-        "PRAGMA foreign_keys = ON;"
-    } else {
-        SQLITE_PRAGMAS
+    // On PostgreSQL, a writer waits for its turn as long as SQLite's busy
+    // timeout, then the answer is "busy, try again".
+    let setup = match access {
+        Access::Service => (SQLITE_PRAGMAS, "SET lock_timeout = '5s'"),
+        Access::ReadOnly => (
+            "PRAGMA foreign_keys = ON;",
+            "SET default_transaction_read_only = on",
+        ),
     };
     let mut options = AnyPoolOptions::new().after_connect(move |connection, _| {
         Box::pin(async move {
-            if connection.backend_name() == "SQLite" {
-                connection.execute(pragmas).await?;
+            let (sqlite, postgres) = setup;
+            let statement = if connection.backend_name() == "SQLite" {
+                sqlite
             } else {
-                // A writer waits for its turn as long as SQLite's busy
-                // timeout, then the answer is "busy, try again".
-                connection.execute("SET lock_timeout = '5s'").await?;
-            }
+                postgres
+            };
+            connection.execute(statement).await?;
             Ok(())
         })
     });
-    if let Some(connections) = connections {
-        options = options.max_connections(connections);
+    if access == Access::ReadOnly {
+        options = options.max_connections(1);
     }
     options.connect(url).await
 }
@@ -171,16 +184,12 @@ pub async fn require_audit_chain(pool: &AnyPool) -> Result<()> {
 /// Opens an existing database to read it only: no file made, no migration,
 /// nothing written (`audit verify`, `calendar`).
 pub async fn open_read_only(url: &DatabaseUrl) -> Result<AnyPool> {
-    let pool = match url.engine() {
-        Engine::Sqlite { file } => return read_only_sqlite(url.url(), file).await,
-        Engine::Postgres { .. } => connect(url.url(), Some(1))
+    match url.engine() {
+        Engine::Sqlite { file } => read_only_sqlite(url.url(), file).await,
+        Engine::Postgres { .. } => connect(url.url(), Access::ReadOnly)
             .await
-            .with_context(|| format!("cannot open the {url}"))?,
-    };
-    sqlx::query("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-        .execute(&pool)
-        .await?;
-    Ok(pool)
+            .with_context(|| format!("cannot open the {url}")),
+    }
 }
 
 /// The SQLite file `file` (at `url`), opened read-only (see
@@ -189,7 +198,7 @@ async fn read_only_sqlite(url: &str, file: &Path) -> Result<AnyPool> {
     if !file.exists() {
         bail!("there is no database at {}", file.display());
     }
-    connect(&with_sqlite_mode(url, "ro"), Some(1))
+    connect(&with_sqlite_mode(url, "ro"), Access::ReadOnly)
         .await
         .with_context(|| format!("cannot open the database {}", file.display()))
 }
@@ -199,18 +208,25 @@ async fn read_only_sqlite(url: &str, file: &Path) -> Result<AnyPool> {
 /// and `backup`. Without it, keyed lines cannot be checked, and they say
 /// so.
 pub fn use_existing_secret(database: &DatabaseArgs) -> Result<bool> {
+    let Some(secret) = read_secret(&database.key_file()?)? else {
+        return Ok(false);
+    };
+    app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
+    Ok(true)
+}
+
+/// The key file's 32 bytes, if there is one at `path`.
+fn read_secret(path: &Path) -> Result<Option<[u8; 32]>> {
     use std::io::Read as _;
-    let path = database.key_file()?;
     let mut secret = [0_u8; 32];
-    match std::fs::File::open(&path) {
+    match std::fs::File::open(path) {
         Ok(mut file) => {
             file.read_exact(&mut secret).with_context(|| {
                 format!("cannot read the key file {} (32 bytes)", path.display())
             })?;
-            app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
-            Ok(true)
+            Ok(Some(secret))
         }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(error) => {
             Err(error).with_context(|| format!("cannot read the key file {}", path.display()))
         }
@@ -229,38 +245,26 @@ pub fn use_existing_secret(database: &DatabaseArgs) -> Result<bool> {
 /// no longer be matched with new ones, and messages not yet sent offer
 /// links that lead nowhere.
 pub fn service_secret(path: &Path) -> Result<[u8; 32]> {
-    use std::io::Read as _;
     use std::os::unix::fs::OpenOptionsExt as _;
-    create_parent_directory(path)?;
-    let mut secret = [0_u8; 32];
-    match std::fs::File::open(path) {
-        Ok(mut file) => {
-            file.read_exact(&mut secret).with_context(|| {
-                format!("cannot read the key file {} (32 bytes)", path.display())
-            })?;
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            // Written whole under another name, then renamed: a crash
-            // leaves either no key file or a complete one.
-            secret = rand::random();
-            let partial = path.with_extension("key.new");
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&partial)
-                .with_context(|| format!("cannot create the key file {}", partial.display()))?;
-            file.write_all(&secret)
-                .and_then(|()| file.sync_all())
-                .and_then(|()| std::fs::rename(&partial, path))
-                .with_context(|| format!("cannot write the key file {}", path.display()))?;
-        }
-        Err(error) => {
-            return Err(error)
-                .with_context(|| format!("cannot read the key file {}", path.display()));
-        }
+    if let Some(secret) = read_secret(path)? {
+        return Ok(secret);
     }
+    // Written whole under another name, then renamed: a crash leaves
+    // either no key file or a complete one.
+    create_parent_directory(path)?;
+    let secret: [u8; 32] = rand::random();
+    let partial = path.with_extension("key.new");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&partial)
+        .with_context(|| format!("cannot create the key file {}", partial.display()))?;
+    file.write_all(&secret)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&partial, path))
+        .with_context(|| format!("cannot write the key file {}", path.display()))?;
     Ok(secret)
 }
 
