@@ -187,7 +187,7 @@ async fn take_snapshot(
 /// snapshot of a transaction that checks the audit chain at the same
 /// moment (`pg_export_snapshot`): the dump holds exactly the lines checked.
 async fn dump(url: &DatabaseUrl, file: &Path, anchor: Option<&Path>) -> Result<(ChainCheck, Head)> {
-    let pool = super::connect(url.url(), Some(1))
+    let pool = super::connect(url.url(), super::Access::ReadOnly)
         .await
         .with_context(|| format!("cannot open the {url}"))?;
     let mut connection = pool.acquire().await?;
@@ -199,22 +199,37 @@ async fn dump(url: &DatabaseUrl, file: &Path, anchor: Option<&Path>) -> Result<(
     let id: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
         .fetch_one(&mut *snapshot)
         .await?;
-    let (database, file_name) = (url.url().to_owned(), file.to_owned());
-    let dumped = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("pg_dump")
-            .args(["--format=custom", "--no-owner", "--snapshot", &id, "--file"])
-            .arg(&file_name)
-            .args(["--dbname", &database])
-            .status()
-    })
-    .await?
-    .context("cannot run pg_dump (Debian: apt install postgresql-client)")?;
+    let mut command = pg_dump(url.url())?;
+    command
+        .args(["--format=custom", "--no-owner", "--snapshot", &id, "--file"])
+        .arg(file);
+    let dumped = tokio::task::spawn_blocking(move || command.status())
+        .await?
+        .context("cannot run pg_dump (Debian: apt install postgresql-client)")?;
     if !dumped.success() {
         bail!("pg_dump failed ({dumped}): see its message above");
     }
     let checked = check_chain(&mut snapshot, anchor).await;
     snapshot.commit().await?;
     checked
+}
+
+/// `pg_dump` of the database at `url`: a password the URL holds goes in
+/// its environment, never on its command line, which every user of the
+/// machine can read.
+fn pg_dump(url: &str) -> Result<std::process::Command> {
+    let mut database = url::Url::parse(url).context("cannot read the database URL")?;
+    let mut command = std::process::Command::new("pg_dump");
+    if let Some(password) = database.password() {
+        let password = percent_encoding::percent_decode_str(password)
+            .decode_utf8()
+            .context("the database URL's password is not UTF-8")?
+            .into_owned();
+        command.env("PGPASSWORD", password);
+        let _ = database.set_password(None);
+    }
+    command.args(["--dbname", database.as_str()]);
+    Ok(command)
 }
 
 /// `VACUUM INTO` the empty file `file` (through SQLite's own driver: this
@@ -352,4 +367,28 @@ fn prune_backups(directory: &Path, keep: usize) -> Result<Vec<std::path::PathBuf
         std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pg_dump_is_given_the_password_in_its_environment_not_its_arguments() {
+        let command =
+            super::pg_dump("postgres://so:s%40cret@db.hospital.example:5432/so").expect("command");
+        let arguments: Vec<_> = command.get_args().map(|a| a.to_string_lossy()).collect();
+        assert_eq!(
+            arguments,
+            ["--dbname", "postgres://so@db.hospital.example:5432/so"]
+        );
+        let environment: Vec<_> = command.get_envs().collect();
+        assert_eq!(
+            environment,
+            [(
+                std::ffi::OsStr::new("PGPASSWORD"),
+                Some(std::ffi::OsStr::new("s@cret"))
+            )]
+        );
+        let plain = super::pg_dump("postgres://so@db/so").expect("command");
+        assert_eq!(plain.get_envs().count(), 0);
+    }
 }
