@@ -166,10 +166,12 @@ pub fn undecodable(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {what}").into())
 }
 
-/// The present doctor a stored report (its JSON) is addressed to.
+/// The present doctor a stored report (its JSON) is addressed to; none
+/// when its text was erased (a reduced case).
 pub fn doctor_of_report(text: &str) -> Option<String> {
-    let report: serde_json::Value = serde_json::from_str(text).ok()?;
-    Some(report.get("doctor")?.as_str()?.to_owned())
+    serde_json::from_str::<domain::report::ReportText>(text)
+        .ok()
+        .map(|report| report.doctor)
 }
 
 /// The national calendar with the hospital's own closure days.
