@@ -40,7 +40,7 @@ test-rust:
 # server of the suite, the schemas of both engines' migrations compared.
 test-postgres: postgres-tools
 	@dir=$$(mktemp -d /tmp/second-opinion-pg.XXXXXX); \
-	trap 'scripts/pg-cluster.sh stop "'"$$dir"'"; rm -rf "'"$$dir"'"' EXIT; \
+	trap 'scripts/pg-cluster.sh stop "'"$$dir"'"; rm -rf "'"$$dir"'"' EXIT INT TERM; \
 	url=$$(scripts/pg-cluster.sh start "$$dir"); \
 	echo "PostgreSQL pass on $$url"; \
 	SECOND_OPINION_TEST_POSTGRES=$$url cargo test -p server --test api --locked

@@ -20,6 +20,21 @@ fn kind(sqlite_or_pg: &str, boolean: bool) -> &'static str {
     }
 }
 
+/// A column as both sides write it (a key's column is never null, whatever
+/// SQLite says of its own).
+fn column_line((table, column): (&str, &str), kind: &str, not_null: bool, key: bool) -> String {
+    let null = if not_null || key { "not null" } else { "null" };
+    let key = if key { " key" } else { "" };
+    format!("column {table}.{column} {kind} {null}{key}")
+}
+
+/// An index as both sides write it.
+fn index_line((table, index, columns): (&str, &str, &str), unique: bool, partial: bool) -> String {
+    let unique = if unique { "unique " } else { "" };
+    let partial = if partial { " partial" } else { "" };
+    format!("{unique}index {index} on {table}({columns}){partial}")
+}
+
 async fn sqlite_schema(pool: &AnyPool) -> BTreeSet<String> {
     let mut schema = BTreeSet::new();
     let tables: Vec<(String, String)> = sqlx::query_as(
@@ -41,15 +56,12 @@ async fn sqlite_schema(pool: &AnyPool) -> BTreeSet<String> {
         for (column, declared, not_null, key) in columns {
             let boolean = sql.contains(&format!("CHECK ({column} IN (0, 1))"));
             booleans += usize::from(boolean);
-            let null = if not_null == 1 || key > 0 {
-                "not null"
-            } else {
-                "null"
-            };
-            let key = if key > 0 { " key" } else { "" };
-            schema.insert(format!(
-                "column {table}.{column} {} {null}{key}",
-                kind(&declared, boolean)
+            let key = key > 0;
+            schema.insert(column_line(
+                (table, &column),
+                kind(&declared, boolean),
+                not_null == 1,
+                key,
             ));
         }
         schema.insert(format!(
@@ -90,18 +102,10 @@ async fn sqlite_schema(pool: &AnyPool) -> BTreeSet<String> {
                             .fetch_one(pool)
                             .await
                             .expect("index");
-                    let unique = if sql.starts_with("CREATE UNIQUE") {
-                        "unique "
-                    } else {
-                        ""
-                    };
-                    let partial = if sql.contains(" WHERE ") {
-                        " partial"
-                    } else {
-                        ""
-                    };
-                    schema.insert(format!(
-                        "{unique}index {index} on {table}({columns}){partial}"
+                    schema.insert(index_line(
+                        (table, &index, &columns),
+                        sql.starts_with("CREATE UNIQUE"),
+                        sql.contains(" WHERE "),
                     ));
                 }
                 _ => {}
@@ -153,93 +157,83 @@ fn named(keys: &str, relation: &str) -> String {
 
 /// One PostgreSQL table's columns, checks, uniques, keys and indexes.
 async fn postgres_table(pool: &AnyPool, table: &str, schema: &mut BTreeSet<String>) {
-    {
-        schema.insert(format!("table {table}"));
-        let keyed: Vec<String> = sqlx::query_scalar(&format!(
-            "SELECT {} FROM pg_index i WHERE i.indrelid = $1::regclass AND i.indisprimary",
+    schema.insert(format!("table {table}"));
+    let keyed: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT {} FROM pg_index i WHERE i.indrelid = $1::regclass AND i.indisprimary",
+        named("i.indkey::int2[]", "i.indrelid")
+    ))
+    .bind(table)
+    .fetch_all(pool)
+    .await
+    .expect("primary key");
+    let keyed: Vec<&str> = keyed.iter().flat_map(|key| key.split(',')).collect();
+    let columns: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT column_name::text, data_type::text, is_nullable::text \
+             FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1",
+    )
+    .bind(table)
+    .fetch_all(pool)
+    .await
+    .expect("columns");
+    for (column, declared, nullable) in columns {
+        let key = keyed.contains(&column.as_str());
+        schema.insert(column_line(
+            (table, &column),
+            kind(&declared, false),
+            nullable == "NO",
+            key,
+        ));
+    }
+    let checks: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'c' AND conrelid = $1::regclass",
+    )
+    .bind(table)
+    .fetch_one(pool)
+    .await
+    .expect("checks");
+    schema.insert(format!("checks {table} {checks}"));
+    let uniques: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT {} FROM pg_constraint c WHERE c.contype = 'u' AND c.conrelid = $1::regclass",
+        named("c.conkey", "c.conrelid")
+    ))
+    .bind(table)
+    .fetch_all(pool)
+    .await
+    .expect("unique");
+    schema.extend(
+        uniques
+            .iter()
+            .map(|columns| format!("unique {table}({columns})")),
+    );
+    let keys: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT a.attname::text, f.relname::text, b.attname::text FROM pg_constraint c \
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] \
+             JOIN pg_class f ON f.oid = c.confrelid \
+             JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = c.confkey[1] \
+             WHERE c.contype = 'f' AND c.conrelid = $1::regclass",
+    )
+    .bind(table)
+    .fetch_all(pool)
+    .await
+    .expect("foreign keys");
+    for (from, other, to) in keys {
+        schema.insert(format!("foreign key {table}.{from} -> {other}.{to}"));
+    }
+    let indexes: Vec<(String, app::store::Flag, app::store::Flag, String)> =
+        sqlx::query_as(&format!(
+            "SELECT x.relname::text, i.indisunique, i.indpred IS NOT NULL, {} \
+                 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid \
+                 WHERE i.indrelid = $1::regclass AND NOT i.indisprimary \
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
             named("i.indkey::int2[]", "i.indrelid")
         ))
         .bind(table)
         .fetch_all(pool)
         .await
-        .expect("primary key");
-        let keyed: Vec<&str> = keyed.iter().flat_map(|key| key.split(',')).collect();
-        let columns: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT column_name::text, data_type::text, is_nullable::text \
-             FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1",
-        )
-        .bind(table)
-        .fetch_all(pool)
-        .await
-        .expect("columns");
-        for (column, declared, nullable) in columns {
-            let key = keyed.contains(&column.as_str());
-            let null = if nullable == "NO" || key {
-                "not null"
-            } else {
-                "null"
-            };
-            let key = if key { " key" } else { "" };
-            schema.insert(format!(
-                "column {table}.{column} {} {null}{key}",
-                kind(&declared, false)
-            ));
-        }
-        let checks: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'c' AND conrelid = $1::regclass",
-        )
-        .bind(table)
-        .fetch_one(pool)
-        .await
-        .expect("checks");
-        schema.insert(format!("checks {table} {checks}"));
-        let uniques: Vec<String> = sqlx::query_scalar(&format!(
-            "SELECT {} FROM pg_constraint c WHERE c.contype = 'u' AND c.conrelid = $1::regclass",
-            named("c.conkey", "c.conrelid")
-        ))
-        .bind(table)
-        .fetch_all(pool)
-        .await
-        .expect("unique");
-        schema.extend(
-            uniques
-                .iter()
-                .map(|columns| format!("unique {table}({columns})")),
-        );
-        let keys: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT a.attname::text, f.relname::text, b.attname::text FROM pg_constraint c \
-             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] \
-             JOIN pg_class f ON f.oid = c.confrelid \
-             JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = c.confkey[1] \
-             WHERE c.contype = 'f' AND c.conrelid = $1::regclass",
-        )
-        .bind(table)
-        .fetch_all(pool)
-        .await
-        .expect("foreign keys");
-        for (from, other, to) in keys {
-            schema.insert(format!("foreign key {table}.{from} -> {other}.{to}"));
-        }
-        let indexes: Vec<(String, app::store::Flag, app::store::Flag, String)> =
-            sqlx::query_as(&format!(
-                "SELECT x.relname::text, i.indisunique, i.indpred IS NOT NULL, {} \
-                 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid \
-                 WHERE i.indrelid = $1::regclass AND NOT i.indisprimary \
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-                named("i.indkey::int2[]", "i.indrelid")
-            ))
-            .bind(table)
-            .fetch_all(pool)
-            .await
-            .expect("indexes");
-        for (index, unique, partial, columns) in indexes {
-            let unique = if unique.0 { "unique " } else { "" };
-            let partial = if partial.0 { " partial" } else { "" };
-            schema.insert(format!(
-                "{unique}index {index} on {table}({columns}){partial}"
-            ));
-        }
+        .expect("indexes");
+    for (index, unique, partial, columns) in indexes {
+        schema.insert(index_line((table, &index, &columns), unique.0, partial.0));
     }
 }
 
