@@ -1,10 +1,22 @@
 //! The public pages' limits per client: the sliding-log attempt limiter
 //! (the status look-up: 10 in 15 minutes) and the new-request limit (20 an
-//! hour). A client is an IPv4 address or the /64 of an IPv6 one.
+//! hour, and the whole service's ceiling). A client is an IPv4 address or
+//! the /64 of an IPv6 one.
+//!
+//! The attempts are counted in the database (`client_attempts`), so that
+//! every service process sees every attempt: two processes on one
+//! PostgreSQL hold one limit, not one each. Each process remembers the
+//! clients the database refused until they may try again, so that a flood
+//! from one address past its limit costs a map look-up, not a query.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::time::Instant;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{Any, AnyPool};
+
+use crate::store::{begin_write, timestamp};
 
 /// The client as every limit counts it: an IPv4 address, or the /64 an
 /// IPv6 address is in (one subscriber's network gets a /64 and can use any
@@ -19,120 +31,194 @@ pub fn client_key(address: IpAddr) -> String {
     }
 }
 
-/// Counts attempts per client address over a sliding window, so that a
-/// lookup keyed by guessable data (a reference and a birth date) cannot be
-/// used to enumerate. A sliding log is exact ("at most 10 in any 15
-/// minutes"), which a token bucket is not; it holds one timestamp per attempt.
+/// Counts attempts per client over a sliding window, so that a look-up
+/// keyed by guessable data (a reference and a birth date) cannot be used
+/// to enumerate. A sliding log is exact ("at most 10 in any 15 minutes"),
+/// which a token bucket is not; it holds one row per attempt, deleted once
+/// out of the window.
 #[derive(Debug, Clone)]
 pub struct AttemptLimiter {
+    /// The limit's name in `client_attempts`.
+    kind: &'static str,
     limit: usize,
-    window: std::time::Duration,
-    attempts: std::sync::Arc<std::sync::Mutex<Attempts>>,
+    window: Duration,
+    refused: Arc<Mutex<Refused>>,
 }
 
-/// The attempts of each client (by [`client_key`]: an IPv6 client by its
-/// /64), and when clients whose attempts had all expired were last
-/// forgotten.
+/// The clients this process was told are at their limit, each with the
+/// moment it may try again, and when the map was last cleared of those
+/// past it.
 #[derive(Debug, Default)]
-struct Attempts {
-    by_client: HashMap<String, VecDeque<Instant>>,
-    pruned: Option<Instant>,
+struct Refused {
+    until: HashMap<String, DateTime<Utc>>,
+    pruned: Option<DateTime<Utc>>,
+}
+
+/// A limit reached: its place among the limits taken together, and when
+/// the client may try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reached {
+    pub limit: usize,
+    pub free_at: DateTime<Utc>,
 }
 
 impl AttemptLimiter {
-    pub fn new(limit: usize, window: std::time::Duration) -> Self {
+    pub fn new(kind: &'static str, limit: usize, window: Duration) -> Self {
         Self {
+            kind,
             limit,
             window,
-            attempts: std::sync::Arc::default(),
+            refused: Arc::default(),
         }
+    }
+
+    /// When `key` may try again, if this process was told it may not now.
+    /// Clients past their moment are forgotten at most once a window, so
+    /// that an attempt costs the same however many addresses have tried.
+    fn held(&self, key: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        let Refused { until, pruned } = &mut *refused;
+        if pruned.is_none_or(|at| now - at >= self.window) {
+            until.retain(|_, free_at| *free_at > now);
+            *pruned = Some(now);
+        }
+        until.get(key).copied().filter(|free_at| *free_at > now)
+    }
+
+    fn remember(&self, key: &str, free_at: DateTime<Utc>) {
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        refused.until.insert(key.to_owned(), free_at);
     }
 
     /// Records an attempt from `client` at `now`; false when the client has
     /// already made `limit` attempts within the window.
-    pub fn try_attempt(&self, client: IpAddr, now: Instant) -> bool {
-        let mut attempts = self
-            .attempts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Forget clients whose attempts have all expired, so the map stays
-        // small; at most once a window, so that an attempt costs the same
-        // however many addresses have tried (no work an attacker can grow).
-        let Attempts { by_client, pruned } = &mut *attempts;
-        if pruned.is_none_or(|at| now.duration_since(at) >= self.window) {
-            by_client.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|last| now.duration_since(*last) < self.window)
-            });
-            *pruned = Some(now);
-        }
-        let times = by_client.entry(client_key(client)).or_default();
-        while times
-            .front()
-            .is_some_and(|first| now.duration_since(*first) >= self.window)
-        {
-            times.pop_front();
-        }
-        if times.len() >= self.limit {
-            return false;
-        }
-        times.push_back(now);
-        true
+    pub async fn try_attempt(
+        &self,
+        pool: &AnyPool,
+        client: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let key = client_key(client);
+        Ok(take_together(pool, &[(self, &key)], now).await?.is_ok())
     }
 
     /// How long until `client` may make an attempt again: zero when it may
     /// now.
-    pub fn wait(&self, client: IpAddr, now: Instant) -> std::time::Duration {
-        let attempts = self
-            .attempts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(times) = attempts.by_client.get(&client_key(client)) else {
-            return std::time::Duration::ZERO;
+    pub async fn wait(
+        &self,
+        pool: &AnyPool,
+        client: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<Duration, sqlx::Error> {
+        let key = client_key(client);
+        let free_at = match self.held(&key, now) {
+            Some(free_at) => Some(free_at),
+            None => self.free_at(pool, &key, now).await?,
         };
-        let live: Vec<&Instant> = times
-            .iter()
-            .filter(|at| now.duration_since(**at) < self.window)
-            .collect();
-        if live.len() < self.limit {
-            return std::time::Duration::ZERO;
-        }
-        // The attempt whose leaving makes room.
-        let freeing = live[live.len() - self.limit];
-        self.window.saturating_sub(now.duration_since(*freeing))
-    }
-
-    /// Forgets the latest attempt of `client` (one that turned out not to
-    /// count).
-    pub fn give_back(&self, client: IpAddr) {
-        let mut attempts = self
-            .attempts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(times) = attempts.by_client.get_mut(&client_key(client)) {
-            times.pop_back();
-        }
+        Ok(free_at.map_or(Duration::zero(), |at| (at - now).max(Duration::zero())))
     }
 
     /// Whether `client` may still make an attempt at `now`, recording
     /// nothing (for a look-up that counts only its misses).
-    pub fn allows(&self, client: IpAddr, now: Instant) -> bool {
-        let attempts = self
-            .attempts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        attempts
-            .by_client
-            .get(&client_key(client))
-            .is_none_or(|times| {
-                times
-                    .iter()
-                    .filter(|at| now.duration_since(**at) < self.window)
-                    .count()
-                    < self.limit
-            })
+    pub async fn allows(
+        &self,
+        pool: &AnyPool,
+        client: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(self.wait(pool, client, now).await? == Duration::zero())
     }
+
+    /// Forgets the latest attempt of `client` (one that turned out not to
+    /// count).
+    pub async fn give_back(&self, pool: &AnyPool, client: IpAddr) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "DELETE FROM client_attempts WHERE id = (SELECT id FROM client_attempts \
+             WHERE kind = $1 AND client = $2 ORDER BY at DESC, id DESC LIMIT 1)",
+        )
+        .bind(self.kind)
+        .bind(client_key(client))
+        .execute(pool)
+        .await?;
+        Ok(())
+    }
+
+    /// When the client's `limit`-th latest attempt within the window leaves
+    /// it, if it has made that many: the moment it may try again.
+    async fn free_at<'c, E>(
+        &self,
+        executor: E,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, sqlx::Error>
+    where
+        E: sqlx::Executor<'c, Database = Any>,
+    {
+        let Some(offset) = self.limit.checked_sub(1) else {
+            return Ok(Some(now + self.window));
+        };
+        let at: Option<String> = sqlx::query_scalar(
+            "SELECT at FROM client_attempts WHERE kind = $1 AND client = $2 AND at > $3 \
+             ORDER BY at DESC LIMIT 1 OFFSET $4",
+        )
+        .bind(self.kind)
+        .bind(key)
+        .bind(timestamp(now - self.window))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_optional(executor)
+        .await?;
+        Ok(at.map(|at| {
+            DateTime::parse_from_rfc3339(&at).map_or(now, |at| at.with_timezone(&Utc)) + self.window
+        }))
+    }
+}
+
+/// Takes an attempt from each of `takes` (a limiter and the client it
+/// counts) at `now`, all or none: `Err` names the first limit reached
+/// (its place in `takes`) and when the client may try again. The counts
+/// are read and the attempts written in one write turn, so that no other
+/// process's attempt comes between.
+pub async fn take_together(
+    pool: &AnyPool,
+    takes: &[(&AttemptLimiter, &str)],
+    now: DateTime<Utc>,
+) -> Result<Result<(), Reached>, sqlx::Error> {
+    for (limit, (limiter, key)) in takes.iter().enumerate() {
+        if let Some(free_at) = limiter.held(key, now) {
+            return Ok(Err(Reached { limit, free_at }));
+        }
+    }
+    // A read first: a client at its limit is refused without waiting for
+    // the write turn.
+    for (limit, (limiter, key)) in takes.iter().enumerate() {
+        if let Some(free_at) = limiter.free_at(pool, key, now).await? {
+            limiter.remember(key, free_at);
+            return Ok(Err(Reached { limit, free_at }));
+        }
+    }
+    let mut transaction = begin_write(pool).await?;
+    for (limit, (limiter, key)) in takes.iter().enumerate() {
+        sqlx::query("DELETE FROM client_attempts WHERE kind = $1 AND at <= $2")
+            .bind(limiter.kind)
+            .bind(timestamp(now - limiter.window))
+            .execute(&mut *transaction)
+            .await?;
+        if let Some(free_at) = limiter.free_at(&mut *transaction, key, now).await? {
+            transaction.commit().await?;
+            limiter.remember(key, free_at);
+            return Ok(Err(Reached { limit, free_at }));
+        }
+    }
+    for (limiter, key) in takes {
+        sqlx::query("INSERT INTO client_attempts (kind, client, at) VALUES ($1, $2, $3)")
+            .bind(limiter.kind)
+            .bind(*key)
+            .bind(timestamp(now))
+            .execute(&mut *transaction)
+            .await?;
+    }
+    transaction.commit().await?;
+    Ok(Ok(()))
 }
 
 /// The limit on new requests: 20 new cases per client address an hour
@@ -155,7 +241,16 @@ pub struct NewCaseLimiter {
 pub const SERVICE_CEILING: usize = 100;
 
 /// The one "client" the service-wide ceiling counts.
-const EVERYONE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+const EVERYONE: &str = "*";
+
+/// Why a new request was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotTaken {
+    /// The client is over its limit.
+    Client,
+    /// The whole service is over its ceiling.
+    Service,
+}
 
 impl Default for NewCaseLimiter {
     fn default() -> Self {
@@ -165,44 +260,73 @@ impl Default for NewCaseLimiter {
 
 impl NewCaseLimiter {
     pub fn with_ceiling(ceiling: usize) -> Self {
-        let hour = std::time::Duration::from_secs(60 * 60);
+        let hour = Duration::hours(1);
         Self {
-            per_client: AttemptLimiter::new(20, hour),
-            service: AttemptLimiter::new(ceiling, hour),
+            per_client: AttemptLimiter::new("new-request", 20, hour),
+            service: AttemptLimiter::new("ceiling", ceiling, hour),
             ceiling,
         }
     }
 
-    /// Takes a new request from `client` at `now`: `Err(true)` when the
-    /// client is over its limit, `Err(false)` when the service is over its
-    /// ceiling.
-    pub fn take(&self, client: IpAddr, now: Instant) -> Result<(), bool> {
-        if !self.per_client.try_attempt(client, now) {
-            return Err(true);
-        }
-        if !self.service.try_attempt(EVERYONE, now) {
-            self.per_client.give_back(client);
-            return Err(false);
-        }
-        Ok(())
+    /// Takes a new request from `client` at `now`, counted against the
+    /// client's limit and the service's ceiling together.
+    pub async fn take(
+        &self,
+        pool: &AnyPool,
+        client: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), NotTaken>, sqlx::Error> {
+        let key = client_key(client);
+        let takes = [(&self.per_client, key.as_str()), (&self.service, EVERYONE)];
+        Ok(take_together(pool, &takes, now)
+            .await?
+            .map_err(|reached| match reached.limit {
+                0 => NotTaken::Client,
+                _ => NotTaken::Service,
+            }))
     }
 
     /// Whether the service-wide ceiling is reached now (reception's queue
     /// says so).
-    pub fn at_ceiling(&self, now: Instant) -> bool {
-        !self.service.allows(EVERYONE, now)
+    pub async fn at_ceiling(
+        &self,
+        pool: &AnyPool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(self.service.free_at(pool, EVERYONE, now).await?.is_some())
     }
 }
 
-/// The status lookup's limiter: 10 attempts per 15 minutes per address.
+/// The status look-up's limiter: 10 attempts per 15 minutes per address.
 pub fn status_lookup_limiter() -> AttemptLimiter {
-    AttemptLimiter::new(10, std::time::Duration::from_secs(15 * 60))
+    AttemptLimiter::new("status", 10, Duration::minutes(15))
+}
+
+/// The report check's limiter (`/verify`): as the status look-up's.
+pub fn verify_limiter() -> AttemptLimiter {
+    AttemptLimiter::new("verify", 10, Duration::minutes(15))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use std::time::Duration;
+
+    /// An in-memory SQLite database with the table the limits count in.
+    pub(crate) async fn database() -> AnyPool {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::pool::PoolOptions::<Any>::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .expect("in-memory database");
+        let table = include_str!("../../../server/migrations/sqlite/0015_client_attempts.sql");
+        sqlx::raw_sql(table).execute(&pool).await.expect("table");
+        pool
+    }
+
+    fn start() -> DateTime<Utc> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 1, 12, 1, 0, 0).unwrap()
+    }
 
     #[test]
     fn an_ipv6_client_is_counted_by_its_64() {
@@ -216,22 +340,161 @@ mod tests {
         assert_eq!(client_key(mapped), "192.0.2.7");
     }
 
-    #[test]
-    fn at_most_the_limit_of_attempts_pass_within_the_window() {
-        let limiter = AttemptLimiter::new(3, Duration::from_secs(60));
+    #[tokio::test]
+    async fn at_most_the_limit_of_attempts_pass_within_the_window() {
+        let pool = database().await;
+        let limiter = AttemptLimiter::new("test", 3, Duration::seconds(60));
         let client: IpAddr = [192, 0, 2, 1].into();
         let other: IpAddr = [192, 0, 2, 2].into();
-        let start = Instant::now();
+        let at = |second| start() + Duration::seconds(second);
         for second in 0..3 {
-            assert!(limiter.try_attempt(client, start + Duration::from_secs(second)));
+            assert!(
+                limiter
+                    .try_attempt(&pool, client, at(second))
+                    .await
+                    .expect("the database")
+            );
         }
-        assert!(!limiter.try_attempt(client, start + Duration::from_secs(59)));
         assert!(
-            limiter.try_attempt(other, start + Duration::from_secs(59)),
+            !limiter
+                .try_attempt(&pool, client, at(59))
+                .await
+                .expect("the database")
+        );
+        assert_eq!(
+            limiter
+                .wait(&pool, client, at(59))
+                .await
+                .expect("the database"),
+            Duration::seconds(1)
+        );
+        assert!(
+            limiter
+                .try_attempt(&pool, other, at(59))
+                .await
+                .expect("the database"),
             "per address"
         );
         // The first attempt leaves the window at 60 s, making room for one more.
-        assert!(limiter.try_attempt(client, start + Duration::from_secs(60)));
-        assert!(!limiter.try_attempt(client, start + Duration::from_secs(60)));
+        assert!(
+            limiter
+                .try_attempt(&pool, client, at(60))
+                .await
+                .expect("the database")
+        );
+        assert!(
+            !limiter
+                .try_attempt(&pool, client, at(60))
+                .await
+                .expect("the database")
+        );
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM client_attempts")
+            .fetch_one(&pool)
+            .await
+            .expect("the database");
+        assert_eq!(rows, 4, "the attempts out of the window are deleted");
+    }
+
+    #[tokio::test]
+    async fn a_limit_counts_what_another_process_wrote_and_a_give_back_makes_room() {
+        let pool = database().await;
+        // Two limiters of one kind: two processes, one database.
+        let here = AttemptLimiter::new("test", 2, Duration::minutes(15));
+        let there = AttemptLimiter::new("test", 2, Duration::minutes(15));
+        let client: IpAddr = [192, 0, 2, 1].into();
+        assert!(
+            here.try_attempt(&pool, client, start())
+                .await
+                .expect("the database")
+        );
+        assert!(
+            there
+                .try_attempt(&pool, client, start())
+                .await
+                .expect("the database")
+        );
+        assert!(
+            !here
+                .allows(&pool, client, start())
+                .await
+                .expect("the database")
+        );
+        here.give_back(&pool, client).await.expect("the database");
+        assert!(
+            here.allows(&pool, client, start())
+                .await
+                .expect("the database")
+        );
+        assert!(
+            here.try_attempt(&pool, client, start())
+                .await
+                .expect("the database")
+        );
+        assert!(
+            !there
+                .try_attempt(&pool, client, start())
+                .await
+                .expect("the database")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_over_the_ceiling_takes_nothing_from_its_clients_limit() {
+        let pool = database().await;
+        let limiter = NewCaseLimiter::with_ceiling(2);
+        let one: IpAddr = [192, 0, 2, 1].into();
+        let two: IpAddr = [192, 0, 2, 2].into();
+        assert_eq!(
+            limiter
+                .take(&pool, one, start())
+                .await
+                .expect("the database"),
+            Ok(())
+        );
+        assert_eq!(
+            limiter
+                .take(&pool, two, start())
+                .await
+                .expect("the database"),
+            Ok(())
+        );
+        assert!(
+            limiter
+                .at_ceiling(&pool, start())
+                .await
+                .expect("the database")
+        );
+        assert_eq!(
+            limiter
+                .take(&pool, one, start())
+                .await
+                .expect("the database"),
+            Err(NotTaken::Service)
+        );
+        let of_one: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM client_attempts WHERE kind = 'new-request' AND client = '192.0.2.1'",
+        )
+        .fetch_one(&pool)
+        .await
+.expect("the database");
+        assert_eq!(of_one, 1);
+        let later = start() + Duration::hours(1);
+        assert!(
+            !limiter
+                .at_ceiling(&pool, later)
+                .await
+                .expect("the database")
+        );
+        for _ in 0..20 {
+            let fresh = NewCaseLimiter::with_ceiling(100);
+            assert_eq!(
+                fresh.take(&pool, one, later).await.expect("the database"),
+                Ok(())
+            );
+        }
+        assert_eq!(
+            limiter.take(&pool, one, later).await.expect("the database"),
+            Err(NotTaken::Client)
+        );
     }
 }

@@ -2,12 +2,14 @@
 //! exhaust the service:
 //!
 //! - a limit per client over every login together ([`CLIENT_ATTEMPTS`]
-//!   attempts in [`CLIENT_WINDOW`], a right password given back), checked
-//!   in memory before any query or hash: a flood of random logins from one
-//!   address costs a map look-up per request once it is reached;
+//!   attempts in [`CLIENT_WINDOW`], a right password given back), counted
+//!   in the database for every service process and checked before any
+//!   other query or hash: a flood of random logins from one address costs
+//!   a map look-up per request once it is reached (`limits`);
 //! - the tally: the failed and refused attempts of a client are written to
 //!   the audit trail as the first one in full, then one line per client and
-//!   window with the count, not one line per attempt.
+//!   window with the count, not one line per attempt. Each service
+//!   process keeps its own tally: two processes write a line each.
 //!
 //! Password hashing itself is bounded in `password` (one hash per core at
 //! a time; beyond that, "busy" at once).
@@ -15,7 +17,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::AnyPool;
@@ -45,9 +46,8 @@ pub struct SignInGate {
 
 impl Default for SignInGate {
     fn default() -> Self {
-        let window = CLIENT_WINDOW.to_std().unwrap_or_default();
         Self {
-            clients: AttemptLimiter::new(CLIENT_ATTEMPTS, window),
+            clients: AttemptLimiter::new("sign-in", CLIENT_ATTEMPTS, CLIENT_WINDOW),
             tally: Arc::default(),
             accounts: Arc::default(),
         }
@@ -113,21 +113,29 @@ impl Window {
 impl SignInGate {
     /// Takes an attempt for `client` if it is under its limit; false (and
     /// nothing else done) otherwise.
-    pub fn admit(&self, client: IpAddr) -> bool {
-        self.clients.try_attempt(client, Instant::now())
+    pub async fn admit(
+        &self,
+        pool: &AnyPool,
+        client: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        self.clients.try_attempt(pool, client, now).await
     }
 
     /// Gives back the attempt `client` just made: the password was right.
-    pub fn give_back(&self, client: IpAddr) {
-        self.clients.give_back(client);
+    pub async fn give_back(&self, pool: &AnyPool, client: IpAddr) -> Result<(), sqlx::Error> {
+        self.clients.give_back(pool, client).await
     }
 
     /// Whole minutes until `client` may try again (at least one).
-    pub fn minutes_to_wait(&self, client: IpAddr) -> i64 {
-        let seconds = self.clients.wait(client, Instant::now()).as_secs();
-        i64::try_from(seconds.div_ceil(60))
-            .unwrap_or(i64::MAX)
-            .max(1)
+    pub async fn minutes_to_wait(
+        &self,
+        pool: &AnyPool,
+        client: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<i64, sqlx::Error> {
+        let seconds = self.clients.wait(pool, client, now).await?.num_seconds();
+        Ok((seconds.max(0) + 59).div_euclid(60).max(1))
     }
 
     /// Waits for the turn of account `user_id`: its codes are checked one
@@ -305,16 +313,35 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_client_limit_counts_every_login_and_a_right_password_is_given_back() {
+    #[tokio::test]
+    async fn the_client_limit_counts_every_login_and_a_right_password_is_given_back() {
+        let pool = crate::http::limits::tests::database().await;
         let gate = SignInGate::default();
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 1, 12, 1, 0, 0).unwrap();
         let client: IpAddr = [192, 0, 2, 1].into();
         for _ in 0..CLIENT_ATTEMPTS {
-            assert!(gate.admit(client));
+            assert!(gate.admit(&pool, client, now).await.expect("the database"));
         }
-        assert!(!gate.admit(client));
-        gate.give_back(client);
-        assert!(gate.admit(client));
-        assert!(gate.admit([192, 0, 2, 9].into()), "per client");
+        assert!(!gate.admit(&pool, client, now).await.expect("the database"));
+        assert_eq!(
+            gate.minutes_to_wait(&pool, client, now)
+                .await
+                .expect("the database"),
+            15
+        );
+        gate.give_back(&pool, client).await.expect("the database");
+        // Held in this process's memory until the window lets an attempt go.
+        assert!(!gate.admit(&pool, client, now).await.expect("the database"));
+        let other = SignInGate::default();
+        assert!(
+            other.admit(&pool, client, now).await.expect("the database"),
+            "the attempt given back is free in the database"
+        );
+        assert!(
+            gate.admit(&pool, [192, 0, 2, 9].into(), now)
+                .await
+                .expect("the database"),
+            "per client"
+        );
     }
 }

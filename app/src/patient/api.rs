@@ -122,15 +122,17 @@ pub async fn accept_request(
     let window = appointment_window(now_in_japan, &calendar);
     let resent = store::submission_is_known(pool, &input.submission_id).await?;
     if !resent {
+        use crate::http::limits::NotTaken;
         match sender
             .new_cases
-            .take(sender.client, std::time::Instant::now())
+            .take(pool, sender.client, received_at)
+            .await?
         {
             Ok(()) => {}
-            Err(true) => return Err(AppError::TooManyNewRequests),
+            Err(NotTaken::Client) => return Err(AppError::TooManyNewRequests),
             // The whole service is over its hourly ceiling: "busy", and
             // reception's queue says so.
-            Err(false) => return Err(AppError::Busy),
+            Err(NotTaken::Service) => return Err(AppError::Busy),
         }
     }
     let case = store::NewCase {
@@ -259,20 +261,20 @@ pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
         .await
         .map_err(|e| AppError::internal("read the request headers", &e))?;
     let token = http::cookies::private_cookie_value(&headers, SENT_COOKIE).unwrap_or_default();
-    let now = std::time::Instant::now();
+    let now = clock::now();
+    let pool = crate::store::pool()?;
     // Without a token there is nothing to find: past the limit, no look-up.
-    if !http::tokens::is_token(&token) && !limiter.allows(client, now) {
+    if !http::tokens::is_token(&token) && !limiter.allows(&pool, client, now).await? {
         return Err(AppError::TooManyAttempts.answered());
     }
-    let pool = crate::store::pool()?;
     let sent = match Reference::parse(&reference) {
-        Some(reference) => store::sent_with_token(&pool, &reference, &token, clock::now())
+        Some(reference) => store::sent_with_token(&pool, &reference, &token, now)
             .await?
             .then_some(reference),
         None => None,
     };
     let Some(reference) = sent else {
-        let missed = if limiter.try_attempt(client, now) {
+        let missed = if limiter.try_attempt(&pool, client, now).await? {
             AppError::NotFound
         } else {
             AppError::TooManyAttempts
@@ -358,10 +360,10 @@ pub async fn look_up_status(
     use domain::case::{CaseStatus as Stage, DeclineReason};
     use domain::fields::DateOfBirth;
 
-    if !limiter.try_attempt(client, std::time::Instant::now()) {
+    let now = clock::now();
+    if !limiter.try_attempt(pool, client, now).await? {
         return Err(AppError::TooManyAttempts);
     }
-    let now = clock::now();
     let today = domain::japan_time(&now).date();
     let reference = Reference::parse(&query.reference);
     let date_of_birth = DateOfBirth::parse(&query.date_of_birth, today).ok();

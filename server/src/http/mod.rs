@@ -80,7 +80,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         proxies,
         login_key,
         report_key: app::keys::ReportKey::derive(&secret),
-        verify_limiter: app::http::limits::status_lookup_limiter(),
+        verify_limiter: app::http::limits::verify_limiter(),
         sign_in_gate: app::http::sign_in_gate::SignInGate::default(),
         hospital: args.hospital_name.into(),
         report_days: args.report_days,

@@ -268,3 +268,90 @@ fn twenty_new_requests_an_hour_from_one_connection_then_a_clear_refusal() {
     assert!(page.body.contains(r#"value="Hanako Yamada""#));
     assert_eq!(server.count("SELECT COUNT(*) FROM cases"), 21);
 }
+
+/// Sends `count` requests side by side, alternately through `first` and
+/// `second`: the status of each answer.
+fn through_both(
+    first: &TestServer,
+    second: &TestServer,
+    count: usize,
+    send: impl Fn(&TestServer, usize) -> Answer + Sync,
+) -> Vec<u16> {
+    std::thread::scope(|scope| {
+        let sending: Vec<_> = (0..count)
+            .map(|n| {
+                let server = if n % 2 == 0 { first } else { second };
+                let send = &send;
+                scope.spawn(move || send(server, n).status)
+            })
+            .collect();
+        sending
+            .into_iter()
+            .map(|sent| sent.join().expect("a sender"))
+            .collect()
+    })
+}
+
+fn how_many(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+#[test]
+fn two_service_processes_on_one_postgresql_hold_every_limit_together() {
+    if crate::helpers::postgres().is_none() {
+        eprintln!("needs PostgreSQL: SQLite is served by one process");
+        return;
+    }
+    let options = ["--new-request-ceiling", "30"];
+    let first = TestServer::start_with(&options);
+    let second = first.another_process(&options);
+
+    // Thirty new requests at once from one connection, through both: 20.
+    let sent = through_both(&first, &second, 30, |server, n| {
+        submit_from(server, client(1), &format!("both-{n:04}"))
+    });
+    assert_eq!(how_many(&sent, 200), 20, "{sent:?}");
+    assert_eq!(how_many(&sent, 429), 10, "{sent:?}");
+    // Twenty more from twenty connections: the service's ceiling of 30.
+    let sent = through_both(&first, &second, 20, |server, n| {
+        let from = client(u8::try_from(10 + n).expect("a small number"));
+        submit_from(server, from, &format!("many-{n:04}"))
+    });
+    assert_eq!(how_many(&sent, 200), 10, "{sent:?}");
+    assert_eq!(how_many(&sent, 503), 10, "{sent:?}");
+    assert_eq!(first.count("SELECT COUNT(*) FROM cases"), 30);
+
+    // Fifteen status look-ups at once from one client (of references
+    // nobody has, each another): ten answered, five told to try later.
+    let looked = through_both(&first, &second, 15, |server, n| {
+        let alphabet = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+        let reference = format!("ZZZZ-ZZZ{}", char::from(alphabet[n]));
+        look_up(server, client(2), &reference, "1970-04-01")
+    });
+    assert_eq!(how_many(&looked, 404), 10, "{looked:?}");
+    assert_eq!(how_many(&looked, 429), 5, "{looked:?}");
+
+    // Forty sign-ins at once from one client, each with another login:
+    // thirty taken (checked, or "busy" when every hashing turn was in
+    // use), ten held back.
+    let tried = through_both(&first, &second, 40, |server, n| {
+        server.send_from(
+            client(3),
+            "POST",
+            "/staff/login",
+            None,
+            &[("login", &format!("nobody-{n}")), ("password", "guess")],
+            &[],
+        )
+    });
+    assert_eq!(how_many(&tried, 429), 10, "{tried:?}");
+    assert_eq!(
+        how_many(&tried, 401) + how_many(&tried, 503),
+        30,
+        "{tried:?}"
+    );
+    assert_eq!(
+        first.count("SELECT COUNT(*) FROM client_attempts WHERE kind = 'sign-in'"),
+        30
+    );
+}

@@ -8,8 +8,6 @@
 
 mod store;
 
-use std::time::Instant;
-
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -93,8 +91,8 @@ async fn show(
 }
 
 async fn look_up(site: &Site, client: std::net::IpAddr, typed: &str) -> Result<Answer, AppError> {
-    let now = Instant::now();
-    if !site.verify_limiter.allows(client, now) {
+    let now = crate::clock::now();
+    if !site.verify_limiter.allows(&site.pool, client, now).await? {
         return Ok(Answer::TooManyAttempts);
     }
     // A malformed code is looked up too (by a hash nothing has), so that
@@ -107,7 +105,9 @@ async fn look_up(site: &Site, client: std::net::IpAddr, typed: &str) -> Result<A
         .await?
         .and_then(answer);
     if found.is_none() {
-        site.verify_limiter.try_attempt(client, now);
+        site.verify_limiter
+            .try_attempt(&site.pool, client, now)
+            .await?;
     }
     Ok(found.unwrap_or(Answer::Unknown))
 }

@@ -109,7 +109,7 @@ async fn held_at_gate(
         record(door.pool, now, entry).await?;
     }
     tokio::time::sleep(HELD_ANSWER_DELAY).await;
-    Ok(door.gate.minutes_to_wait(address))
+    door.gate.minutes_to_wait(door.pool, address, now).await
 }
 
 /// The first step: `login` and `password` from `address`; on success a
@@ -123,7 +123,7 @@ pub async fn check_password(
     now: DateTime<Utc>,
 ) -> Result<PasswordOutcome, sqlx::Error> {
     let Door { pool, key, gate } = door;
-    if !gate.admit(address) {
+    if !gate.admit(pool, address, now).await? {
         let minutes = held_at_gate(door, address, None, now).await?;
         return Ok(PasswordOutcome::Throttled { minutes });
     }
@@ -180,7 +180,7 @@ pub async fn check_password(
         attempt.failed().await?;
         return Ok(PasswordOutcome::Refused);
     };
-    gate.give_back(address);
+    gate.give_back(pool, address).await?;
     attempt.passed().await?;
     // A secret sealed under another key file opens no more: as good as
     // none, the admin enrols the member again.
@@ -222,7 +222,7 @@ pub async fn check_code(
     if !is_token(pending) {
         return Ok(CodeOutcome::Expired);
     }
-    if !gate.admit(address) {
+    if !gate.admit(pool, address, now).await? {
         let minutes = held_at_gate(door, address, None, now).await?;
         return Ok(CodeOutcome::Throttled { minutes });
     }
@@ -285,7 +285,7 @@ pub async fn check_code(
         attempt.failed().await?;
         return Ok(CodeOutcome::Refused);
     };
-    gate.give_back(address);
+    gate.give_back(pool, address).await?;
     attempt.succeeded().await?;
     end_pending(pool, pending).await?;
     let token = open_session(pool, found.user_id, &shown, user_agent, now).await?;

@@ -119,7 +119,11 @@ async fn show_queue(
     if !desk.site.mail.sending {
         page.mail_waiting = crate::mail::store::waiting(desk.pool(), desk.now()).await?;
     }
-    page.new_requests_refused = desk.site.new_cases.at_ceiling(std::time::Instant::now());
+    page.new_requests_refused = desk
+        .site
+        .new_cases
+        .at_ceiling(desk.pool(), desk.now())
+        .await?;
     page.new_request_ceiling = desk.site.new_cases.ceiling;
     let status = if missed.is_some() {
         StatusCode::NOT_FOUND
