@@ -17,7 +17,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test test-postgres postgres-tools test-moments bench loadtest crashtest load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
+.PHONY: help run test test-postgres postgres-tools test-moments bench loadtest crashtest crashtest-postgres failover-drill load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
@@ -25,6 +25,9 @@ help:
 	@echo "make bench - run the benchmarks recorded in docs/benchmarks.md"
 	@echo "make loadtest  - 5,000 submissions from 50 clients against the release server, then check every one"
 	@echo "make crashtest - the same, killing the server with SIGKILL 5 times on the way"
+	@echo "               (both on DATABASE_URL=postgres://... when set, an empty database)"
+	@echo "make crashtest-postgres - the crash test on a throw-away PostgreSQL, killed itself half-way"
+	@echo "make failover-drill - a primary and a synchronous replica; the primary killed, the replica promoted"
 
 run: rust-tools node-tools
 	cargo leptos serve --release --precompress
@@ -59,23 +62,47 @@ lint:
 	cargo clippy -p app --lib --no-default-features --features hydrate --target $(WASM_TARGET) --locked -- -D warnings
 	cargo clippy -p domain --target $(WASM_TARGET) --locked -- -D warnings
 
-# The fast version of the load and crash tests: 500 submissions, one SIGKILL.
-load-smoke:
+# The fast version of the load and crash tests: 500 submissions, one SIGKILL
+# of the service; on PostgreSQL the same with PostgreSQL killed too, and the
+# short failover drill (scripts/pg-drill.sh).
+load-smoke: postgres-tools
 	cargo build -p server -p loadtest --locked
 	target/debug/loadtest --server target/debug/second-opinion --submissions 500 --clients 20 --kills 1
+	scripts/pg-drill.sh crash target/debug 500 20 1
+	scripts/pg-drill.sh failover target/debug 500 20 0
 
 # 30 s of random-login flood from one address while a member opens the
 # queue: the queue stays quick, the memory flat, the audit trail short.
 flood-probe:
 	cargo test -p server --test api --locked flood_probe -- --ignored --nocapture
 
+# On SQLite (a fresh file), or on the empty PostgreSQL database of
+# DATABASE_URL; DATABASE_CRASH is a command that kills that database server
+# with SIGKILL and starts it again, run half-way.
+LOAD_DATABASE = $(if $(DATABASE_URL),--database-url '$(DATABASE_URL)') \
+	$(if $(DATABASE_CRASH),--database-crash '$(DATABASE_CRASH)')
+
 loadtest:
 	cargo build --release -p server -p loadtest --locked
-	target/release/loadtest --server target/release/second-opinion --submissions 5000 --clients 50
+	target/release/loadtest --server target/release/second-opinion --submissions 5000 --clients 50 $(LOAD_DATABASE)
 
 crashtest:
 	cargo build --release -p server -p loadtest --locked
-	target/release/loadtest --server target/release/second-opinion --submissions 5000 --clients 50 --kills 5
+	target/release/loadtest --server target/release/second-opinion --submissions 5000 --clients 50 --kills 5 $(LOAD_DATABASE)
+
+# The crash test on a throw-away PostgreSQL cluster, PostgreSQL itself
+# killed with SIGKILL half-way and started again.
+crashtest-postgres: postgres-tools
+	cargo build --release -p server -p loadtest --locked
+	scripts/pg-drill.sh crash target/release 5000 50 5
+
+# A primary and a synchronous streaming replica; half-way the link between
+# them stalls for a second, the primary is killed with SIGKILL, the replica
+# promoted and the service started again on it: every acknowledged request
+# is on the new primary, once (docs/benchmarks.md has the figures).
+failover-drill: postgres-tools
+	cargo build --release -p server -p loadtest --locked
+	scripts/pg-drill.sh failover target/release 5000 50 0
 
 # The rules must compile for the browser as they are.
 wasm-check:

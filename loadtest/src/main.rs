@@ -7,10 +7,19 @@
 //! - every acknowledged reference is stored exactly once, with its answers;
 //! - no refused request is stored;
 //! - retries of a submission id never made a second case;
-//! - `PRAGMA integrity_check` is `ok`.
+//! - `PRAGMA integrity_check` is `ok` (SQLite), and `second-opinion audit
+//!   verify` finds the audit chain whole (both engines).
 //!
-//! It prints throughput and latency percentiles and exits non-zero on any
-//! loss, duplicate or corruption.
+//! The database is a fresh SQLite file, or the empty database of
+//! `--database-url` (PostgreSQL). On PostgreSQL the database server itself
+//! can be crashed mid-load (`--database-crash`, a command that kills it
+//! with SIGKILL and starts it again), or failed over (`--failover`, a
+//! command that kills the primary, promotes the replica and prints its
+//! URL, on which the service is started again).
+//!
+//! It prints throughput, latency percentiles and how long each disruption
+//! left the clients without an answer, and exits non-zero on any loss,
+//! duplicate or corruption.
 //!
 //! Each submission comes from a patient of its own, as through the
 //! hospital's nginx: the server trusts 127.0.0.1 as its proxy and each
@@ -44,6 +53,37 @@ struct Args {
     /// Times to kill the server with SIGKILL during the load (and restart it).
     #[arg(long, default_value_t = 0)]
     kills: usize,
+    /// The database to load: an empty PostgreSQL database (`postgres://…`);
+    /// a fresh SQLite file when not given.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// A shell command run once, half-way, that kills the database server
+    /// with SIGKILL and starts it again (the service keeps running).
+    #[arg(long)]
+    database_crash: Option<String>,
+    /// A shell command run once, half-way, that kills the primary database
+    /// server, promotes its replica and prints the replica's URL last; the
+    /// service is then started again on that URL.
+    #[arg(long)]
+    failover: Option<String>,
+}
+
+/// What happens to the service or its database during the load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Disruption {
+    /// The service killed with SIGKILL and started again.
+    KillService,
+    /// The database server killed with SIGKILL and started again.
+    CrashDatabase,
+    /// The primary killed, the replica promoted, the service moved to it.
+    Failover,
+}
+
+/// Where the service's data is: the URL, and its key file.
+#[derive(Debug, Clone)]
+struct Database {
+    url: String,
+    key_file: PathBuf,
 }
 
 /// What a submission should become.
@@ -79,6 +119,11 @@ struct Seen {
     /// A retry that came back with another reference, or any other surprise.
     problems: Vec<String>,
     latencies: Vec<Duration>,
+    /// When each acknowledgement came.
+    answered_at: Vec<Instant>,
+    /// When each disruption began, and when it was over (the database
+    /// back, the service started again).
+    disruptions: Vec<(Disruption, Instant, Instant)>,
     /// "Busy, try again" answers (503), each retried.
     busy: usize,
     /// Calls that found no server (killed), each retried.
@@ -91,13 +136,14 @@ struct Server {
     base_url: String,
 }
 
-fn start(binary: &Path, database: &Path) -> Result<Server> {
+fn start(binary: &Path, database: &Database) -> Result<Server> {
     let mut child = Command::new(binary)
         .args(["--addr", "127.0.0.1:0", "--trusted-proxy", "127.0.0.1"])
         // Thousands of requests in minutes: over the service's hourly
         // ceiling by design.
         .args(["--new-request-ceiling", "10000000"])
-        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("DATABASE_URL", &database.url)
+        .env("SECOND_OPINION_KEY_FILE", &database.key_file)
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -109,6 +155,10 @@ fn start(binary: &Path, database: &Path) -> Result<Server> {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(address) = line.split("listening on ").nth(1) {
                 let _ = sender.send(address.trim().to_owned());
+            }
+            // What went wrong, as the service logged it (never patient data).
+            if line.contains(" WARN ") || line.contains(" ERROR ") {
+                eprintln!("service: {line}");
             }
         }
     });
@@ -248,6 +298,7 @@ fn submit(
             match answer {
                 Answer::Stored(reference) => {
                     seen.latencies.push(took);
+                    seen.answered_at.push(Instant::now());
                     if planned.kind == Kind::Refused {
                         seen.problems
                             .push(format!("{}: a refused request was stored", planned.id));
@@ -298,23 +349,54 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
-/// Checks the database against what the clients were told.
-async fn verify(database: &Path, planned: &[Planned], seen: &Seen) -> Result<Vec<String>> {
-    let pool =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", database.display())).await?;
+/// A stored case, as the check reads it: submission id, reference, the
+/// patient's name, the answers, whether reception contacts first.
+type StoredRow = (String, String, String, String, bool);
+
+const STORED: &str =
+    "SELECT submission_id, reference, patient_name, answers, contact_first FROM cases";
+
+/// Every stored case, and what the engine's own check found wrong.
+async fn stored_cases(database: &Database) -> Result<(Vec<StoredRow>, Vec<String>)> {
     let mut problems = Vec::new();
+    if database.url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(&database.url).await?;
+        let rows = sqlx::query_as(STORED).fetch_all(&pool).await?;
+        pool.close().await;
+        return Ok((rows, problems));
+    }
+    let pool = sqlx::SqlitePool::connect(&format!("{}?mode=ro", database.url)).await?;
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&pool)
         .await?;
     if integrity != "ok" {
         problems.push(format!("integrity_check: {integrity}"));
     }
-    let rows: Vec<(String, String, String, String, bool)> = sqlx::query_as(
-        "SELECT submission_id, reference, patient_name, answers, contact_first FROM cases",
-    )
-    .fetch_all(&pool)
-    .await?;
+    let rows = sqlx::query_as(STORED).fetch_all(&pool).await?;
     pool.close().await;
+    Ok((rows, problems))
+}
+
+/// `second-opinion audit verify` on the database: the chain whole.
+fn audit_verify(binary: &Path, database: &Database) -> Result<Option<String>> {
+    let output = Command::new(binary)
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &database.url)
+        .env("SECOND_OPINION_KEY_FILE", &database.key_file)
+        .output()
+        .with_context(|| format!("cannot run {} audit verify", binary.display()))?;
+    Ok((!output.status.success()).then(|| {
+        format!(
+            "audit verify: {}{}",
+            String::from_utf8_lossy(&output.stdout).trim(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )
+    }))
+}
+
+/// Checks the database against what the clients were told.
+async fn verify(database: &Database, planned: &[Planned], seen: &Seen) -> Result<Vec<String>> {
+    let (rows, mut problems) = stored_cases(database).await?;
     let by_id: HashMap<&str, &Planned> = planned.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut stored: HashMap<&str, (&str, &str, &str, bool)> = HashMap::new();
     for (id, reference, name, answers, contact_first) in &rows {
@@ -362,37 +444,136 @@ async fn verify(database: &Path, planned: &[Planned], seen: &Seen) -> Result<Vec
     Ok(problems)
 }
 
+/// Runs `command` with the shell: its standard output.
+fn shell(command: &str) -> Result<String> {
+    let output = Command::new("sh")
+        .args(["-c", command])
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run {command}"))?;
+    if !output.status.success() {
+        bail!("{command} failed ({})", output.status);
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The disruptions of the run, each with the number of submissions begun
+/// before it: the service's kills spread over the load (with jitter), the
+/// database's crash or failover half-way.
+fn schedule(args: &Args) -> Vec<(usize, Disruption)> {
+    let mut rng = rand::rng();
+    let mut events: Vec<(usize, Disruption)> = (1..=args.kills)
+        .map(|kill| {
+            let target = args.submissions * kill / (args.kills + 1);
+            let jitter = rng.random_range(0..=args.submissions / (2 * (args.kills + 1)).max(1));
+            (
+                (target + jitter).min(args.submissions),
+                Disruption::KillService,
+            )
+        })
+        .collect();
+    let half = args.submissions / 2 + rng.random_range(0..=args.submissions / 10);
+    if args.database_crash.is_some() {
+        events.push((half, Disruption::CrashDatabase));
+    }
+    if args.failover.is_some() {
+        events.push((half, Disruption::Failover));
+    }
+    events.sort_by_key(|(at, _)| *at);
+    events
+}
+
 /// The crash test: SIGKILL at random moments while the load runs, each
-/// followed by a restart on the same database.
+/// followed by a restart on the same database; the database crashed or
+/// failed over half-way. The database the service ends on.
 #[allow(clippy::print_stdout, reason = "the report is the output")]
-fn crash(
+fn disrupt(
     args: &Args,
     server: &Mutex<Server>,
     base_url: &RwLock<String>,
     next: &AtomicUsize,
-    database: &Path,
-) -> Result<()> {
-    let mut rng = rand::rng();
-    for kill in 1..=args.kills {
-        let progress_target = args.submissions * kill / (args.kills + 1);
-        let jitter = rng.random_range(0..=args.submissions / (2 * (args.kills + 1)).max(1));
-        while next.load(Ordering::Relaxed) < (progress_target + jitter).min(args.submissions) {
+    (mut database, seen): (Database, &Mutex<Seen>),
+) -> Result<Database> {
+    for (at, disruption) in schedule(args) {
+        while next.load(Ordering::Relaxed) < at {
             std::thread::sleep(Duration::from_millis(5));
         }
+        let began = next.load(Ordering::Relaxed).min(args.submissions);
+        let moment = Instant::now();
         let mut current = server.lock().map_err(|_| anyhow::anyhow!("server lock"))?;
+        match disruption {
+            Disruption::CrashDatabase => {
+                let command = args.database_crash.as_deref().unwrap_or_default();
+                shell(command)?;
+                println!(
+                    "crashed the database (SIGKILL) and started it again after {began} submissions began"
+                );
+                if let Ok(mut seen) = seen.lock() {
+                    seen.disruptions.push((disruption, moment, Instant::now()));
+                }
+                continue;
+            }
+            Disruption::Failover => {
+                let command = args.failover.as_deref().unwrap_or_default();
+                let said = shell(command)?;
+                let url = said.lines().rfind(|line| !line.trim().is_empty());
+                url.context("the failover command printed no URL")?
+                    .trim()
+                    .clone_into(&mut database.url);
+                println!(
+                    "failed over to {} after {began} submissions began",
+                    database.url
+                );
+            }
+            Disruption::KillService => {
+                println!(
+                    "killed the server (SIGKILL) after {began} of {} submissions began",
+                    args.submissions
+                );
+            }
+        }
         current.child.kill().context("kill the server")?;
         current.child.wait()?;
-        println!(
-            "killed the server (SIGKILL) after {} of {} submissions began",
-            next.load(Ordering::Relaxed).min(args.submissions),
-            args.submissions
-        );
-        *current = start(&args.server, database)?;
+        *current = start(&args.server, &database)?;
         if let Ok(mut url) = base_url.write() {
             url.clone_from(&current.base_url);
         }
+        if let Ok(mut seen) = seen.lock() {
+            seen.disruptions.push((disruption, moment, Instant::now()));
+        }
     }
-    Ok(())
+    Ok(database)
+}
+
+/// How long the clients were without an acknowledgement through each
+/// disruption: the longest time between two, from the last before it
+/// began to the first after it was over.
+#[allow(clippy::print_stdout, reason = "the report is the output")]
+fn report_gaps(seen: &Seen) {
+    let mut answered = seen.answered_at.clone();
+    answered.sort_unstable();
+    for (disruption, began, over) in &seen.disruptions {
+        let from = answered
+            .iter()
+            .rposition(|moment| moment <= began)
+            .unwrap_or(0);
+        let to = answered
+            .iter()
+            .position(|moment| moment > over)
+            .unwrap_or(answered.len().saturating_sub(1));
+        let longest = answered
+            .get(from..=to)
+            .unwrap_or_default()
+            .windows(2)
+            .map(|pair| pair[1].duration_since(pair[0]))
+            .max()
+            .unwrap_or_default();
+        println!(
+            "{disruption:?}: took {:.2} s; the clients were without an acknowledgement for {:.2} s at most",
+            over.duration_since(*began).as_secs_f64(),
+            longest.as_secs_f64()
+        );
+    }
 }
 
 /// Throughput and latency, as the clients measured them.
@@ -442,7 +623,13 @@ fn run(args: &Args) -> Result<bool> {
         bail!("--clients and --submissions must be at least 1");
     }
     let directory = tempfile::tempdir()?;
-    let database = directory.path().join("load.db");
+    let database = Database {
+        url: args
+            .database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", directory.path().join("load.db").display())),
+        key_file: directory.path().join("second-opinion.key"),
+    };
     let server = Arc::new(Mutex::new(start(&args.server, &database)?));
     let base_url = Arc::new(RwLock::new(
         server
@@ -480,7 +667,7 @@ fn run(args: &Args) -> Result<bool> {
         })
         .collect();
 
-    crash(args, &server, &base_url, &next, &database)?;
+    let database = disrupt(args, &server, &base_url, &next, (database, &seen))?;
     for worker in workers {
         let _ = worker.join();
     }
@@ -496,12 +683,19 @@ fn run(args: &Args) -> Result<bool> {
         .enable_all()
         .build()?;
     let mut problems = runtime.block_on(verify(&database, &planned, &seen))?;
+    problems.extend(audit_verify(&args.server, &database)?);
     problems.extend(seen.problems.iter().cloned());
 
     report(args, &seen, elapsed);
+    report_gaps(&seen);
     if problems.is_empty() {
         println!(
-            "ok: every acknowledged request stored once with its answers, nothing refused stored, integrity_check ok"
+            "ok: every acknowledged request stored once with its answers, nothing refused stored, the audit chain whole{}",
+            if database.url.starts_with("sqlite") {
+                ", integrity_check ok"
+            } else {
+                ""
+            }
         );
         Ok(true)
     } else {

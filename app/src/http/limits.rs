@@ -14,7 +14,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{Any, AnyPool};
+use sqlx::{Any, AnyPool, Transaction};
 
 use crate::store::{begin_write, timestamp};
 
@@ -52,6 +52,8 @@ pub struct AttemptLimiter {
 struct Refused {
     until: HashMap<String, DateTime<Utc>>,
     pruned: Option<DateTime<Utc>>,
+    /// When this process last deleted the limit's rows out of the window.
+    rows_pruned: Option<DateTime<Utc>>,
 }
 
 /// A limit reached: its place among the limits taken together, and when
@@ -77,12 +79,26 @@ impl AttemptLimiter {
     /// that an attempt costs the same however many addresses have tried.
     fn held(&self, key: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
-        let Refused { until, pruned } = &mut *refused;
+        let Refused { until, pruned, .. } = &mut *refused;
         if pruned.is_none_or(|at| now - at >= self.window) {
             until.retain(|_, free_at| *free_at > now);
             *pruned = Some(now);
         }
         until.get(key).copied().filter(|free_at| *free_at > now)
+    }
+
+    /// Whether to delete the rows out of the window now: at most once a
+    /// minute for each process (a row out of the window counts for
+    /// nothing meanwhile; the table holds an hour's attempts at most).
+    fn time_to_prune(&self, now: DateTime<Utc>) -> bool {
+        let mut refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner);
+        let due = refused
+            .rows_pruned
+            .is_none_or(|at| now - at >= Duration::minutes(1) || now < at);
+        if due {
+            refused.rows_pruned = Some(now);
+        }
+        due
     }
 
     fn remember(&self, key: &str, free_at: DateTime<Utc>) {
@@ -175,36 +191,53 @@ impl AttemptLimiter {
 
 /// Takes an attempt from each of `takes` (a limiter and the client it
 /// counts) at `now`, all or none: `Err` names the first limit reached
-/// (its place in `takes`) and when the client may try again. The counts
-/// are read and the attempts written in one write turn, so that no other
-/// process's attempt comes between.
+/// (its place in `takes`) and when the client may try again.
 pub async fn take_together(
     pool: &AnyPool,
     takes: &[(&AttemptLimiter, &str)],
     now: DateTime<Utc>,
 ) -> Result<Result<(), Reached>, sqlx::Error> {
-    for (limit, (limiter, key)) in takes.iter().enumerate() {
-        if let Some(free_at) = limiter.held(key, now) {
-            return Ok(Err(Reached { limit, free_at }));
-        }
-    }
-    // A read first: a client at its limit is refused without waiting for
-    // the write turn.
-    for (limit, (limiter, key)) in takes.iter().enumerate() {
-        if let Some(free_at) = limiter.free_at(pool, key, now).await? {
-            limiter.remember(key, free_at);
-            return Ok(Err(Reached { limit, free_at }));
-        }
+    if let Err(reached) = check(takes, now) {
+        return Ok(Err(reached));
     }
     let mut transaction = begin_write(pool).await?;
+    let outcome = take_in(&mut transaction, takes, now).await?;
+    transaction.commit().await?;
+    Ok(outcome)
+}
+
+/// Whether each of `takes` may be under its limit at `now`, as this
+/// process remembers: a client the database refused is refused again
+/// without a query until it may try. Nothing is taken; the count of record
+/// is read in the write turn ([`take_in`]).
+pub fn check(takes: &[(&AttemptLimiter, &str)], now: DateTime<Utc>) -> Result<(), Reached> {
     for (limit, (limiter, key)) in takes.iter().enumerate() {
-        sqlx::query("DELETE FROM client_attempts WHERE kind = $1 AND at <= $2")
-            .bind(limiter.kind)
-            .bind(timestamp(now - limiter.window))
-            .execute(&mut *transaction)
-            .await?;
-        if let Some(free_at) = limiter.free_at(&mut *transaction, key, now).await? {
-            transaction.commit().await?;
+        if let Some(free_at) = limiter.held(key, now) {
+            return Err(Reached { limit, free_at });
+        }
+    }
+    Ok(())
+}
+
+/// Takes the attempts of `takes` in `transaction`, which holds the write
+/// turn (`begin_write`): the counts are read and the attempts written with
+/// no other process's attempt between. All or none; the caller commits
+/// (with whatever else it writes: a new request and its attempts are one
+/// commit).
+pub async fn take_in(
+    transaction: &mut Transaction<'static, Any>,
+    takes: &[(&AttemptLimiter, &str)],
+    now: DateTime<Utc>,
+) -> Result<Result<(), Reached>, sqlx::Error> {
+    for (limit, (limiter, key)) in takes.iter().enumerate() {
+        if limiter.time_to_prune(now) {
+            sqlx::query("DELETE FROM client_attempts WHERE kind = $1 AND at <= $2")
+                .bind(limiter.kind)
+                .bind(timestamp(now - limiter.window))
+                .execute(&mut **transaction)
+                .await?;
+        }
+        if let Some(free_at) = limiter.free_at(&mut **transaction, key, now).await? {
             limiter.remember(key, free_at);
             return Ok(Err(Reached { limit, free_at }));
         }
@@ -214,10 +247,9 @@ pub async fn take_together(
             .bind(limiter.kind)
             .bind(*key)
             .bind(timestamp(now))
-            .execute(&mut *transaction)
+            .execute(&mut **transaction)
             .await?;
     }
-    transaction.commit().await?;
     Ok(Ok(()))
 }
 
@@ -252,6 +284,16 @@ pub enum NotTaken {
     Service,
 }
 
+impl From<Reached> for NotTaken {
+    /// The first limit is the client's, the second the service's.
+    fn from(reached: Reached) -> Self {
+        match reached.limit {
+            0 => Self::Client,
+            _ => Self::Service,
+        }
+    }
+}
+
 impl Default for NewCaseLimiter {
     fn default() -> Self {
         Self::with_ceiling(SERVICE_CEILING)
@@ -276,14 +318,35 @@ impl NewCaseLimiter {
         client: IpAddr,
         now: DateTime<Utc>,
     ) -> Result<Result<(), NotTaken>, sqlx::Error> {
+        if let Err(not) = self.check(client, now) {
+            return Ok(Err(not));
+        }
+        let mut transaction = begin_write(pool).await?;
+        let taken = self.take_in(&mut transaction, client, now).await?;
+        transaction.commit().await?;
+        Ok(taken)
+    }
+
+    /// Whether a new request from `client` may be taken at `now`, as this
+    /// process remembers ([`check`]).
+    pub fn check(&self, client: IpAddr, now: DateTime<Utc>) -> Result<(), NotTaken> {
         let key = client_key(client);
         let takes = [(&self.per_client, key.as_str()), (&self.service, EVERYONE)];
-        Ok(take_together(pool, &takes, now)
+        check(&takes, now).map_err(NotTaken::from)
+    }
+
+    /// Takes a new request from `client` in `transaction` ([`take_in`]).
+    pub async fn take_in(
+        &self,
+        transaction: &mut Transaction<'static, Any>,
+        client: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), NotTaken>, sqlx::Error> {
+        let key = client_key(client);
+        let takes = [(&self.per_client, key.as_str()), (&self.service, EVERYONE)];
+        Ok(take_in(transaction, &takes, now)
             .await?
-            .map_err(|reached| match reached.limit {
-                0 => NotTaken::Client,
-                _ => NotTaken::Service,
-            }))
+            .map_err(NotTaken::from))
     }
 
     /// Whether the service-wide ceiling is reached now (reception's queue

@@ -102,6 +102,7 @@ pub async fn accept_request(
 ) -> Result<Accepted, AppError> {
     use super::store;
     use crate::clock;
+    use crate::http::limits::NotTaken;
     use domain::{appointment_window, assess, documents_to_bring, japan_time};
 
     if !is_submission_id(&input.submission_id) || !matches!(input.language.as_str(), "ja" | "en") {
@@ -120,20 +121,21 @@ pub async fn accept_request(
     }
     let calendar = crate::store::calendar(pool).await?;
     let window = appointment_window(now_in_japan, &calendar);
+    // A client this process knows is over its limit is refused here
+    // without waiting for the write turn; the store counts a new request
+    // for good in the transaction that stores it. A resend does not count.
     let resent = store::submission_is_known(pool, &input.submission_id).await?;
+    let not_taken = |not| match not {
+        NotTaken::Client => AppError::TooManyNewRequests,
+        // The whole service is over its hourly ceiling: "busy", and
+        // reception's queue says so.
+        NotTaken::Service => AppError::Busy,
+    };
     if !resent {
-        use crate::http::limits::NotTaken;
-        match sender
+        sender
             .new_cases
-            .take(pool, sender.client, received_at)
-            .await?
-        {
-            Ok(()) => {}
-            Err(NotTaken::Client) => return Err(AppError::TooManyNewRequests),
-            // The whole service is over its hourly ceiling: "busy", and
-            // reception's queue says so.
-            Err(NotTaken::Service) => return Err(AppError::Busy),
-        }
+            .check(sender.client, received_at)
+            .map_err(not_taken)?;
     }
     let case = store::NewCase {
         submission_id: &input.submission_id,
@@ -142,25 +144,19 @@ pub async fn accept_request(
         window,
         received_at,
         language: &input.language,
+        limit: (!resent).then_some((sender.new_cases, sender.client)),
+        token_lifetime: if input.shared_computer {
+            store::SHARED_SENT_TOKEN
+        } else {
+            store::SENT_TOKEN
+        },
     };
-    let stored = store::store_case(pool, &case, sender.mail).await?;
-    let Some(stored) = stored else {
+    let (stored, token) = match store::store_case(pool, &case, sender.mail).await? {
+        store::Storing::Stored { case, token } => (case, token),
         // The submission id was used before for other answers: not a retry.
-        return Err(AppError::Resubmitted);
+        store::Storing::Resubmitted => return Err(AppError::Resubmitted),
+        store::Storing::NotTaken(not) => return Err(not_taken(not)),
     };
-    let lifetime = if input.shared_computer {
-        store::SHARED_SENT_TOKEN
-    } else {
-        store::SENT_TOKEN
-    };
-    // A resend gets a token of its own (the browser that resent may never
-    // have had the first answer), and keeps at most the two before it of
-    // the last minute: a loop of resends adds no rows.
-    if resent {
-        let recently = received_at - chrono::Duration::minutes(1);
-        store::forget_sent_tokens_since(pool, &stored.reference, recently).await?;
-    }
-    let token = store::issue_sent_token(pool, &stored.reference, received_at, lifetime).await?;
     Ok(Accepted {
         sent: SentRequest {
             reference: stored.reference,

@@ -11,6 +11,7 @@ use rand::Rng;
 use sqlx::AnyPool;
 
 use crate::area::AreaCode;
+use crate::http::limits::{NewCaseLimiter, NotTaken};
 use crate::mail::MailSetup;
 use crate::mail::outbox;
 use crate::store::{Flag, MISSES_PER_REFERENCE, a_day_before, timestamp, undecodable};
@@ -24,6 +25,22 @@ pub struct NewCase<'a> {
     pub window: AppointmentWindow,
     pub received_at: DateTime<Utc>,
     pub language: &'a str,
+    /// The limit a new request counts against, and its sender (`None`: a
+    /// resend, which does not count).
+    pub limit: Option<(&'a NewCaseLimiter, std::net::IpAddr)>,
+    /// How long the confirmation page's token opens it.
+    pub token_lifetime: chrono::Duration,
+}
+
+/// What became of a request to store.
+#[derive(Debug)]
+pub enum Storing {
+    /// Stored now or before (a resend), with a new confirmation token.
+    Stored { case: StoredCase, token: String },
+    /// The submission id was used before with other answers.
+    Resubmitted,
+    /// Over a limit: nothing stored.
+    NotTaken(NotTaken),
 }
 
 /// A fresh reference from the operating system's secure random source.
@@ -45,6 +62,7 @@ pub struct StoredCase {
 
 #[derive(sqlx::FromRow)]
 struct StoredRow {
+    id: i64,
     reference: String,
     verdict: String,
     reasons: String,
@@ -55,7 +73,7 @@ struct StoredRow {
 }
 
 const STORED_COLUMNS: &str =
-    "reference, verdict, reasons, receipt_day, earliest_day, latest_day, answers";
+    "id, reference, verdict, reasons, receipt_day, earliest_day, latest_day, answers";
 
 impl StoredRow {
     fn into_case(self) -> Result<StoredCase, sqlx::Error> {
@@ -82,16 +100,19 @@ impl StoredRow {
     }
 }
 
-/// Stores the case in one transaction, with the "received" message when
-/// the patient asked for news by e-mail. A submission id seen before with
-/// the same answers (a double click, a retry) returns the case stored then
-/// and stores nothing new; seen before with other answers, it returns
-/// `None`: an id is not a way to read someone else's reference.
+/// Stores the case in one transaction (one commit: one `fsync` on
+/// SQLite), with the attempt it counts against the sender's limit and the
+/// service's ceiling, the "received" message when the patient asked for
+/// news by e-mail, and the confirmation page's token. A submission id seen
+/// before with the same answers (a double click, a retry) returns the case
+/// stored then and stores nothing new but a token; seen before with other
+/// answers, it is `Resubmitted`: an id is not a way to read someone else's
+/// reference.
 pub async fn store_case(
     pool: &AnyPool,
     case: &NewCase<'_>,
     mail: &MailSetup,
-) -> Result<Option<StoredCase>, sqlx::Error> {
+) -> Result<Storing, sqlx::Error> {
     let reasons: Vec<&str> = match case.verdict {
         Verdict::ContactFirst { reasons } => reasons.iter().map(|r| r.code()).collect(),
         _ => Vec::new(),
@@ -102,6 +123,14 @@ pub async fn store_case(
     let submission = case.submission;
 
     let mut transaction = crate::store::begin_write(pool).await?;
+    if let Some((limiter, client)) = case.limit
+        && let Err(not) = limiter
+            .take_in(&mut transaction, client, case.received_at)
+            .await?
+    {
+        transaction.commit().await?;
+        return Ok(Storing::NotTaken(not));
+    }
     // A reference drawn twice (one chance in 10^11) breaks the UNIQUE
     // constraint; draw again. Each draw is a savepoint: PostgreSQL would
     // otherwise end the whole transaction at the first error.
@@ -147,17 +176,63 @@ pub async fn store_case(
                 .bind(case.submission_id)
                 .fetch_one(&mut *transaction)
                 .await?;
-                transaction.commit().await?;
                 if stored.answers != answers {
-                    return Ok(None);
+                    transaction.commit().await?;
+                    return Ok(Storing::Resubmitted);
                 }
-                return stored.into_case().map(Some);
+                let resent = inserted.is_none();
+                let token = sent_token_in(&mut transaction, stored.id, resent, case).await?;
+                transaction.commit().await?;
+                return Ok(Storing::Stored {
+                    case: stored.into_case()?,
+                    token,
+                });
             }
         }
     }
     Err(sqlx::Error::Protocol(
         "could not draw a unique reference".into(),
     ))
+}
+
+/// A new confirmation-page token for case `case_id`, in the transaction
+/// that stores it. A resend gets a token of its own (the browser that
+/// resent may never have had the first answer), and keeps at most the two
+/// before it of the last minute: a loop of resends adds no rows.
+async fn sent_token_in(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: i64,
+    resent: bool,
+    case: &NewCase<'_>,
+) -> Result<String, sqlx::Error> {
+    let now = case.received_at;
+    sqlx::query("DELETE FROM sent_tokens WHERE expires_at <= $1 OR issued_at <= $2")
+        .bind(timestamp(now))
+        .bind(timestamp(now - SENT_TOKEN))
+        .execute(&mut **transaction)
+        .await?;
+    if resent {
+        sqlx::query(
+            "DELETE FROM sent_tokens WHERE case_id = $1 AND issued_at > $2 \
+             AND token_hash NOT IN (SELECT token_hash FROM sent_tokens \
+             WHERE case_id = $1 AND issued_at > $2 ORDER BY issued_at DESC LIMIT 2)",
+        )
+        .bind(case_id)
+        .bind(timestamp(now - chrono::Duration::minutes(1)))
+        .execute(&mut **transaction)
+        .await?;
+    }
+    let token = crate::http::tokens::new_token();
+    sqlx::query(
+        "INSERT INTO sent_tokens (token_hash, case_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(crate::http::tokens::token_hash(&token))
+    .bind(case_id)
+    .bind(timestamp(now))
+    .bind(timestamp(now + case.token_lifetime))
+    .execute(&mut **transaction)
+    .await?;
+    Ok(token)
 }
 
 /// Confirmation messages one address gets in a day, whatever the
@@ -437,56 +512,6 @@ pub async fn submission_is_known(pool: &AnyPool, submission_id: &str) -> Result<
 pub const SENT_TOKEN: chrono::Duration = chrono::Duration::days(1);
 /// …and from a shared computer (with a cookie for the browser's session).
 pub const SHARED_SENT_TOKEN: chrono::Duration = chrono::Duration::hours(1);
-
-/// A new confirmation-page token for the browser that sent `reference`
-/// (only its hash is kept), for `lifetime`; tokens over are deleted.
-pub async fn issue_sent_token(
-    pool: &AnyPool,
-    reference: &Reference,
-    now: DateTime<Utc>,
-    lifetime: chrono::Duration,
-) -> Result<String, sqlx::Error> {
-    let token = crate::http::tokens::new_token();
-    let mut transaction = crate::store::begin_write(pool).await?;
-    sqlx::query("DELETE FROM sent_tokens WHERE expires_at <= $1 OR issued_at <= $2")
-        .bind(timestamp(now))
-        .bind(timestamp(now - SENT_TOKEN))
-        .execute(&mut *transaction)
-        .await?;
-    sqlx::query(
-        "INSERT INTO sent_tokens (token_hash, case_id, issued_at, expires_at) \
-         SELECT $1, id, $2, $3 FROM cases WHERE reference = $4",
-    )
-    .bind(crate::http::tokens::token_hash(&token))
-    .bind(timestamp(now))
-    .bind(timestamp(now + lifetime))
-    .bind(reference.compact())
-    .execute(&mut *transaction)
-    .await?;
-    transaction.commit().await?;
-    Ok(token)
-}
-
-/// Forgets all but the newest two confirmation-page tokens issued for
-/// `reference` after `since`, before a resend adds its own: a double
-/// click keeps both cookies working, a loop of resends adds no rows.
-pub async fn forget_sent_tokens_since(
-    pool: &AnyPool,
-    reference: &Reference,
-    since: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "DELETE FROM sent_tokens WHERE issued_at > $1 \
-         AND case_id = (SELECT id FROM cases WHERE reference = $2) \
-         AND token_hash NOT IN (SELECT t.token_hash FROM sent_tokens t JOIN cases c ON c.id = t.case_id \
-         WHERE c.reference = $2 AND t.issued_at > $1 ORDER BY t.issued_at DESC LIMIT 2)",
-    )
-    .bind(timestamp(since))
-    .bind(reference.compact())
-    .execute(pool)
-    .await?;
-    Ok(())
-}
 
 /// Ends the confirmation token `token` ("Finish" on the confirmation).
 pub async fn end_sent_token(pool: &AnyPool, token: &str) -> Result<(), sqlx::Error> {
