@@ -109,14 +109,19 @@ wasm-check:
 	cargo build -p domain --target $(WASM_TARGET) --locked
 
 # The journeys today, then once more as the year turns (the appointment
-# windows, the day sheet and the sign-in codes across midnight on 31 December).
+# windows, the day sheet and the sign-in codes across midnight on 31 December),
+# then today again on a throw-away PostgreSQL cluster.
 # The server believes X-Forwarded-For from 127.0.0.1, as it does from nginx:
 # a journey's patient on a phone of their own says so (staff-helpers.ts).
-end2end: time-tools
+end2end: time-tools postgres-tools
 	rm -rf $(dir $(E2E_DATABASE)) && mkdir -p $(dir $(E2E_DATABASE))
 	DATABASE_URL=sqlite://$(CURDIR)/$(E2E_DATABASE) SECOND_OPINION_TRUSTED_PROXIES=127.0.0.1 \
 		cargo leptos end-to-end
 	scripts/end2end-at.sh 2027-12-31T23:58:30+09:00
+	@dir=$$(mktemp -d /tmp/second-opinion-e2e.XXXXXX); \
+	trap 'scripts/pg-cluster.sh stop "'"$$dir"'"; rm -rf "'"$$dir"'"' EXIT INT TERM; \
+	url=$$(scripts/pg-cluster.sh start "$$dir"); \
+	E2E_DATABASE_URL=$$url SECOND_OPINION_KEY_FILE=$$dir/second-opinion.key scripts/end2end-at.sh now
 
 # The reference deployment for real: Debian's nginx with the shipped
 # configuration, TLS and HTTP/2 in front of the server; the systemd units

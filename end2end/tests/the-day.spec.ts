@@ -41,7 +41,16 @@ function japanToday(): string {
  * the journey runs across midnight.
  */
 function appointmentToday(reference: string): void {
-  const file = process.env.DATABASE_URL!.replace(/^sqlite:\/\//, '').split('?')[0];
+  const url = process.env.DATABASE_URL!;
+  const [day, compact] = [japanToday(), reference.replace('-', '')];
+  if (url.startsWith('postgres')) {
+    const sql = "UPDATE appointments SET day = :'day' WHERE ended_at IS NULL AND case_id = "
+      + "(SELECT id FROM cases WHERE reference = :'reference');";
+    execFileSync('psql', [url, '-qX', '-v', 'ON_ERROR_STOP=1', '-v', `day=${day}`, '-v', `reference=${compact}`],
+      { input: sql });
+    return;
+  }
+  const file = url.replace(/^sqlite:\/\//, '').split('?')[0];
   const script = [
     'import sqlite3, sys',
     'db = sqlite3.connect(sys.argv[1], timeout=10)',
@@ -49,7 +58,7 @@ function appointmentToday(reference: string): void {
     '    db.execute("UPDATE appointments SET day = ? WHERE ended_at IS NULL AND case_id = '
       + '(SELECT id FROM cases WHERE reference = ?)", (sys.argv[2], sys.argv[3]))',
   ].join('\n');
-  execFileSync('python3', ['-c', script, file, japanToday(), reference.replace('-', '')]);
+  execFileSync('python3', ['-c', script, file, day, compact]);
 }
 
 /** The number of pages of a PDF Chromium printed. */
