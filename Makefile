@@ -130,7 +130,7 @@ deploy-check: deploy-tools
 	cargo test -p server --test api --locked deploy:: -- --ignored
 
 # Measured, not asserted: results go to docs/benchmarks.md by hand, with the date.
-bench: rust-tools node-tools mail-tools
+bench: rust-tools node-tools mail-tools postgres-tools
 	@command -v brotli >/dev/null && command -v wrk >/dev/null || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y brotli wrk; }
@@ -138,10 +138,12 @@ bench: rust-tools node-tools mail-tools
 	cargo bench -p server --bench store -- --warm-up-time 1 --measurement-time 6
 	cargo bench -p server --bench sign_in -- --warm-up-time 1 --measurement-time 6
 	cargo bench -p server --bench outbox
+	cargo bench -p server --bench queue -- --warm-up-time 1 --measurement-time 6
 	cargo leptos build --release --precompress
 	scripts/bundle-size.sh target/site
 	scripts/bench-browser.sh
 	scripts/bench-http.sh
+	scripts/bench-postgres.sh
 
 tools: rust-tools node-tools browser-tools deploy-tools mail-tools time-tools postgres-tools
 

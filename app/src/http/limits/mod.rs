@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, AnyPool, Transaction};
 
-use crate::store::{begin_write, timestamp};
+use crate::store::begin_write;
+
+mod store;
 
 /// The client as every limit counts it: an IPv4 address, or the /64 an
 /// IPv6 address is in (one subscriber's network gets a /64 and can use any
@@ -148,15 +150,7 @@ impl AttemptLimiter {
     /// Forgets the latest attempt of `client` (one that turned out not to
     /// count).
     pub async fn give_back(&self, pool: &AnyPool, client: IpAddr) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "DELETE FROM client_attempts WHERE id = (SELECT id FROM client_attempts \
-             WHERE kind = $1 AND client = $2 ORDER BY at DESC, id DESC LIMIT 1)",
-        )
-        .bind(self.kind)
-        .bind(client_key(client))
-        .execute(pool)
-        .await?;
-        Ok(())
+        store::forget_latest(pool, (self.kind, &client_key(client))).await
     }
 
     /// When the client's `limit`-th latest attempt within the window leaves
@@ -173,16 +167,7 @@ impl AttemptLimiter {
         let Some(offset) = self.limit.checked_sub(1) else {
             return Ok(Some(now + self.window));
         };
-        let at: Option<String> = sqlx::query_scalar(
-            "SELECT at FROM client_attempts WHERE kind = $1 AND client = $2 AND at > $3 \
-             ORDER BY at DESC LIMIT 1 OFFSET $4",
-        )
-        .bind(self.kind)
-        .bind(key)
-        .bind(timestamp(now - self.window))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_optional(executor)
-        .await?;
+        let at = store::nth_latest(executor, (self.kind, key), now - self.window, offset).await?;
         Ok(at.map(|at| {
             DateTime::parse_from_rfc3339(&at).map_or(now, |at| at.with_timezone(&Utc)) + self.window
         }))
@@ -231,11 +216,7 @@ pub async fn take_in(
 ) -> Result<Result<(), Reached>, sqlx::Error> {
     for (limit, (limiter, key)) in takes.iter().enumerate() {
         if limiter.time_to_prune(now) {
-            sqlx::query("DELETE FROM client_attempts WHERE kind = $1 AND at <= $2")
-                .bind(limiter.kind)
-                .bind(timestamp(now - limiter.window))
-                .execute(&mut **transaction)
-                .await?;
+            store::forget_until(&mut **transaction, limiter.kind, now - limiter.window).await?;
         }
         if let Some(free_at) = limiter.free_at(&mut **transaction, key, now).await? {
             limiter.remember(key, free_at);
@@ -243,12 +224,7 @@ pub async fn take_in(
         }
     }
     for (limiter, key) in takes {
-        sqlx::query("INSERT INTO client_attempts (kind, client, at) VALUES ($1, $2, $3)")
-            .bind(limiter.kind)
-            .bind(*key)
-            .bind(timestamp(now))
-            .execute(&mut **transaction)
-            .await?;
+        store::insert(&mut **transaction, (limiter.kind, key), now).await?;
     }
     Ok(Ok(()))
 }
@@ -382,7 +358,7 @@ pub(crate) mod tests {
             .connect("sqlite::memory:")
             .await
             .expect("in-memory database");
-        let table = include_str!("../../../server/migrations/sqlite/0015_client_attempts.sql");
+        let table = include_str!("../../../../server/migrations/sqlite/0015_client_attempts.sql");
         sqlx::raw_sql(table).execute(&pool).await.expect("table");
         pool
     }
@@ -451,10 +427,7 @@ pub(crate) mod tests {
                 .await
                 .expect("the database")
         );
-        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM client_attempts")
-            .fetch_one(&pool)
-            .await
-            .expect("the database");
+        let rows = store::count(&pool, None).await.expect("the database");
         assert_eq!(rows, 4, "the attempts out of the window are deleted");
     }
 
@@ -534,12 +507,9 @@ pub(crate) mod tests {
                 .expect("the database"),
             Err(NotTaken::Service)
         );
-        let of_one: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM client_attempts WHERE kind = 'new-request' AND client = '192.0.2.1'",
-        )
-        .fetch_one(&pool)
-        .await
-.expect("the database");
+        let of_one = store::count(&pool, Some(("new-request", "192.0.2.1")))
+            .await
+            .expect("the database");
         assert_eq!(of_one, 1);
         let later = start() + Duration::hours(1);
         assert!(
