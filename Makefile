@@ -17,7 +17,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test test-postgres postgres-tools test-moments bench loadtest crashtest crashtest-postgres failover-drill load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
+.PHONY: help run test deny test-postgres postgres-tools test-moments bench loadtest crashtest crashtest-postgres failover-drill load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
@@ -32,7 +32,7 @@ help:
 run: rust-tools node-tools
 	cargo leptos serve --release --precompress
 
-test: tools test-rust test-postgres test-moments lint wasm-check load-smoke flood-probe end2end deploy-check
+test: tools test-rust test-postgres test-moments lint deny wasm-check load-smoke flood-probe end2end deploy-check
 
 test-rust:
 	cargo test --workspace --locked
@@ -103,6 +103,12 @@ crashtest-postgres: postgres-tools
 failover-drill: postgres-tools
 	cargo build --release -p server -p loadtest --locked
 	scripts/pg-drill.sh failover target/release 5000 50 0
+
+# The dependencies against RustSec's advisories (a snapshot, offline),
+# the licences a hospital may run, banned crates and unknown sources
+# (deny.toml; scripts/deny.sh installs cargo-deny and says how to refresh).
+deny:
+	scripts/deny.sh
 
 # The rules must compile for the browser as they are.
 wasm-check:
