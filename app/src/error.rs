@@ -30,6 +30,11 @@ pub enum AppError {
     /// sent again.
     #[error("the service is busy, please try again")]
     Busy,
+    /// The hospital's server cannot store anything for now (its disk is
+    /// full); nothing was stored, the answers are kept in the page, and the
+    /// same request can be sent again later.
+    #[error("the service cannot take requests at the moment")]
+    Unavailable,
     /// Too many attempts from this address; try again later.
     #[error("too many attempts, please try later")]
     TooManyAttempts,
@@ -74,7 +79,7 @@ impl AppError {
             }
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Resubmitted => StatusCode::CONFLICT,
-            Self::Busy | Self::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy | Self::Unavailable | Self::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyAttempts | Self::LookUpLocked | Self::TooManyNewRequests => {
                 StatusCode::TOO_MANY_REQUESTS
             }
@@ -100,7 +105,10 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        if is_busy(&error) {
+        if is_disk_full(&error) {
+            tracing::warn!(%error, "the database's disk is full");
+            Self::Unavailable
+        } else if is_busy(&error) {
             tracing::warn!(%error, "the database is busy");
             Self::Busy
         } else {
@@ -116,6 +124,15 @@ impl From<sqlx::Error> for AppError {
 /// serialization failure, deadlock, too many connections, or a server
 /// that is going away (a failover); the database out of reach.
 pub fn is_busy(error: &sqlx::Error) -> bool {
+    let busy = is_busy_code(error);
+    if busy {
+        metrics::counter!("second_opinion_database_busy_total").increment(1);
+    }
+    busy
+}
+
+#[cfg(feature = "ssr")]
+fn is_busy_code(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
         sqlx::Error::Database(error) => {
@@ -154,4 +171,39 @@ impl FromServerFnError for AppError {
             _ => Self::Internal,
         }
     }
+}
+
+/// Whether a database error means the disk is full: SQLite's `SQLITE_FULL`,
+/// PostgreSQL's `disk_full`. Counted, and remembered for a while for the
+/// readiness probe ([`disk_full_lately`]).
+#[cfg(feature = "ssr")]
+pub fn is_disk_full(error: &sqlx::Error) -> bool {
+    let full = matches!(
+        error,
+        sqlx::Error::Database(error) if matches!(error.code().as_deref(), Some("13" | "53100"))
+    );
+    if full {
+        metrics::counter!("second_opinion_database_disk_full_total").increment(1);
+        LAST_DISK_FULL.store(since_start().max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+    full
+}
+
+/// Whether the database said its disk was full within the last 10 seconds.
+#[cfg(feature = "ssr")]
+pub fn disk_full_lately() -> bool {
+    let last = LAST_DISK_FULL.load(std::sync::atomic::Ordering::Relaxed);
+    last > 0 && since_start().saturating_sub(last) < 10_000
+}
+
+/// When the disk was last found full: milliseconds since the process
+/// began (0: never).
+#[cfg(feature = "ssr")]
+static LAST_DISK_FULL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+#[cfg(feature = "ssr")]
+fn since_start() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = START.get_or_init(std::time::Instant::now);
+    u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

@@ -12,7 +12,7 @@ use crate::database_url::DatabaseUrl;
 #[derive(Debug, Parser)]
 #[command(
     name = "second-opinion",
-    version,
+    version = crate::VERSION,
     about,
     args_conflicts_with_subcommands = true
 )]
@@ -166,6 +166,21 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:3000, or LEPTOS_SITE_ADDR].
     #[arg(long, env = "SECOND_OPINION_ADDR", value_name = "HOST:PORT")]
     pub addr: Option<SocketAddr>,
+    /// Serve Prometheus metrics at http://HOST:PORT/metrics, a listener of
+    /// their own (keep it on loopback or the monitoring network) [default:
+    /// no metrics].
+    #[arg(long, env = "SECOND_OPINION_METRICS_ADDR", value_name = "HOST:PORT")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// How the log is written: `auto` (the journal's fields under systemd,
+    /// text otherwise), `text`, `json` (one object per line) or `journal`.
+    #[arg(
+        long,
+        env = "SECOND_OPINION_LOG_FORMAT",
+        value_enum,
+        default_value_t = crate::monitor::logging::LogFormat::Auto,
+        value_name = "FORMAT"
+    )]
+    pub log_format: crate::monitor::logging::LogFormat,
     #[command(flatten)]
     pub database: DatabaseArgs,
     /// A reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are
@@ -351,6 +366,16 @@ pub struct BackupArgs {
     /// next (default: `audit-anchor` in the --into directory).
     #[arg(long, value_name = "FILE")]
     pub anchor: Option<PathBuf>,
+    /// Refuse to start a backup that would leave less than this many MiB
+    /// free where it is written (counting the copy as large as the
+    /// database): a full disk stops the service's writes too.
+    #[arg(
+        long,
+        env = "SECOND_OPINION_BACKUP_KEEP_FREE_MIB",
+        default_value_t = 256,
+        value_name = "MIB"
+    )]
+    pub keep_free_mib: u64,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

@@ -38,33 +38,70 @@ pub fn start(
     listening: std::net::SocketAddr,
     secret: &[u8; 32],
     pool: &AnyPool,
-) -> Result<MailSetup> {
+) -> Result<(MailSetup, Option<MailTask>)> {
     let public_url = args
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{listening}"));
     let from = args.mail_from.as_ref().map(|from| from.email.to_string());
     let setup = MailSetup::new(&public_url, from.as_deref(), args.smtp_url.is_some());
-    if let Some(mailer) = Mailer::from_args(args, &setup, secret)? {
-        tracing::info!("e-mail to patients is sent through the configured mail server");
-        let (mailer, pool) = (std::sync::Arc::new(mailer), pool.clone());
-        // Should the task ever stop on a fault, it starts again: the
-        // outbox keeps what it had not sent.
-        tokio::spawn(async move {
-            loop {
-                let (task, pool) = (std::sync::Arc::clone(&mailer), pool.clone());
-                if let Err(error) = tokio::spawn(async move { task.run(pool).await }).await {
+    let Some(mailer) = Mailer::from_args(args, &setup, secret)? else {
+        tracing::warn!(
+            "no mail server configured (--smtp-url): e-mail to patients waits in the outbox"
+        );
+        return Ok((setup, None));
+    };
+    tracing::info!("e-mail to patients is sent through the configured mail server");
+    let (mailer, pool) = (std::sync::Arc::new(mailer), pool.clone());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    // Should the task ever stop on a fault, it starts again: the outbox
+    // keeps what it had not sent.
+    let done = tokio::spawn(async move {
+        loop {
+            let (task, pool, stopped) = (
+                std::sync::Arc::clone(&mailer),
+                pool.clone(),
+                stopped.clone(),
+            );
+            match tokio::spawn(async move { task.run(pool, stopped).await }).await {
+                Ok(()) => break,
+                Err(error) => {
                     tracing::error!("the mail task stopped ({error}); starting it again");
                     tokio::time::sleep(IDLE).await;
                 }
             }
-        });
-    } else {
-        tracing::warn!(
-            "no mail server configured (--smtp-url): e-mail to patients waits in the outbox"
-        );
+        }
+    });
+    Ok((setup, Some(MailTask { stop, done })))
+}
+
+/// The running mail task, to stop when the service stops: `stop` asks it
+/// to take no new message; those in hand are sent and recorded (a message
+/// cut off mid-send would be sent again after the restart, its sending
+/// never recorded).
+#[derive(Debug)]
+pub struct MailTask {
+    pub stop: tokio::sync::watch::Sender<bool>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+impl MailTask {
+    /// Waits, up to `allowance`, for the messages in hand.
+    pub async fn finished(self, allowance: Duration) {
+        if tokio::time::timeout(allowance, self.done).await.is_err() {
+            tracing::warn!(
+                "the mail task did not finish within {allowance:?}; stopping without it"
+            );
+        }
     }
-    Ok(setup)
+}
+
+/// Waits a moment before the outbox is read again, or until told to stop.
+async fn idle(stopped: &mut tokio::sync::watch::Receiver<bool>) {
+    tokio::select! {
+        () = tokio::time::sleep(IDLE) => {}
+        _ = stopped.changed() => {}
+    }
 }
 
 /// What sending needs: the mail server, the sender, and how to retry.
@@ -118,14 +155,18 @@ impl Mailer {
         }))
     }
 
-    /// Sends what is due, for as long as the service runs.
-    pub async fn run(&self, pool: AnyPool) {
+    /// Sends what is due, until `stopped` says to stop (then it returns
+    /// once the messages in hand are sent and recorded).
+    pub async fn run(&self, pool: AnyPool, mut stopped: tokio::sync::watch::Receiver<bool>) {
         loop {
+            if *stopped.borrow() {
+                return;
+            }
             let due = match store::due(&pool, app::clock::now(), BATCH).await {
                 Ok(due) => due,
                 Err(error) => {
                     tracing::warn!("cannot read the outbox: {error}");
-                    tokio::time::sleep(IDLE).await;
+                    idle(&mut stopped).await;
                     continue;
                 }
             };
@@ -146,9 +187,12 @@ impl Mailer {
             }
             futures_util::stream::iter(by_case)
                 .for_each_concurrent(CONNECTIONS, |group| {
-                    let (pool, mailer, faults) = (&pool, self, &faults);
+                    let (pool, mailer, faults, stopped) = (&pool, self, &faults, &stopped);
                     async move {
                         for message in group {
+                            if *stopped.borrow() {
+                                break;
+                            }
                             match mailer.claimed_send(pool, &message).await {
                                 Ok(true) => {}
                                 // Not sent: the case's later messages wait,
@@ -170,7 +214,7 @@ impl Mailer {
             // A full batch may have more behind it; after a fault (the
             // database busy), wait rather than try the same again at once.
             if !full || faults.into_inner() {
-                tokio::time::sleep(IDLE).await;
+                idle(&mut stopped).await;
             }
         }
     }

@@ -9,6 +9,7 @@ mod database_url;
 mod disclosure;
 mod http;
 mod mailer;
+mod monitor;
 mod retention;
 mod users;
 
@@ -17,6 +18,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{AuditCommand, CaseCommand, Cli, Command};
+
+/// The version and the git commit this binary was built from, with
+/// ", modified" when the tree held changes (`build.rs`).
+pub const VERSION: &str = env!("SECOND_OPINION_VERSION");
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -462,3 +462,30 @@ pub async fn mark_not_sent(
     .await?;
     Ok(())
 }
+
+/// The outbox as a monitor sees it: messages due and not sent yet, the
+/// moment the longest waiting of them fell due, and messages failed (each
+/// waits for reception to send it again or let it be).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxHealth {
+    pub queued: i64,
+    pub oldest_due_at: Option<String>,
+    pub failed: i64,
+}
+
+pub async fn health(pool: &AnyPool, now: DateTime<Utc>) -> Result<OutboxHealth, sqlx::Error> {
+    let (queued, oldest_due_at): (i64, Option<String>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(due_at) FROM messages WHERE status = 'queued' AND due_at <= $1",
+    )
+    .bind(timestamp(now))
+    .fetch_one(pool)
+    .await?;
+    let failed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE status = 'failed'")
+        .fetch_one(pool)
+        .await?;
+    Ok(OutboxHealth {
+        queued,
+        oldest_due_at,
+        failed,
+    })
+}

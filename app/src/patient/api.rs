@@ -371,6 +371,7 @@ pub async fn look_up_status(
     // that the answers and the work done tell the two apart no more than
     // "not found" does.
     if store::status_lookup_locked(pool, &reference, now).await? {
+        metrics::counter!("second_opinion_status_lookup_locked_total").increment(1);
         return Err(AppError::LookUpLocked);
     }
     let found = store::find_case_status(pool, &reference, date_of_birth.date()).await?;

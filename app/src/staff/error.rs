@@ -44,6 +44,10 @@ pub enum StaffError {
     /// be made again.
     #[error("the service is busy, please try again")]
     Busy,
+    /// The server's disk is full: nothing was written; the IT admin must
+    /// make room.
+    #[error("the server's disk is full: nothing was saved; tell the IT admin")]
+    DiskFull,
     /// Anything else. The details are in the server's log, not here.
     #[error("something went wrong")]
     Internal,
@@ -120,7 +124,7 @@ impl StaffError {
             Self::Reduced(_) => StatusCode::GONE,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Stale { .. } => StatusCode::CONFLICT,
-            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy | Self::DiskFull => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -155,7 +159,10 @@ impl From<CaseProblem> for StaffError {
 /// data: sqlx's errors name the statement's failure, not its values).
 impl From<sqlx::Error> for StaffError {
     fn from(error: sqlx::Error) -> Self {
-        if crate::error::is_busy(&error) {
+        if crate::error::is_disk_full(&error) {
+            tracing::warn!(%error, "reception's database: the disk is full");
+            Self::DiskFull
+        } else if crate::error::is_busy(&error) {
             tracing::warn!(%error, "reception's database is busy");
             Self::Busy
         } else {

@@ -70,6 +70,7 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
         bail!("there is no database at {}", file.display());
     }
     create_parent_directory(&target)?;
+    leaves_enough_space(url, &target, args.keep_free_mib).await?;
     create_private(&target)?;
     // Sealed: the snapshot goes to a private temporary directory first.
     let scratch = if recipients.is_empty() {
@@ -125,7 +126,60 @@ pub async fn backup(args: &BackupArgs) -> Result<()> {
             writeln!(out, "removed the older backup {}", old.display())?;
         }
     }
+    // For the metrics' "last backup" (a monitor's alert when backups stop):
+    // the copy is made and kept whatever this says.
+    let bytes = std::fs::metadata(&target).map_or(0, |file| file.len());
+    let recorded = async {
+        let pool = super::open_existing(&args.database).await?;
+        super::record_backup(&pool, app::clock::now(), bytes).await?;
+        pool.close().await;
+        Ok::<_, anyhow::Error>(())
+    };
+    if let Err(error) = recorded.await {
+        writeln!(
+            out,
+            "warning: the backup is not recorded in the database ({error:#}); the metrics will show the previous one"
+        )?;
+    }
     Ok(())
+}
+
+/// Refuses to start a backup that would leave less than `keep_free_mib`
+/// MiB free beside `target`, counting the copy as large as the database:
+/// a disk filled by backups stops the service's writes.
+async fn leaves_enough_space(url: &DatabaseUrl, target: &Path, keep_free_mib: u64) -> Result<()> {
+    let directory = target.parent().unwrap_or(Path::new("."));
+    let Some(free) = super::free_bytes(directory) else {
+        return Ok(());
+    };
+    let size = database_bytes(url).await.unwrap_or(0);
+    let margin = keep_free_mib.saturating_mul(1024 * 1024);
+    if free < size.saturating_add(margin) {
+        bail!(
+            "not started: the backup (about {} MiB) would leave less than {keep_free_mib} MiB free in {} \
+             ({} MiB free); make room, or set --keep-free-mib",
+            size.div_ceil(1024 * 1024),
+            directory.display(),
+            free / (1024 * 1024)
+        );
+    }
+    Ok(())
+}
+
+/// About how many bytes a copy of the database takes: SQLite's file and
+/// its write-ahead log, or PostgreSQL's database size.
+async fn database_bytes(url: &DatabaseUrl) -> Option<u64> {
+    if let Some(file) = url.sqlite_file() {
+        let wal = std::fs::metadata(format!("{}-wal", file.display())).map_or(0, |wal| wal.len());
+        return Some(std::fs::metadata(file).ok()?.len() + wal);
+    }
+    let pool = super::open_read_only(url).await.ok()?;
+    let size: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+        .fetch_one(&pool)
+        .await
+        .ok()?;
+    pool.close().await;
+    u64::try_from(size).ok()
 }
 
 /// The age recipients to seal for (none: a plain copy).

@@ -93,22 +93,38 @@ async fn connect(url: &str, access: Access) -> Result<AnyPool, sqlx::Error> {
             "SET default_transaction_read_only = on",
         ),
     };
-    let mut options = AnyPoolOptions::new().after_connect(move |connection, _| {
-        Box::pin(async move {
-            let (sqlite, postgres) = setup;
-            let statement = if connection.backend_name() == "SQLite" {
-                sqlite
-            } else {
-                postgres
-            };
-            connection.execute(statement).await?;
-            Ok(())
+    let mut options = AnyPoolOptions::new()
+        .after_connect(move |connection, _| {
+            Box::pin(async move {
+                let (sqlite, postgres) = setup;
+                let statement = if connection.backend_name() == "SQLite" {
+                    sqlite
+                } else {
+                    postgres
+                };
+                connection.execute(statement).await?;
+                Ok(())
+            })
         })
-    });
+        // A connection still inside a transaction is closed, never lent
+        // again. When a disk fills, SQLite rolls the transaction back by
+        // itself; sqlx's own ROLLBACK then fails, and sqlx keeps counting
+        // the connection as in a transaction: every later `BEGIN` on it
+        // was refused, and the service stayed refusing after the space
+        // came back, until a restart. Closing it also lets go of any lock
+        // it might still hold.
+        .after_release(|connection, _| Box::pin(async move { Ok(!in_transaction(connection)) }))
+        .before_acquire(|connection, _| Box::pin(async move { Ok(!in_transaction(connection)) }));
     if access == Access::ReadOnly {
         options = options.max_connections(1);
     }
     options.connect(url).await
+}
+
+/// Whether sqlx counts `connection` as inside a transaction.
+fn in_transaction(connection: &sqlx::AnyConnection) -> bool {
+    use sqlx::TransactionManager as _;
+    sqlx::any::AnyTransactionManager::get_transaction_depth(connection) > 0
 }
 
 /// `url` with SQLite's `mode` (`rwc`: made when missing; `ro`: read only),
@@ -279,6 +295,57 @@ pub(crate) fn create_parent_directory(file: &Path) -> Result<()> {
             }),
         _ => Ok(()),
     }
+}
+
+/// The key file at `path` as it is now, when it holds a key.
+pub fn key_on_disk(path: &Path) -> Option<[u8; 32]> {
+    read_secret(path).ok().flatten()
+}
+
+/// The newest migration applied to the database (0: none), which the
+/// readiness probe compares with this build's.
+pub async fn applied_migration(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await?;
+    Ok(version.unwrap_or(0))
+}
+
+/// This build's newest migration for `engine`.
+pub fn latest_migration(engine: &Engine) -> i64 {
+    migrator(engine)
+        .iter()
+        .map(|migration| migration.version)
+        .max()
+        .unwrap_or(0)
+}
+
+/// When the last backup that succeeded ended (RFC 3339), if any did.
+pub async fn last_backup(pool: &AnyPool) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(finished_at) FROM backups")
+        .fetch_one(pool)
+        .await
+}
+
+/// Records a backup that succeeded (its end and size), for the metrics.
+pub async fn record_backup(
+    pool: &AnyPool,
+    finished_at: chrono::DateTime<chrono::Utc>,
+    bytes: u64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO backups (finished_at, bytes) VALUES ($1, $2)")
+        .bind(app::store::timestamp(finished_at))
+        .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Bytes free to this user on the file system holding `path`.
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    let stat = rustix::fs::statvfs(path).ok()?;
+    Some(stat.f_bavail.saturating_mul(stat.f_frsize))
 }
 
 /// For the tests of what belongs to a case: the service's schema in memory,

@@ -26,7 +26,9 @@ use crate::database;
 use app::http::Site;
 
 pub async fn serve(args: ServeArgs) -> Result<()> {
-    init_logging();
+    crate::monitor::logging::init(args.log_format);
+    crate::monitor::panics::install();
+    tracing::info!("second-opinion {}", crate::VERSION);
     let mut options = get_configuration(None)
         .context("cannot read the Leptos configuration")?
         .leptos_options;
@@ -52,6 +54,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let secret = database::service_secret(&key_file)?;
     app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
     let login_key = keys_in_order(&pool, secret).await?;
+    if let Some(addr) = args.metrics_addr {
+        crate::monitor::metrics::serve(addr, pool.clone()).await?;
+    }
     let listener = TcpListener::bind(options.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", options.site_addr))?;
@@ -64,7 +69,8 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     closures.refresh(&pool).await?;
     spawn_closure_reader(closures.clone(), pool.clone());
     let listening = listener.local_addr().unwrap_or(options.site_addr);
-    let mail = crate::mailer::start(&args.mail, listening, &secret, &pool)?;
+    let (mail, mail_task) = crate::mailer::start(&args.mail, listening, &secret, &pool)?;
+    let probes = probes_of(url, key_file, secret, &pool);
     let nonempty = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
     let site = Site {
         liaison: app::hospital::Liaison {
@@ -87,13 +93,61 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     };
     let gate = (site.sign_in_gate.clone(), site.pool.clone());
     spawn_tally_writer(gate.clone());
-    let router = router(site);
-    if let Some(file) = hash_file.filter(|_| options_hashed) {
+    let watched = site.pool.clone();
+    let router = router(site, probes);
+    say_how_the_bundle_is_named(
+        hash_file.filter(|_| options_hashed),
+        &site_root,
+        &output_name,
+    );
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    // Migrated, keyed, listening: systemd may send the traffic.
+    crate::monitor::systemd::ready();
+    crate::monitor::systemd::spawn_watchdog(watched);
+    // The connection's address: the client's, or that of a trusted proxy.
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let stop_mail = mail_task.as_ref().map(|task| task.stop.clone());
+    axum::serve(listener, service)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            crate::monitor::systemd::stopping();
+            // The mail task takes no new message while the requests in
+            // flight are answered.
+            if let Some(stop) = stop_mail {
+                let _ = stop.send(true);
+            }
+        })
+        .await?;
+    if let Some(task) = mail_task {
+        task.finished(MAIL_STOP_ALLOWANCE).await;
+    }
+    // The refusals counted since their window's first line are written
+    // before the service stops.
+    let (gate, pool) = gate;
+    if gate
+        .write_closed(&pool, app::clock::now(), true)
+        .await
+        .is_err()
+    {
+        tracing::warn!("cannot write the sign-in tally to the audit trail");
+    }
+    Ok(())
+}
+
+/// Says in the log whether the pages name the bundle's files by their
+/// hashes (`hash_file`), by their plain names, or name files that are not
+/// there.
+fn say_how_the_bundle_is_named(
+    hash_file: Option<std::path::PathBuf>,
+    site_root: &str,
+    output_name: &str,
+) {
+    if let Some(file) = hash_file {
         tracing::info!(
             "the bundle's files are named by their hashes in {}",
             file.display()
         );
-    } else if std::path::Path::new(&site_root)
+    } else if std::path::Path::new(site_root)
         .join("pkg")
         .join(format!("{output_name}.js"))
         .exists()
@@ -108,24 +162,30 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
              pages will name files that do not exist; install hash.txt beside the binary"
         );
     }
-    tracing::info!("listening on http://{}", listener.local_addr()?);
-    // The connection's address: the client's, or that of a trusted proxy.
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    // The refusals counted since their window's first line are written
-    // before the service stops.
-    let (gate, pool) = gate;
-    if gate
-        .write_closed(&pool, app::clock::now(), true)
-        .await
-        .is_err()
-    {
-        tracing::warn!("cannot write the sign-in tally to the audit trail");
-    }
-    Ok(())
 }
+
+/// What the readiness probe checks: this process's database, key and build.
+fn probes_of(
+    url: &database::DatabaseUrl,
+    key_file: std::path::PathBuf,
+    key: [u8; 32],
+    pool: &sqlx::AnyPool,
+) -> crate::monitor::probes::Probes {
+    crate::monitor::probes::Probes {
+        pool: pool.clone(),
+        migration: database::latest_migration(url.engine()),
+        key_file,
+        key,
+        sqlite: url
+            .sqlite_file()
+            .map(crate::monitor::probes::SqliteFile::opened),
+    }
+}
+
+/// How long the messages in hand may take to be sent when the service
+/// stops: well within the unit's `TimeoutStopSec=30s`, and as long as the
+/// mail server's own timeout.
+const MAIL_STOP_ALLOWANCE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The sign-in keys, and what an earlier version left under other keys:
 /// authenticator secrets stored readable are sealed, those sealed under
@@ -194,12 +254,13 @@ fn spawn_tally_writer((gate, pool): (app::http::sign_in_gate::SignInGate, sqlx::
 
 /// Every route of the service. The pool reaches server functions and pages
 /// through Leptos's context.
-pub fn router(site: Site) -> Router {
+pub fn router(site: Site, probes: crate::monitor::probes::Probes) -> Router {
     let (options, proxies) = (site.options.clone(), site.proxies.clone());
     let hashed = assets::HashedFiles(options.hash_files);
     let context = site.context();
     Router::new()
         .merge(app::routes::<LeptosOptions>(site))
+        .merge(crate::monitor::probes::routes(probes).with_state(()))
         .leptos_routes_with_context(&options, generate_route_list(App), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -225,18 +286,8 @@ pub fn router(site: Site) -> Router {
         // every page on two cores; 4 is within a few per cent of its size).
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(4)))
         .layer(RequestBodyLimitLayer::new(app::http::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(crate::monitor::requests::observe))
         .with_state(options)
-}
-
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
 }
 
 async fn shutdown_signal() {

@@ -148,6 +148,33 @@ fn behind_nginx_with_tls_each_client_is_itself_and_the_session_is_secure() {
     reception_signs_in_with_secure_cookies(&server, &front, &origin);
     each_client_is_counted_by_its_own_address(&server, &front, &origin);
     a_flood_of_sign_ins_meets_nginx_first(&server, &front, &origin);
+    the_probes_answer_this_machine_only_and_stay_out_of_the_access_log(&front);
+}
+
+fn the_probes_answer_this_machine_only_and_stay_out_of_the_access_log(front: &Front) {
+    let log = front.directory.path().join("access.log");
+    let before = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .count();
+    for probe in ["/healthz", "/readyz"] {
+        let here = curl(LOCAL, "GET", &front.https(probe), &[], &[]);
+        assert_eq!(here.answer.status, 200, "{probe}: {}", here.answer.body);
+        // Any other address is outside, for nginx.
+        let outside = curl(loopback(61), "GET", &front.https(probe), &[], &[]);
+        assert_eq!(outside.answer.status, 403, "{probe} from outside");
+    }
+    assert!(
+        curl(LOCAL, "GET", &front.https("/readyz"), &[], &[])
+            .answer
+            .body
+            .starts_with("ready\n")
+    );
+    let after = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        !after.lines().skip(before).any(|line| line.contains("zz ")),
+        "{after}"
+    );
 }
 
 fn a_flood_of_sign_ins_meets_nginx_first(server: &TestServer, front: &Front, origin: &str) {
@@ -402,4 +429,22 @@ fn the_shipped_systemd_units_verify() {
         .filter(|line| line.contains("second-opinion"))
         .collect();
     assert!(verified.status.success() && complaints.is_empty(), "{said}");
+    // Confined as before the unit became Type=notify with a watchdog:
+    // systemd's exposure score at most 1.5 ("OK"); with its limits.
+    let unit = directory.path().join("second-opinion.service");
+    let security = Command::new("systemd-analyze")
+        .args(["security", "--offline=true", "--threshold=15", "--no-pager"])
+        .arg(&unit)
+        .output()
+        .expect("run systemd-analyze security");
+    let scored = String::from_utf8_lossy(&security.stdout);
+    assert!(
+        security.status.success(),
+        "{scored}{}",
+        String::from_utf8_lossy(&security.stderr)
+    );
+    let text = std::fs::read_to_string(&unit).expect("the unit");
+    for line in ["Type=notify", "WatchdogSec=30s", "MemoryMax=", "TasksMax="] {
+        assert!(text.lines().any(|l| l.starts_with(line)), "{line} missing");
+    }
 }

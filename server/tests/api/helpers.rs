@@ -226,6 +226,33 @@ impl TestServer {
         self.log = log;
     }
 
+    /// Every line the server has logged so far.
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.lock().expect("log").clone()
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The SQLite file of the server's database.
+    pub fn database_file(&self) -> PathBuf {
+        self.database.clone()
+    }
+
+    /// The server's key file.
+    pub fn key_file(&self) -> PathBuf {
+        let (_, key) = KEY_FILES
+            .lock()
+            .expect("key files")
+            .iter()
+            .find(|(url, _)| url == &self.database_url)
+            .cloned()
+            .unwrap_or_else(|| (String::new(), self.database.with_extension("key")));
+        key
+    }
+
     /// Whether the server has logged a line containing `text`.
     pub fn log_contains(&self, text: &str) -> bool {
         self.log
@@ -627,7 +654,9 @@ fn spawn(
     let lines = std::sync::Arc::clone(&log);
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            // (In a JSON line, the message ends at its quote.)
             if let Some(address) = line.split("listening on ").nth(1) {
+                let address = address.split('"').next().unwrap_or_default();
                 let _ = sender.send(address.trim().to_owned());
             }
             lines.lock().expect("log").push(line);
@@ -879,17 +908,31 @@ impl MailServer {
         Self::start_on(free_port(), true)
     }
 
+    /// A server that accepts every message, each after 3 seconds.
+    pub fn slow() -> Self {
+        Self::start_with_handler(free_port(), Some("slow_smtp.SlowMailbox"))
+    }
+
     /// An accepting server on `port` (one the service was told of before).
     pub fn start_on(port: u16, refusing: bool) -> Self {
-        let folder = tempfile::tempdir().expect("mail folder");
-        let handler = if refusing {
-            vec!["-c".to_owned(), "refusing_smtp.Refuse".to_owned()]
+        if refusing {
+            Self::start_with_handler(port, None)
         } else {
-            vec![
+            Self::start_with_handler(port, Some("aiosmtpd.handlers.Mailbox"))
+        }
+    }
+
+    /// A server on `port` whose handler keeps messages in a Maildir, or
+    /// refuses every recipient (`None`).
+    fn start_with_handler(port: u16, mailbox: Option<&str>) -> Self {
+        let folder = tempfile::tempdir().expect("mail folder");
+        let handler = match mailbox {
+            None => vec!["-c".to_owned(), "refusing_smtp.Refuse".to_owned()],
+            Some(mailbox) => vec![
                 "-c".to_owned(),
-                "aiosmtpd.handlers.Mailbox".to_owned(),
+                mailbox.to_owned(),
                 folder.path().join("maildir").display().to_string(),
-            ]
+            ],
         };
         let child = Command::new(smtp_python())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])

@@ -10,6 +10,7 @@ mod hostile;
 mod http;
 mod limits;
 mod mail;
+mod monitor;
 mod pages;
 mod papers;
 mod retention;

@@ -150,6 +150,7 @@ pub async fn check_password(
             if gate.count(address, Refusal::Throttled, known, now) {
                 record(pool, now, line(AuditAction::SignInThrottled)).await?;
             }
+            metrics::counter!("second_opinion_sign_in_throttled_total").increment(1);
             return Ok(PasswordOutcome::Throttled { minutes });
         }
     };
@@ -178,6 +179,8 @@ pub async fn check_password(
             record(pool, now, line(action)).await?;
         }
         attempt.failed().await?;
+        metrics::counter!("second_opinion_sign_in_failures_total", "step" => "password")
+            .increment(1);
         return Ok(PasswordOutcome::Refused);
     };
     gate.give_back(pool, address).await?;
@@ -224,6 +227,7 @@ pub async fn check_code(
     }
     if !gate.admit(pool, address, now).await? {
         let minutes = held_at_gate(door, address, None, now).await?;
+        metrics::counter!("second_opinion_sign_in_throttled_total").increment(1);
         return Ok(CodeOutcome::Throttled { minutes });
     }
     let (client, shown) = (client_key(address), address.to_string());
@@ -272,6 +276,7 @@ pub async fn check_code(
                 };
                 record(pool, now, entry).await?;
             }
+            metrics::counter!("second_opinion_sign_in_throttled_total").increment(1);
             return Ok(CodeOutcome::Throttled { minutes });
         }
     };
@@ -283,6 +288,7 @@ pub async fn check_code(
     let Some(factor) = totp::accept(pool, found.user_id, &secret, typed, now).await? else {
         record(pool, now, line(AuditAction::CodeFailed)).await?;
         attempt.failed().await?;
+        metrics::counter!("second_opinion_sign_in_failures_total", "step" => "code").increment(1);
         return Ok(CodeOutcome::Refused);
     };
     gate.give_back(pool, address).await?;

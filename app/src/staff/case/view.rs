@@ -99,6 +99,7 @@ fn problem_words(locale: Locale, problem: &StaffError) -> Vec<String> {
             vec![td_string!(locale, app_error.not_found).to_owned()]
         }
         StaffError::Busy => vec![td_string!(locale, app_error.busy).to_owned()],
+        StaffError::DiskFull => vec![td_string!(locale, staff.disk_full).to_owned()],
         StaffError::Internal => vec![td_string!(locale, app_error.internal).to_owned()],
     }
 }
