@@ -17,7 +17,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The end-to-end suite runs against its own throw-away database.
 E2E_DATABASE := target/e2e/second-opinion.db
 
-.PHONY: help run test deny test-postgres postgres-tools test-moments bench loadtest crashtest crashtest-postgres failover-drill load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
+.PHONY: help run test deny monitoring-check monitoring-tools test-postgres postgres-tools test-moments bench loadtest crashtest crashtest-postgres failover-drill load-smoke flood-probe tools rust-tools node-tools browser-tools deploy-tools mail-tools time-tools test-rust lint wasm-check end2end deploy-check
 
 help:
 	@echo "make run   - install what is missing, then serve the app on http://127.0.0.1:3000"
@@ -32,7 +32,7 @@ help:
 run: rust-tools node-tools
 	cargo leptos serve --release --precompress
 
-test: tools test-rust test-postgres test-moments lint deny wasm-check load-smoke flood-probe end2end deploy-check
+test: tools test-rust test-postgres test-moments lint deny monitoring-check wasm-check load-smoke flood-probe end2end deploy-check
 
 test-rust:
 	cargo test --workspace --locked
@@ -110,6 +110,12 @@ failover-drill: postgres-tools
 deny:
 	scripts/deny.sh
 
+# The example Prometheus configuration and alert rules (deploy/prometheus):
+# valid, and each alert firing when it should and not before.
+monitoring-check: monitoring-tools
+	cd deploy/prometheus && promtool check config prometheus.yml && \
+		promtool test rules second-opinion-rules.test.yml
+
 # The rules must compile for the browser as they are.
 wasm-check:
 	cargo build -p domain --target $(WASM_TARGET) --locked
@@ -151,7 +157,7 @@ bench: rust-tools node-tools mail-tools postgres-tools
 	scripts/bench-http.sh
 	scripts/bench-postgres.sh
 
-tools: rust-tools node-tools browser-tools deploy-tools mail-tools time-tools postgres-tools
+tools: rust-tools node-tools browser-tools deploy-tools mail-tools time-tools postgres-tools monitoring-tools
 
 rust-tools:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
@@ -185,6 +191,12 @@ postgres-tools:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y postgresql; }
+
+# Debian's prometheus, for its promtool.
+monitoring-tools:
+	@command -v promtool >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends prometheus; }
 
 # Debian's faketime: the tests' fixed moments (scripts/test-moments.sh).
 time-tools:

@@ -54,8 +54,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let secret = database::service_secret(&key_file)?;
     app::audit::chain::use_key(app::audit::chain::AuditKey::derive(&secret));
     let login_key = keys_in_order(&pool, secret).await?;
+    let probes = probes_of(url, key_file, secret, &pool);
     if let Some(addr) = args.metrics_addr {
-        crate::monitor::metrics::serve(addr, pool.clone()).await?;
+        crate::monitor::metrics::serve(addr, probes.clone()).await?;
     }
     let listener = TcpListener::bind(options.site_addr)
         .await
@@ -70,7 +71,6 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     spawn_closure_reader(closures.clone(), pool.clone());
     let listening = listener.local_addr().unwrap_or(options.site_addr);
     let (mail, mail_task) = crate::mailer::start(&args.mail, listening, &secret, &pool)?;
-    let probes = probes_of(url, key_file, secret, &pool);
     let nonempty = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
     let site = Site {
         liaison: app::hospital::Liaison {

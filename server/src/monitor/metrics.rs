@@ -18,6 +18,8 @@ use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use sqlx::AnyPool;
 
+use super::probes::{Probes, REASONS};
+
 /// Request times' buckets, in seconds: a page is expected within 0.1 s,
 /// a sign-in's hash takes about 0.1–0.3 s, and anything past 5 s is a fault.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -26,7 +28,7 @@ const LATENCY_BUCKETS: &[f64] = &[
 
 /// Installs the recorder (so that the counters count from the start) and
 /// serves it at `addr`'s `/metrics`.
-pub async fn serve(addr: SocketAddr, pool: AnyPool) -> Result<()> {
+pub async fn serve(addr: SocketAddr, probes: Probes) -> Result<()> {
     let handle = PrometheusBuilder::new()
         .set_buckets_for_metric(
             Matcher::Full("http_request_duration_seconds".to_owned()),
@@ -50,7 +52,7 @@ pub async fn serve(addr: SocketAddr, pool: AnyPool) -> Result<()> {
     });
     let router = Router::new()
         .route("/metrics", get(scrape))
-        .with_state((handle, pool));
+        .with_state((handle, probes));
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, router).await {
             tracing::error!("the metrics listener stopped: {error}");
@@ -126,8 +128,16 @@ fn describe() {
     metrics::gauge!("second_opinion_build_info", "version" => crate::VERSION).set(1.0);
 }
 
-async fn scrape(State((handle, pool)): State<(PrometheusHandle, AnyPool)>) -> impl IntoResponse {
-    read_database(&pool).await;
+async fn scrape(State((handle, probes)): State<(PrometheusHandle, Probes)>) -> impl IntoResponse {
+    read_database(&probes.pool).await;
+    // Readiness, as `/readyz` answers it now: for an alert without a
+    // probe of its own.
+    let problem = probes.problem().await;
+    metrics::gauge!("second_opinion_ready").set(if problem.is_none() { 1.0 } else { 0.0 });
+    for reason in REASONS {
+        let now = if problem == Some(reason) { 1.0 } else { 0.0 };
+        metrics::gauge!("second_opinion_readiness_problem", "reason" => reason).set(now);
+    }
     (
         StatusCode::OK,
         [(

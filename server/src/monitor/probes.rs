@@ -20,6 +20,9 @@ use sqlx::AnyPool;
 /// a request with its write-ahead log frames takes some tens of KiB.
 const FULL_BELOW_BYTES: u64 = 128 * 1024;
 
+/// Every reason `/readyz` may give.
+pub const REASONS: [&str; 4] = ["database", "migrations", "key", "disk-full"];
+
 #[derive(Debug, Clone)]
 pub struct Probes {
     pub pool: AnyPool,

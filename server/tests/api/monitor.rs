@@ -248,6 +248,7 @@ fn the_metrics_count_by_route_template_and_read_the_outbox_and_the_backups() {
     assert!(count("second_opinion_outbox_queued") >= 1.0, "{text}");
     assert!(count("second_opinion_outbox_oldest_queued_seconds") >= 0.0);
     assert_eq!(sample(&samples, "second_opinion_outbox_failed"), Some(0.0));
+    assert_eq!(sample(&samples, "second_opinion_ready"), Some(1.0));
     let backed_up = count("second_opinion_backup_last_success_timestamp_seconds");
     #[allow(clippy::cast_precision_loss, reason = "seconds since 1970")]
     let now = crate::helpers::now_seconds() as f64;
@@ -574,6 +575,14 @@ fn a_full_disk_is_answered_in_words_and_survived_without_a_restart() {
     assert_eq!(get(&server, "/readyz"), (503, "disk-full\n".to_owned()));
     let samples = scrape(metrics);
     assert!(sample(&samples, "second_opinion_database_disk_full_total").unwrap_or(0.0) >= 1.0);
+    assert_eq!(sample(&samples, "second_opinion_ready"), Some(0.0));
+    assert_eq!(
+        sample(
+            &samples,
+            r#"second_opinion_readiness_problem{reason="disk-full"}"#
+        ),
+        Some(1.0)
+    );
     // A backup there would fill what is left: refused before it starts.
     let backup = server
         .command()
