@@ -2,7 +2,9 @@
 //! shipper (`--log-format json`), or the journal's own fields under systemd
 //! (`PRIORITY`, `CODE_FILE`, and each event's, such as a request's `ROUTE`
 //! and `STATUS`), chosen by itself when the journal is the service's
-//! standard error (`JOURNAL_STREAM`).
+//! standard error (`JOURNAL_STREAM` names the very stream standard error
+//! is; a child of the service, with its standard error elsewhere, logs as
+//! text).
 
 use clap::ValueEnum;
 use tracing_subscriber::EnvFilter;
@@ -28,7 +30,7 @@ pub fn init(format: LogFormat) {
     let filter =
         || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let format = match format {
-        LogFormat::Auto if std::env::var_os("JOURNAL_STREAM").is_some() => LogFormat::Journal,
+        LogFormat::Auto if stderr_is_the_journal() => LogFormat::Journal,
         LogFormat::Auto => LogFormat::Text,
         chosen => chosen,
     };
@@ -63,4 +65,19 @@ pub fn init(format: LogFormat) {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
     }
+}
+
+/// Whether standard error is the journal's stream: `JOURNAL_STREAM` is its
+/// device and inode (`DEV:INO`), as systemd.exec(5) says to check.
+fn stderr_is_the_journal() -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let Some(stream) = std::env::var("JOURNAL_STREAM").ok() else {
+        return false;
+    };
+    let Ok(stderr) = std::fs::metadata("/proc/self/fd/2") else {
+        return false;
+    };
+    stream.split_once(':').is_some_and(|(device, inode)| {
+        device.parse() == Ok(stderr.dev()) && inode.parse() == Ok(stderr.ino())
+    })
 }

@@ -622,3 +622,118 @@ fn a_full_disk_is_answered_in_words_and_survived_without_a_restart() {
     drop(server);
     drop(mounted);
 }
+
+/// The journal's socket, as systemd's journald listens on it.
+const JOURNAL: &str = "/run/systemd/journal/socket";
+
+#[test]
+fn under_systemd_the_log_goes_to_the_journal_with_its_own_fields() {
+    let path = std::path::Path::new(JOURNAL);
+    if UnixDatagram::unbound()
+        .and_then(|probe| probe.connect(path))
+        .is_ok()
+    {
+        eprintln!("a real journal listens at {JOURNAL}: skipped");
+        return;
+    }
+    let _ = std::fs::remove_file(path);
+    let Ok(journal) =
+        std::fs::create_dir_all("/run/systemd/journal").and_then(|()| UnixDatagram::bind(path))
+    else {
+        eprintln!("cannot listen at {JOURNAL} (not root?): skipped");
+        return;
+    };
+    let _removed = Removed(path.to_path_buf());
+    journal
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("a timeout");
+    let directory = tempfile::tempdir().expect("a directory");
+    let database = crate::helpers::fresh_database(&directory.path().join("journal.db"));
+    let port = free_port();
+    // Standard error is "the journal's stream" (systemd names it by device
+    // and inode): the service chooses the journal by itself.
+    let stderr = std::fs::File::create(directory.path().join("stderr")).expect("a file");
+    let stream = {
+        use std::os::unix::fs::MetadataExt as _;
+        let metadata = stderr.metadata().expect("its metadata");
+        format!("{}:{}", metadata.dev(), metadata.ino())
+    };
+    let mut child = crate::helpers::command_on(&database)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .env("JOURNAL_STREAM", stream)
+        .stderr(stderr)
+        .spawn()
+        .expect("start the server");
+    let mut buffer = vec![0_u8; 65_536];
+    let mut receive = || {
+        let n = journal.recv(&mut buffer).expect("an entry");
+        journal_fields(&buffer[..n])
+    };
+    let field = |entry: &[(String, String)], name: &str| {
+        entry
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    };
+    let mut entry = receive();
+    while !field(&entry, "MESSAGE").starts_with("listening on") {
+        entry = receive();
+    }
+    assert_eq!(field(&entry, "SYSLOG_IDENTIFIER"), "second-opinion");
+    // tracing-journald's levels: INFO is "notice".
+    assert_eq!(field(&entry, "PRIORITY"), "5");
+    let answer = crate::helpers::agent()
+        .get(&format!("http://127.0.0.1:{port}/status"))
+        .call()
+        .expect("the status page");
+    assert_eq!(answer.status().as_u16(), 200);
+    let mut entry = receive();
+    while field(&entry, "MESSAGE") != "request" {
+        entry = receive();
+    }
+    assert_eq!(field(&entry, "ROUTE"), "/status", "{entry:?}");
+    assert_eq!(field(&entry, "METHOD"), "GET");
+    assert_eq!(field(&entry, "STATUS"), "200");
+    assert_eq!(field(&entry, "CODE_FILE"), "server/src/monitor/requests.rs");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The fields of one entry in the journal's native protocol: `KEY=value`
+/// lines, or `KEY`, a newline, the value's length (64 bits, little-endian),
+/// the value and a newline.
+fn journal_fields(mut bytes: &[u8]) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    while let Some(end) = bytes
+        .iter()
+        .position(|byte| *byte == b'\n' || *byte == b'=')
+    {
+        let key = String::from_utf8_lossy(&bytes[..end]).into_owned();
+        if bytes[end] == b'=' {
+            let rest = &bytes[end + 1..];
+            let line = rest
+                .iter()
+                .position(|byte| *byte == b'\n')
+                .unwrap_or(rest.len());
+            fields.push((key, String::from_utf8_lossy(&rest[..line]).into_owned()));
+            bytes = rest.get(line + 1..).unwrap_or_default();
+        } else {
+            let length: [u8; 8] = bytes[end + 1..end + 9].try_into().expect("a length");
+            let length = usize::try_from(u64::from_le_bytes(length)).expect("a length");
+            let value = &bytes[end + 9..end + 9 + length];
+            fields.push((key, String::from_utf8_lossy(value).into_owned()));
+            bytes = bytes.get(end + 10 + length..).unwrap_or_default();
+        }
+    }
+    fields
+}
+
+/// A file removed when dropped.
+struct Removed(std::path::PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
