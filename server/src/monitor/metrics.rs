@@ -84,10 +84,6 @@ fn describe() {
             "Writes refused because the database's disk is full.",
         ),
         (
-            "second_opinion_sign_in_failures_total",
-            "Wrong passwords or codes at staff sign-in.",
-        ),
-        (
             "second_opinion_sign_in_throttled_total",
             "Staff sign-ins held back by a limit.",
         ),
@@ -102,6 +98,13 @@ fn describe() {
     ] {
         describe_counter!(name, help);
         metrics::counter!(name).absolute(0);
+    }
+    describe_counter!(
+        "second_opinion_sign_in_failures_total",
+        "Wrong passwords or codes at staff sign-in, by step."
+    );
+    for step in ["password", "code"] {
+        metrics::counter!("second_opinion_sign_in_failures_total", "step" => step).absolute(0);
     }
     describe_gauge!(
         "second_opinion_outbox_queued",

@@ -187,6 +187,8 @@ fn the_metrics_count_by_route_template_and_read_the_outbox_and_the_backups() {
     let case = server.send("GET", &format!("/staff/cases/{dashed}"), Some(&cookie), &[]);
     assert_eq!(case.status, 200);
     get(&server, "/no-such-page-AAAA-BBBB");
+    // A method nobody uses: counted as "other", not as a series of its own.
+    server.send("INVENTEDMETHOD", "/", None, &[]);
     // A wrong password, counted.
     let refused = server.send_with(
         "POST",
@@ -222,6 +224,7 @@ fn the_metrics_count_by_route_template_and_read_the_outbox_and_the_backups() {
         dashed.as_str(),
         "AAAA-BBBB",
         "no-such-page",
+        "INVENTEDMETHOD",
         "Hanako",
         "hanako@",
     ] {
@@ -262,6 +265,7 @@ fn the_metrics_count_by_route_template_and_read_the_outbox_and_the_backups() {
         "second_opinion_panics_total",
         "second_opinion_status_lookup_locked_total",
         "second_opinion_sign_in_throttled_total",
+        r#"second_opinion_sign_in_failures_total{step="code"}"#,
     ] {
         assert!(sample(&samples, counter).is_some(), "{counter} is missing");
     }
