@@ -49,8 +49,21 @@ fn add_listed_specialist(server: &TestServer, admin: &str, name: &str) -> String
 }
 
 /// Moves the case's appointment to today: the day's steps happen on the
-/// appointment's day only, and a test cannot wait for it.
+/// appointment's day only, and a test cannot wait for it. Within a minute
+/// and a half of midnight (the year-end moment of `scripts/test-moments.sh`
+/// crosses it mid-run) it waits for the new day first, so that every step
+/// the test takes next falls on the appointment's day.
 pub(crate) fn appointment_today(server: &TestServer, reference: &str) {
+    let now = app::clock::now_in_japan();
+    let midnight = now
+        .date()
+        .succ_opt()
+        .and_then(|tomorrow| tomorrow.and_hms_opt(0, 0, 1))
+        .expect("a next day");
+    let left = midnight - now;
+    if left < chrono::Duration::seconds(90) {
+        std::thread::sleep(left.to_std().unwrap_or_default());
+    }
     server.execute(&format!(
         "UPDATE appointments SET day = '{}' WHERE ended_at IS NULL AND case_id = \
          (SELECT id FROM cases WHERE reference = '{reference}')",
