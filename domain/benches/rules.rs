@@ -54,5 +54,53 @@ fn rules(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, rules);
+/// The forecast of every open case of a queue of 2,000 (what `/staff`
+/// and `/status` ask of it), from a history of 3,300 cases (half a year
+/// at 20,000 in three years): it must fit in a frame (16 ms).
+fn forecasts(c: &mut Criterion) {
+    use chrono::{Duration, NaiveDate};
+    use domain::forecast::{Course, History, forecast};
+    let calendar = Calendar::new();
+    let today: NaiveDate = "2027-01-20".parse().expect("date");
+    let after = |day, n| calendar.nth_consultation_day_after(day, n);
+    let past: Vec<Course> = (0..3_300u32)
+        .map(|i| {
+            let receipt = today - Duration::days(30 + i64::from(i % 170));
+            let booked = after(receipt, 2 + i % 5);
+            let visit = after(booked, 4 + i % 7);
+            Course {
+                reviewed: Some(after(receipt, 1 + i % 2)),
+                documents_in: Some(after(receipt, 1 + i % 6)),
+                booked: Some(booked),
+                appointment: Some(visit),
+                visit: Some(visit),
+                report_due: None,
+                report_sent: Some(after(visit, 3 + i % 6)),
+                ..Course::received(receipt)
+            }
+        })
+        .collect();
+    c.bench_function("history of 3,300 cases", |b| {
+        b.iter(|| History::of(black_box(&past), today, &calendar));
+    });
+    let history = History::of(&past, today, &calendar);
+    let open: Vec<Course> = (0..2_000u32)
+        .map(|i| {
+            let receipt = today - Duration::days(i64::from(i % 20));
+            Course {
+                reviewed: (i % 3 > 0).then_some(receipt),
+                ..Course::received(receipt)
+            }
+        })
+        .collect();
+    c.bench_function("forecasts of 2,000 open cases", |b| {
+        b.iter(|| {
+            for course in &open {
+                black_box(forecast(course, &history, today, &calendar, 7));
+            }
+        });
+    });
+}
+
+criterion_group!(benches, rules, forecasts);
 criterion_main!(benches);

@@ -70,6 +70,7 @@ pub mod eligibility;
 pub mod era;
 pub mod fee;
 pub mod fields;
+pub mod forecast;
 pub mod form;
 pub mod reference;
 pub mod report;
