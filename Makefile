@@ -151,6 +151,7 @@ bench: rust-tools node-tools mail-tools postgres-tools
 	cargo bench -p server --bench sign_in -- --warm-up-time 1 --measurement-time 6
 	cargo bench -p server --bench outbox
 	cargo bench -p server --bench queue -- --warm-up-time 1 --measurement-time 6
+	cargo bench -p server --bench figures -- --warm-up-time 1 --measurement-time 6
 	cargo leptos build --release --precompress
 	scripts/bundle-size.sh target/site
 	scripts/bench-browser.sh

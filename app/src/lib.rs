@@ -22,6 +22,7 @@ pub mod audit;
 pub mod clock;
 pub mod closures;
 pub mod error;
+pub mod forecast;
 pub mod format;
 pub mod hospital;
 #[cfg(feature = "ssr")]

@@ -255,19 +255,18 @@ const fn rule(stage: Stage, report_days: u32) -> (u32, u32) {
 }
 
 fn span(history: &History, stage: Stage, report_days: u32) -> Span {
-    match history.typical(stage) {
-        Some(typical) => Span {
+    if let Some(typical) = history.typical(stage) {
+        Span {
             low: typical.median,
             high: typical.p80.max(typical.median),
             basis: Basis::Recent(typical.cases),
-        },
-        None => {
-            let (low, high) = rule(stage, report_days);
-            Span {
-                low,
-                high,
-                basis: Basis::Rules,
-            }
+        }
+    } else {
+        let (low, high) = rule(stage, report_days);
+        Span {
+            low,
+            high,
+            basis: Basis::Rules,
         }
     }
 }
@@ -303,8 +302,7 @@ pub fn forecast(
     // range followed by the visit's, or the rules' window when either is
     // short of cases.
     let visit = match (course.visit, course.appointment, course.booked) {
-        (Some(day), _, _) => Some((day, day, Basis::Booked)),
-        (None, Some(day), _) => Some((day, day, Basis::Booked)),
+        (Some(day), _, _) | (None, Some(day), _) => Some((day, day, Basis::Booked)),
         (None, None, Some(booked)) => {
             let s = span(history, Stage::Visit, report_days);
             Some((after(booked, s.low), after(booked, s.high), s.basis))
@@ -485,7 +483,7 @@ mod tests {
         let courses: Vec<Course> = (0..n)
             .map(|i| {
                 // Cases received over the last weeks, all finished by today.
-                let receipt = today - Duration::days(60 + (i % 30) as i64);
+                let receipt = today - Duration::days(60 + i64::try_from(i % 30).unwrap_or(0));
                 let after = |day, n| calendar.nth_consultation_day_after(day, n);
                 let booked = after(receipt, took[2]);
                 let visit = after(booked, took[3]);

@@ -49,6 +49,8 @@ pub struct Site {
     pub liaison: Liaison,
     /// Within how many consultation days after the visit a report is due.
     pub report_days: u32,
+    /// How long each step took in the hospital's recent cases.
+    pub history: crate::forecast::KnownHistory,
 }
 
 impl std::fmt::Debug for Site {
@@ -74,6 +76,7 @@ impl Site {
     /// the limiters, the trusted proxies, the closure days, the mail setup
     /// and the liaison office's contacts.
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
+        let history = self.history.clone();
         let (pool, limiter, proxies, closures, new_cases, mail, liaison) = (
             self.pool.clone(),
             self.limiter.clone(),
@@ -91,6 +94,8 @@ impl Site {
             provide_context(new_cases.clone());
             provide_context(proxies.clone());
             provide_context(closures.current());
+            provide_context(history.figures());
+            provide_context(history.clone());
         }
     }
 

@@ -203,6 +203,29 @@ impl About<'_> {
         ]
     }
 
+    /// The days the steps are expected on, as the status page says them,
+    /// and where they come from (nothing when none is expected).
+    fn expected(&self, expected: &[domain::forecast::Expected]) -> Vec<Block> {
+        let locale = self.locale;
+        if expected.is_empty() {
+            return Vec::new();
+        }
+        let mut blocks = vec![
+            Block::Heading(td_string!(locale, mail.expected_heading).to_owned()),
+            Block::List(
+                expected
+                    .iter()
+                    .map(|each| {
+                        let (step, when) = crate::forecast::expected_words(locale, each);
+                        format!("{step}: {when}")
+                    })
+                    .collect(),
+            ),
+        ];
+        blocks.extend(crate::forecast::basis_words(locale, expected).map(Block::Paragraph));
+        blocks
+    }
+
     fn fee(&self) -> Vec<Block> {
         let locale = self.locale;
         let total = format::yen(locale, SECOND_OPINION_FEE.total());
@@ -247,6 +270,7 @@ impl About<'_> {
         window: &AppointmentWindow,
         contact_first: bool,
         documents: &[Document],
+        expected: &[domain::forecast::Expected],
     ) -> Letter {
         let locale = self.locale;
         let receipt = format::date(locale, window.receipt);
@@ -261,6 +285,7 @@ impl About<'_> {
         body.push(Block::Paragraph(
             td_string!(locale, mail.received, receipt, earliest, latest).to_string(),
         ));
+        body.extend(self.expected(expected));
         body.extend(self.documents(documents));
         body.extend(self.fee());
         self.letter(td_string!(locale, mail.received_heading).to_owned(), body)
@@ -405,6 +430,44 @@ mod tests {
         Reference::parse("ABCD-2345").expect("a reference")
     }
 
+    fn expected() -> Vec<domain::forecast::Expected> {
+        use domain::forecast::{Basis, Expected, Stage};
+        let day = |text: &str| text.parse::<NaiveDate>().expect("a day");
+        vec![
+            Expected {
+                stage: Stage::Visit,
+                from: day("2026-12-15"),
+                to: day("2026-12-18"),
+                basis: Basis::Recent(31),
+            },
+            Expected {
+                stage: Stage::Report,
+                from: day("2026-12-22"),
+                to: day("2027-01-06"),
+                basis: Basis::Recent(24),
+            },
+        ]
+    }
+
+    #[test]
+    fn the_received_letter_says_the_forecast_and_where_it_comes_from() {
+        let letter = &letters(Locale::en)[0];
+        let text = letter.text();
+        assert!(
+            text.contains(
+                "Your appointment: most likely between Tue 15 Dec 2026 and Fri 18 Dec 2026"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("The report to your doctor: by Wed 6 Jan 2027"),
+            "{text}"
+        );
+        assert!(text.contains("at least 24 requests"), "{text}");
+        let ja = letters(Locale::ja)[0].text();
+        assert!(ja.contains("主治医への回答書の送付"), "{ja}");
+    }
+
     fn letters(locale: Locale) -> Vec<Letter> {
         let reference = reference();
         let about = About {
@@ -424,7 +487,7 @@ mod tests {
         };
         let documents = [Document::RequestForm, Document::ReferralLetter];
         vec![
-            about.received(&window, true, &documents),
+            about.received(&window, true, &documents, &expected()),
             about.booked(slot, None, &documents),
             about.booked(slot, Some(slot), &documents),
             about.cancelled(slot),

@@ -145,11 +145,15 @@ pub async fn tell_received(
     to: &Addressee<'_>,
     window: &domain::AppointmentWindow,
     contact_first: bool,
+    expected: &[domain::forecast::Expected],
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let letter =
-        to.about(super::answer_links::STATUS_URL)
-            .received(window, contact_first, to.documents);
+    let letter = to.about(super::answer_links::STATUS_URL).received(
+        window,
+        contact_first,
+        to.documents,
+        expected,
+    );
     let message = to.now(MessageKind::Received, letter, now);
     enqueue(connection, setup, message, now).await
 }

@@ -46,10 +46,13 @@ pub async fn submit_request(input: SubmitRequestInput) -> Result<SentRequest, Ap
         .ok_or_else(|| AppError::internal("find the limiter", &"no NewCaseLimiter in context"))?;
     let mail = use_context::<crate::mail::MailSetup>()
         .ok_or_else(|| AppError::internal("find the mail setup", &"no MailSetup in context"))?;
+    let history = use_context::<crate::forecast::KnownHistory>()
+        .ok_or_else(|| AppError::internal("find the history", &"no KnownHistory in context"))?;
     let sender = Sender {
         client,
         new_cases: &limiter,
         mail: &mail,
+        history: &history,
     };
     let accepted = accept_request(&crate::store::pool()?, input, &sender)
         .await
@@ -88,6 +91,8 @@ pub struct Sender<'a> {
     pub client: std::net::IpAddr,
     pub new_cases: &'a crate::http::limits::NewCaseLimiter,
     pub mail: &'a crate::mail::MailSetup,
+    /// The recent cases' durations, for the "received" message's forecast.
+    pub history: &'a crate::forecast::KnownHistory,
 }
 
 /// The work of [`submit_request`], shared with the form posted without
@@ -121,6 +126,9 @@ pub async fn accept_request(
     }
     let calendar = crate::store::calendar(pool).await?;
     let window = appointment_window(now_in_japan, &calendar);
+    let expected = sender
+        .history
+        .for_new_request(window.receipt, today, &calendar);
     // A client this process knows is over its limit is refused here
     // without waiting for the write turn; the store counts a new request
     // for good in the transaction that stores it. A resend does not count.
@@ -142,6 +150,7 @@ pub async fn accept_request(
         submission: &submission,
         verdict: &verdict,
         window,
+        expected: &expected,
         received_at,
         language: &input.language,
         limit: (!resent).then_some((sender.new_cases, sender.client)),
@@ -216,6 +225,9 @@ pub struct SentSummary {
     pub fax_qr: String,
     /// Where the e-mail address given stands, when updates were asked for.
     pub address: Option<AddressState>,
+    /// The days its steps are expected on (the confirmation page's).
+    #[serde(default)]
+    pub expected: Vec<domain::forecast::Expected>,
 }
 
 /// The papers of the case with `reference` (server only).
@@ -228,6 +240,7 @@ pub async fn summary_of(
     let address = super::store::address_state(pool, reference).await?;
     Ok(stored.map(|(stored, submission)| SentSummary {
         address,
+        expected: Vec::new(),
         contact_first: matches!(stored.verdict, Verdict::ContactFirst { .. }),
         window: stored.window,
         documents: domain::documents_to_bring(&stored.request),
@@ -277,9 +290,14 @@ pub async fn find_sent(reference: String) -> Result<SentSummary, AppError> {
         };
         return Err(missed.answered());
     };
-    summary_of(&pool, &reference)
+    let mut summary = summary_of(&pool, &reference)
         .await?
-        .ok_or_else(|| AppError::NotFound.answered())
+        .ok_or_else(|| AppError::NotFound.answered())?;
+    if let Some(history) = use_context::<crate::forecast::KnownHistory>() {
+        let today = clock::now_in_japan().date();
+        summary.expected = history.forecast(&pool, &reference, today).await?;
+    }
+    Ok(summary)
 }
 
 /// What the status page asks for.

@@ -93,6 +93,7 @@ pub fn HomePage() -> impl IntoView {
         <section aria-labelledby="appointment">
             <h2 id="appointment">{td_string!(locale, home.appointment_heading)}</h2>
             <p>{td_string!(locale, home.appointment)}</p>
+            <RecentFigures />
             <ExpectedWindow />
         </section>
 
@@ -106,6 +107,27 @@ pub fn HomePage() -> impl IntoView {
         </p>
     }
     .erase()
+}
+
+/// What recent requests really took, when enough made each step (the rule
+/// above stands alone otherwise).
+#[component]
+fn RecentFigures() -> impl IntoView {
+    let locale = crate::use_locale();
+    let figures = crate::forecast::RecentFigures::of_page();
+    let booking = figures.booking.map(|t| {
+        let (median, p80, cases) = (t.median, t.p80, t.cases);
+        td_string!(locale, home.recent_booking, median, p80, cases).to_string()
+    });
+    let report = figures.report.map(|t| {
+        let (median, p80) = (t.median, t.p80);
+        td_string!(locale, home.recent_report, median, p80).to_string()
+    });
+    booking.map(|booking| {
+        view! {
+            <p data-testid="recent-figures">{booking} {report.map(|report| format!(" {report}"))}</p>
+        }
+    })
 }
 
 /// When the appointment would be if a request were sent now: the window

@@ -83,6 +83,13 @@ fn Confirmation(summary: SentSummary) -> impl IntoView {
             <h2>{td_string!(locale, sent.next_heading)}</h2>
             <p>{td_string!(locale, sent.next)}</p>
             <p>{received} " " {expected}</p>
+            {(!summary.expected.is_empty()).then(|| {
+                let expected = summary.expected.clone();
+                view! {
+                    <h2>{td_string!(locale, forecast.heading)}</h2>
+                    <crate::forecast::ExpectedSteps expected />
+                }
+            })}
             <h2>{td_string!(locale, panel.documents_heading)}</h2>
             <ul>
                 {summary

@@ -23,6 +23,8 @@ pub struct NewCase<'a> {
     pub submission: &'a Submission,
     pub verdict: &'a Verdict,
     pub window: AppointmentWindow,
+    /// The days its steps are expected on, for the "received" message.
+    pub expected: &'a [domain::forecast::Expected],
     pub received_at: DateTime<Utc>,
     pub language: &'a str,
     /// The limit a new request counts against, and its sender (`None`: a
@@ -338,6 +340,7 @@ async fn tell_received(
         &to,
         &case.window,
         contact_first,
+        case.expected,
         case.received_at,
     )
     .await

@@ -65,6 +65,7 @@ fn StaffBar(staff: Staff, alerts: Vec<SignInAlert>) -> impl IntoView {
                 view! {
                     <a href="/staff">{td_string!(locale, staff.queue_title)}</a>
                     <a href="/staff/day-sheet">{td_string!(locale, staff.day_sheet_title)}</a>
+                    <a href="/staff/figures">{td_string!(locale, staff.figures_link)}</a>
                 }
                 .into_any()
             }}

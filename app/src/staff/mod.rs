@@ -24,7 +24,8 @@ mod admin;
 mod case;
 mod day_sheet;
 mod documents_letter;
-mod queue;
+mod figures;
+pub(crate) mod queue;
 mod receipt;
 mod sign_in;
 
@@ -48,6 +49,7 @@ pub fn routes<S>(site: Site) -> Router<S> {
         .merge(day_sheet::routes())
         .merge(receipt::routes())
         .merge(documents_letter::routes())
+        .merge(figures::routes())
         .route_layer(middleware::from_fn(desk::reception_only));
     let signed_in = Router::new()
         .merge(reception)

@@ -181,6 +181,39 @@ pub fn report_clock(locale: Locale, clock: ReportClock) -> String {
     }
 }
 
+/// The step a case owes next, in a word.
+pub fn next_step(locale: Locale, step: domain::forecast::NextStep) -> &'static str {
+    use domain::forecast::NextStep as S;
+    match step {
+        S::Review => td_string!(locale, staff.step_next_review),
+        S::Booking => td_string!(locale, staff.step_next_booking),
+        S::Visit => td_string!(locale, staff.step_next_visit),
+        S::Report => td_string!(locale, staff.step_next_report),
+    }
+}
+
+/// How a due day stands, in a word.
+pub fn timeliness(locale: Locale, timeliness: domain::forecast::Timeliness) -> &'static str {
+    use domain::forecast::Timeliness as T;
+    match timeliness {
+        T::OnTime => td_string!(locale, staff.timeliness_on_time),
+        T::DueSoon => td_string!(locale, staff.timeliness_due_soon),
+        T::Late => td_string!(locale, staff.timeliness_late),
+    }
+}
+
+/// The next step's due day and its distance: "due 12 Jan, in 3 days".
+pub fn next_due(locale: Locale, next: crate::staff::queue::NextDue) -> String {
+    use domain::forecast::Timeliness as T;
+    let on = crate::staff::frame::day(locale, next.due);
+    let days = next.days;
+    match next.timeliness {
+        T::Late => td_string!(locale, staff.step_late, day = on, days = days).to_string(),
+        _ if days == 0 => td_string!(locale, staff.step_due_today).to_owned(),
+        _ => td_string!(locale, staff.step_due_in, day = on, days = days).to_string(),
+    }
+}
+
 /// How a document came, as reception reads it.
 pub fn arrival(locale: Locale, arrival: domain::Arrival) -> &'static str {
     use domain::Arrival as A;

@@ -69,6 +69,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let closures = app::closures::KnownClosures::default();
     closures.refresh(&pool).await?;
     spawn_closure_reader(closures.clone(), pool.clone());
+    let history = start_history(args.report_days, &pool).await?;
     let listening = listener.local_addr().unwrap_or(options.site_addr);
     let (mail, mail_task) = crate::mailer::start(&args.mail, listening, &secret, &pool)?;
     let nonempty = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
@@ -90,6 +91,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         sign_in_gate: app::http::sign_in_gate::SignInGate::default(),
         hospital: args.hospital_name.into(),
         report_days: args.report_days,
+        history,
     };
     let gate = (site.sign_in_gate.clone(), site.pool.clone());
     spawn_tally_writer(gate.clone());
@@ -232,6 +234,35 @@ fn spawn_closure_reader(closures: app::closures::KnownClosures, pool: sqlx::AnyP
             }
         }
     });
+}
+
+/// The durations of the recent cases' steps, read now and again every ten
+/// minutes (the forecasts and the home page's figures follow them; a few
+/// minutes behind is nothing to a range of days).
+async fn start_history(
+    report_days: u32,
+    pool: &sqlx::AnyPool,
+) -> Result<app::forecast::KnownHistory> {
+    let history = app::forecast::KnownHistory::new(report_days);
+    history
+        .refresh(pool, app::clock::now_in_japan().date())
+        .await?;
+    let (known, pool) = (history.clone(), pool.clone());
+    tokio::spawn(async move {
+        let history = known;
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let today = app::clock::now_in_japan().date();
+            if history.refresh(&pool, today).await.is_err() {
+                tracing::warn!(
+                    "cannot read the recent cases' durations again; the last ones read stand"
+                );
+            }
+        }
+    });
+    Ok(history)
 }
 
 /// Each minute, the sign-in refusals counted in windows now over go to

@@ -25,7 +25,7 @@ fn look_up(server: &TestServer, from: IpAddr, reference: &str, born: &str) -> An
 }
 
 /// Sends an eligible request from `from` through the server function.
-fn submit_from(server: &TestServer, from: IpAddr, id: &str) -> Answer {
+pub(crate) fn submit_from(server: &TestServer, from: IpAddr, id: &str) -> Answer {
     let fields = eligible_submission(id);
     let form: Vec<(&str, &str)> = fields
         .iter()

@@ -12,7 +12,7 @@ use crate::staff::{EVERY_WEEKDAY, admin_with_specialist, assign_and_book, hidden
 
 /// A specialist's account for the specialist `id` of the list, made by
 /// the IT admin's command.
-fn add_specialist_account(server: &TestServer, login: &str, name: &str, id: &str) {
+pub(crate) fn add_specialist_account(server: &TestServer, login: &str, name: &str, id: &str) {
     let output = server.user(
         &[
             "add",

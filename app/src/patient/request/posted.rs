@@ -30,6 +30,7 @@ pub async fn post(
         client,
         new_cases: &site.new_cases,
         mail: &site.mail,
+        history: &site.history,
     };
     match answer(&site.pool, sender, &pairs).await {
         Answer::Redirect(path) => Redirect::to(&path).into_response(),

@@ -26,6 +26,9 @@ pub struct StatusPage {
     pub outcome: Option<Result<CaseStatus, AppError>>,
     /// The documents the request needs, each with the day it arrived.
     pub documents: Vec<(domain::Document, Option<chrono::NaiveDate>)>,
+    /// When they are expected to be all in, while some are missing.
+    #[serde(default)]
+    pub documents_expected: Option<domain::forecast::Expected>,
     /// The steps of the request's course, with their days.
     #[serde(default)]
     pub course: Vec<Milestone>,
@@ -58,6 +61,9 @@ pub struct Milestone {
     pub day: Option<chrono::NaiveDate>,
     pub time: Option<String>,
     pub reached: bool,
+    /// For a step still to come, the days it is expected on.
+    #[serde(default)]
+    pub expected: Option<domain::forecast::Expected>,
 }
 
 #[component]
@@ -68,6 +74,7 @@ pub fn StatusLookupPage() -> impl IntoView {
         query,
         outcome,
         documents,
+        documents_expected,
         course,
         address,
         form_link,
@@ -77,7 +84,8 @@ pub fn StatusLookupPage() -> impl IntoView {
     // listed say so).
     let papers =
         (!documents.is_empty()).then(|| view! { <StatusPaperButtons query=query.clone() /> });
-    let documents = (!documents.is_empty()).then(|| view! { <DocumentsArrived documents /> });
+    let documents = (!documents.is_empty())
+        .then(|| view! { <DocumentsArrived documents expected=documents_expected /> });
     let course = (!course.is_empty()).then(|| view! { <Course course /> });
     let scheduled = matches!(outcome, Some(Ok(CaseStatus::Scheduled { .. })));
     let calendar = scheduled.then(|| view! { <CalendarButton query=query.clone() /> });
@@ -189,6 +197,10 @@ fn FormLinkOffer(query: StatusQuery, answer: Option<FormLinkAnswer>) -> impl Int
 #[component]
 fn Course(course: Vec<Milestone>) -> impl IntoView {
     let locale = crate::use_locale();
+    let expected: Vec<domain::forecast::Expected> =
+        course.iter().filter_map(|m| m.expected).collect();
+    let basis = crate::forecast::basis_words(locale, &expected)
+        .map(|basis| view! { <p class="hint" data-testid="expected-basis">{basis}</p> });
     view! {
         <h3>{td_string!(locale, status.course_heading)}</h3>
         <ol class="course" data-testid="course">
@@ -203,6 +215,10 @@ fn Course(course: Vec<Milestone>) -> impl IntoView {
                         Step::ReportSent => td_string!(locale, status.step_report_sent),
                     };
                     let when = match (milestone.reached, milestone.day) {
+                        (false, _) if milestone.expected.is_some() => milestone
+                            .expected
+                            .map(|e| crate::forecast::expected_words(locale, &e).1)
+                            .unwrap_or_default(),
                         (_, Some(day)) => {
                             let day = format::date(locale, day);
                             milestone.time.map_or(day.clone(), |time| format!("{day} {time}"))
@@ -211,8 +227,9 @@ fn Course(course: Vec<Milestone>) -> impl IntoView {
                         (false, None) => td_string!(locale, status.step_not_yet).to_owned(),
                     };
                     let class = if milestone.reached { "reached" } else { "to-come" };
+                    let stage = milestone.expected.map(|e| e.stage.code());
                     view! {
-                        <li class=class>
+                        <li class=class data-expected=stage>
                             <span class="step">{name}</span>
                             " "
                             <span class="when">{when}</span>
@@ -221,6 +238,7 @@ fn Course(course: Vec<Milestone>) -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
+        {basis}
     }
 }
 
@@ -228,8 +246,14 @@ fn Course(course: Vec<Milestone>) -> impl IntoView {
 #[component]
 fn DocumentsArrived(
     documents: Vec<(domain::Document, Option<chrono::NaiveDate>)>,
+    expected: Option<domain::forecast::Expected>,
 ) -> impl IntoView {
     let locale = crate::use_locale();
+    let missing = documents.iter().any(|(_, on)| on.is_none());
+    let expected = expected.filter(|_| missing).map(|expected| {
+        let (step, when) = crate::forecast::expected_words(locale, &expected);
+        view! { <p data-testid="documents-expected">{step} ": " <strong>{when}</strong></p> }
+    });
     view! {
         <h3>{td_string!(locale, status.documents_heading)}</h3>
         <ul data-testid="documents">
@@ -247,6 +271,7 @@ fn DocumentsArrived(
                 })
                 .collect_view()}
         </ul>
+        {expected}
     }
 }
 

@@ -48,7 +48,7 @@ pub async fn post_status(
     Client(client): Client,
     Form(asked): Form<Asked>,
 ) -> Response {
-    let (page, status) = status(&site.pool, &site.limiter, client, asked.query()).await;
+    let (page, status) = status(&site, client, asked.query()).await;
     site.render_route(head, move || provide_context(page.clone()), status)
         .await
 }
@@ -119,7 +119,7 @@ pub async fn post_form_link(
     Client(client): Client,
     Form(asked): Form<Asked>,
 ) -> Response {
-    let (mut page, status) = status(&site.pool, &site.limiter, client, asked.query()).await;
+    let (mut page, status) = status(&site, client, asked.query()).await;
     let reference = domain::reference::Reference::parse(&asked.reference);
     if let (Some(Ok(_)), Some(reference)) = (&page.outcome, reference) {
         let from = client.to_string();
@@ -138,13 +138,9 @@ pub async fn post_form_link(
 }
 
 /// `POST /status`: the same lookup, limit and answers as `find_status`.
-async fn status(
-    pool: &AnyPool,
-    limiter: &AttemptLimiter,
-    client: IpAddr,
-    query: StatusQuery,
-) -> (StatusPage, StatusCode) {
-    let outcome = look_up_status(pool, limiter, client, &query).await;
+async fn status(site: &Site, client: IpAddr, query: StatusQuery) -> (StatusPage, StatusCode) {
+    let pool = &site.pool;
+    let outcome = look_up_status(pool, &site.limiter, client, &query).await;
     let status = outcome
         .as_ref()
         .err()
@@ -168,6 +164,21 @@ async fn status(
             }),
         _ => Vec::new(),
     };
+    // The days the steps still to come are expected on, from the
+    // hospital's recent cases (or its rules).
+    let expected = match &reference {
+        Some(reference) if going_on => {
+            let today = crate::clock::now_in_japan().date();
+            site.history
+                .forecast(pool, reference, today)
+                .await
+                .unwrap_or_else(|error| {
+                    let _ = AppError::from(error);
+                    Vec::new()
+                })
+        }
+        _ => Vec::new(),
+    };
     let course = match &reference {
         Some(reference) if outcome.is_ok() => crate::patient::store::course(pool, reference)
             .await
@@ -175,7 +186,7 @@ async fn status(
                 let _ = AppError::from(error);
                 None
             })
-            .map(milestones)
+            .map(|row| milestones(row, &expected))
             .unwrap_or_default(),
         _ => Vec::new(),
     };
@@ -190,6 +201,10 @@ async fn status(
             query,
             outcome: Some(outcome),
             documents,
+            documents_expected: expected
+                .iter()
+                .find(|e| e.stage == domain::forecast::Stage::Documents)
+                .copied(),
             course,
             address,
             form_link: None,
@@ -232,6 +247,7 @@ async fn calendar_file(
                     query,
                     outcome: Some(outcome),
                     documents: Vec::new(),
+                    documents_expected: None,
                     course: Vec::new(),
                     address: None,
                     form_link: None,
@@ -328,6 +344,7 @@ async fn paper(
                     query,
                     outcome: Some(outcome),
                     documents: Vec::new(),
+                    documents_expected: None,
                     course: Vec::new(),
                     address: None,
                     form_link: None,
@@ -342,8 +359,12 @@ async fn paper(
 /// consultation held, report sent), each with its day once reached. A
 /// case going on lists the steps still to come too; a closed one only
 /// those it reached.
-fn milestones(row: crate::patient::store::CourseRow) -> Vec<Milestone> {
+fn milestones(
+    row: crate::patient::store::CourseRow,
+    expected: &[domain::forecast::Expected],
+) -> Vec<Milestone> {
     use domain::case::CaseStatus;
+    use domain::forecast::Stage;
 
     let day_of = |stored: &str| {
         chrono::DateTime::parse_from_rfc3339(stored)
@@ -387,11 +408,25 @@ fn milestones(row: crate::patient::store::CourseRow) -> Vec<Milestone> {
     steps
         .into_iter()
         .enumerate()
-        .map(|(rank, (step, day, time))| Milestone {
-            step,
-            day,
-            time,
-            reached: reached.map_or(day.is_some(), |reached| rank <= reached),
+        .map(|(rank, (step, day, time))| {
+            let reached = reached.map_or(day.is_some(), |reached| rank <= reached);
+            let stage = match step {
+                Step::Received => None,
+                Step::UnderReview => Some(Stage::Review),
+                Step::Booked => Some(Stage::Booking),
+                Step::Held => Some(Stage::Visit),
+                Step::ReportSent => Some(Stage::Report),
+            };
+            Milestone {
+                step,
+                day,
+                time,
+                reached,
+                expected: expected
+                    .iter()
+                    .find(|e| !reached && Some(e.stage) == stage)
+                    .copied(),
+            }
         })
         .filter(|milestone| reached.is_some() || milestone.reached)
         .collect()

@@ -33,7 +33,8 @@ fn half_width(c: char) -> char {
     }
 }
 
-fn line(cells: &[String]) -> String {
+/// A CSV line of quoted cells, ended by CRLF.
+pub fn line(cells: &[String]) -> String {
     let mut line = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
     line.push_str("\r\n");
     line
@@ -53,6 +54,9 @@ pub fn queue(locale: Locale, rows: Vec<QueueRow>) -> String {
         td_string!(locale, staff.age),
         td_string!(locale, staff.urgency),
         td_string!(locale, staff.appointment),
+        td_string!(locale, staff.next_step),
+        td_string!(locale, staff.step_due_day),
+        td_string!(locale, staff.step_timeliness),
     ]
     .map(str::to_owned);
     let mut csv = String::from("\u{feff}");
@@ -78,6 +82,15 @@ pub fn queue(locale: Locale, rows: Vec<QueueRow>) -> String {
             staff_words::urgency(locale, row.urgency).to_owned(),
             row.appointment
                 .map(|(day, start)| format!("{day} {}", start.format("%H:%M")))
+                .unwrap_or_default(),
+            row.next
+                .map(|next| staff_words::next_step(locale, next.step).to_owned())
+                .unwrap_or_default(),
+            row.next
+                .map(|next| next.due.to_string())
+                .unwrap_or_default(),
+            row.next
+                .map(|next| staff_words::timeliness(locale, next.timeliness).to_owned())
                 .unwrap_or_default(),
         ];
         csv.push_str(&line(&cells));

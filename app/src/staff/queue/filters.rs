@@ -35,12 +35,18 @@ pub enum Needs {
     /// The specialist asked for documents, and reception has not settled
     /// the request yet.
     DocumentsRequested,
+    /// The case's next step is past its due day.
+    StepLate,
+    /// The case's next step is due within two consultation days (or late).
+    StepDueSoon,
 }
 
 domain::codes!(Needs {
     ReportOverdue => "report_overdue",
     ReportDueSoon => "report_due_soon",
     DocumentsRequested => "documents_requested",
+    StepLate => "step_late",
+    StepDueSoon => "step_due_soon",
 });
 
 /// The queue's filters, read from and written to the URL.

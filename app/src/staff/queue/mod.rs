@@ -17,6 +17,7 @@ use domain::case::{CaseStatus, Urgency};
 use domain::reference::Reference;
 use leptos::prelude::*;
 
+pub use csv::line as csv_line;
 pub use filters::{Needs, QueueFilters, QueueSort};
 
 use super::{Desk, StaffError};
@@ -61,6 +62,19 @@ pub struct QueueRow {
     pub open_requests: u32,
     /// Seen, the written opinion not sent yet: its clock.
     pub report: Option<domain::report::ReportClock>,
+    /// The step the case owes next, its due day by the rules, and how that
+    /// stands today (`None`: it owes nothing).
+    pub next: Option<NextDue>,
+}
+
+/// The next step of an open case and its due day (`domain::forecast`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextDue {
+    pub step: domain::forecast::NextStep,
+    pub due: NaiveDate,
+    pub timeliness: domain::forecast::Timeliness,
+    /// Consultation days until the due day, or past it when late.
+    pub days: u32,
 }
 
 pub const QUEUE_PAGE_SIZE: u32 = 50;

@@ -6,7 +6,7 @@ use domain::Calendar;
 use domain::case::{CaseStatus, queue_age};
 use domain::contact::{CallOutcome, PatientAnswer};
 use domain::reference::Reference;
-use domain::report::{report_clock, report_due};
+use domain::report::report_clock;
 use sqlx::AnyPool;
 
 use crate::store::Statement;
@@ -47,20 +47,65 @@ enum Status {
     Ignored,
 }
 
-/// The days the report filters compare with: today, and the last day
-/// "due soon" reaches (two consultation days ahead).
+/// The days the due filters compare with: today, the last day "due soon"
+/// reaches (two consultation days ahead), and for the steps due a number
+/// of consultation days after receipt (the review, the booking), the last
+/// receipt day that is late today and the last that is due by "soon".
 #[derive(Debug, Clone, Copy)]
 struct Days {
     today: NaiveDate,
     soon: NaiveDate,
+    /// (late, soon) receipt days for a review.
+    review: (NaiveDate, NaiveDate),
+    /// (late, soon) receipt days for a booking.
+    booking: (NaiveDate, NaiveDate),
 }
 
 impl Days {
     fn new(calendar: &Calendar, today: NaiveDate) -> Self {
+        use domain::forecast::{REVIEW_DUE_DAYS, last_receipt_due_by, soon_until};
+        use domain::window::LATEST_APPOINTMENT_DAY;
+        let soon = soon_until(calendar, today);
+        let yesterday = today.pred_opt().unwrap_or(today);
+        let receipts = |days| {
+            (
+                last_receipt_due_by(calendar, days, yesterday),
+                last_receipt_due_by(calendar, days, soon),
+            )
+        };
         Self {
             today,
-            soon: report_due(calendar, today, 2),
+            soon,
+            review: receipts(REVIEW_DUE_DAYS),
+            booking: receipts(LATEST_APPOINTMENT_DAY),
         }
+    }
+
+    /// The next step's due day on or before `by` (SQL, with its binds):
+    /// `late` for "before today", otherwise "by the soon day".
+    fn push_due(self, query: &mut Statement, late: bool) {
+        let (review, booking, by) = if late {
+            (
+                self.review.0,
+                self.booking.0,
+                self.today.pred_opt().unwrap_or(self.today),
+            )
+        } else {
+            (self.review.1, self.booking.1, self.soon)
+        };
+        query
+            .push(" AND ((c.status = 'received' AND c.receipt_day <= ")
+            .push_bind(review.to_string())
+            .push(") OR (c.status = 'under_review' AND c.receipt_day <= ")
+            .push_bind(booking.to_string())
+            .push(
+                ") OR (c.status = 'scheduled' AND (SELECT MAX(n.day) FROM appointments n \
+                   WHERE n.case_id = c.id AND n.ended_at IS NULL) <= ",
+            )
+            .push_bind(by.to_string())
+            .push(format!(") OR (c.status = 'seen' AND {REPORT_DUE} <= "))
+            .push_bind(by.to_string())
+            .push("))");
     }
 }
 
@@ -92,6 +137,8 @@ fn push_filters(query: &mut Statement, filters: &QueueFilters, status: Status, d
         Some(Needs::DocumentsRequested) => {
             query.push(format!(" AND {OPEN_REQUESTS} > 0"));
         }
+        Some(Needs::StepLate) => days.push_due(query, true),
+        Some(Needs::StepDueSoon) => days.push_due(query, false),
         None => {}
     }
     if let Some(area) = filters.area {
@@ -189,6 +236,7 @@ fn order_by(sort: QueueSort) -> &'static str {
 fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<QueueRow> {
     let status = CaseStatus::from_code(&row.status)?;
     let receipt_day: NaiveDate = row.receipt_day.parse().ok()?;
+    let report_due: Option<NaiveDate> = row.report_due.as_deref().and_then(|d| d.parse().ok());
     let (age, urgency) = queue_age(calendar, receipt_day, today, status);
     let appointment = match (row.day, row.start_time) {
         (Some(day), Some(start)) => Some((
@@ -224,14 +272,49 @@ fn queue_row(row: QueueSqlRow, calendar: &Calendar, today: NaiveDate) -> Option<
             .as_deref()
             .and_then(PatientAnswer::from_code),
         open_requests: u32::try_from(row.open_requests).unwrap_or(u32::MAX),
-        report: row
-            .report_due
-            .and_then(|due| due.parse().ok())
-            .map(|due| report_clock(calendar, due, today)),
+        report: report_due.map(|due| report_clock(calendar, due, today)),
+        next: next_due(
+            status,
+            receipt_day,
+            appointment,
+            report_due,
+            calendar,
+            today,
+        ),
         reduced_on: row
             .reduced_at
             .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
             .map(|at| domain::japan_time(&at).date()),
+    })
+}
+
+/// The step a case owes next and how its due day stands today, by the
+/// rules of `domain::forecast`.
+fn next_due(
+    status: CaseStatus,
+    receipt: NaiveDate,
+    appointment: Option<(NaiveDate, NaiveTime)>,
+    report_due: Option<NaiveDate>,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Option<super::NextDue> {
+    use domain::forecast::{Course, Timeliness, timeliness};
+    let course = Course {
+        appointment: appointment.map(|(day, _)| day),
+        report_due,
+        ..Course::received(receipt)
+    };
+    let (step, due) = domain::forecast::next_due(status, &course, calendar)?;
+    let timeliness = timeliness(calendar, due, today);
+    let days = match timeliness {
+        Timeliness::Late => calendar.consultation_days_between(due, today).max(1),
+        _ => calendar.consultation_days_between(today, due),
+    };
+    Some(super::NextDue {
+        step,
+        due,
+        timeliness,
+        days,
     })
 }
 

@@ -32,6 +32,7 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
         .map(|row| {
             let reference = row.reference.to_string();
             let class = format!("urgency-{}", row.urgency.code());
+            let next = row.next.map(|next| view! { <NextStep next /> });
             view! {
                 <tr class=class>
                     <td><a href=format!("/staff/cases/{}", row.reference.compact())>{reference}</a></td>
@@ -63,6 +64,7 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
                     </td>
                     <td>{day(locale, row.receipt_day)}</td>
                     <td>{row.age} " " <span class="urgency">{staff_words::urgency(locale, row.urgency)}</span></td>
+                    <td>{next}</td>
                 </tr>
             }
         })
@@ -96,22 +98,47 @@ pub(super) fn Queue(page: QueuePage) -> impl IntoView {
         <p>{td_string!(locale, staff.matching)} " " <strong data-testid="matching">{page.matching}</strong></p>
         <table class="queue">
             <caption class="visually-hidden">{td_string!(locale, staff.queue_title)}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{td_string!(locale, staff.reference)}</th>
-                    <th scope="col">{td_string!(locale, staff.patient)}</th>
-                    <th scope="col">{td_string!(locale, staff.area)}</th>
-                    <th scope="col">{td_string!(locale, staff.flag)}</th>
-                    <th scope="col">{td_string!(locale, staff.status)}</th>
-                    <th scope="col">{td_string!(locale, staff.receipt_day)}</th>
-                    <th scope="col">{td_string!(locale, staff.age)}</th>
-                </tr>
-            </thead>
+            <QueueHead />
             <tbody>{rows}</tbody>
         </table>
         {pager}
     }
     .erase()
+}
+
+/// The queue's column headings.
+#[component]
+fn QueueHead() -> impl IntoView {
+    let locale = crate::use_locale();
+    view! {
+    <thead>
+        <tr>
+            <th scope="col">{td_string!(locale, staff.reference)}</th>
+            <th scope="col">{td_string!(locale, staff.patient)}</th>
+            <th scope="col">{td_string!(locale, staff.area)}</th>
+            <th scope="col">{td_string!(locale, staff.flag)}</th>
+            <th scope="col">{td_string!(locale, staff.status)}</th>
+            <th scope="col">{td_string!(locale, staff.receipt_day)}</th>
+            <th scope="col">{td_string!(locale, staff.age)}</th>
+            <th scope="col">{td_string!(locale, staff.next_step)}</th>
+        </tr>
+    </thead>
+    }
+}
+
+/// The step a case owes next, its due day and how that stands: in words,
+/// coloured for a glance.
+#[component]
+fn NextStep(next: super::NextDue) -> impl IntoView {
+    let locale = crate::use_locale();
+    let class = format!("next-step due-{}", next.timeliness.code());
+    view! {
+        <span class=class data-testid="next-step" data-due=next.due.to_string() data-timeliness=next.timeliness.code()>
+            <strong>{staff_words::next_step(locale, next.step)}</strong>
+            " · " {staff_words::next_due(locale, next)}
+            " " <span class="visually-hidden">{format!("({})", staff_words::timeliness(locale, next.timeliness))}</span>
+        </span>
+    }
 }
 
 /// Another view of the queue: a link, or, while the filters hold a search
@@ -167,6 +194,8 @@ fn Filters(filters: QueueFilters) -> impl IntoView {
                 Needs::ReportOverdue => td_string!(locale, staff.needs_report_overdue),
                 Needs::ReportDueSoon => td_string!(locale, staff.needs_report_due_soon),
                 Needs::DocumentsRequested => td_string!(locale, staff.needs_documents_requested),
+                Needs::StepLate => td_string!(locale, staff.needs_step_late),
+                Needs::StepDueSoon => td_string!(locale, staff.needs_step_due_soon),
             };
             view! { <option value=needs.code() selected=filters.needs == Some(*needs)>{words}</option> }
         })
