@@ -49,11 +49,18 @@ async function barsMatchTables(page: Page): Promise<number> {
 test('reception reads the service in figures, on a PC and on a phone, and filters the queue by due day', async ({ browser }) => {
   addStaff(`fig-${run}`, 'reception', 'Figure Reader');
   // A request of today, so that this week and the open cases count one.
-  await sendRequest(browser, violations);
+  const reference = await sendRequest(browser, violations);
   const page = await signIn(browser, `fig-${run}`, violations);
 
-  // The queue: each open case's next step and due day; the filter.
-  await expect(page.getByTestId('next-step').first()).toBeVisible();
+  // The queue: the new request's next step (its review) and due day.
+  await page.getByLabel('Reference or patient name (kana too)').fill(reference);
+  await page.getByRole('button', { name: 'Show' }).click();
+  const next = page.getByTestId('next-step');
+  await expect(next).toHaveCount(1);
+  await expect(next).toContainText('Review');
+  expect(['on_time', 'due_soon']).toContain(await next.getAttribute('data-timeliness'));
+  // The filter of the late, from a fresh queue.
+  await page.goto('/staff');
   await page.getByLabel('Needs').selectOption('step_due_soon');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/needs=step_due_soon/);

@@ -31,7 +31,10 @@ fn figures(c: &mut Criterion) {
     let mut server = TestServer::start();
     let seeding = std::time::Instant::now();
     seed::seed(&server.database_url(), &seed::years(CASES, today, 3 * 365));
-    eprintln!("seeded {CASES} cases in {:.1} s", seeding.elapsed().as_secs_f64());
+    eprintln!(
+        "seeded {CASES} cases in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
     // The history is read at start.
     let starting = std::time::Instant::now();
     server.kill_and_restart(&[]);
@@ -49,10 +52,19 @@ fn figures(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("20,000 requests over three years, {engine}"));
     for (name, path) in [
         ("the queue's first page", "/staff".to_owned()),
-        ("the queue, next step late", "/staff?needs=step_late".to_owned()),
+        (
+            "the queue, next step late",
+            "/staff?needs=step_late".to_owned(),
+        ),
         ("figures, 26 weeks", "/staff/figures".to_owned()),
-        ("figures, three years", format!("/staff/figures?{three_years}")),
-        ("figures CSV, three years", format!("/staff/figures.csv?{three_years}")),
+        (
+            "figures, three years",
+            format!("/staff/figures?{three_years}"),
+        ),
+        (
+            "figures CSV, three years",
+            format!("/staff/figures.csv?{three_years}"),
+        ),
     ] {
         group.bench_function(name, |b| {
             b.iter(|| {

@@ -208,8 +208,10 @@ pub fn next_due(locale: Locale, next: crate::staff::queue::NextDue) -> String {
     let on = crate::staff::frame::day(locale, next.due);
     let days = next.days;
     match next.timeliness {
+        T::Late if days == 1 => td_string!(locale, staff.step_late_one, day = on).to_string(),
         T::Late => td_string!(locale, staff.step_late, day = on, days = days).to_string(),
         _ if days == 0 => td_string!(locale, staff.step_due_today).to_owned(),
+        _ if days == 1 => td_string!(locale, staff.step_due_in_one, day = on).to_string(),
         _ => td_string!(locale, staff.step_due_in, day = on, days = days).to_string(),
     }
 }

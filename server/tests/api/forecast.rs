@@ -383,3 +383,24 @@ fn figures_are_drawn_for_reception_and_admins_and_given_as_csv_without_a_patient
     assert_ne!(refused.status, 200);
     assert!(!refused.body.contains("data-chart"));
 }
+
+/// Not a test: fills the database at `SEED_DATABASE_URL` (migrated: start
+/// the service on it once) with `SEED_CASES` (3,000) past requests over the
+/// last `SEED_DAYS` (400) days, to look at the forecasts and the figures by
+/// hand. `cargo test -p server --test api seed_a_database -- --ignored`.
+#[test]
+#[ignore = "a developer's tool, not a test"]
+fn seed_a_database_to_look_at() {
+    let Ok(url) = std::env::var("SEED_DATABASE_URL") else {
+        return;
+    };
+    let count = std::env::var("SEED_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3_000);
+    let days = std::env::var("SEED_DAYS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(400);
+    seed(&url, &crate::seed::years(count, japan_today(), days));
+}

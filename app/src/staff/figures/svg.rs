@@ -32,6 +32,9 @@ pub struct Chart {
     /// A mark drawn over each bar of the series with the same index (the
     /// 80th percentile over the median's bar).
     pub marks: Option<Series>,
+    /// One row per category, its label at the left and its bar to the
+    /// right (for long labels, such as reasons); one series only.
+    pub horizontal: bool,
 }
 
 const WIDTH: u32 = 720;
@@ -92,6 +95,9 @@ impl Chart {
 
     /// The chart as an `<svg>` element.
     pub fn render(&self) -> String {
+        if self.horizontal {
+            return self.render_rows();
+        }
         let top = scale_top(self.highest());
         let plot_width = WIDTH - LEFT - RIGHT;
         let plot_height = HEIGHT - TOP - BOTTOM;
@@ -131,8 +137,16 @@ impl Chart {
                 at + 4,
             );
         }
-        // The bars, and each category's label (every few, when crowded).
-        let every = (n / 14).max(1);
+        // The bars, and each category's label: every few, so that labels
+        // (about 6.5 units a character at this size) never overlap.
+        let longest = self
+            .categories
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(1);
+        let label_width = u32::try_from(longest).unwrap_or(20) * 13 / 2 + 8;
+        let every = label_width.div_ceil(slot.max(1)).max(1);
         for (i, label) in self.categories.iter().enumerate() {
             let i32_ = u32::try_from(i).unwrap_or(0);
             let x0 = LEFT + i32_ * slot + gap / 2;
@@ -191,6 +205,53 @@ impl Chart {
     }
 }
 
+impl Chart {
+    /// One row per category: the label, the bar, its number.
+    fn render_rows(&self) -> String {
+        const ROW: u32 = 26;
+        const LABEL: u32 = 330;
+        let Some(series) = self.series.first() else {
+            return String::new();
+        };
+        let n = u32::try_from(self.categories.len()).unwrap_or(0);
+        let height = TOP + n * ROW + 8;
+        let top = scale_top(self.highest());
+        let width = WIDTH - LABEL - 48;
+        let mut svg = String::new();
+        let _ = write!(
+            svg,
+            r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title {id}-desc" data-chart="{id}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
+            id = self.id,
+            title = escape(&self.title),
+            desc = escape(&self.description),
+        );
+        for (i, label) in self.categories.iter().enumerate() {
+            let y = TOP + u32::try_from(i).unwrap_or(0) * ROW;
+            let value = series.values.get(i).copied().unwrap_or(0);
+            let length = u32::try_from(u64::from(value) * u64::from(width) / u64::from(top))
+                .unwrap_or(width);
+            let code = self.category_codes.get(i).map_or("", String::as_str);
+            let _ = write!(
+                svg,
+                r##"<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#333">{}</text><rect x="{LABEL}" y="{}" width="{length}" height="{}" fill="{}" data-series="{}" data-category="{}" data-value="{value}"><title>{}: {value}</title></rect><text x="{}" y="{}" font-size="12" fill="#333">{value}</text>"##,
+                LABEL - 8,
+                y + 16,
+                escape(label),
+                y + 4,
+                ROW - 8,
+                series.colour,
+                series.code,
+                escape(code),
+                escape(label),
+                LABEL + length + 6,
+                y + 16,
+            );
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +289,7 @@ mod tests {
             ],
             stacked: true,
             marks: None,
+            horizontal: false,
         };
         let svg = chart.render();
         assert!(svg.contains("<title id=\"test-title\">A &lt;chart&gt;</title>"));

@@ -37,6 +37,14 @@ fn age_words(group: (u32, u32)) -> String {
     }
 }
 
+/// A week's first day, short, under its bar ("15 Jun", "6/15").
+fn week_words(locale: Locale, start: chrono::NaiveDate) -> String {
+    match locale {
+        Locale::ja => start.format("%-m/%-d").to_string(),
+        Locale::en => start.format("%-d %b").to_string(),
+    }
+}
+
 fn month_words(locale: Locale, start: chrono::NaiveDate) -> String {
     match locale {
         Locale::ja => start.format("%Y年%-m月").to_string(),
@@ -50,7 +58,11 @@ fn weeks_chart(locale: Locale, figures: &Figures) -> Chart {
         id: "received",
         title: td_string!(locale, staff.figures_received_heading).to_owned(),
         description: td_string!(locale, staff.figures_chart_received).to_owned(),
-        categories: figures.weeks.iter().map(|w| day(locale, w.start)).collect(),
+        categories: figures
+            .weeks
+            .iter()
+            .map(|w| week_words(locale, w.start))
+            .collect(),
         category_codes: figures.weeks.iter().map(|w| w.start.to_string()).collect(),
         series: AreaCode::ALL
             .iter()
@@ -64,6 +76,7 @@ fn weeks_chart(locale: Locale, figures: &Figures) -> Chart {
             .collect(),
         stacked: true,
         marks: None,
+        horizontal: false,
     }
 }
 
@@ -90,6 +103,7 @@ fn declined_chart(locale: Locale, figures: &Figures) -> Chart {
         }],
         stacked: false,
         marks: None,
+        horizontal: true,
     }
 }
 
@@ -132,6 +146,7 @@ fn stage_chart(locale: Locale, figures: &Figures, stage: Stage) -> Chart {
                 .map(|m| m.stages[index].map_or(0, |t| t.p80))
                 .collect(),
         }),
+        horizontal: false,
     }
 }
 
@@ -162,6 +177,7 @@ fn open_chart(locale: Locale, figures: &Figures) -> Chart {
             .collect(),
         stacked: true,
         marks: None,
+        horizontal: false,
     }
 }
 
@@ -192,6 +208,7 @@ fn late_chart(locale: Locale, figures: &Figures) -> Chart {
         ],
         stacked: false,
         marks: None,
+        horizontal: false,
     }
 }
 
@@ -224,6 +241,12 @@ fn Picture(chart: Chart) -> impl IntoView {
             {legend}
         </figure>
     }
+}
+
+/// The name of a table's scrolling region: not its section's, which
+/// names the section.
+fn table_label(locale: Locale, name: &str) -> String {
+    td_string!(locale, staff.figures_table, name = name).to_string()
 }
 
 /// A number cell the tests (and a reader's eye) match with a bar.
@@ -295,21 +318,21 @@ fn ReceivedSection(figures: Figures) -> impl IntoView {
         <section aria-labelledby="received-heading" class="figures-section">
             <h2 id="received-heading">{td_string!(locale, staff.figures_received_heading)}</h2>
             <Picture chart=weeks_chart(locale, &figures) />
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=table_label(locale, td_string!(locale, staff.figures_received_heading))>
                 <table class="figures-table" data-table="received">
                     <caption class="visually-hidden">{td_string!(locale, staff.figures_received_heading)}</caption>
                     <thead><tr>
                         <th scope="col">{td_string!(locale, staff.figures_week)}</th>
                         {AreaCode::ALL.iter().map(|a| view! { <th scope="col">{staff_words::area(locale, *a)}</th> }).collect_view()}
                         <th scope="col">{td_string!(locale, staff.figures_total)}</th>
-                        <th scope="col">{td_string!(locale, staff.figures_declined_heading)}</th>
+                        <th scope="col">{td_string!(locale, staff.figures_declined)}</th>
                     </tr></thead>
                     <tbody>{weeks}</tbody>
                 </table>
             </div>
             <h3>{td_string!(locale, staff.figures_declined_heading)}</h3>
             <Picture chart=declined_chart(locale, &figures) />
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=table_label(locale, td_string!(locale, staff.figures_declined_heading))>
             <table class="figures-table" data-table="declined">
                 <thead><tr>
                     <th scope="col">{td_string!(locale, staff.figures_reason)}</th>
@@ -349,7 +372,7 @@ fn DurationsSection(figures: Figures) -> impl IntoView {
             view! {
                 <div class="stage-figure" data-stage=stage.code()>
                     <Picture chart=stage_chart(locale, &figures, *stage) />
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=table_label(locale, stage_words(locale, *stage))>
                     <table class="figures-table" data-table=format!("stage-{}", stage.code())>
                         <caption>{stage_words(locale, *stage)}</caption>
                         <thead><tr>
@@ -395,7 +418,7 @@ fn OpenSection(figures: Figures) -> impl IntoView {
         <section aria-labelledby="open-heading" class="figures-section">
             <h2 id="open-heading">{td_string!(locale, staff.figures_open_heading)}</h2>
             <Picture chart=open_chart(locale, &figures) />
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=table_label(locale, td_string!(locale, staff.figures_open_heading))>
             <table class="figures-table" data-table="open">
                 <thead><tr>
                     <th scope="col">{td_string!(locale, staff.figures_status)}</th>
@@ -433,7 +456,7 @@ fn LateSection(figures: Figures) -> impl IntoView {
             <h2 id="late-heading">{td_string!(locale, staff.figures_late_heading)}</h2>
             <p>{td_string!(locale, staff.figures_reports_late_now)} ": " <strong data-testid="late-now">{figures.late_now}</strong></p>
             <Picture chart=late_chart(locale, &figures) />
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=table_label(locale, td_string!(locale, staff.figures_late_heading))>
             <table class="figures-table" data-table="late">
                 <thead><tr>
                     <th scope="col">{td_string!(locale, staff.figures_month)}</th>
@@ -481,7 +504,7 @@ fn csv_received(csv: &mut String, locale: Locale, figures: &Figures) {
             .map(|a| text(staff_words::area(locale, *a))),
     );
     heading.push(text(td_string!(locale, staff.figures_total)));
-    heading.push(text(td_string!(locale, staff.figures_declined_heading)));
+    heading.push(text(td_string!(locale, staff.figures_declined)));
     csv.push_str(&line(&heading));
     for week in &figures.weeks {
         let mut cells = vec![week.start.to_string()];
