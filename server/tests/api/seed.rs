@@ -109,8 +109,11 @@ async fn seed_case(connection: &mut sqlx::AnyConnection, n: usize, case: &Seeded
     .expect("seed a case");
     if let Some(day) = case.reviewed {
         sqlx::query(
-            "INSERT INTO audit (at, actor, action, case_id, before, after) \
-             VALUES ($1, 'seed', 'status_changed', $2, 'received', 'under_review')",
+            // The service numbers the trail's lines itself (PostgreSQL's
+            // identity is never advanced): the next number.
+            "INSERT INTO audit (id, at, actor, action, case_id, before, after) \
+             SELECT COALESCE(MAX(id), 0) + 1, $1, 'seed', 'status_changed', $2, 'received', \
+             'under_review' FROM audit",
         )
         .bind(at(day, 11))
         .bind(id)

@@ -262,6 +262,9 @@ pub fn FiguresPage(figures: Figures) -> impl IntoView {
         <Title text=td_string!(locale, staff.figures_title).to_owned() />
         <h1>{td_string!(locale, staff.figures_title)}</h1>
         <p>{td_string!(locale, staff.figures_intro)}</p>
+        <p data-testid="figures-range">
+            {td_string!(locale, staff.figures_range, from = day(locale, figures.from), to = day(locale, figures.to)).to_string()}
+        </p>
         {figures.bad_range.then(|| view! { <p class="flag" role="alert" data-testid="bad-range">{td_string!(locale, staff.figures_bad_range)}</p> })}
         <form method="get" action="/staff/figures" class="filters no-print">
             <div class="field">
