@@ -25,7 +25,7 @@ mod case;
 mod day_sheet;
 mod documents_letter;
 mod figures;
-pub(crate) mod queue;
+mod queue;
 mod receipt;
 mod sign_in;
 

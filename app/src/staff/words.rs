@@ -202,12 +202,17 @@ pub fn timeliness(locale: Locale, timeliness: domain::forecast::Timeliness) -> &
     }
 }
 
-/// The next step's due day and its distance: "due 12 Jan, in 3 days".
-pub fn next_due(locale: Locale, next: crate::staff::queue::NextDue) -> String {
+/// A step's due day and its distance in consultation days (past it when
+/// late): "due 12 Jan, in 3 days".
+pub fn next_due(
+    locale: Locale,
+    due: chrono::NaiveDate,
+    timeliness: domain::forecast::Timeliness,
+    days: u32,
+) -> String {
     use domain::forecast::Timeliness as T;
-    let on = crate::staff::frame::day(locale, next.due);
-    let days = next.days;
-    match next.timeliness {
+    let on = crate::staff::frame::day(locale, due);
+    match timeliness {
         T::Late if days == 1 => td_string!(locale, staff.step_late_one, day = on).to_string(),
         T::Late => td_string!(locale, staff.step_late, day = on, days = days).to_string(),
         _ if days == 0 => td_string!(locale, staff.step_due_today).to_owned(),

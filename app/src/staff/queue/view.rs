@@ -135,7 +135,7 @@ fn NextStep(next: super::NextDue) -> impl IntoView {
     view! {
         <span class=class data-testid="next-step" data-due=next.due.to_string() data-timeliness=next.timeliness.code()>
             <strong>{staff_words::next_step(locale, next.step)}</strong>
-            " · " {staff_words::next_due(locale, next)}
+            " · " {staff_words::next_due(locale, next.due, next.timeliness, next.days)}
             " " <span class="visually-hidden">{format!("({})", staff_words::timeliness(locale, next.timeliness))}</span>
         </span>
     }
