@@ -4,6 +4,7 @@
 //! with the same figures. Counts and durations only: no patient, no
 //! reference, appears on either.
 
+mod store;
 mod svg;
 mod view;
 
@@ -292,33 +293,10 @@ async fn figures(desk: &Desk) -> Result<Figures, StaffError> {
     // A step ending in the range began at most a few months before it.
     let facts =
         crate::forecast::load_facts(pool, Some((from - Duration::days(180), to)), None).await?;
-    let open = open_cases(pool).await?;
+    let open = store::open_cases(pool).await?;
     let mut figures = compute((from, to), &facts, &open, &calendar, desk.today());
     figures.bad_range = bad_range;
     Ok(figures)
-}
-
-/// Every open case's status, receipt day and report due day.
-async fn open_cases(
-    pool: &sqlx::AnyPool,
-) -> Result<Vec<(CaseStatus, NaiveDate, Option<NaiveDate>)>, sqlx::Error> {
-    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT c.status, c.receipt_day, \
-         (SELECT MAX(v.report_due_on) FROM visits v WHERE v.case_id = c.id) \
-         FROM cases c WHERE c.status IN ('received', 'under_review', 'scheduled', 'seen')",
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(status, receipt, due)| {
-            Some((
-                CaseStatus::from_code(&status)?,
-                receipt.parse().ok()?,
-                due.and_then(|d| d.parse().ok()),
-            ))
-        })
-        .collect())
 }
 
 /// `GET /staff/figures?from=YYYY-MM-DD&to=YYYY-MM-DD`.
