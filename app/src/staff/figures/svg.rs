@@ -117,14 +117,7 @@ impl Chart {
             u32::try_from(self.series.len()).unwrap_or(1).max(1)
         };
         let bar_width = ((slot - gap) / lanes).max(1);
-        let mut svg = String::new();
-        let _ = write!(
-            svg,
-            r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" data-chart="{id}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
-            id = self.id,
-            title = escape(&self.title),
-            desc = escape(&self.description),
-        );
+        let mut svg = self.open(HEIGHT);
         // The grid and its numbers.
         for step in 0..=4 {
             let value = top / 4 * step;
@@ -206,6 +199,19 @@ impl Chart {
 }
 
 impl Chart {
+    /// The `<svg>` element's opening, its title and its description.
+    fn open(&self, height: u32) -> String {
+        let mut svg = String::new();
+        let _ = write!(
+            svg,
+            r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title {id}-desc" data-chart="{id}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
+            id = self.id,
+            title = escape(&self.title),
+            desc = escape(&self.description),
+        );
+        svg
+    }
+
     /// One row per category: the label, the bar, its number.
     fn render_rows(&self) -> String {
         const ROW: u32 = 26;
@@ -217,14 +223,7 @@ impl Chart {
         let height = TOP + n * ROW + 8;
         let top = scale_top(self.highest());
         let width = WIDTH - LABEL - 48;
-        let mut svg = String::new();
-        let _ = write!(
-            svg,
-            r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title {id}-desc" data-chart="{id}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
-            id = self.id,
-            title = escape(&self.title),
-            desc = escape(&self.description),
-        );
+        let mut svg = self.open(height);
         for (i, label) in self.categories.iter().enumerate() {
             let y = TOP + u32::try_from(i).unwrap_or(0) * ROW;
             let value = series.values.get(i).copied().unwrap_or(0);
