@@ -3,7 +3,6 @@
 //! every ten minutes), the forecast of one case, and the words that say a
 //! forecast to the patient. The rules themselves are `domain::forecast`.
 
-use chrono::NaiveDate;
 use domain::forecast::{Basis, Expected, Stage, Typical};
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +90,7 @@ pub fn ExpectedSteps(expected: Vec<Expected>) -> impl leptos::IntoView {
 
 /// Reads a stored moment (RFC 3339) as its day in Japan.
 #[cfg(feature = "ssr")]
-pub fn day_in_japan(stored: &str) -> Option<NaiveDate> {
+pub fn day_in_japan(stored: &str) -> Option<chrono::NaiveDate> {
     chrono::DateTime::parse_from_rfc3339(stored)
         .ok()
         .map(|moment| domain::japan_time(&moment).date())
