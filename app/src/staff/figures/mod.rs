@@ -9,8 +9,8 @@ mod svg;
 mod view;
 
 use axum::Router;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::Calendar;
@@ -314,19 +314,8 @@ async fn show(desk: Desk) -> Result<Response, StaffError> {
 async fn export_csv(desk: Desk) -> Result<Response, StaffError> {
     let figures = figures(&desk).await?;
     let csv = view::csv(desk.locale(), &figures);
-    let file = format!(
-        "attachment; filename=\"second-opinion-figures-{}-{}.csv\"",
-        figures.from, figures.to
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, file),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        csv,
-    )
-        .into_response())
+    let file = format!("second-opinion-figures-{}-{}.csv", figures.from, figures.to);
+    Ok(super::queue::csv_download(&file, csv))
 }
 
 #[cfg(test)]

@@ -188,17 +188,22 @@ async fn export_csv(desk: Desk, Form(pairs): Form<FormPairs>) -> Result<Response
     desk.record_view(AuditAction::QueueExported, &filters.to_query())
         .await?;
     let csv = csv::queue(desk.locale(), rows);
-    let file = format!(
-        "attachment; filename=\"second-opinion-requests-{}.csv\"",
-        desk.today()
-    );
-    Ok((
+    Ok(csv_download(
+        &format!("second-opinion-requests-{}.csv", desk.today()),
+        csv,
+    ))
+}
+
+/// A CSV as a download named `file`, never kept by a browser or proxy.
+pub fn csv_download(file: &str, csv: String) -> Response {
+    let disposition = format!("attachment; filename=\"{file}\"");
+    (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, file),
+            (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         csv,
     )
-        .into_response())
+        .into_response()
 }
