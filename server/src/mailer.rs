@@ -15,7 +15,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::AnyPool;
 
 use app::audit::AuditAction;
-use app::audit::chain::{Entry, record};
+use app::audit::chain::Entry;
 use app::mail::MailSetup;
 use app::mail::answer_links::{self, LinkKey};
 use app::mail::outbox::{self, Retries};
@@ -307,15 +307,14 @@ impl Mailer {
                     self.retries
                         .next_attempt(first_try, message.attempts + 1, now)
                 };
-                store::mark_not_sent(pool, message.id, &answer, next, now).await?;
+                let failed = next.is_none().then(|| Entry {
+                    case_id: Some(message.case_id),
+                    after: Some(&message.kind),
+                    ..Entry::of(AuditAction::MessageFailed)
+                });
+                store::mark_not_sent(pool, message.id, &answer, next, now, failed).await?;
                 let code = code.unwrap_or_else(|| "no answer".to_owned());
                 if next.is_none() {
-                    let entry = Entry {
-                        case_id: Some(message.case_id),
-                        after: Some(&message.kind),
-                        ..Entry::of(AuditAction::MessageFailed)
-                    };
-                    record(pool, now, entry).await?;
                     tracing::warn!(
                         "message {} failed after {} attempts ({code})",
                         message.id,

@@ -441,7 +441,11 @@ pub async fn mark_not_sent(
     answer: &str,
     next: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
+    failed: Option<crate::audit::chain::Entry<'_>>,
 ) -> Result<(), sqlx::Error> {
+    // A message given up and its audit line are one write: nobody sees
+    // the one without the other.
+    let mut transaction = crate::store::begin_write(pool).await?;
     let status = if next.is_some() {
         MessageStatus::Queued
     } else {
@@ -458,9 +462,12 @@ pub async fn mark_not_sent(
     .bind(answer)
     .bind(next.map(timestamp))
     .bind(id)
-    .execute(pool)
+    .execute(&mut *transaction)
     .await?;
-    Ok(())
+    if let Some(entry) = failed {
+        crate::audit::chain::append(&mut transaction, now, entry).await?;
+    }
+    transaction.commit().await
 }
 
 /// The outbox as a monitor sees it: messages due and not sent yet, the
